@@ -1,0 +1,73 @@
+/**
+ * Local dates of Asia/Ho_Chi_Minh (UTC+7 all year: Vietnam has had no DST since 1975).
+ * A `LocalDate` is the string `YYYY-MM-DD`; arithmetic goes through whole days since the epoch.
+ */
+export const TIMEZONE = "Asia/Ho_Chi_Minh";
+export const UTC_OFFSET_MINUTES = 7 * 60;
+const DAY_MS = 86_400_000;
+
+export type LocalDate = string;
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True for a real calendar date written `YYYY-MM-DD`. */
+export function isLocalDate(value: string): boolean {
+  const m = DATE_RE.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!));
+  return d.toISOString().slice(0, 10) === value;
+}
+
+/** Days since 1970-01-01 of a local date. */
+export function dayIndex(date: LocalDate): number {
+  const m = DATE_RE.exec(date);
+  if (!m) throw new Error(`not a date: ${date}`);
+  return Math.round(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!) / DAY_MS);
+}
+
+export function fromDayIndex(index: number): LocalDate {
+  return new Date(index * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function addDays(date: LocalDate, days: number): LocalDate {
+  return fromDayIndex(dayIndex(date) + days);
+}
+
+/** Every date from `from` to `to`, both included. */
+export function eachDate(from: LocalDate, to: LocalDate): LocalDate[] {
+  const out: LocalDate[] = [];
+  for (let i = dayIndex(from); i <= dayIndex(to); i++) out.push(fromDayIndex(i));
+  return out;
+}
+
+/** The local date in Vietnam of an instant. */
+export function localDateOf(instant: Date | string): LocalDate {
+  const t = typeof instant === "string" ? Date.parse(instant) : instant.getTime();
+  return new Date(t + UTC_OFFSET_MINUTES * 60_000).toISOString().slice(0, 10);
+}
+
+/** The UTC instant of a local wall-clock time (`HH:mm`) on a local date. */
+export function localTimeToUtc(date: LocalDate, hhmm: string): Date {
+  const [h, m] = hhmm.split(":").map(Number) as [number, number];
+  return new Date(dayIndex(date) * DAY_MS + (h * 60 + m - UTC_OFFSET_MINUTES) * 60_000);
+}
+
+/** ISO weekday, 1 = Monday … 7 = Sunday. */
+export function isoWeekday(date: LocalDate): number {
+  const d = new Date(dayIndex(date) * DAY_MS).getUTCDay();
+  return d === 0 ? 7 : d;
+}
+
+/** `YYYY-MM` → first and last date of that month. */
+export function monthRange(period: string): { from: LocalDate; to: LocalDate } {
+  const m = /^(\d{4})-(\d{2})$/.exec(period);
+  if (!m || +m[2]! < 1 || +m[2]! > 12) throw new Error(`not a month: ${period}`);
+  const from = `${m[1]}-${m[2]}-01`;
+  const last = new Date(Date.UTC(+m[1]!, +m[2]!, 0)).getUTCDate();
+  return { from, to: `${m[1]}-${m[2]}-${String(last).padStart(2, "0")}` };
+}
+
+/** Days between two dates, `to − from`. */
+export function daysBetween(from: LocalDate, to: LocalDate): number {
+  return dayIndex(to) - dayIndex(from);
+}

@@ -1,0 +1,50 @@
+/**
+ * Domain errors. Core throws these; the HTTP layer maps each `code` to a status in one place
+ * (`packages/functions/src/api/errors.ts`), so a route never builds an error body by hand.
+ */
+export type ErrorCode =
+  | "validation_error"
+  | "unauthorized"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "payload_too_large"
+  | "unsupported_media_type"
+  | "rate_limited"
+  | "unavailable";
+
+export interface ErrorIssue {
+  path: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues: ErrorIssue[] = [],
+  ) {
+    super(message);
+    this.name = "DomainError";
+  }
+}
+
+export const validationError = (message: string, issues: ErrorIssue[] = []) =>
+  new DomainError("validation_error", message, issues);
+export const notFound = (what: string) => new DomainError("not_found", `${what} not found`);
+export const conflict = (message: string, issues: ErrorIssue[] = []) =>
+  new DomainError("conflict", message, issues);
+export const forbidden = (message = "This key may not do that") => new DomainError("forbidden", message);
+export const unauthorized = (message = "A valid API key is required") =>
+  new DomainError("unauthorized", message);
+
+/** The store could not be reached or refused the request for capacity reasons: the caller should retry. */
+export class StoreUnavailableError extends DomainError {
+  constructor(
+    message = "The data store is unavailable; retry later",
+    readonly cause?: unknown,
+  ) {
+    super("unavailable", message);
+    this.name = "StoreUnavailableError";
+  }
+}

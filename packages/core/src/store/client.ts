@@ -1,0 +1,72 @@
+import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { StoreUnavailableError } from "../errors";
+
+/** Where the table lives. Locally an endpoint of DynamoDB Local; in Lambda the region's default. */
+export interface StoreConfig {
+  tableName: string;
+  endpoint?: string;
+  region?: string;
+}
+
+/** The document client and table name every repository takes. Created once per process. */
+export interface Store {
+  doc: DynamoDBDocumentClient;
+  table: string;
+}
+
+export function createStore(config: StoreConfig, extra: DynamoDBClientConfig = {}): Store {
+  const client = new DynamoDBClient({
+    region: config.region ?? process.env.AWS_REGION ?? "ap-southeast-1",
+    ...(config.endpoint
+      ? { endpoint: config.endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } }
+      : {}),
+    maxAttempts: 3,
+    ...extra,
+  });
+  const doc = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
+  });
+  return { doc, table: config.tableName };
+}
+
+const UNAVAILABLE = new Set([
+  "ProvisionedThroughputExceededException",
+  "ThrottlingException",
+  "RequestLimitExceeded",
+  "InternalServerError",
+  "ServiceUnavailable",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "TimeoutError",
+  "UnknownEndpoint",
+  "ResourceNotFoundException",
+]);
+
+/**
+ * True when an SDK error means "the store cannot serve this now" rather than "this request is wrong".
+ * Such errors become `StoreUnavailableError` (HTTP 503) so callers — payment providers above all — retry.
+ */
+export function isUnavailable(err: unknown): boolean {
+  if (!err || typeof err !== "object") return false;
+  const e = err as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; cause?: unknown };
+  if (e.name && UNAVAILABLE.has(e.name)) return true;
+  if (e.code && UNAVAILABLE.has(e.code)) return true;
+  const status = e.$metadata?.httpStatusCode;
+  if (status && status >= 500) return true;
+  if (e.name === "AggregateError" || (e.cause && e.cause !== err)) return isUnavailable(e.cause);
+  return false;
+}
+
+/** Runs a store call, turning transport/capacity failures into `StoreUnavailableError`. */
+export async function guard<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof StoreUnavailableError) throw err;
+    if (isUnavailable(err)) throw new StoreUnavailableError(undefined, err);
+    throw err;
+  }
+}

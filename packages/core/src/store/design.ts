@@ -1,0 +1,46 @@
+import type { CreateTableCommandInput } from "@aws-sdk/client-dynamodb";
+
+/**
+ * The single table's physical shape. The local launcher creates the table from `createTableInput`,
+ * and `stacks/StorageStack.ts` builds the SST `Table` from the same constants, so they cannot drift.
+ * What each key holds for each entity is in `keys.ts` and `docs/data-model.md`.
+ */
+export const TableDesign = {
+  partitionKey: "pk",
+  sortKey: "sk",
+  /** Generic GSIs; `keys.ts` names the access pattern each entity stores on them. */
+  indexes: {
+    gsi1: { partitionKey: "gsi1pk", sortKey: "gsi1sk" },
+    gsi2: { partitionKey: "gsi2pk", sortKey: "gsi2sk" },
+  },
+  /** Epoch seconds; heartbeats and rate-limit counters expire, money records never do. */
+  ttlAttribute: "expiresAt",
+} as const;
+
+export type IndexName = keyof typeof TableDesign.indexes;
+
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  const stringAttrs = [
+    TableDesign.partitionKey,
+    TableDesign.sortKey,
+    ...Object.values(TableDesign.indexes).flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
+  return {
+    TableName: tableName,
+    BillingMode: "PAY_PER_REQUEST",
+    AttributeDefinitions: stringAttrs.map((name) => ({ AttributeName: name, AttributeType: "S" })),
+    KeySchema: [
+      { AttributeName: TableDesign.partitionKey, KeyType: "HASH" },
+      { AttributeName: TableDesign.sortKey, KeyType: "RANGE" },
+    ],
+    GlobalSecondaryIndexes: Object.entries(TableDesign.indexes).map(([name, i]) => ({
+      IndexName: name,
+      KeySchema: [
+        { AttributeName: i.partitionKey, KeyType: "HASH" },
+        { AttributeName: i.sortKey, KeyType: "RANGE" },
+      ],
+      Projection: { ProjectionType: "ALL" },
+    })),
+    StreamSpecification: { StreamEnabled: true, StreamViewType: "NEW_AND_OLD_IMAGES" },
+  };
+}
