@@ -11,7 +11,8 @@ export type ErrorCode =
   | "payload_too_large"
   | "unsupported_media_type"
   | "rate_limited"
-  | "unavailable";
+  | "unavailable"
+  | "internal_error";
 
 export interface ErrorIssue {
   path: string;
@@ -42,7 +43,7 @@ export const unauthorized = (message = "A valid API key is required") =>
 export class StoreUnavailableError extends DomainError {
   constructor(
     message = "The data store is unavailable; retry later",
-    readonly cause?: unknown,
+    override readonly cause?: unknown,
   ) {
     super("unavailable", message);
     this.name = "StoreUnavailableError";

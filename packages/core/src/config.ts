@@ -1,0 +1,23 @@
+/**
+ * The app's typed configuration. Built once per process — from env and `$DATA_DIR` locally
+ * (`packages/functions/src/local/config.ts`), from SST `Config` in Lambda — and passed down;
+ * nothing else in core reads `process.env`.
+ */
+export interface ProviderSecrets {
+  /** The platform's own scheme; several comma-separated values are all accepted (rotation). */
+  generic: string;
+  payos: string;
+  sepay: string;
+  casso: string;
+}
+
+export interface AppConfig {
+  tableName: string;
+  /** DynamoDB endpoint override (DynamoDB Local); absent in AWS. */
+  endpoint?: string;
+  secrets: ProviderSecrets;
+  /** When set, an admin key with exactly this token is ensured at start-up. */
+  adminToken?: string;
+  /** Where the app runs, for logs. */
+  stage: string;
+}

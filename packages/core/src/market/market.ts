@@ -1,0 +1,168 @@
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
+import { daysBetween, type LocalDate } from "../calendar/localDate";
+import { type Session, sessionsBetween } from "../calendar/sessions";
+import { ANIMALS } from "../calendar/zodiac";
+import type { Clock } from "../clock";
+import { conflict, notFound, validationError } from "../errors";
+import { LocalDateSchema } from "../schemas";
+import { guard, type Store } from "../store/client";
+import { Keys } from "../store/keys";
+import { decodeCursor, encodeCursor, type Page, type PageRequest } from "../store/page";
+
+const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Expected a local time HH:mm");
+
+export const ScheduleSchema = z
+  .discriminatedUnion("kind", [
+    z.strictObject({ kind: z.literal("daily") }),
+    z.strictObject({ kind: z.literal("weekly"), days: z.array(z.number().int().min(1).max(7)).min(1).max(7) }),
+    z.strictObject({ kind: z.literal("zodiac"), animals: z.array(z.enum(ANIMALS)).min(1).max(12) }),
+    z.strictObject({ kind: z.literal("lunar"), days: z.array(z.number().int().min(1).max(30)).min(1).max(30) }),
+  ])
+  .meta({ id: "Schedule" });
+
+export const HoursSchema = z
+  .strictObject({ open: HHMM, close: HHMM })
+  .refine((h) => h.open < h.close, { message: "`close` must be after `open`", path: ["close"] });
+
+export const MarketInputSchema = z
+  .strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, "Lower-case letters, digits and '-', 2 to 40 characters"),
+    name: z.string().trim().min(1).max(120),
+    province: z.string().trim().min(1).max(80),
+    commune: z.string().trim().min(1).max(80),
+    legacyDistrict: z.string().trim().min(1).max(80).optional(),
+    launchedOn: LocalDateSchema,
+    schedule: ScheduleSchema,
+    hours: HoursSchema,
+    closures: z.array(LocalDateSchema).max(400).default([]),
+  })
+  .meta({ id: "MarketInput" });
+
+export const MarketPatchSchema = MarketInputSchema.omit({ id: true }).partial().meta({ id: "MarketPatch" });
+
+export type MarketInput = z.input<typeof MarketInputSchema>;
+export type Market = z.output<typeof MarketInputSchema> & { createdAt: string; updatedAt: string };
+
+/** A stored item as the API shows it: the entity's fields in a stable order, no key attributes. */
+function clean(item: Record<string, unknown>): Market {
+  const m = item as unknown as Market;
+  return {
+    id: m.id,
+    name: m.name,
+    province: m.province,
+    commune: m.commune,
+    ...(m.legacyDistrict ? { legacyDistrict: m.legacyDistrict } : {}),
+    launchedOn: m.launchedOn,
+    schedule: m.schedule,
+    hours: { open: m.hours.open, close: m.hours.close },
+    closures: m.closures ?? [],
+    createdAt: m.createdAt,
+    updatedAt: m.updatedAt,
+  };
+}
+
+function normalise(market: Market): Market {
+  return { ...market, closures: [...new Set(market.closures)].sort() };
+}
+
+/** Registers a market. The same id again is a conflict. */
+export async function create(store: Store, clock: Clock, input: MarketInput): Promise<Market> {
+  const parsed = MarketInputSchema.parse(input);
+  const now = clock.now().toISOString();
+  const market = normalise({ ...parsed, createdAt: now, updatedAt: now });
+  try {
+    await guard(() =>
+      store.doc.send(
+        new PutCommand({
+          TableName: store.table,
+          Item: { ...Keys.market(market.id), ...Keys.marketList(market.id), type: "market", v: 1, ...market },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      ),
+    );
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException)
+      throw conflict(`Market '${market.id}' already exists`, [{ path: "id", message: "Already taken" }]);
+    throw err;
+  }
+  return market;
+}
+
+export async function find(store: Store, id: string): Promise<Market | undefined> {
+  const res = await guard(() => store.doc.send(new GetCommand({ TableName: store.table, Key: Keys.market(id) })));
+  return res.Item ? clean(res.Item) : undefined;
+}
+
+export async function get(store: Store, id: string): Promise<Market> {
+  const market = await find(store, id);
+  if (!market) throw notFound(`Market '${id}'`);
+  return market;
+}
+
+export async function list(store: Store, page: PageRequest): Promise<Page<Market>> {
+  const res = await guard(() =>
+    store.doc.send(
+      new QueryCommand({
+        TableName: store.table,
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :pk",
+        ExpressionAttributeValues: { ":pk": "MARKETS" },
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor),
+      }),
+    ),
+  );
+  return { items: (res.Items ?? []).map(clean), nextCursor: encodeCursor(res.LastEvaluatedKey) };
+}
+
+/** Every market, all pages (for the scheduler and the seed). */
+export async function all(store: Store): Promise<Market[]> {
+  const out: Market[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await list(store, { limit: 500, cursor });
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+/** Changes a market's details (not its id); the whole new record is validated before it is written. */
+export async function update(
+  store: Store,
+  clock: Clock,
+  id: string,
+  patch: z.input<typeof MarketPatchSchema>,
+): Promise<Market> {
+  const current = await get(store, id);
+  const { createdAt, updatedAt, ...rest } = current;
+  const merged = MarketInputSchema.parse({ ...rest, ...MarketPatchSchema.parse(patch) });
+  const market = normalise({ ...merged, createdAt, updatedAt: clock.now().toISOString() });
+  try {
+    await guard(() =>
+      store.doc.send(
+        new PutCommand({
+          TableName: store.table,
+          Item: { ...Keys.market(id), ...Keys.marketList(id), type: "market", v: 1, ...market },
+          ConditionExpression: "updatedAt = :seen",
+          ExpressionAttributeValues: { ":seen": updatedAt },
+        }),
+      ),
+    );
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) throw conflict("The market changed meanwhile; retry");
+    throw err;
+  }
+  return market;
+}
+
+export const MAX_SESSION_RANGE_DAYS = 366;
+
+/** Scheduled sessions of a market in a range of at most 366 days. */
+export function sessions(market: Market, from: LocalDate, to: LocalDate): Session[] {
+  if (daysBetween(from, to) + 1 > MAX_SESSION_RANGE_DAYS)
+    throw validationError("The range may cover at most 366 days", [{ path: "to", message: "Range too long" }]);
+  return sessionsBetween(market, from, to);
+}

@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { isLocalDate } from "./calendar/localDate";
+
+/** Shared field schemas. Entity schemas live beside their entity (`market/market.ts`, `stall/stall.ts`). */
+export const LocalDateSchema = z
+  .string()
+  .refine(isLocalDate, { message: "Expected a date YYYY-MM-DD" })
+  .meta({ example: "2026-12-06", format: "date" });
+
+export const InstantSchema = z
+  .string()
+  .max(40)
+  .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), {
+    message: "Expected an ISO 8601 date-time with a time zone",
+  })
+  .meta({ example: "2026-11-29T06:41:07+07:00", format: "date-time" });
+
+export const PageQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(2048).optional(),
+});
+
+export const DateRangeQuerySchema = z
+  .object({ from: LocalDateSchema, to: LocalDateSchema })
+  .refine((r) => r.from <= r.to, { message: "`from` must not be after `to`", path: ["to"] });

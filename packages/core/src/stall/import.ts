@@ -1,0 +1,137 @@
+import { parse } from "csv-parse/sync";
+import { ZodError } from "zod";
+import type { Clock } from "../clock";
+import { DomainError, validationError } from "../errors";
+import { accountKey, findByCode, register, type StallInput } from "./stall";
+import type { Store } from "../store/client";
+
+export const IMPORT_COLUMNS = ["code", "vendorName", "phone", "category", "bankBin", "accountNumber", "accountName"] as const;
+export const MAX_IMPORT_ROWS = 5000;
+const CONCURRENCY = 16;
+
+export interface ImportResult {
+  created: number;
+  /** Rows that describe a stall already registered exactly so (a re-import): nothing to do. */
+  skipped: number;
+  errors: { line: number; message: string }[];
+}
+
+interface Row {
+  line: number;
+  input: StallInput;
+}
+
+/** Decodes the upload as UTF-8 (BOM allowed); anything that is not UTF-8 is refused whole. */
+function decode(body: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(body);
+  } catch {
+    throw validationError("The file is not UTF-8 text; save it as 'CSV UTF-8' and try again");
+  }
+}
+
+function parseRows(text: string): { rows: Row[]; errors: ImportResult["errors"] } {
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true, trim: true }) as unknown as typeof records;
+  } catch (err) {
+    throw validationError(`The file is not valid CSV: ${(err as Error).message.split("\n")[0]}`);
+  }
+  const header = records[0]?.record;
+  if (!header) throw validationError("The file is empty: expected a header row and stalls");
+  const missing = IMPORT_COLUMNS.filter((c) => !header.includes(c));
+  if (missing.length > 0)
+    throw validationError(`The header row lacks: ${missing.join(", ")}`, [
+      { path: "header", message: `Expected ${IMPORT_COLUMNS.join(",")}` },
+    ]);
+  if (records.length - 1 > MAX_IMPORT_ROWS)
+    throw validationError(`At most ${MAX_IMPORT_ROWS} stalls per file; split the file`);
+  const col = Object.fromEntries(IMPORT_COLUMNS.map((c) => [c, header.indexOf(c)])) as Record<
+    (typeof IMPORT_COLUMNS)[number],
+    number
+  >;
+  const rows: Row[] = [];
+  const errors: ImportResult["errors"] = [];
+  for (const { record, info } of records.slice(1)) {
+    const line = info.lines;
+    if (record.length !== header.length) {
+      errors.push({ line, message: `Expected ${header.length} columns, found ${record.length}` });
+      continue;
+    }
+    const cell = (c: (typeof IMPORT_COLUMNS)[number]) => record[col[c]] ?? "";
+    rows.push({
+      line,
+      input: {
+        code: cell("code"),
+        vendorName: cell("vendorName"),
+        ...(cell("phone") ? { phone: cell("phone") } : {}),
+        ...(cell("category") ? { category: cell("category") } : {}),
+        bank: { bin: cell("bankBin"), accountNumber: cell("accountNumber"), accountName: cell("accountName") },
+      },
+    });
+  }
+  return { rows, errors };
+}
+
+function describe(err: unknown): string {
+  if (err instanceof ZodError)
+    return err.issues.map((i) => `${i.path.join(".") || "row"}: ${i.message}`).join("; ");
+  if (err instanceof DomainError) return err.issues.length ? err.issues.map((i) => i.message).join("; ") : err.message;
+  throw err;
+}
+
+/**
+ * Imports stalls from a CSV file (`code,vendorName,phone,category,bankBin,accountNumber,accountName`).
+ * Each good row is registered atomically; bad rows are reported by line and create nothing. A row that
+ * matches an existing stall of the market (same code and same account) is skipped, so importing the
+ * same file twice creates nothing new. Store failures are not row errors: they abort with 503.
+ */
+export async function importCsv(store: Store, clock: Clock, marketId: string, body: Uint8Array): Promise<ImportResult> {
+  const { rows, errors } = parseRows(decode(body));
+  const result: ImportResult = { created: 0, skipped: 0, errors };
+
+  // Duplicates inside the file: the first occurrence wins, later ones are errors.
+  const seenCodes = new Map<string, number>();
+  const seenAccounts = new Map<string, number>();
+  const unique: Row[] = [];
+  for (const row of rows) {
+    const code = String(row.input.code).trim().toUpperCase();
+    const account = `${row.input.bank.bin}/${accountKey(String(row.input.bank.accountNumber))}`;
+    if (seenCodes.has(code)) {
+      errors.push({ line: row.line, message: `Stall code '${row.input.code}' repeats line ${seenCodes.get(code)}` });
+    } else if (seenAccounts.has(account)) {
+      errors.push({ line: row.line, message: `This bank account repeats line ${seenAccounts.get(account)}` });
+    } else {
+      seenCodes.set(code, row.line);
+      seenAccounts.set(account, row.line);
+      unique.push(row);
+    }
+  }
+
+  let next = 0;
+  const worker = async () => {
+    while (next < unique.length) {
+      const row = unique[next++]!;
+      try {
+        await register(store, clock, marketId, row.input);
+        result.created++;
+      } catch (err) {
+        if (err instanceof DomainError && err.code === "conflict") {
+          const existing = await findByCode(store, marketId, String(row.input.code).trim());
+          if (
+            existing &&
+            existing.bank.bin === row.input.bank.bin &&
+            accountKey(existing.bank.accountNumber) === accountKey(String(row.input.bank.accountNumber))
+          ) {
+            result.skipped++;
+            continue;
+          }
+        }
+        errors.push({ line: row.line, message: describe(err) });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, unique.length) }, worker));
+  errors.sort((a, b) => a.line - b.line);
+  return result;
+}

@@ -1,0 +1,80 @@
+import { randomUUID } from "node:crypto";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { DomainError } from "@market40/core/errors";
+import type { AppEnv, Deps } from "./context";
+import { authenticate } from "./auth";
+import { errorBody, toErrorResponse } from "./errors";
+import { healthRoutes } from "./routes/health";
+import { keyRoutes } from "./routes/keys";
+import { marketRoutes } from "./routes/markets";
+import { stallRoutes } from "./routes/stalls";
+
+/** JSON bodies are small; CSV imports and callbacks set their own limits. */
+export const JSON_BODY_LIMIT = 256 * 1024;
+
+/**
+ * The whole HTTP API as one Hono app: served by `@hono/node-server` locally and by `hono/aws-lambda`
+ * in AWS. Tests call `createApp(deps).request(...)` with no server at all.
+ */
+export function createApp(deps: Deps) {
+  const app = new OpenAPIHono<AppEnv>();
+
+  // One JSON log line per request: id, route pattern (never the raw path with ids), status, latency.
+  app.use("*", async (c, next) => {
+    const started = performance.now();
+    const requestId = c.req.header("x-request-id")?.slice(0, 64) || randomUUID();
+    c.set("requestId", requestId);
+    c.header("X-Request-Id", requestId);
+    await next();
+    deps.logger.info("request", {
+      requestId,
+      method: c.req.method,
+      route: c.req.routePath,
+      status: c.res.status,
+      latencyMs: Math.round((performance.now() - started) * 10) / 10,
+      role: c.get("principal")?.role,
+    });
+  });
+
+  app.use("/api/*", async (c, next) => {
+    c.header("Cache-Control", "no-store");
+    c.header("X-Content-Type-Options", "nosniff");
+    await next();
+  });
+
+  const publicApi = healthRoutes(deps);
+  app.route("/api", publicApi);
+  app.doc31("/api/openapi.json", {
+    openapi: "3.1.0",
+    info: {
+      title: "market40 API",
+      version: "1.0.0",
+      description: "Cashless payment at traditional markets: markets, stalls, VietQR, callbacks, uptake, evaluations.",
+    },
+    servers: [{ url: "/" }],
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
+
+  const api = new OpenAPIHono<AppEnv>();
+  api.use("*", async (c, next) => {
+    if (c.req.path.endsWith("/import")) return next();
+    return bodyLimit({
+      maxSize: JSON_BODY_LIMIT,
+      onError: () => {
+        throw new DomainError("payload_too_large", `The request body is larger than ${JSON_BODY_LIMIT / 1024} KiB`);
+      },
+    })(c, next);
+  });
+  api.use("*", authenticate(deps));
+  api.route("/", keyRoutes(deps));
+  api.route("/", marketRoutes(deps));
+  api.route("/", stallRoutes(deps));
+  app.route("/api", api);
+
+  app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
+  app.onError((err, c) => toErrorResponse(err, c, deps.logger));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,21 @@
+import type { Principal } from "@market40/core/auth/keys";
+import type { Clock } from "@market40/core/clock";
+import type { AppConfig } from "@market40/core/config";
+import type { Store } from "@market40/core/store/client";
+import type { AppLogger } from "../log";
+
+/** What the HTTP app needs from its host (local server or Lambda); injected, so tests control it. */
+export interface Deps {
+  store: Store;
+  clock: Clock;
+  config: AppConfig;
+  logger: AppLogger;
+}
+
+/** Hono's per-request variables. */
+export interface AppEnv {
+  Variables: {
+    principal: Principal;
+    requestId: string;
+  };
+}

@@ -1,0 +1,61 @@
+import { DomainError, type ErrorCode, type ErrorIssue } from "@market40/core/errors";
+import { isUnavailable } from "@market40/core/store/client";
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ZodError } from "zod";
+import type { AppLogger } from "../log";
+
+/** The one place a domain error becomes an HTTP status (contract §2). */
+export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
+  validation_error: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  unavailable: 503,
+  internal_error: 500,
+};
+
+export function errorBody(code: ErrorCode, message: string, issues: ErrorIssue[] = []) {
+  return { error: { code, message, ...(issues.length ? { issues } : {}) } };
+}
+
+export function zodIssues(err: ZodError): ErrorIssue[] {
+  return err.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+}
+
+/** Maps anything thrown in a route to the error envelope; never leaks a stack trace. */
+export function toErrorResponse(err: unknown, c: Context, logger: AppLogger): Response {
+  if (err instanceof ZodError) {
+    return c.json(errorBody("validation_error", "The request is not valid", zodIssues(err)), 400);
+  }
+  if (err instanceof DomainError) {
+    if (err.code === "unavailable") {
+      logger.warn("store unavailable", { error: String((err as { cause?: unknown }).cause ?? err.message) });
+      c.header("Retry-After", "5");
+    }
+    return c.json(errorBody(err.code, err.message, err.issues), STATUS[err.code]);
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    const code: ErrorCode =
+      status === 413 ? "payload_too_large" : status === 415 ? "unsupported_media_type" : status === 401 ? "unauthorized" : "validation_error";
+    const message = status === 413 ? "The request body is too large" : err.message || "Bad request";
+    return c.json(errorBody(code, message), STATUS[code]);
+  }
+  if (isUnavailable(err)) {
+    logger.warn("store unavailable", { error: (err as Error).name });
+    c.header("Retry-After", "5");
+    return c.json(errorBody("unavailable", "The data store is unavailable; retry later"), 503);
+  }
+  if ((err as Error)?.name === "ValidationException") {
+    // The store rejected a request shape we let through (e.g. a forged cursor): the caller's fault.
+    return c.json(errorBody("validation_error", "The request could not be served as given"), 400);
+  }
+  logger.error("unhandled error", { error: err as Error });
+  return c.json(errorBody("internal_error", "Something went wrong on our side"), 500);
+}

@@ -1,0 +1,55 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { z } from "zod";
+import type { AppEnv } from "./context";
+
+/** Shared pieces of route definitions, so each route file states only what is its own. */
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ example: "validation_error" }),
+      message: z.string(),
+      issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .meta({ id: "Error" });
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { "application/json": { schema: ErrorSchema } },
+});
+
+/** The error answers every authenticated route may give. */
+export const commonErrors = {
+  400: errorResponse("Invalid input (validation_error)"),
+  401: errorResponse("Missing or unknown API key"),
+  403: errorResponse("The key's role or scope does not allow this"),
+  404: errorResponse("Not found"),
+  503: errorResponse("The store is unavailable; retry"),
+} as const;
+
+export const conflictError = { 409: errorResponse("Conflicts with existing data") } as const;
+export const tooLargeError = { 413: errorResponse("Body too large") } as const;
+
+export const json = <T extends z.ZodType>(schema: T, description = "OK") => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
+export const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { "application/json": { schema } },
+});
+
+export const listOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().optional() });
+
+export const bearer = [{ bearerAuth: [] }];
+
+/** A router whose validation failures throw, so the app's one `onError` answers them. */
+export function router(): OpenAPIHono<AppEnv> {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw result.error;
+    },
+  });
+}

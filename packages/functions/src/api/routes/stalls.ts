@@ -1,0 +1,141 @@
+import { createRoute } from "@hono/zod-openapi";
+import { Access } from "@market40/core/auth/access";
+import * as Market from "@market40/core/market/market";
+import { PageQuerySchema } from "@market40/core/schemas";
+import { importCsv } from "@market40/core/stall/import";
+import * as Stall from "@market40/core/stall/stall";
+import { bodyLimit } from "hono/body-limit";
+import { z } from "zod";
+import { DomainError } from "@market40/core/errors";
+import type { Deps } from "../context";
+import { bearer, commonErrors, conflictError, json, jsonBody, listOf, router, tooLargeError } from "../openapi";
+import { StallSchema } from "../schemas";
+
+export const IMPORT_BODY_LIMIT = 5 * 1024 * 1024;
+const MarketParams = z.object({ id: z.string().max(40) });
+const StallParams = z.object({ stallId: z.string().max(64) });
+
+/** Stalls and their CSV import (contract §4). */
+export function stallRoutes({ store, clock }: Deps) {
+  const app = router();
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/markets/{id}/stalls",
+      tags: ["Stalls"],
+      summary: "Register a stall (admin, the market's manager)",
+      security: bearer,
+      request: { params: MarketParams, body: jsonBody(Stall.StallInputSchema) },
+      responses: { 201: json(StallSchema, "Created"), ...commonErrors, ...conflictError },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      Access.manageMarket(c.var.principal, id);
+      await Market.get(store, id);
+      return c.json(await Stall.register(store, clock, id, c.req.valid("json")), 201);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/markets/{id}/stalls",
+      tags: ["Stalls"],
+      summary: "A market's stalls in code order, phone and account masked",
+      security: bearer,
+      request: { params: MarketParams, query: PageQuerySchema },
+      responses: { 200: json(listOf(StallSchema)), ...commonErrors },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      Access.manageMarket(c.var.principal, id);
+      await Market.get(store, id);
+      const page = await Stall.listByMarket(store, id, c.req.valid("query"));
+      return c.json({ ...page, items: page.items.map(Stall.masked) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/markets/{id}/stalls/import",
+      tags: ["Stalls"],
+      summary: "Import stalls from CSV (UTF-8, BOM allowed)",
+      description:
+        "Header `code,vendorName,phone,category,bankBin,accountNumber,accountName`. Good rows are created, bad rows " +
+        "are reported by line and create nothing; rows matching an existing stall are skipped.",
+      security: bearer,
+      request: {
+        params: MarketParams,
+        body: { required: true, content: { "text/csv": { schema: z.string() } } },
+      },
+      middleware: [
+        bodyLimit({
+          maxSize: IMPORT_BODY_LIMIT,
+          onError: () => {
+            throw new DomainError("payload_too_large", "The file is larger than 5 MiB; split it");
+          },
+        }),
+      ] as const,
+      responses: {
+        200: json(
+          z.object({
+            created: z.number(),
+            skipped: z.number(),
+            errors: z.array(z.object({ line: z.number(), message: z.string() })),
+          }),
+        ),
+        ...commonErrors,
+        ...tooLargeError,
+      },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      Access.manageMarket(c.var.principal, id);
+      const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+      if (type !== "text/csv")
+        throw new DomainError("unsupported_media_type", "Send the file with Content-Type: text/csv");
+      await Market.get(store, id);
+      const body = new Uint8Array(await c.req.arrayBuffer());
+      return c.json(await importCsv(store, clock, id, body), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/stalls/{stallId}",
+      tags: ["Stalls"],
+      summary: "One stall, unmasked (admin, its manager, its vendor)",
+      security: bearer,
+      request: { params: StallParams },
+      responses: { 200: json(StallSchema), ...commonErrors },
+    }),
+    async (c) => {
+      const stall = await Stall.get(store, c.req.valid("param").stallId);
+      Access.readStall(c.var.principal, stall);
+      return c.json(stall, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "patch",
+      path: "/stalls/{stallId}",
+      tags: ["Stalls"],
+      summary: "Change or suspend a stall (admin, its manager)",
+      security: bearer,
+      request: { params: StallParams, body: jsonBody(Stall.StallPatchSchema) },
+      responses: { 200: json(StallSchema), ...commonErrors, ...conflictError },
+    }),
+    async (c) => {
+      const { stallId } = c.req.valid("param");
+      const stall = await Stall.get(store, stallId);
+      Access.manageMarket(c.var.principal, stall.marketId);
+      return c.json(await Stall.update(store, clock, stallId, c.req.valid("json")), 200);
+    },
+  );
+
+  return app;
+}

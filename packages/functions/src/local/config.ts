@@ -1,0 +1,88 @@
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { AppConfig, ProviderSecrets } from "@market40/core/config";
+import { newToken } from "@market40/core/auth/keys";
+
+/** `npm start`'s settings (contract §1), read from the environment once. */
+export interface LocalSettings {
+  port: number;
+  dataDir: string;
+  seed: boolean;
+  simulate: boolean;
+  dynamodbPort: number;
+  host: string;
+}
+
+function flag(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === "") return fallback;
+  return !["0", "false", "no", "off"].includes(value.toLowerCase());
+}
+
+function port(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === "") return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got '${value}'`);
+  return n;
+}
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env): LocalSettings {
+  return {
+    port: port(env.PORT, 3000, "PORT"),
+    dataDir: env.DATA_DIR || ".data",
+    seed: flag(env.SEED, true),
+    simulate: flag(env.SIMULATE, true),
+    dynamodbPort: port(env.DYNAMODB_PORT, 0, "DYNAMODB_PORT"),
+    host: env.HOST || "127.0.0.1",
+  };
+}
+
+interface StoredSecrets extends ProviderSecrets {
+  adminToken: string;
+}
+
+const ENV_NAMES: Record<keyof ProviderSecrets, string> = {
+  generic: "GENERIC_WEBHOOK_SECRET",
+  payos: "PAYOS_CHECKSUM_KEY",
+  sepay: "SEPAY_API_KEY",
+  casso: "CASSO_WEBHOOK_SECRET",
+};
+
+/**
+ * Secrets: from the environment when set, else generated once and kept in `$DATA_DIR/secrets.json`
+ * (mode 0600) so a restart keeps the same keys. `generated` lists what was made now, to print once.
+ */
+export function loadSecrets(
+  dataDir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { config: Pick<AppConfig, "secrets" | "adminToken">; generated: string[]; file: string } {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, "secrets.json");
+  const stored: Partial<StoredSecrets> = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
+  const generated: string[] = [];
+  const make = (name: keyof StoredSecrets, value: () => string) => {
+    if (!stored[name]) {
+      stored[name] = value();
+      generated.push(name);
+    }
+  };
+  make("adminToken", newToken);
+  make("generic", () => randomBytes(32).toString("hex"));
+  make("payos", () => randomBytes(32).toString("hex"));
+  make("sepay", () => randomBytes(24).toString("base64url"));
+  make("casso", () => randomBytes(32).toString("base64url"));
+  if (generated.length > 0) {
+    writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
+  const secrets = Object.fromEntries(
+    (Object.keys(ENV_NAMES) as (keyof ProviderSecrets)[]).map((k) => [k, env[ENV_NAMES[k]] || stored[k]!]),
+  ) as unknown as ProviderSecrets;
+  return {
+    config: { secrets, adminToken: env.ADMIN_TOKEN || stored.adminToken! },
+    generated: generated.filter((g) => (g === "adminToken" ? !env.ADMIN_TOKEN : !env[ENV_NAMES[g as keyof ProviderSecrets]])),
+    file,
+  };
+}
+
+export { ENV_NAMES };

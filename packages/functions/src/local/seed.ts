@@ -1,0 +1,173 @@
+import * as ApiKeys from "@market40/core/auth/keys";
+import * as Market from "@market40/core/market/market";
+import * as Stall from "@market40/core/stall/stall";
+import type { Deps } from "../api/context";
+
+/**
+ * Demo data for a fresh local store: markets of the former Hà Giang (now Tuyên Quang) with the schedule
+ * kinds of `reference/markets.md`, and a few dozen stalls each. Plausible, not authoritative: confirm
+ * real schedules with each market board. Deterministic, so every newcomer sees the same data.
+ */
+export const DEMO_MARKETS: Market.MarketInput[] = [
+  {
+    id: "dong-van",
+    name: "Chợ phiên Đồng Văn",
+    province: "Tuyên Quang",
+    commune: "Đồng Văn",
+    legacyDistrict: "Đồng Văn",
+    launchedOn: "2025-06-01",
+    schedule: { kind: "weekly", days: [7] },
+    hours: { open: "05:00", close: "12:00" },
+    closures: ["2026-02-15"],
+  },
+  {
+    id: "meo-vac",
+    name: "Chợ phiên Mèo Vạc",
+    province: "Tuyên Quang",
+    commune: "Mèo Vạc",
+    legacyDistrict: "Mèo Vạc",
+    launchedOn: "2025-07-01",
+    schedule: { kind: "weekly", days: [7] },
+    hours: { open: "05:00", close: "12:00" },
+  },
+  {
+    id: "pho-bang",
+    name: "Chợ lùi Phó Bảng",
+    province: "Tuyên Quang",
+    commune: "Phó Bảng",
+    legacyDistrict: "Đồng Văn",
+    launchedOn: "2025-09-01",
+    schedule: { kind: "zodiac", animals: ["rat", "horse"] },
+    hours: { open: "05:30", close: "12:00" },
+  },
+  {
+    id: "sa-phin",
+    name: "Chợ lùi Sà Phìn",
+    province: "Tuyên Quang",
+    commune: "Sà Phìn",
+    legacyDistrict: "Đồng Văn",
+    launchedOn: "2025-09-01",
+    schedule: { kind: "zodiac", animals: ["snake", "pig"] },
+    hours: { open: "05:30", close: "11:30" },
+  },
+  {
+    id: "khau-vai",
+    name: "Chợ phiên Khâu Vai",
+    province: "Tuyên Quang",
+    commune: "Khâu Vai",
+    legacyDistrict: "Mèo Vạc",
+    launchedOn: "2025-10-01",
+    schedule: { kind: "lunar", days: [2, 7, 12, 17, 22, 27] },
+    hours: { open: "05:00", close: "12:00" },
+  },
+  {
+    id: "ha-giang-trung-tam",
+    name: "Chợ trung tâm Hà Giang",
+    province: "Tuyên Quang",
+    commune: "Phường Hà Giang 1",
+    legacyDistrict: "Thành phố Hà Giang",
+    launchedOn: "2025-01-01",
+    schedule: { kind: "daily" },
+    hours: { open: "06:00", close: "18:00" },
+    closures: ["2026-02-17", "2026-02-18"],
+  },
+  {
+    id: "dong-yen",
+    name: "Chợ Đồng Yên",
+    province: "Tuyên Quang",
+    commune: "Đồng Yên",
+    legacyDistrict: "Bắc Quang",
+    launchedOn: "2025-03-01",
+    schedule: { kind: "daily" },
+    hours: { open: "05:30", close: "17:30" },
+  },
+];
+
+const FAMILY = ["Giàng", "Vàng", "Sùng", "Lù", "Thào", "Mua", "Hầu", "Lò", "Nguyễn", "Hoàng", "Nông", "Triệu", "Lý", "Đặng", "Phàn", "Ma"];
+const MIDDLE_F = ["Thị", "Thị", "Mỷ", "Thị Hoa"];
+const MIDDLE_M = ["Văn", "Seo", "Mí", "A", "Chứ"];
+const GIVEN_F = ["Mai", "Dợ", "Súa", "Chở", "Mỷ", "Lan", "Hương", "Dung", "Pà", "Say", "Hoa", "Nhung"];
+const GIVEN_M = ["Páo", "Chá", "Sính", "Tủa", "Dìn", "Minh", "Quân", "Hùng", "Chúng", "Lử", "Tuấn", "Thắng"];
+const CATEGORIES = ["rau", "thịt", "thổ cẩm", "rượu ngô", "thắng cố", "nông cụ", "gia súc", "mèn mén", "tạp hoá", "hoa quả"];
+/** Banks weighted as in the highlands: Agribank first, then the e-wallets. */
+const BANK_WEIGHTS: [string, number][] = [
+  ["970405", 50],
+  ["971005", 15],
+  ["971011", 10],
+  ["970418", 10],
+  ["970415", 6],
+  ["970436", 5],
+  ["970422", 4],
+];
+
+/** A small deterministic PRNG (mulberry32), so the demo is the same on every machine. */
+function random(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function demoStalls(marketIndex: number, count: number): Stall.StallInput[] {
+  const rnd = random(4000 + marketIndex);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)]!;
+  const digits = (n: number) => Array.from({ length: n }, () => Math.floor(rnd() * 10)).join("");
+  const total = BANK_WEIGHTS.reduce((s, [, w]) => s + w, 0);
+  const stalls: Stall.StallInput[] = [];
+  for (let i = 1; i <= count; i++) {
+    const female = rnd() < 0.65;
+    const name = `${pick(FAMILY)} ${female ? pick(MIDDLE_F) : pick(MIDDLE_M)} ${female ? pick(GIVEN_F) : pick(GIVEN_M)}`;
+    let r = rnd() * total;
+    const bin = BANK_WEIGHTS.find(([, w]) => (r -= w) < 0)?.[0] ?? "970405";
+    const phone = `09${digits(8)}`;
+    const accountNumber =
+      bin === "971005" || bin === "971011" ? phone : bin === "970405" ? `${8300 + marketIndex}${digits(9)}` : digits(12);
+    stalls.push({
+      code: `${String.fromCharCode(65 + Math.floor((i - 1) / 10))}-${String(i).padStart(2, "0")}`,
+      vendorName: name,
+      phone,
+      category: pick(CATEGORIES),
+      bank: { bin, accountNumber, accountName: Stall.qrAccountName(name) },
+    });
+  }
+  return stalls;
+}
+
+/** Loads the demo into an empty store; does nothing when any market exists. */
+export async function seedIfEmpty(deps: Deps): Promise<{ markets: number; stalls: number } | undefined> {
+  const { store, clock } = deps;
+  const existing = await Market.list(store, { limit: 1 });
+  if (existing.items.length > 0) return undefined;
+  let stalls = 0;
+  for (const [i, input] of DEMO_MARKETS.entries()) {
+    await Market.create(store, clock, input);
+    const demo = demoStalls(i, 24 + ((i * 7) % 17));
+    for (const s of demo) {
+      try {
+        await Stall.register(store, clock, input.id, s);
+        stalls++;
+      } catch {
+        // a random account collided: skip it, the demo needs no particular stall
+      }
+    }
+  }
+  return { markets: DEMO_MARKETS.length, stalls };
+}
+
+/** Keys to try each role with, printed once when the demo is loaded. */
+export async function demoKeys(deps: Deps) {
+  const { store, clock } = deps;
+  const first = await Stall.listByMarket(store, "dong-van", { limit: 1 });
+  const keys = [
+    await ApiKeys.create(store, clock, { role: "manager", marketId: "dong-van", label: "demo: quản lý chợ Đồng Văn" }),
+    await ApiKeys.create(store, clock, { role: "liaison", label: "demo: liên lạc ngân hàng tỉnh" }),
+  ];
+  const stall = first.items[0];
+  if (stall)
+    keys.push(await ApiKeys.create(store, clock, { role: "vendor", stallId: stall.id, marketId: stall.marketId, label: `demo: tiểu thương ${stall.code}` }));
+  return keys.map((k) => ({ role: k.role, label: k.label, token: k.token }));
+}

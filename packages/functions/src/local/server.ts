@@ -1,0 +1,33 @@
+import { existsSync } from "node:fs";
+import { relative, resolve } from "node:path";
+import { type ServerType, serve } from "@hono/node-server";
+import { serveStatic } from "@hono/node-server/serve-static";
+import { Hono } from "hono";
+import { createApp } from "../api/app";
+import type { Deps } from "../api/context";
+
+/** The web UI's built files, or its source folder while there is no build. */
+export function webRoot(): string {
+  const dist = resolve(import.meta.dirname, "../../../web/dist");
+  return existsSync(dist) ? dist : resolve(import.meta.dirname, "../../../web/public");
+}
+
+/** The API and the web UI on one origin, as a plain Node HTTP server. */
+export function createLocalApp(deps: Deps) {
+  const api = createApp(deps);
+  const root = relative(process.cwd(), webRoot()) || ".";
+  const site = new Hono();
+  site.route("/", api);
+  site.use("/*", serveStatic({ root }));
+  // Client-side routes fall back to the app shell.
+  site.get("/*", serveStatic({ root, path: "index.html" }));
+  return site;
+}
+
+export async function listen(deps: Deps, port: number, hostname: string): Promise<ServerType> {
+  const app = createLocalApp(deps);
+  return new Promise((res, rej) => {
+    const server = serve({ fetch: app.fetch, port, hostname }, () => res(server));
+    server.once("error", rej);
+  });
+}
