@@ -43,6 +43,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2] === "i
     install();
   } catch (err) {
     // Do not fail `npm install` for this: `npm start` and the tests retry and explain.
-    console.warn(`market40: could not fetch DynamoDB Local (${err.message}); it will be retried on first use.`);
+    console.warn(
+      `market40: could not fetch DynamoDB Local (${err.message}); it will be retried on first use.`,
+    );
   }
 }

@@ -8,7 +8,9 @@ export interface Clock {
 export const systemClock: Clock = { now: () => new Date() };
 
 /** A clock that stays where a test puts it. */
-export function fixedClock(at: string | Date): Clock & { set(at: string | Date): void; advance(ms: number): void } {
+export function fixedClock(
+  at: string | Date,
+): Clock & { set(at: string | Date): void; advance(ms: number): void } {
   let current = new Date(at);
   return {
     now: () => new Date(current),

@@ -1,3 +1,5 @@
+import type { ZodError } from "zod";
+
 /**
  * Domain errors. Core throws these; the HTTP layer maps each `code` to a status in one place
  * (`packages/functions/src/api/errors.ts`), so a route never builds an error body by hand.
@@ -48,4 +50,9 @@ export class StoreUnavailableError extends DomainError {
     super("unavailable", message);
     this.name = "StoreUnavailableError";
   }
+}
+
+/** A zod failure as the error envelope's issues: `{path: "bank.bin", message}`. */
+export function zodIssues(err: ZodError): ErrorIssue[] {
+  return err.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
 }

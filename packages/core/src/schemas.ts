@@ -10,9 +10,14 @@ export const LocalDateSchema = z
 export const InstantSchema = z
   .string()
   .max(40)
-  .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), {
-    message: "Expected an ISO 8601 date-time with a time zone",
-  })
+  .refine(
+    (s) =>
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/.test(s) &&
+      !Number.isNaN(Date.parse(s)),
+    {
+      message: "Expected an ISO 8601 date-time with a time zone",
+    },
+  )
   .meta({ example: "2026-11-29T06:41:07+07:00", format: "date-time" });
 
 export const PageQuerySchema = z.object({

@@ -6,7 +6,8 @@ import { Logger } from "@aws-lambda-powertools/logger";
  */
 export const logger = new Logger({
   serviceName: "market40",
-  logLevel: (process.env.LOG_LEVEL as "INFO" | undefined) ?? (process.env.NODE_ENV === "test" ? "SILENT" : "INFO"),
+  logLevel:
+    (process.env.LOG_LEVEL as "INFO" | undefined) ?? (process.env.NODE_ENV === "test" ? "SILENT" : "INFO"),
 });
 
 export type AppLogger = Pick<Logger, "info" | "warn" | "error" | "debug">;

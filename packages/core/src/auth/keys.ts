@@ -68,7 +68,9 @@ export async function create(
   token: string = newToken(),
 ): Promise<ApiKey & { token: string }> {
   if ((input.role === "manager" || input.role === "device") && !input.marketId)
-    throw validationError("A manager or device key needs a marketId", [{ path: "marketId", message: "Required" }]);
+    throw validationError("A manager or device key needs a marketId", [
+      { path: "marketId", message: "Required" },
+    ]);
   if (input.role === "vendor" && !input.stallId)
     throw validationError("A vendor key needs a stallId", [{ path: "stallId", message: "Required" }]);
   const key: ApiKey = {
@@ -79,12 +81,19 @@ export async function create(
     ...(input.label ? { label: input.label } : {}),
     createdAt: clock.now().toISOString(),
   };
-  await guard(() => store.doc.send(new PutCommand({ TableName: store.table, Item: toItem(key, hashToken(token)) })));
+  await guard(() =>
+    store.doc.send(new PutCommand({ TableName: store.table, Item: toItem(key, hashToken(token)) })),
+  );
   return { ...key, token };
 }
 
 /** Makes sure a key with exactly this token exists (the configured admin token). Idempotent. */
-export async function ensure(store: Store, clock: Clock, token: string, input: CreateKeyInput): Promise<ApiKey> {
+export async function ensure(
+  store: Store,
+  clock: Clock,
+  token: string,
+  input: CreateKeyInput,
+): Promise<ApiKey> {
   const existing = await findByToken(store, token);
   if (existing && !existing.revokedAt) return existing;
   const { token: _t, ...key } = await create(store, clock, input, token);

@@ -15,7 +15,12 @@ export interface Bank {
 }
 
 const BANKS: Bank[] = [
-  { bin: "970405", shortName: "Agribank", name: "Ngân hàng Nông nghiệp và Phát triển Nông thôn Việt Nam", source: "sbv" },
+  {
+    bin: "970405",
+    shortName: "Agribank",
+    name: "Ngân hàng Nông nghiệp và Phát triển Nông thôn Việt Nam",
+    source: "sbv",
+  },
   { bin: "970436", shortName: "Vietcombank", name: "Ngân hàng TMCP Ngoại thương Việt Nam", source: "sbv" },
   { bin: "970415", shortName: "VietinBank", name: "Ngân hàng TMCP Công thương Việt Nam", source: "sbv" },
   { bin: "970418", shortName: "BIDV", name: "Ngân hàng TMCP Đầu tư và Phát triển Việt Nam", source: "sbv" },
@@ -31,8 +36,18 @@ const BANKS: Bank[] = [
   { bin: "970425", shortName: "ABBANK", name: "Ngân hàng TMCP An Bình", source: "vietqr-list" },
   { bin: "970409", shortName: "BacABank", name: "Ngân hàng TMCP Bắc Á", source: "vietqr-list" },
   { bin: "970438", shortName: "BaoVietBank", name: "Ngân hàng TMCP Bảo Việt", source: "vietqr-list" },
-  { bin: "970431", shortName: "Eximbank", name: "Ngân hàng TMCP Xuất Nhập khẩu Việt Nam", source: "vietqr-list" },
-  { bin: "970437", shortName: "HDBank", name: "Ngân hàng TMCP Phát triển Thành phố Hồ Chí Minh", source: "vietqr-list" },
+  {
+    bin: "970431",
+    shortName: "Eximbank",
+    name: "Ngân hàng TMCP Xuất Nhập khẩu Việt Nam",
+    source: "vietqr-list",
+  },
+  {
+    bin: "970437",
+    shortName: "HDBank",
+    name: "Ngân hàng TMCP Phát triển Thành phố Hồ Chí Minh",
+    source: "vietqr-list",
+  },
   { bin: "970452", shortName: "KienLongBank", name: "Ngân hàng TMCP Kiên Long", source: "vietqr-list" },
   { bin: "970428", shortName: "NamABank", name: "Ngân hàng TMCP Nam Á", source: "vietqr-list" },
   { bin: "970419", shortName: "NCB", name: "Ngân hàng TMCP Quốc Dân", source: "vietqr-list" },
@@ -44,9 +59,19 @@ const BANKS: Bank[] = [
   { bin: "970427", shortName: "VietABank", name: "Ngân hàng TMCP Việt Á", source: "vietqr-list" },
   { bin: "970433", shortName: "VietBank", name: "Ngân hàng TMCP Việt Nam Thương Tín", source: "vietqr-list" },
   { bin: "970454", shortName: "VietCapitalBank", name: "Ngân hàng TMCP Bản Việt", source: "vietqr-list" },
-  { bin: "970430", shortName: "PGBank", name: "Ngân hàng TMCP Thịnh vượng và Phát triển", source: "vietqr-list" },
+  {
+    bin: "970430",
+    shortName: "PGBank",
+    name: "Ngân hàng TMCP Thịnh vượng và Phát triển",
+    source: "vietqr-list",
+  },
   { bin: "970412", shortName: "PVcomBank", name: "Ngân hàng TMCP Đại Chúng Việt Nam", source: "vietqr-list" },
-  { bin: "970400", shortName: "SaigonBank", name: "Ngân hàng TMCP Sài Gòn Công Thương", source: "vietqr-list" },
+  {
+    bin: "970400",
+    shortName: "SaigonBank",
+    name: "Ngân hàng TMCP Sài Gòn Công Thương",
+    source: "vietqr-list",
+  },
   { bin: "970446", shortName: "COOPBANK", name: "Ngân hàng Hợp tác xã Việt Nam", source: "vietqr-list" },
   { bin: "999888", shortName: "VBSP", name: "Ngân hàng Chính sách Xã hội", source: "vietqr-list" },
 ];

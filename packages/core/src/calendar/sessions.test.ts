@@ -29,7 +29,11 @@ describe("Can Chi day branch", () => {
 
 describe("sessionsBetween", () => {
   it("lists Sunday sessions 7 days apart with UTC opening instants", () => {
-    const sessions = sessionsBetween({ schedule: { kind: "weekly", days: [7] }, hours }, "2026-12-01", "2026-12-31");
+    const sessions = sessionsBetween(
+      { schedule: { kind: "weekly", days: [7] }, hours },
+      "2026-12-01",
+      "2026-12-31",
+    );
     expect(sessions.map((s) => s.date)).toEqual(["2026-12-06", "2026-12-13", "2026-12-20", "2026-12-27"]);
     expect(sessions[0]).toEqual({
       date: "2026-12-06",
@@ -50,7 +54,11 @@ describe("sessionsBetween", () => {
   it("weekly sessions fall on their weekday, 7 days apart", () => {
     fc.assert(
       fc.property(anyDate, fc.integer({ min: 1, max: 7 }), (from, day) => {
-        const s = sessionsBetween({ schedule: { kind: "weekly", days: [day] }, hours }, from, addDays(from, 60));
+        const s = sessionsBetween(
+          { schedule: { kind: "weekly", days: [day] }, hours },
+          from,
+          addDays(from, 60),
+        );
         expect(s.length).toBeGreaterThanOrEqual(8);
         for (const [i, session] of s.entries()) {
           expect(isoWeekday(session.date)).toBe(day);
@@ -63,7 +71,11 @@ describe("sessionsBetween", () => {
   it("zodiac pairs (rat/horse) meet every 6 days", () => {
     fc.assert(
       fc.property(anyDate, (from) => {
-        const s = sessionsBetween({ schedule: { kind: "zodiac", animals: ["rat", "horse"] }, hours }, from, addDays(from, 59));
+        const s = sessionsBetween(
+          { schedule: { kind: "zodiac", animals: ["rat", "horse"] }, hours },
+          from,
+          addDays(from, 59),
+        );
         expect(s).toHaveLength(10);
         for (let i = 1; i < s.length; i++) expect(dayIndex(s[i]!.date) - dayIndex(s[i - 1]!.date)).toBe(6);
       }),

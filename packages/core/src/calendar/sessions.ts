@@ -1,5 +1,5 @@
-import { toLunar } from "./lunar";
 import { dayIndex, eachDate, isoWeekday, type LocalDate, localTimeToUtc } from "./localDate";
+import { toLunar } from "./lunar";
 import { type Animal, dayAnimal } from "./zodiac";
 
 /** When a market meets. */

@@ -16,9 +16,15 @@ const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Expected a local tim
 export const ScheduleSchema = z
   .discriminatedUnion("kind", [
     z.strictObject({ kind: z.literal("daily") }),
-    z.strictObject({ kind: z.literal("weekly"), days: z.array(z.number().int().min(1).max(7)).min(1).max(7) }),
+    z.strictObject({
+      kind: z.literal("weekly"),
+      days: z.array(z.number().int().min(1).max(7)).min(1).max(7),
+    }),
     z.strictObject({ kind: z.literal("zodiac"), animals: z.array(z.enum(ANIMALS)).min(1).max(12) }),
-    z.strictObject({ kind: z.literal("lunar"), days: z.array(z.number().int().min(1).max(30)).min(1).max(30) }),
+    z.strictObject({
+      kind: z.literal("lunar"),
+      days: z.array(z.number().int().min(1).max(30)).min(1).max(30),
+    }),
   ])
   .meta({ id: "Schedule" });
 
@@ -28,7 +34,9 @@ export const HoursSchema = z
 
 export const MarketInputSchema = z
   .strictObject({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, "Lower-case letters, digits and '-', 2 to 40 characters"),
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{1,39}$/, "Lower-case letters, digits and '-', 2 to 40 characters"),
     name: z.string().trim().min(1).max(120),
     province: z.string().trim().min(1).max(80),
     commune: z.string().trim().min(1).max(80),
@@ -55,7 +63,7 @@ function clean(item: Record<string, unknown>): Market {
     commune: m.commune,
     ...(m.legacyDistrict ? { legacyDistrict: m.legacyDistrict } : {}),
     launchedOn: m.launchedOn,
-    schedule: m.schedule,
+    schedule: Object.assign({ kind: m.schedule.kind }, m.schedule),
     hours: { open: m.hours.open, close: m.hours.close },
     closures: m.closures ?? [],
     createdAt: m.createdAt,
@@ -91,7 +99,9 @@ export async function create(store: Store, clock: Clock, input: MarketInput): Pr
 }
 
 export async function find(store: Store, id: string): Promise<Market | undefined> {
-  const res = await guard(() => store.doc.send(new GetCommand({ TableName: store.table, Key: Keys.market(id) })));
+  const res = await guard(() =>
+    store.doc.send(new GetCommand({ TableName: store.table, Key: Keys.market(id) })),
+  );
   return res.Item ? clean(res.Item) : undefined;
 }
 
@@ -163,6 +173,8 @@ export const MAX_SESSION_RANGE_DAYS = 366;
 /** Scheduled sessions of a market in a range of at most 366 days. */
 export function sessions(market: Market, from: LocalDate, to: LocalDate): Session[] {
   if (daysBetween(from, to) + 1 > MAX_SESSION_RANGE_DAYS)
-    throw validationError("The range may cover at most 366 days", [{ path: "to", message: "Range too long" }]);
+    throw validationError("The range may cover at most 366 days", [
+      { path: "to", message: "Range too long" },
+    ]);
   return sessionsBetween(market, from, to);
 }

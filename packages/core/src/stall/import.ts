@@ -2,12 +2,19 @@ import { parse } from "csv-parse/sync";
 import { ZodError } from "zod";
 import type { Clock } from "../clock";
 import { DomainError, validationError } from "../errors";
-import { accountKey, findByCode, register, type StallInput } from "./stall";
 import type { Store } from "../store/client";
+import { accountKey, findByCode, registerMany, type StallInput } from "./stall";
 
-export const IMPORT_COLUMNS = ["code", "vendorName", "phone", "category", "bankBin", "accountNumber", "accountName"] as const;
+export const IMPORT_COLUMNS = [
+  "code",
+  "vendorName",
+  "phone",
+  "category",
+  "bankBin",
+  "accountNumber",
+  "accountName",
+] as const;
 export const MAX_IMPORT_ROWS = 5000;
-const CONCURRENCY = 16;
 
 export interface ImportResult {
   created: number;
@@ -33,7 +40,13 @@ function decode(body: Uint8Array): string {
 function parseRows(text: string): { rows: Row[]; errors: ImportResult["errors"] } {
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true, trim: true }) as unknown as typeof records;
+    records = parse(text, {
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      info: true,
+      trim: true,
+    }) as unknown as typeof records;
   } catch (err) {
     throw validationError(`The file is not valid CSV: ${(err as Error).message.split("\n")[0]}`);
   }
@@ -66,7 +79,11 @@ function parseRows(text: string): { rows: Row[]; errors: ImportResult["errors"] 
         vendorName: cell("vendorName"),
         ...(cell("phone") ? { phone: cell("phone") } : {}),
         ...(cell("category") ? { category: cell("category") } : {}),
-        bank: { bin: cell("bankBin"), accountNumber: cell("accountNumber"), accountName: cell("accountName") },
+        bank: {
+          bin: cell("bankBin"),
+          accountNumber: cell("accountNumber"),
+          accountName: cell("accountName"),
+        },
       },
     });
   }
@@ -76,7 +93,12 @@ function parseRows(text: string): { rows: Row[]; errors: ImportResult["errors"] 
 function describe(err: unknown): string {
   if (err instanceof ZodError)
     return err.issues.map((i) => `${i.path.join(".") || "row"}: ${i.message}`).join("; ");
-  if (err instanceof DomainError) return err.issues.length ? err.issues.map((i) => i.message).join("; ") : err.message;
+  if (err instanceof DomainError)
+    return err.issues.length
+      ? err.issues
+          .map((i) => (i.path && err.code === "validation_error" ? `${i.path}: ${i.message}` : i.message))
+          .join("; ")
+      : err.message;
   throw err;
 }
 
@@ -86,7 +108,12 @@ function describe(err: unknown): string {
  * matches an existing stall of the market (same code and same account) is skipped, so importing the
  * same file twice creates nothing new. Store failures are not row errors: they abort with 503.
  */
-export async function importCsv(store: Store, clock: Clock, marketId: string, body: Uint8Array): Promise<ImportResult> {
+export async function importCsv(
+  store: Store,
+  clock: Clock,
+  marketId: string,
+  body: Uint8Array,
+): Promise<ImportResult> {
   const { rows, errors } = parseRows(decode(body));
   const result: ImportResult = { created: 0, skipped: 0, errors };
 
@@ -98,7 +125,10 @@ export async function importCsv(store: Store, clock: Clock, marketId: string, bo
     const code = String(row.input.code).trim().toUpperCase();
     const account = `${row.input.bank.bin}/${accountKey(String(row.input.bank.accountNumber))}`;
     if (seenCodes.has(code)) {
-      errors.push({ line: row.line, message: `Stall code '${row.input.code}' repeats line ${seenCodes.get(code)}` });
+      errors.push({
+        line: row.line,
+        message: `Stall code '${row.input.code}' repeats line ${seenCodes.get(code)}`,
+      });
     } else if (seenAccounts.has(account)) {
       errors.push({ line: row.line, message: `This bank account repeats line ${seenAccounts.get(account)}` });
     } else {
@@ -108,30 +138,32 @@ export async function importCsv(store: Store, clock: Clock, marketId: string, bo
     }
   }
 
-  let next = 0;
-  const worker = async () => {
-    while (next < unique.length) {
-      const row = unique[next++]!;
-      try {
-        await register(store, clock, marketId, row.input);
-        result.created++;
-      } catch (err) {
-        if (err instanceof DomainError && err.code === "conflict") {
-          const existing = await findByCode(store, marketId, String(row.input.code).trim());
-          if (
-            existing &&
-            existing.bank.bin === row.input.bank.bin &&
-            accountKey(existing.bank.accountNumber) === accountKey(String(row.input.bank.accountNumber))
-          ) {
-            result.skipped++;
-            continue;
-          }
-        }
-        errors.push({ line: row.line, message: describe(err) });
+  const outcomes = await registerMany(
+    store,
+    clock,
+    marketId,
+    unique.map((r) => r.input),
+  );
+  for (const [i, outcome] of outcomes.entries()) {
+    const row = unique[i]!;
+    if (outcome.ok) {
+      result.created++;
+      continue;
+    }
+    if (outcome.error.code === "conflict") {
+      // A re-import: the same code with the same account is already this market's stall.
+      const existing = await findByCode(store, marketId, String(row.input.code).trim());
+      if (
+        existing &&
+        existing.bank.bin === row.input.bank.bin &&
+        accountKey(existing.bank.accountNumber) === accountKey(String(row.input.bank.accountNumber))
+      ) {
+        result.skipped++;
+        continue;
       }
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, unique.length) }, worker));
+    errors.push({ line: row.line, message: describe(outcome.error) });
+  }
   errors.sort((a, b) => a.line - b.line);
   return result;
 }

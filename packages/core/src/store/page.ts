@@ -23,7 +23,8 @@ export function decodeCursor(cursor: string | undefined): Record<string, unknown
     const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
     if (value && typeof value === "object" && !Array.isArray(value)) {
       const entries = Object.entries(value);
-      if (entries.length > 0 && entries.length <= 6 && entries.every(([, v]) => typeof v === "string")) return value;
+      if (entries.length > 0 && entries.length <= 6 && entries.every(([, v]) => typeof v === "string"))
+        return value;
     }
   } catch {
     // fall through

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import { DomainError } from "@market40/core/errors";
-import type { AppEnv, Deps } from "./context";
+import { bodyLimit } from "hono/body-limit";
 import { authenticate } from "./auth";
+import type { AppEnv, Deps } from "./context";
 import { errorBody, toErrorResponse } from "./errors";
 import { healthRoutes } from "./routes/health";
 import { keyRoutes } from "./routes/keys";
@@ -50,7 +50,8 @@ export function createApp(deps: Deps) {
     info: {
       title: "market40 API",
       version: "1.0.0",
-      description: "Cashless payment at traditional markets: markets, stalls, VietQR, callbacks, uptake, evaluations.",
+      description:
+        "Cashless payment at traditional markets: markets, stalls, VietQR, callbacks, uptake, evaluations.",
     },
     servers: [{ url: "/" }],
   });
@@ -62,7 +63,10 @@ export function createApp(deps: Deps) {
     return bodyLimit({
       maxSize: JSON_BODY_LIMIT,
       onError: () => {
-        throw new DomainError("payload_too_large", `The request body is larger than ${JSON_BODY_LIMIT / 1024} KiB`);
+        throw new DomainError(
+          "payload_too_large",
+          `The request body is larger than ${JSON_BODY_LIMIT / 1024} KiB`,
+        );
       },
     })(c, next);
   });

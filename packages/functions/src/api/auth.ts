@@ -16,7 +16,13 @@ export function authenticate(deps: Deps): MiddlewareHandler<AppEnv> {
     if (!match) throw unauthorized();
     const key = await ApiKeys.findByToken(deps.store, match[1]!);
     if (!key || key.revokedAt) throw unauthorized();
-    c.set("principal", { keyId: key.keyId, role: key.role, marketId: key.marketId, stallId: key.stallId, label: key.label });
+    c.set("principal", {
+      keyId: key.keyId,
+      role: key.role,
+      marketId: key.marketId,
+      stallId: key.stallId,
+      label: key.label,
+    });
     await next();
   };
 }

@@ -1,4 +1,4 @@
-import { DomainError, type ErrorCode, type ErrorIssue } from "@market40/core/errors";
+import { DomainError, type ErrorCode, type ErrorIssue, zodIssues } from "@market40/core/errors";
 import { isUnavailable } from "@market40/core/store/client";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -24,10 +24,6 @@ export function errorBody(code: ErrorCode, message: string, issues: ErrorIssue[]
   return { error: { code, message, ...(issues.length ? { issues } : {}) } };
 }
 
-export function zodIssues(err: ZodError): ErrorIssue[] {
-  return err.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
-}
-
 /** Maps anything thrown in a route to the error envelope; never leaks a stack trace. */
 export function toErrorResponse(err: unknown, c: Context, logger: AppLogger): Response {
   if (err instanceof ZodError) {
@@ -43,7 +39,13 @@ export function toErrorResponse(err: unknown, c: Context, logger: AppLogger): Re
   if (err instanceof HTTPException) {
     const status = err.status;
     const code: ErrorCode =
-      status === 413 ? "payload_too_large" : status === 415 ? "unsupported_media_type" : status === 401 ? "unauthorized" : "validation_error";
+      status === 413
+        ? "payload_too_large"
+        : status === 415
+          ? "unsupported_media_type"
+          : status === 401
+            ? "unauthorized"
+            : "validation_error";
     const message = status === 413 ? "The request body is too large" : err.message || "Bad request";
     return c.json(errorBody(code, message), STATUS[code]);
   }

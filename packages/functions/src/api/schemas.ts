@@ -21,7 +21,12 @@ export const StallSchema = z
     vendorName: z.string(),
     phone: z.string().optional(),
     category: z.string().optional(),
-    bank: z.object({ bin: z.string(), accountNumber: z.string(), accountName: z.string(), bankName: z.string() }),
+    bank: z.object({
+      bin: z.string(),
+      accountNumber: z.string(),
+      accountName: z.string(),
+      bankName: z.string(),
+    }),
     status: z.enum(STALL_STATUSES),
     createdAt: z.string(),
     updatedAt: z.string(),

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { AppConfig, ProviderSecrets } from "@market40/core/config";
 import { newToken } from "@market40/core/auth/keys";
+import type { AppConfig, ProviderSecrets } from "@market40/core/config";
 
 /** `npm start`'s settings (contract §1), read from the environment once. */
 export interface LocalSettings {
@@ -22,7 +22,8 @@ function flag(value: string | undefined, fallback: boolean): boolean {
 function port(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value === "") return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got '${value}'`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new Error(`${name} must be a port number, got '${value}'`);
   return n;
 }
 
@@ -80,7 +81,9 @@ export function loadSecrets(
   ) as unknown as ProviderSecrets;
   return {
     config: { secrets, adminToken: env.ADMIN_TOKEN || stored.adminToken! },
-    generated: generated.filter((g) => (g === "adminToken" ? !env.ADMIN_TOKEN : !env[ENV_NAMES[g as keyof ProviderSecrets]])),
+    generated: generated.filter((g) =>
+      g === "adminToken" ? !env.ADMIN_TOKEN : !env[ENV_NAMES[g as keyof ProviderSecrets]],
+    ),
     file,
   };
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { accessSync, constants, mkdirSync, writeFileSync, rmSync } from "node:fs";
+import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { EMULATOR_DIR, install, JAR } from "../../../../scripts/dynamodb-local.mjs";
@@ -37,7 +37,8 @@ export function checkJava(): void {
   }
   const version = /version "(\d+)(?:\.(\d+))?/.exec(out);
   const major = version ? (version[1] === "1" ? Number(version[2]) : Number(version[1])) : 0;
-  if (major && major < 17) throw new LocalStartError(`Java 17+ is required to run DynamoDB Local; found Java ${major}.`);
+  if (major && major < 17)
+    throw new LocalStartError(`Java 17+ is required to run DynamoDB Local; found Java ${major}.`);
 }
 
 export async function freePort(): Promise<number> {
@@ -55,12 +56,19 @@ export async function freePort(): Promise<number> {
 async function assertPortFree(port: number): Promise<void> {
   await new Promise<void>((res, rej) => {
     const srv = createServer();
-    srv.once("error", () => rej(new LocalStartError(`Port ${port} for DynamoDB Local is already in use: free it or set DYNAMODB_PORT.`)));
+    srv.once("error", () =>
+      rej(
+        new LocalStartError(
+          `Port ${port} for DynamoDB Local is already in use: free it or set DYNAMODB_PORT.`,
+        ),
+      ),
+    );
     srv.listen(port, "127.0.0.1", () => srv.close(() => res()));
   });
 }
 
-function assertWritable(dir: string): void {
+/** Throws a one-line `LocalStartError` unless `dir` exists (or can be made) and can be written. */
+export function assertWritable(dir: string): void {
   try {
     mkdirSync(dir, { recursive: true });
     accessSync(dir, constants.W_OK);
@@ -68,17 +76,29 @@ function assertWritable(dir: string): void {
     writeFileSync(probe, "");
     rmSync(probe);
   } catch {
-    throw new LocalStartError(`The data folder ${resolve(dir)} cannot be written: fix its permissions or set DATA_DIR.`);
+    throw new LocalStartError(
+      `The data folder ${resolve(dir)} cannot be written: fix its permissions or set DATA_DIR.`,
+    );
   }
 }
 
-async function waitForPort(port: number, child: ChildProcess, timeoutMs: number, log: () => string): Promise<void> {
+async function waitForPort(
+  port: number,
+  child: ChildProcess,
+  timeoutMs: number,
+  log: () => string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode)
-      throw new LocalStartError(`DynamoDB Local exited at start-up (${child.exitCode ?? child.signalCode}): ${log().trim().split("\n").pop()}`);
+      throw new LocalStartError(
+        `DynamoDB Local exited at start-up (${child.exitCode ?? child.signalCode}): ${log().trim().split("\n").pop()}`,
+      );
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/`, { method: "POST", signal: AbortSignal.timeout(500) });
+      const res = await fetch(`http://127.0.0.1:${port}/`, {
+        method: "POST",
+        signal: AbortSignal.timeout(500),
+      });
       if (res.status > 0) return;
     } catch {
       // not listening yet
@@ -97,7 +117,9 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   try {
     install({ quiet: true });
   } catch (err) {
-    throw new LocalStartError(`DynamoDB Local is not installed and could not be fetched from the npm registry: ${(err as Error).message}`);
+    throw new LocalStartError(
+      `DynamoDB Local is not installed and could not be fetched from the npm registry: ${(err as Error).message}`,
+    );
   }
   if (options.dataDir) assertWritable(options.dataDir);
   const port = options.port || (await freePort());

@@ -7,7 +7,7 @@ import { ensureTable } from "@market40/core/store/table";
 import type { Deps } from "../api/context";
 import { logger } from "../log";
 import { ENV_NAMES, loadSecrets, readSettings } from "./config";
-import { LocalStartError, startDynamoDbLocal, type DynamoDbLocal } from "./dynamodbLocal";
+import { assertWritable, type DynamoDbLocal, LocalStartError, startDynamoDbLocal } from "./dynamodbLocal";
 import { startScheduler } from "./scheduler";
 import { listen } from "./server";
 
@@ -16,6 +16,8 @@ import { listen } from "./server";
  * the same things stopped in reverse order, DynamoDB Local's Java process included.
  */
 async function main(): Promise<void> {
+  // The lock file pins an SDK that supports Node 20; its notice about future releases is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const started = performance.now();
   const settings = readSettings();
   const stops: (() => Promise<void> | void)[] = [];
@@ -40,21 +42,35 @@ async function main(): Promise<void> {
   }
 
   try {
+    assertWritable(settings.dataDir);
     const secrets = loadSecrets(settings.dataDir);
-    const ddb: DynamoDbLocal = await startDynamoDbLocal({ dataDir: join(settings.dataDir, "dynamodb"), port: settings.dynamodbPort });
+    const ddb: DynamoDbLocal = await startDynamoDbLocal({
+      dataDir: join(settings.dataDir, "dynamodb"),
+      port: settings.dynamodbPort,
+    });
     stops.push(() => ddb.stop());
 
-    const config: AppConfig = { tableName: "market40", endpoint: ddb.endpoint, stage: "local", ...secrets.config };
+    const config: AppConfig = {
+      tableName: "market40",
+      endpoint: ddb.endpoint,
+      stage: "local",
+      ...secrets.config,
+    };
     const store = createStore(config);
     await ensureTable(store);
     const deps: Deps = { store, clock: systemClock, config, logger };
-    await ApiKeys.ensure(store, systemClock, config.adminToken!, { role: "admin", label: "local admin (ADMIN_TOKEN)" });
+    await ApiKeys.ensure(store, systemClock, config.adminToken!, {
+      role: "admin",
+      label: "local admin (ADMIN_TOKEN)",
+    });
 
     if (settings.seed) {
       const { demoKeys, seedIfEmpty } = await import("./seed");
       const seeded = await seedIfEmpty(deps);
       if (seeded) {
-        console.log(`market40: demo data loaded (${seeded.markets} markets, ${seeded.stalls} stalls); demo keys (shown once):`);
+        console.log(
+          `market40: demo data loaded (${seeded.markets} markets, ${seeded.stalls} stalls); demo keys (shown once):`,
+        );
         for (const k of await demoKeys(deps)) console.log(`  ${k.role.padEnd(8)} ${k.token}  ${k.label}`);
       }
     }
@@ -65,7 +81,9 @@ async function main(): Promise<void> {
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       throw new LocalStartError(
-        e.code === "EADDRINUSE" ? `Port ${settings.port} is already in use: stop what uses it or set PORT.` : `Cannot listen: ${e.message}`,
+        e.code === "EADDRINUSE"
+          ? `Port ${settings.port} is already in use: stop what uses it or set PORT.`
+          : `Cannot listen: ${e.message}`,
       );
     }
     stops.push(() => new Promise<void>((r) => server.close(() => r())));
@@ -74,14 +92,18 @@ async function main(): Promise<void> {
     const scheduler = startScheduler(deps);
     stops.push(() => scheduler.stop());
 
-
-    console.log(`market40 is ready on ${url} (API ${url}/api, DynamoDB Local ${ddb.endpoint}, data in ${settings.dataDir})`);
+    console.log(
+      `market40 is ready on ${url} (API ${url}/api, DynamoDB Local ${ddb.endpoint}, data in ${settings.dataDir})`,
+    );
     console.log(`market40: started in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    if (secrets.generated.includes("adminToken")) console.log(`market40: admin token (shown once, kept in ${secrets.file}): ${config.adminToken}`);
+    if (secrets.generated.includes("adminToken"))
+      console.log(`market40: admin token (shown once, kept in ${secrets.file}): ${config.adminToken}`);
     const providerSecrets = secrets.generated.filter((g) => g !== "adminToken");
     for (const name of providerSecrets) {
       const key = name as keyof typeof config.secrets;
-      console.log(`market40: generated ${ENV_NAMES[key]} (shown once, kept in ${secrets.file}): ${config.secrets[key]}`);
+      console.log(
+        `market40: generated ${ENV_NAMES[key]} (shown once, kept in ${secrets.file}): ${config.secrets[key]}`,
+      );
     }
   } catch (err) {
     if (err instanceof LocalStartError) console.error(`market40: ${err.message}`);

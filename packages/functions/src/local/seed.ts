@@ -83,12 +83,40 @@ export const DEMO_MARKETS: Market.MarketInput[] = [
   },
 ];
 
-const FAMILY = ["Giàng", "Vàng", "Sùng", "Lù", "Thào", "Mua", "Hầu", "Lò", "Nguyễn", "Hoàng", "Nông", "Triệu", "Lý", "Đặng", "Phàn", "Ma"];
+const FAMILY = [
+  "Giàng",
+  "Vàng",
+  "Sùng",
+  "Lù",
+  "Thào",
+  "Mua",
+  "Hầu",
+  "Lò",
+  "Nguyễn",
+  "Hoàng",
+  "Nông",
+  "Triệu",
+  "Lý",
+  "Đặng",
+  "Phàn",
+  "Ma",
+];
 const MIDDLE_F = ["Thị", "Thị", "Mỷ", "Thị Hoa"];
 const MIDDLE_M = ["Văn", "Seo", "Mí", "A", "Chứ"];
 const GIVEN_F = ["Mai", "Dợ", "Súa", "Chở", "Mỷ", "Lan", "Hương", "Dung", "Pà", "Say", "Hoa", "Nhung"];
 const GIVEN_M = ["Páo", "Chá", "Sính", "Tủa", "Dìn", "Minh", "Quân", "Hùng", "Chúng", "Lử", "Tuấn", "Thắng"];
-const CATEGORIES = ["rau", "thịt", "thổ cẩm", "rượu ngô", "thắng cố", "nông cụ", "gia súc", "mèn mén", "tạp hoá", "hoa quả"];
+const CATEGORIES = [
+  "rau",
+  "thịt",
+  "thổ cẩm",
+  "rượu ngô",
+  "thắng cố",
+  "nông cụ",
+  "gia súc",
+  "mèn mén",
+  "tạp hoá",
+  "hoa quả",
+];
 /** Banks weighted as in the highlands: Agribank first, then the e-wallets. */
 const BANK_WEIGHTS: [string, number][] = [
   ["970405", 50],
@@ -122,10 +150,21 @@ export function demoStalls(marketIndex: number, count: number): Stall.StallInput
     const female = rnd() < 0.65;
     const name = `${pick(FAMILY)} ${female ? pick(MIDDLE_F) : pick(MIDDLE_M)} ${female ? pick(GIVEN_F) : pick(GIVEN_M)}`;
     let r = rnd() * total;
-    const bin = BANK_WEIGHTS.find(([, w]) => (r -= w) < 0)?.[0] ?? "970405";
+    let bin = "970405";
+    for (const [candidate, weight] of BANK_WEIGHTS) {
+      r -= weight;
+      if (r < 0) {
+        bin = candidate;
+        break;
+      }
+    }
     const phone = `09${digits(8)}`;
     const accountNumber =
-      bin === "971005" || bin === "971011" ? phone : bin === "970405" ? `${8300 + marketIndex}${digits(9)}` : digits(12);
+      bin === "971005" || bin === "971011"
+        ? phone
+        : bin === "970405"
+          ? `${8300 + marketIndex}${digits(9)}`
+          : digits(12);
     stalls.push({
       code: `${String.fromCharCode(65 + Math.floor((i - 1) / 10))}-${String(i).padStart(2, "0")}`,
       vendorName: name,
@@ -163,11 +202,22 @@ export async function demoKeys(deps: Deps) {
   const { store, clock } = deps;
   const first = await Stall.listByMarket(store, "dong-van", { limit: 1 });
   const keys = [
-    await ApiKeys.create(store, clock, { role: "manager", marketId: "dong-van", label: "demo: quản lý chợ Đồng Văn" }),
+    await ApiKeys.create(store, clock, {
+      role: "manager",
+      marketId: "dong-van",
+      label: "demo: quản lý chợ Đồng Văn",
+    }),
     await ApiKeys.create(store, clock, { role: "liaison", label: "demo: liên lạc ngân hàng tỉnh" }),
   ];
   const stall = first.items[0];
   if (stall)
-    keys.push(await ApiKeys.create(store, clock, { role: "vendor", stallId: stall.id, marketId: stall.marketId, label: `demo: tiểu thương ${stall.code}` }));
+    keys.push(
+      await ApiKeys.create(store, clock, {
+        role: "vendor",
+        stallId: stall.id,
+        marketId: stall.marketId,
+        label: `demo: tiểu thương ${stall.code}`,
+      }),
+    );
   return keys.map((k) => ({ role: k.role, label: k.label, token: k.token }));
 }

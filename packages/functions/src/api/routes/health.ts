@@ -24,7 +24,11 @@ export function healthRoutes({ store, clock }: Deps) {
     }),
     async (c) => {
       const ok = await ping(store);
-      const body = { status: ok ? "ok" : "unavailable", store: ok ? "ok" : "unreachable", time: clock.now().toISOString() } as const;
+      const body = {
+        status: ok ? "ok" : "unavailable",
+        store: ok ? "ok" : "unreachable",
+        time: clock.now().toISOString(),
+      } as const;
       return ok ? c.json(body, 200) : c.json(body, 503);
     },
   );
@@ -39,7 +43,10 @@ export function healthRoutes({ store, clock }: Deps) {
     }),
     (c) => {
       c.header("Cache-Control", "public, max-age=86400");
-      return c.json({ items: Banks.list().map(({ bin, shortName, name }) => ({ bin, shortName, name })) }, 200);
+      return c.json(
+        { items: Banks.list().map(({ bin, shortName, name }) => ({ bin, shortName, name })) },
+        200,
+      );
     },
   );
 

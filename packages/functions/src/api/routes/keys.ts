@@ -1,10 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Access } from "@market40/core/auth/access";
 import * as ApiKeys from "@market40/core/auth/keys";
+import { validationError } from "@market40/core/errors";
 import * as Market from "@market40/core/market/market";
 import { PageQuerySchema } from "@market40/core/schemas";
 import * as Stall from "@market40/core/stall/stall";
-import { validationError } from "@market40/core/errors";
 import { z } from "zod";
 import type { Deps } from "../context";
 import { bearer, commonErrors, json, jsonBody, listOf, router } from "../openapi";
@@ -40,12 +40,16 @@ export function keyRoutes({ store, clock }: Deps) {
       const input = c.req.valid("json");
       let marketId = input.marketId;
       if (input.role === "manager" || input.role === "device") {
-        if (!marketId) throw validationError("A manager or device key needs a marketId", [{ path: "marketId", message: "Required" }]);
+        if (!marketId)
+          throw validationError("A manager or device key needs a marketId", [
+            { path: "marketId", message: "Required" },
+          ]);
         if (!(await Market.find(store, marketId)))
           throw validationError("No such market", [{ path: "marketId", message: "Unknown market" }]);
       }
       if (input.role === "vendor") {
-        if (!input.stallId) throw validationError("A vendor key needs a stallId", [{ path: "stallId", message: "Required" }]);
+        if (!input.stallId)
+          throw validationError("A vendor key needs a stallId", [{ path: "stallId", message: "Required" }]);
         const stall = await Stall.find(store, input.stallId);
         if (!stall) throw validationError("No such stall", [{ path: "stallId", message: "Unknown stall" }]);
         marketId = stall.marketId;

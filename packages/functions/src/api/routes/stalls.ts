@@ -1,14 +1,23 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Access } from "@market40/core/auth/access";
+import { DomainError } from "@market40/core/errors";
 import * as Market from "@market40/core/market/market";
 import { PageQuerySchema } from "@market40/core/schemas";
 import { importCsv } from "@market40/core/stall/import";
 import * as Stall from "@market40/core/stall/stall";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
-import { DomainError } from "@market40/core/errors";
 import type { Deps } from "../context";
-import { bearer, commonErrors, conflictError, json, jsonBody, listOf, router, tooLargeError } from "../openapi";
+import {
+  bearer,
+  commonErrors,
+  conflictError,
+  json,
+  jsonBody,
+  listOf,
+  router,
+  tooLargeError,
+} from "../openapi";
 import { StallSchema } from "../schemas";
 
 export const IMPORT_BODY_LIMIT = 5 * 1024 * 1024;

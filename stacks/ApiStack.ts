@@ -1,0 +1,30 @@
+import { Api, Config, type StackContext, use } from "sst/constructs";
+import { StorageStack } from "./StorageStack";
+
+/** Provider secrets and the admin token, set per stage with `npx sst secrets set NAME value`. */
+export const SECRET_NAMES = [
+  "GENERIC_WEBHOOK_SECRET",
+  "PAYOS_CHECKSUM_KEY",
+  "SEPAY_API_KEY",
+  "CASSO_WEBHOOK_SECRET",
+  "ADMIN_TOKEN",
+] as const;
+
+/** One HTTP API: every `/api/*` route goes to the same Hono Lambda. */
+export function ApiStack({ stack }: StackContext) {
+  const { table } = use(StorageStack);
+  const secrets = SECRET_NAMES.map((name) => new Config.Secret(stack, name));
+  const api = new Api(stack, "Api", {
+    defaults: { function: { bind: [table, ...secrets] } },
+    cors: {
+      allowMethods: ["ANY"],
+      allowOrigins: ["*"],
+      allowHeaders: ["authorization", "content-type", "x-signature"],
+    },
+    routes: {
+      "ANY /api/{proxy+}": "packages/functions/src/lambda/api.handler",
+    },
+  });
+  stack.addOutputs({ ApiUrl: api.url });
+  return { api, secrets };
+}

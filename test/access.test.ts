@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DONG_VAN, type Harness, harness, stallInput } from "./support/harness";
+
+/**
+ * Every route × every kind of caller. A caller not in `allowed` must get 403 (or 401 without a valid
+ * key), and an allowed one a 2xx: a manager can never reach another market, a vendor another stall.
+ */
+type Caller = "admin" | "manager" | "otherManager" | "vendor" | "otherVendor" | "liaison" | "device";
+const CALLERS: Caller[] = ["admin", "manager", "otherManager", "vendor", "otherVendor", "liaison", "device"];
+
+let h: Harness;
+let tokens: Record<Caller, string>;
+let stallId: string;
+let n = 0;
+const unique = () => `R-${++n}`;
+
+interface Case {
+  name: string;
+  allowed: Caller[];
+  request: () => { method: string; path: string; body?: unknown; headers?: Record<string, string> };
+}
+
+const CASES: Case[] = [
+  {
+    name: "POST /markets",
+    allowed: ["admin"],
+    request: () => ({ method: "POST", path: "/api/markets", body: { ...DONG_VAN, id: `m-${++n}` } }),
+  },
+  {
+    name: "GET /markets",
+    allowed: ["admin", "manager", "otherManager", "liaison"],
+    request: () => ({ method: "GET", path: "/api/markets" }),
+  },
+  {
+    name: "GET /markets/{id}",
+    allowed: ["admin", "manager", "liaison"],
+    request: () => ({ method: "GET", path: "/api/markets/dong-van" }),
+  },
+  {
+    name: "GET /markets/{id}/sessions",
+    allowed: ["admin", "manager", "liaison"],
+    request: () => ({ method: "GET", path: "/api/markets/dong-van/sessions?from=2026-12-01&to=2026-12-31" }),
+  },
+  {
+    name: "PATCH /markets/{id}",
+    allowed: ["admin", "manager"],
+    request: () => ({ method: "PATCH", path: "/api/markets/dong-van", body: { closures: ["2026-02-17"] } }),
+  },
+  {
+    name: "POST /markets/{id}/stalls",
+    allowed: ["admin", "manager"],
+    request: () => ({
+      method: "POST",
+      path: "/api/markets/dong-van/stalls",
+      body: stallInput(unique(), `77${n}`),
+    }),
+  },
+  {
+    name: "GET /markets/{id}/stalls",
+    allowed: ["admin", "manager"],
+    request: () => ({ method: "GET", path: "/api/markets/dong-van/stalls" }),
+  },
+  {
+    name: "POST /markets/{id}/stalls/import",
+    allowed: ["admin", "manager"],
+    request: () => ({
+      method: "POST",
+      path: "/api/markets/dong-van/stalls/import",
+      body: `code,vendorName,phone,category,bankBin,accountNumber,accountName\n${unique()},Lù Thị Dợ,,rau,970405,66${n},LU THI DO\n`,
+      headers: { "content-type": "text/csv" },
+    }),
+  },
+  {
+    name: "GET /stalls/{id}",
+    allowed: ["admin", "manager", "vendor"],
+    request: () => ({ method: "GET", path: `/api/stalls/${stallId}` }),
+  },
+  {
+    name: "PATCH /stalls/{id}",
+    allowed: ["admin", "manager"],
+    request: () => ({ method: "PATCH", path: `/api/stalls/${stallId}`, body: { category: "rau" } }),
+  },
+  {
+    name: "POST /keys",
+    allowed: ["admin"],
+    request: () => ({ method: "POST", path: "/api/keys", body: { role: "liaison" } }),
+  },
+  { name: "GET /keys", allowed: ["admin"], request: () => ({ method: "GET", path: "/api/keys" }) },
+  { name: "GET /me", allowed: CALLERS, request: () => ({ method: "GET", path: "/api/me" }) },
+];
+
+beforeAll(async () => {
+  h = await harness();
+  await h.call("POST", "/api/markets", { body: DONG_VAN });
+  await h.call("POST", "/api/markets", { body: { ...DONG_VAN, id: "meo-vac" } });
+  stallId = (await h.call("POST", "/api/markets/dong-van/stalls", { body: stallInput("A-1", "1001") })).body
+    .id;
+  const other = (await h.call("POST", "/api/markets/meo-vac/stalls", { body: stallInput("A-1", "1002") }))
+    .body.id;
+  tokens = {
+    admin: h.adminToken,
+    manager: await h.token("manager", { marketId: "dong-van" }),
+    otherManager: await h.token("manager", { marketId: "meo-vac" }),
+    vendor: await h.token("vendor", { stallId, marketId: "dong-van" }),
+    otherVendor: await h.token("vendor", { stallId: other, marketId: "meo-vac" }),
+    liaison: await h.token("liaison"),
+    device: await h.token("device", { marketId: "dong-van" }),
+  };
+});
+afterAll(() => h.close());
+
+describe.each(CASES)("$name", ({ allowed, request }) => {
+  it.each(CALLERS)("as %s", async (caller) => {
+    const req = request();
+    const res = await h.call(req.method, req.path, {
+      token: tokens[caller],
+      body: req.body,
+      headers: req.headers,
+    });
+    if (allowed.includes(caller)) expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+    else {
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe("forbidden");
+    }
+  });
+
+  it("without a key, or with an unknown one, is 401", async () => {
+    const req = request();
+    for (const token of [null, "m40_unknownunknownunknown", "not a token"]) {
+      const res = await h.call(req.method, req.path, { token, body: req.body, headers: req.headers });
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe("unauthorized");
+    }
+  });
+});
+
+describe("keys", () => {
+  it("shows the token once, stores only its hash, and revokes", async () => {
+    const created = await h.call("POST", "/api/keys", {
+      body: { role: "manager", marketId: "dong-van", label: "BQL chợ" },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ role: "manager", marketId: "dong-van", label: "BQL chợ" });
+    expect(created.body.token).toMatch(/^m40_[A-Za-z0-9_-]{43}$/);
+    const list = await h.call("GET", "/api/keys?limit=500");
+    expect(JSON.stringify(list.body)).not.toContain(created.body.token);
+    const { ScanCommand } = await import("@aws-sdk/lib-dynamodb");
+    const scan = await h.store.doc.send(new ScanCommand({ TableName: h.store.table }));
+    expect(JSON.stringify(scan.Items)).not.toContain(created.body.token);
+    expect((await h.call("GET", "/api/me", { token: created.body.token })).status).toBe(200);
+    expect((await h.call("DELETE", `/api/keys/${created.body.id}`)).status).toBe(200);
+    expect((await h.call("GET", "/api/me", { token: created.body.token })).status).toBe(401);
+  });
+
+  it("needs a real market for a manager and a real stall for a vendor", async () => {
+    expect((await h.call("POST", "/api/keys", { body: { role: "manager" } })).status).toBe(400);
+    expect(
+      (await h.call("POST", "/api/keys", { body: { role: "manager", marketId: "nowhere" } })).status,
+    ).toBe(400);
+    expect((await h.call("POST", "/api/keys", { body: { role: "vendor", stallId: "nope" } })).status).toBe(
+      400,
+    );
+    expect((await h.call("POST", "/api/keys", { body: { role: "root" } })).status).toBe(400);
+    const vendor = await h.call("POST", "/api/keys", { body: { role: "vendor", stallId } });
+    expect(vendor.body).toMatchObject({ role: "vendor", stallId, marketId: "dong-van" });
+  });
+
+  it("a manager sees only its own market in the list", async () => {
+    const res = await h.call("GET", "/api/markets", { token: tokens.manager });
+    expect(res.body.items.map((m: { id: string }) => m.id)).toEqual(["dong-van"]);
+  });
+});

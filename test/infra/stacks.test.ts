@@ -1,0 +1,124 @@
+import { createTableInput } from "@market40/core/store/design";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ApiStack } from "../../stacks/ApiStack";
+import { DAILY_SCHEDULE, JobsStack } from "../../stacks/JobsStack";
+import { StorageStack } from "../../stacks/StorageStack";
+import { WebStack } from "../../stacks/WebStack";
+import { synthesize } from "./synth";
+
+let storage: Template;
+let api: Template;
+let jobs: Template;
+let web: Template;
+
+beforeAll(async () => {
+  const { getStack } = await synthesize();
+  storage = Template.fromStack(getStack(StorageStack));
+  api = Template.fromStack(getStack(ApiStack));
+  jobs = Template.fromStack(getStack(JobsStack));
+  web = Template.fromStack(getStack(WebStack));
+}, 120_000);
+
+describe("StorageStack", () => {
+  it("has the table the local launcher creates: keys, indexes, on-demand, PITR, TTL, stream", () => {
+    const local = createTableInput("x");
+    storage.hasResourceProperties("AWS::DynamoDB::Table", {
+      BillingMode: "PAY_PER_REQUEST",
+      KeySchema: local.KeySchema,
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true },
+      StreamSpecification: { StreamViewType: "NEW_AND_OLD_IMAGES" },
+      GlobalSecondaryIndexes: local.GlobalSecondaryIndexes!.map((g) =>
+        Match.objectLike({
+          IndexName: g.IndexName,
+          KeySchema: g.KeySchema,
+          Projection: { ProjectionType: "ALL" },
+        }),
+      ),
+    });
+    const table = Object.values(storage.findResources("AWS::DynamoDB::Table"))[0] as {
+      Properties: { AttributeDefinitions: unknown[] };
+    };
+    expect(table.Properties.AttributeDefinitions).toEqual(
+      expect.arrayContaining(local.AttributeDefinitions!),
+    );
+  });
+});
+
+describe("ApiStack", () => {
+  it("routes every /api path to one Hono Lambda", () => {
+    api.hasResourceProperties("AWS::ApiGatewayV2::Api", { ProtocolType: "HTTP" });
+    api.hasResourceProperties("AWS::ApiGatewayV2::Route", { RouteKey: "ANY /api/{proxy+}" });
+  });
+
+  it("runs on a current Node runtime, arm64, with the table and every secret bound", () => {
+    api.hasResourceProperties("AWS::Lambda::Function", {
+      Runtime: "nodejs20.x",
+      Architectures: ["arm64"],
+      Environment: {
+        Variables: Match.objectLike({
+          SST_Table_tableName_Table: Match.anyValue(),
+          SST_Secret_value_GENERIC_WEBHOOK_SECRET: Match.anyValue(),
+          SST_Secret_value_PAYOS_CHECKSUM_KEY: Match.anyValue(),
+          SST_Secret_value_SEPAY_API_KEY: Match.anyValue(),
+          SST_Secret_value_CASSO_WEBHOOK_SECRET: Match.anyValue(),
+        }),
+      },
+    });
+  });
+
+  it("bundles small: the AWS SDK left out, minified", async () => {
+    const { statSync, readdirSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const dir = ".sst/artifacts";
+    const bundles = readdirSync(dir, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith(".mjs") && f.includes("api"));
+    expect(bundles.length).toBeGreaterThan(0);
+    for (const b of bundles) {
+      const size = statSync(join(dir, b)).size;
+      expect(size).toBeLessThan(1_000_000);
+      const { readFileSync } = await import("node:fs");
+      expect(readFileSync(join(dir, b), "utf8")).not.toContain("@aws-sdk/client-dynamodb/dist-es");
+    }
+  });
+});
+
+describe("JobsStack", () => {
+  it("runs the daily job at 00:30 Vietnam time (17:30 UTC)", () => {
+    expect(DAILY_SCHEDULE).toBe("cron(30 17 * * ? *)");
+    jobs.hasResourceProperties("AWS::Events::Rule", { ScheduleExpression: DAILY_SCHEDULE });
+    jobs.hasResourceProperties("AWS::Lambda::Function", {
+      Timeout: 900,
+      Runtime: "nodejs20.x",
+      Architectures: ["arm64"],
+    });
+  });
+});
+
+describe("least privilege", () => {
+  it("no function gets dynamodb:* on *", () => {
+    let dynamoStatements = 0;
+    for (const template of [api, jobs]) {
+      for (const policy of Object.values(template.findResources("AWS::IAM::Policy")) as {
+        Properties: { PolicyDocument: { Statement: { Action: string | string[]; Resource: unknown }[] } };
+      }[]) {
+        for (const st of policy.Properties.PolicyDocument.Statement) {
+          const actions = ([] as string[]).concat(st.Action);
+          const resources = ([] as unknown[]).concat(st.Resource);
+          if (actions.some((a) => a.startsWith("dynamodb:"))) dynamoStatements++;
+          if (actions.some((a) => a === "dynamodb:*" || a === "*")) expect(resources).not.toContain("*");
+        }
+      }
+    }
+    expect(dynamoStatements).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe("WebStack", () => {
+  it("serves the web app from S3 behind CloudFront", () => {
+    web.resourceCountIs("AWS::CloudFront::Distribution", 1);
+    web.resourceCountIs("AWS::S3::Bucket", 1);
+  });
+});

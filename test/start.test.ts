@@ -1,0 +1,98 @@
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../packages/functions/src/local/dynamodbLocal";
+
+/** `npm start` as a newcomer runs it: a real process, its own DynamoDB Local, Ctrl-C to stop. */
+const dataDir = mkdtempSync(join(tmpdir(), "m40-start-"));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+function start(env: Record<string, string>) {
+  const child = spawn(process.execPath, ["--import", "tsx", "packages/functions/src/local/main.ts"], {
+    env: { ...process.env, NODE_ENV: "", LOG_LEVEL: "WARN", SIMULATE: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  return { child, output: () => out, exited };
+}
+
+async function waitReady(port: number, proc: { child: ChildProcess; output: () => string }, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.child.exitCode !== null) throw new Error(`exited early: ${proc.output()}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/api/health`);
+      if (res.status === 200) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`not ready: ${proc.output()}`);
+}
+
+const javaProcessesFor = (dir: string) => {
+  try {
+    return execFileSync("pgrep", ["-f", `dbPath ${dir}`], { encoding: "utf8" }).trim();
+  } catch {
+    return "";
+  }
+};
+
+describe("npm start", () => {
+  it("starts on DynamoDB Local, keeps data across restarts, and leaves no Java behind on SIGTERM", async () => {
+    const port = await freePort();
+    const first = start({ PORT: String(port), DATA_DIR: dataDir, SEED: "1" });
+    await waitReady(port, first);
+    expect(first.output()).toContain(`ready on http://127.0.0.1:${port}`);
+    const token = /admin token \(shown once[^)]*\): (m40_\S+)/.exec(first.output())?.[1];
+    expect(token).toBeTruthy();
+    const markets = await (await fetch(`http://127.0.0.1:${port}/api/markets`, { headers: { authorization: `Bearer ${token}` } })).json();
+    expect(markets.items.map((m: { id: string }) => m.id)).toEqual(expect.arrayContaining(["dong-van", "khau-vai", "pho-bang", "dong-yen"]));
+    first.child.kill("SIGTERM");
+    expect(await first.exited).toBe(0);
+    expect(javaProcessesFor(join(dataDir, "dynamodb"))).toBe("");
+
+    const second = start({ PORT: String(port), DATA_DIR: dataDir, SEED: "1" });
+    await waitReady(port, second);
+    expect(second.output()).not.toContain("admin token (shown once");
+    expect(second.output()).not.toContain("demo data loaded");
+    const again = await (await fetch(`http://127.0.0.1:${port}/api/markets`, { headers: { authorization: `Bearer ${token}` } })).json();
+    expect(again.items.length).toBe(markets.items.length);
+    second.child.kill("SIGINT");
+    expect(await second.exited).toBe(0);
+    expect(javaProcessesFor(join(dataDir, "dynamodb"))).toBe("");
+  }, 120_000);
+
+  it("explains a missing Java in one line and exits non-zero", async () => {
+    const proc = start({ PORT: String(await freePort()), DATA_DIR: dataDir, PATH: "/nonexistent" });
+    const code = await proc.exited;
+    expect(code).not.toBe(0);
+    expect(proc.output()).toMatch(/market40: Java 17\+ is required .* not found: install it/);
+  }, 60_000);
+
+  it("explains a taken port in one line and stops DynamoDB Local", async () => {
+    const { createServer } = await import("node:net");
+    const blocker = createServer().listen(0, "127.0.0.1");
+    await new Promise((r) => blocker.once("listening", r));
+    const port = (blocker.address() as { port: number }).port;
+    const proc = start({ PORT: String(port), DATA_DIR: dataDir, SEED: "0" });
+    expect(await proc.exited).toBe(1);
+    expect(proc.output()).toContain(`Port ${port} is already in use`);
+    blocker.close();
+    expect(javaProcessesFor(join(dataDir, "dynamodb"))).toBe("");
+  }, 60_000);
+
+  it("explains an unwritable data folder", async () => {
+    const file = join(dataDir, "a-file");
+    (await import("node:fs")).writeFileSync(file, "");
+    const proc = start({ PORT: String(await freePort()), DATA_DIR: join(file, "data") });
+    expect(await proc.exited).toBe(1);
+    expect(proc.output()).toMatch(/market40: The data folder .* cannot be written/);
+  }, 60_000);
+});

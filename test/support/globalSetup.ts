@@ -1,0 +1,17 @@
+import type { TestProject } from "vitest/node";
+import { startDynamoDbLocal } from "../../packages/functions/src/local/dynamodbLocal";
+
+/** One in-memory DynamoDB Local for the whole integration run; each test file makes its own table. */
+export default async function setup(project: TestProject) {
+  const ddb = await startDynamoDbLocal();
+  project.provide("dynamodbEndpoint", ddb.endpoint);
+  return async () => {
+    await ddb.stop();
+  };
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    dynamodbEndpoint: string;
+  }
+}
