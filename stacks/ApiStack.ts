@@ -1,3 +1,5 @@
+import { basename } from "node:path";
+import { FONT_FILES } from "@market40/core/poster/poster";
 import { Api, Config, type StackContext, use } from "sst/constructs";
 import { StorageStack } from "./StorageStack";
 
@@ -15,7 +17,16 @@ export function ApiStack({ stack }: StackContext) {
   const { table } = use(StorageStack);
   const secrets = SECRET_NAMES.map((name) => new Config.Secret(stack, name));
   const api = new Api(stack, "Api", {
-    defaults: { function: { bind: [table, ...secrets] } },
+    defaults: {
+      function: {
+        bind: [table, ...secrets],
+        // Poster PDFs embed Be Vietnam Pro; the TTFs travel beside the bundle.
+        copyFiles: Object.values(FONT_FILES).map((spec) => ({
+          from: `node_modules/${spec}`,
+          to: `fonts/${basename(spec)}`,
+        })),
+      },
+    },
     cors: {
       allowMethods: ["ANY"],
       allowOrigins: ["*"],

@@ -21,7 +21,11 @@ function start(env: Record<string, string>) {
   return { child, output: () => out, exited };
 }
 
-async function waitReady(port: number, proc: { child: ChildProcess; output: () => string }, timeoutMs = 60_000) {
+async function waitReady(
+  port: number,
+  proc: { child: ChildProcess; output: () => string },
+  timeoutMs = 60_000,
+) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null) throw new Error(`exited early: ${proc.output()}`);
@@ -52,8 +56,12 @@ describe("npm start", () => {
     expect(first.output()).toContain(`ready on http://127.0.0.1:${port}`);
     const token = /admin token \(shown once[^)]*\): (m40_\S+)/.exec(first.output())?.[1];
     expect(token).toBeTruthy();
-    const markets = await (await fetch(`http://127.0.0.1:${port}/api/markets`, { headers: { authorization: `Bearer ${token}` } })).json();
-    expect(markets.items.map((m: { id: string }) => m.id)).toEqual(expect.arrayContaining(["dong-van", "khau-vai", "pho-bang", "dong-yen"]));
+    const markets = await (
+      await fetch(`http://127.0.0.1:${port}/api/markets`, { headers: { authorization: `Bearer ${token}` } })
+    ).json();
+    expect(markets.items.map((m: { id: string }) => m.id)).toEqual(
+      expect.arrayContaining(["dong-van", "khau-vai", "pho-bang", "dong-yen"]),
+    );
     first.child.kill("SIGTERM");
     expect(await first.exited).toBe(0);
     expect(javaProcessesFor(join(dataDir, "dynamodb"))).toBe("");
@@ -62,7 +70,9 @@ describe("npm start", () => {
     await waitReady(port, second);
     expect(second.output()).not.toContain("admin token (shown once");
     expect(second.output()).not.toContain("demo data loaded");
-    const again = await (await fetch(`http://127.0.0.1:${port}/api/markets`, { headers: { authorization: `Bearer ${token}` } })).json();
+    const again = await (
+      await fetch(`http://127.0.0.1:${port}/api/markets`, { headers: { authorization: `Bearer ${token}` } })
+    ).json();
     expect(again.items.length).toBe(markets.items.length);
     second.child.kill("SIGINT");
     expect(await second.exited).toBe(0);

@@ -7,6 +7,7 @@ import { conflict, type DomainError, type ErrorIssue, notFound, validationError,
 import { guard, type Store } from "../store/client";
 import { Keys } from "../store/keys";
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from "../store/page";
+import { asciiFold } from "../text";
 
 export const STALL_STATUSES = ["active", "suspended"] as const;
 
@@ -90,16 +91,6 @@ export function masked(stall: Stall): Stall {
 /** The account holder's name as QR codes carry it: ASCII upper case, diacritics removed, đ → D. */
 export function qrAccountName(name: string): string {
   return asciiFold(name).toUpperCase().replace(/\s+/g, " ").trim();
-}
-
-/** Removes Vietnamese diacritics (NFD and strip combining marks; đ/Đ by hand) and anything non-ASCII. */
-export function asciiFold(text: string): string {
-  return text
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .replace(/đ/g, "d")
-    .replace(/Đ/g, "D")
-    .replace(/[^\x20-\x7e]/g, "");
 }
 
 /** A stored item as the API shows it: the entity's fields in a stable order, no key attributes. */
@@ -494,6 +485,13 @@ export async function markQrIssued(store: Store, clock: Clock, stall: Stall): Pr
     if ((err as Error).name === "ConditionalCheckFailedException") return get(store, stall.id);
     throw err;
   }
+}
+
+/** `markQrIssued` for many stalls (a market's batch of posters), a few at a time. */
+export async function markManyQrIssued(store: Store, clock: Clock, stalls: Stall[]): Promise<void> {
+  const pending = stalls.filter((s) => !s.qrIssuedAt);
+  for (let i = 0; i < pending.length; i += 16)
+    await Promise.all(pending.slice(i, i + 16).map((s) => markQrIssued(store, clock, s)));
 }
 
 /** The stall that owns a bank account: exact `(bin, account)`, or by account alone when the BIN is unknown. */

@@ -8,6 +8,7 @@ import { errorBody, toErrorResponse } from "./errors";
 import { healthRoutes } from "./routes/health";
 import { keyRoutes } from "./routes/keys";
 import { marketRoutes } from "./routes/markets";
+import { qrRoutes } from "./routes/qr";
 import { stallRoutes } from "./routes/stalls";
 
 /** JSON bodies are small; CSV imports and callbacks set their own limits. */
@@ -74,6 +75,7 @@ export function createApp(deps: Deps) {
   api.route("/", keyRoutes(deps));
   api.route("/", marketRoutes(deps));
   api.route("/", stallRoutes(deps));
+  api.route("/", qrRoutes(deps));
   app.route("/api", api);
 
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));

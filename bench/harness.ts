@@ -1,0 +1,41 @@
+/** A figure the benchmarks print: a value, and where there is one, its peer or limit measured in the same run. */
+export interface Figure {
+  suite: string;
+  name: string;
+  value: number;
+  unit: string;
+  /** What the value is compared with, e.g. "vietnam-qr-pay encode" or "aim ≥ 5×". */
+  peer?: string;
+  peerValue?: number;
+  /** value / peerValue when both are rates (higher is better); for times, peer / value. */
+  ratio?: number;
+  note?: string;
+}
+
+/** Runs `fn` repeatedly for about `ms` after a warm-up; returns operations per second. */
+export async function rate(fn: () => unknown | Promise<unknown>, ms = 1500): Promise<number> {
+  const warmUntil = performance.now() + Math.min(300, ms / 4);
+  while (performance.now() < warmUntil) await fn();
+  let n = 0;
+  const start = performance.now();
+  let now = start;
+  while (now - start < ms) {
+    await fn();
+    n++;
+    now = performance.now();
+  }
+  return (n * 1000) / (now - start);
+}
+
+export async function time<T>(fn: () => Promise<T> | T): Promise<{ ms: number; result: T }> {
+  const start = performance.now();
+  const result = await fn();
+  return { ms: performance.now() - start, result };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
