@@ -25,6 +25,14 @@ export const PageQuerySchema = z.object({
   cursor: z.string().max(2048).optional(),
 });
 
-export const DateRangeQuerySchema = z
-  .object({ from: LocalDateSchema, to: LocalDateSchema })
-  .refine((r) => r.from <= r.to, { message: "`from` must not be after `to`", path: ["to"] });
+const fromNotAfterTo: [(r: { from: string; to: string }) => boolean, { message: string; path: string[] }] = [
+  (r) => r.from <= r.to,
+  { message: "`from` must not be after `to`", path: ["to"] },
+];
+
+export const DateRangeQuerySchema = z.object({ from: LocalDateSchema, to: LocalDateSchema }).refine(...fromNotAfterTo);
+
+/** A date range and a page: the transaction listings' query. */
+export const DateRangePageQuerySchema = z
+  .object({ from: LocalDateSchema, to: LocalDateSchema, ...PageQuerySchema.shape })
+  .refine(...fromNotAfterTo);

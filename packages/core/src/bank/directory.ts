@@ -77,6 +77,7 @@ const BANKS: Bank[] = [
 ];
 
 const BY_BIN = new Map(BANKS.map((b) => [b.bin, b]));
+const BY_SHORT_NAME = new Map(BANKS.map((b) => [b.shortName.toLowerCase(), b]));
 
 /** Every bank, in directory order (the common ones in the highlands first). */
 export function list(): readonly Bank[] {
@@ -86,4 +87,9 @@ export function list(): readonly Bank[] {
 /** The bank with this BIN, or undefined when the BIN is not in the directory. */
 export function byBin(bin: string): Bank | undefined {
   return BY_BIN.get(bin);
+}
+
+/** The bank with this short name (case-insensitive), as aggregators name banks in notifications. */
+export function byShortName(name: string): Bank | undefined {
+  return BY_SHORT_NAME.get(name.trim().toLowerCase());
 }

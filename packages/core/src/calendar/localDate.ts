@@ -71,3 +71,15 @@ export function monthRange(period: string): { from: LocalDate; to: LocalDate } {
 export function daysBetween(from: LocalDate, to: LocalDate): number {
   return dayIndex(to) - dayIndex(from);
 }
+
+/**
+ * A provider's local wall-clock timestamp (`YYYY-MM-DD HH:mm:ss`, Vietnam time) as a UTC ISO instant;
+ * undefined when it is not a real time.
+ */
+export function localDateTimeToUtc(text: string): string | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
+  if (!m || !isLocalDate(m[1]!)) return undefined;
+  const [h, min, s] = [Number(m[2]), Number(m[3]), Number(m[4] ?? 0)];
+  if (h > 23 || min > 59 || s > 59) return undefined;
+  return new Date(dayIndex(m[1]!) * DAY_MS + ((h * 60 + min - UTC_OFFSET_MINUTES) * 60 + s) * 1000).toISOString();
+}

@@ -3,7 +3,7 @@ import { ZodError } from "zod";
 import type { Clock } from "../clock";
 import { DomainError, validationError } from "../errors";
 import type { Store } from "../store/client";
-import { accountKey, findByCode, registerMany, type StallInput } from "./stall";
+import { accountKey, findByCode, registerMany, type Stall, type StallInput } from "./stall";
 
 export const IMPORT_COLUMNS = [
   "code",
@@ -113,6 +113,7 @@ export async function importCsv(
   clock: Clock,
   marketId: string,
   body: Uint8Array,
+  onCreated: (stalls: Stall[]) => Promise<void> = async () => {},
 ): Promise<ImportResult> {
   const { rows, errors } = parseRows(decode(body));
   const result: ImportResult = { created: 0, skipped: 0, errors };
@@ -144,10 +145,12 @@ export async function importCsv(
     marketId,
     unique.map((r) => r.input),
   );
+  const created: Stall[] = [];
   for (const [i, outcome] of outcomes.entries()) {
     const row = unique[i]!;
     if (outcome.ok) {
       result.created++;
+      created.push(outcome.stall);
       continue;
     }
     if (outcome.error.code === "conflict") {
@@ -164,6 +167,7 @@ export async function importCsv(
     }
     errors.push({ line: row.line, message: describe(outcome.error) });
   }
+  await onCreated(created);
   errors.sort((a, b) => a.line - b.line);
   return result;
 }

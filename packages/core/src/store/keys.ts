@@ -11,6 +11,13 @@
  *  - account -> stall ........ pk ACCT#<accountNumber>   sk BIN#<bin>       (byAccount; unique (bin, account))
  *  - API key by token hash ... pk KEY#<sha256>           sk KEY
  *  - API keys list ........... gsi1 KEYS                 / <keyId>
+ *  - transaction ............. pk TXN#<provider>#<id>     sk TXN            (exactly-once guard + record)
+ *  - stall's transactions .... gsi1 STALL#<sid>#TXNS      / <paidAt>#<provider>#<id>   (byStallDay)
+ *  - market's transactions ... gsi2 MARKET#<id>#TXNS#<YYYY-MM> / <paidAt>#<provider>#<id> (byMarketDay)
+ *  - unmatched list .......... gsi1 UNMATCHED             / <receivedAt>#<provider>#<id>
+ *  - unmatched by account .... pk UNMATCHED#<ACCOUNT>     sk <provider>#<id>
+ *  - stall-day rollup ........ pk STALL#<sid>             sk DAY#<date>;  gsi1 MARKET#<id>#STALLDAYS#<YYYY-MM> / <date>#<sid>
+ *  - market-day rollup ....... pk MARKET#<id>             sk DAY#<date>
  */
 export const Keys = {
   market: (id: string) => ({ pk: `MARKET#${id}`, sk: "MARKET" }),
@@ -25,4 +32,33 @@ export const Keys = {
 
   apiKey: (tokenHash: string) => ({ pk: `KEY#${tokenHash}`, sk: "KEY" }),
   apiKeyList: (keyId: string) => ({ gsi1pk: "KEYS", gsi1sk: keyId }),
+
+  transaction: (provider: string, id: string) => ({ pk: `TXN#${provider}#${id}`, sk: "TXN" }),
+  transactionsOfStall: (stallId: string, paidAt: string, provider: string, id: string) => ({
+    gsi1pk: `STALL#${stallId}#TXNS`,
+    gsi1sk: `${paidAt}#${provider}#${id}`,
+  }),
+  transactionsOfStallPk: (stallId: string) => `STALL#${stallId}#TXNS`,
+  transactionsOfMarket: (marketId: string, month: string, paidAt: string, provider: string, id: string) => ({
+    gsi2pk: `MARKET#${marketId}#TXNS#${month}`,
+    gsi2sk: `${paidAt}#${provider}#${id}`,
+  }),
+  transactionsOfMarketPk: (marketId: string, month: string) => `MARKET#${marketId}#TXNS#${month}`,
+  unmatchedList: (receivedAt: string, provider: string, id: string) => ({
+    gsi1pk: "UNMATCHED",
+    gsi1sk: `${receivedAt}#${provider}#${id}`,
+  }),
+  unmatchedByAccount: (accountNumber: string, provider: string, id: string) => ({
+    pk: `UNMATCHED#${accountNumber}`,
+    sk: `${provider}#${id}`,
+  }),
+  unmatchedByAccountPk: (accountNumber: string) => `UNMATCHED#${accountNumber}`,
+
+  stallDay: (stallId: string, date: string) => ({ pk: `STALL#${stallId}`, sk: `DAY#${date}` }),
+  stallDaysOfMarket: (marketId: string, date: string, stallId: string) => ({
+    gsi1pk: `MARKET#${marketId}#STALLDAYS#${date.slice(0, 7)}`,
+    gsi1sk: `${date}#${stallId}`,
+  }),
+  stallDaysOfMarketPk: (marketId: string, month: string) => `MARKET#${marketId}#STALLDAYS#${month}`,
+  marketDay: (marketId: string, date: string) => ({ pk: `MARKET#${marketId}`, sk: `DAY#${date}` }),
 } as const;

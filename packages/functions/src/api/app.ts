@@ -5,11 +5,13 @@ import { bodyLimit } from "hono/body-limit";
 import { authenticate } from "./auth";
 import type { AppEnv, Deps } from "./context";
 import { errorBody, toErrorResponse } from "./errors";
+import { callbackRoutes } from "./routes/callbacks";
 import { healthRoutes } from "./routes/health";
 import { keyRoutes } from "./routes/keys";
 import { marketRoutes } from "./routes/markets";
 import { qrRoutes } from "./routes/qr";
 import { stallRoutes } from "./routes/stalls";
+import { transactionRoutes } from "./routes/transactions";
 
 /** JSON bodies are small; CSV imports and callbacks set their own limits. */
 export const JSON_BODY_LIMIT = 256 * 1024;
@@ -44,8 +46,8 @@ export function createApp(deps: Deps) {
     await next();
   });
 
-  const publicApi = healthRoutes(deps);
-  app.route("/api", publicApi);
+  app.route("/api", healthRoutes(deps));
+  app.route("/api", callbackRoutes(deps));
   app.doc31("/api/openapi.json", {
     openapi: "3.1.0",
     info: {
@@ -76,6 +78,7 @@ export function createApp(deps: Deps) {
   api.route("/", marketRoutes(deps));
   api.route("/", stallRoutes(deps));
   api.route("/", qrRoutes(deps));
+  api.route("/", transactionRoutes(deps));
   app.route("/api", api);
 
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));

@@ -3,6 +3,7 @@ import { Access } from "@market40/core/auth/access";
 import { DomainError } from "@market40/core/errors";
 import * as Market from "@market40/core/market/market";
 import { PageQuerySchema } from "@market40/core/schemas";
+import { claimUnmatched } from "@market40/core/callback/ingest";
 import { importCsv } from "@market40/core/stall/import";
 import * as Stall from "@market40/core/stall/stall";
 import { bodyLimit } from "hono/body-limit";
@@ -25,8 +26,17 @@ const MarketParams = z.object({ id: z.string().max(40) });
 const StallParams = z.object({ stallId: z.string().max(64) });
 
 /** Stalls and their CSV import (contract §4). */
-export function stallRoutes({ store, clock }: Deps) {
+export function stallRoutes(deps: Deps) {
+  const { store, clock } = deps;
   const app = router();
+
+  /** Payments that arrived before their account was registered are matched and counted now. */
+  async function claimFor(stalls: Stall.Stall[]) {
+    for (let i = 0; i < stalls.length; i += 16)
+      await Promise.all(
+        stalls.slice(i, i + 16).map((s) => claimUnmatched(deps, { id: s.id, marketId: s.marketId, bin: s.bank.bin, accountNumber: s.bank.accountNumber })),
+      );
+  }
 
   app.openapi(
     createRoute({
@@ -42,7 +52,9 @@ export function stallRoutes({ store, clock }: Deps) {
       const { id } = c.req.valid("param");
       Access.manageMarket(c.var.principal, id);
       await Market.get(store, id);
-      return c.json(await Stall.register(store, clock, id, c.req.valid("json")), 201);
+      const stall = await Stall.register(store, clock, id, c.req.valid("json"));
+      await claimFor([stall]);
+      return c.json(stall, 201);
     },
   );
 
@@ -107,7 +119,7 @@ export function stallRoutes({ store, clock }: Deps) {
         throw new DomainError("unsupported_media_type", "Send the file with Content-Type: text/csv");
       await Market.get(store, id);
       const body = new Uint8Array(await c.req.arrayBuffer());
-      return c.json(await importCsv(store, clock, id, body), 200);
+      return c.json(await importCsv(store, clock, id, body, claimFor), 200);
     },
   );
 
@@ -142,7 +154,9 @@ export function stallRoutes({ store, clock }: Deps) {
       const { stallId } = c.req.valid("param");
       const stall = await Stall.get(store, stallId);
       Access.manageMarket(c.var.principal, stall.marketId);
-      return c.json(await Stall.update(store, clock, stallId, c.req.valid("json")), 200);
+      const updated = await Stall.update(store, clock, stallId, c.req.valid("json"));
+      if (updated.bank.accountNumber !== stall.bank.accountNumber || updated.bank.bin !== stall.bank.bin) await claimFor([updated]);
+      return c.json(updated, 200);
     },
   );
 

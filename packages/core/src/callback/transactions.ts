@@ -1,0 +1,140 @@
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { addDays, type LocalDate, localTimeToUtc } from "../calendar/localDate";
+import { mask } from "../stall/stall";
+import { guard, type Store } from "../store/client";
+import { Keys } from "../store/keys";
+import { decodeCursor, encodeCursor, type Page, type PageRequest } from "../store/page";
+import type { StoredTransaction } from "./ingest";
+
+/** A transaction as listings show it (contract §6). */
+export interface TransactionView {
+  id: string;
+  provider: string;
+  stallId: string | null;
+  marketId: string | null;
+  amount: number;
+  paidAt: string;
+  receivedAt: string;
+  description: string;
+  accountNumber: string;
+}
+
+export function present(t: StoredTransaction): TransactionView {
+  return {
+    id: t.id,
+    provider: t.provider,
+    stallId: t.stallId ?? null,
+    marketId: t.marketId ?? null,
+    amount: t.amount,
+    paidAt: t.paidAt,
+    receivedAt: t.receivedAt,
+    description: t.description,
+    accountNumber: mask(t.accountNumber),
+  };
+}
+
+/** UTC bounds of a local date range, as sort-key prefixes (`paidAt` sorts as ISO text). */
+function bounds(from: LocalDate, to: LocalDate) {
+  return { lo: localTimeToUtc(from, "00:00").toISOString(), hi: localTimeToUtc(addDays(to, 1), "00:00").toISOString() };
+}
+
+/** A stall's transactions paid in a local date range, oldest first. */
+export async function listForStall(
+  store: Store,
+  stallId: string,
+  range: { from: LocalDate; to: LocalDate },
+  page: PageRequest,
+): Promise<Page<TransactionView>> {
+  const { lo, hi } = bounds(range.from, range.to);
+  const res = await guard(() =>
+    store.doc.send(
+      new QueryCommand({
+        TableName: store.table,
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi",
+        ExpressionAttributeValues: { ":pk": Keys.transactionsOfStallPk(stallId), ":lo": lo, ":hi": hi },
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor),
+      }),
+    ),
+  );
+  return { items: (res.Items ?? []).map((i) => present(i as StoredTransaction)), nextCursor: encodeCursor(res.LastEvaluatedKey) };
+}
+
+function monthsBetween(from: LocalDate, to: LocalDate): string[] {
+  const out: string[] = [];
+  let [y, m] = from.slice(0, 7).split("-").map(Number) as [number, number];
+  const end = to.slice(0, 7);
+  for (;;) {
+    const month = `${y}-${String(m).padStart(2, "0")}`;
+    out.push(month);
+    if (month >= end) return out;
+    m++;
+    if (m > 12) {
+      m = 1;
+      y++;
+    }
+  }
+}
+
+/**
+ * A market's transactions paid in a local date range, oldest first. The index is split by month, so the
+ * cursor carries the month it stopped in as well as the store's position within it.
+ */
+export async function listForMarket(
+  store: Store,
+  marketId: string,
+  range: { from: LocalDate; to: LocalDate },
+  page: PageRequest,
+): Promise<Page<TransactionView>> {
+  const { lo, hi } = bounds(range.from, range.to);
+  const months = monthsBetween(range.from, range.to);
+  const state = decodeCursor(page.cursor) as { m?: string; k?: string } | undefined;
+  let index = state?.m ? months.indexOf(state.m) : 0;
+  if (index < 0) index = months.length;
+  let startKey = state?.k ? JSON.parse(state.k) : undefined;
+  const items: TransactionView[] = [];
+  while (index < months.length && items.length < page.limit) {
+    const res = await guard(() =>
+      store.doc.send(
+        new QueryCommand({
+          TableName: store.table,
+          IndexName: "gsi2",
+          KeyConditionExpression: "gsi2pk = :pk AND gsi2sk BETWEEN :lo AND :hi",
+          ExpressionAttributeValues: { ":pk": Keys.transactionsOfMarketPk(marketId, months[index]!), ":lo": lo, ":hi": hi },
+          Limit: page.limit - items.length,
+          ExclusiveStartKey: startKey,
+        }),
+      ),
+    );
+    items.push(...(res.Items ?? []).map((i) => present(i as StoredTransaction)));
+    if (res.LastEvaluatedKey) startKey = res.LastEvaluatedKey;
+    else {
+      index++;
+      startKey = undefined;
+    }
+  }
+  const nextCursor =
+    index < months.length ? encodeCursor({ m: months[index]!, ...(startKey ? { k: JSON.stringify(startKey) } : {}) }) : undefined;
+  return { items, nextCursor };
+}
+
+/** Transactions no stall has claimed yet, oldest first (admin). */
+export async function listUnmatched(store: Store, page: PageRequest): Promise<Page<TransactionView & { bin: string | null }>> {
+  const res = await guard(() =>
+    store.doc.send(
+      new QueryCommand({
+        TableName: store.table,
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :pk",
+        ExpressionAttributeValues: { ":pk": "UNMATCHED" },
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor),
+      }),
+    ),
+  );
+  return {
+    items: (res.Items ?? []).map((i) => ({ ...present(i as StoredTransaction), bin: (i.bin as string) ?? null })),
+    nextCursor: encodeCursor(res.LastEvaluatedKey),
+  };
+}

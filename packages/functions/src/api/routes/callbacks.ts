@@ -1,0 +1,75 @@
+import { createRoute } from "@hono/zod-openapi";
+import { ingest } from "@market40/core/callback/ingest";
+import { ADAPTERS } from "@market40/core/callback/providers/adapters";
+import { GenericCallbackSchema } from "@market40/core/callback/providers/generic";
+import { PROVIDERS } from "@market40/core/callback/types";
+import { DomainError } from "@market40/core/errors";
+import { bodyLimit } from "hono/body-limit";
+import { z } from "zod";
+import type { Deps } from "../context";
+import { ErrorSchema, json, router, tooLargeError } from "../openapi";
+
+export const CALLBACK_BODY_LIMIT = 64 * 1024;
+
+const ReplySchema = z
+  .object({
+    ok: z.literal(true),
+    success: z.literal(true),
+    status: z.enum(["stored", "duplicate", "unmatched", "ignored"]),
+    id: z.string().optional(),
+  })
+  .meta({ id: "CallbackReply" });
+
+const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: ErrorSchema } } });
+
+/**
+ * Provider callbacks (contract §6): public routes, authenticated by each provider's own signature over the raw
+ * bytes. The reply carries both our `{ok, status}` and the `{success: true}` payOS, SePay and Casso expect.
+ */
+export function callbackRoutes(deps: Deps) {
+  const app = router();
+  const { clock, config } = deps;
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/callbacks/{provider}",
+      tags: ["Callbacks"],
+      summary: "A provider's transaction notification (signed)",
+      description:
+        "`generic`: `X-Signature: t=<unix s>,v1=HMAC-SHA256(secret, \"<t>.<raw body>\")`, ±300 s. `payos`: body " +
+        "`signature` over sorted `data`. `sepay`: `Authorization: Apikey <key>`. `casso`: `X-Casso-Signature: " +
+        "t=<ms>,v1=HMAC-SHA512(secret, \"<t>.\" + sorted JSON)`. Idempotent on (provider, transaction id).",
+      request: {
+        params: z.object({ provider: z.enum(PROVIDERS) }),
+        body: { required: true, content: { "application/json": { schema: GenericCallbackSchema } } },
+      },
+      middleware: [
+        bodyLimit({
+          maxSize: CALLBACK_BODY_LIMIT,
+          onError: () => {
+            throw new DomainError("payload_too_large", "Callbacks are at most 64 KiB");
+          },
+        }),
+      ] as const,
+      responses: {
+        200: json(ReplySchema, "Durably stored (or a duplicate, or acknowledged and ignored)"),
+        400: errorResponse("Not the provider's format; nothing stored"),
+        401: errorResponse("Bad or missing signature; nothing stored"),
+        ...tooLargeError,
+        503: errorResponse("The store is unavailable; nothing acknowledged — retry"),
+      },
+    }),
+    async (c) => {
+      const { provider } = c.req.valid("param");
+      const body = new Uint8Array(await c.req.arrayBuffer());
+      if (body.length > CALLBACK_BODY_LIMIT) throw new DomainError("payload_too_large", "Callbacks are at most 64 KiB");
+      const incoming = ADAPTERS[provider].verifyAndParse({ body, header: (n) => c.req.header(n) }, config.secrets[provider], clock.now());
+      if (!incoming) return c.json({ ok: true, success: true, status: "ignored" } as const, 200);
+      const result = await ingest(deps, incoming);
+      return c.json({ ok: true, success: true, status: result.status, id: result.id } as const, 200);
+    },
+  );
+
+  return app;
+}
