@@ -34,6 +34,14 @@ export function ApiStack({ stack }: StackContext) {
     },
     routes: {
       "ANY /api/{proxy+}": "packages/functions/src/lambda/api.handler",
+      // The money path gets its own function: small bundle, its own concurrency, no PDF code on cold start.
+      "POST /api/callbacks/{provider}": {
+        function: {
+          handler: "packages/functions/src/lambda/callbacks.handler",
+          copyFiles: [],
+          memorySize: 512,
+        },
+      },
     },
   });
   stack.addOutputs({ ApiUrl: api.url });

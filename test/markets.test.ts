@@ -140,6 +140,18 @@ describe("markets", () => {
     expect(seen).toEqual([...seen].sort());
     expect(seen).toEqual(expect.arrayContaining(["dong-van", "khau-vai", "pho-bang", "m-a", "m-b", "m-c"]));
     expect((await h.call("GET", "/api/markets?cursor=not-a-cursor")).status).toBe(400);
+    // A real cursor from another list is refused too, as the caller's mistake.
+    await h.call("POST", "/api/markets/m-a/stalls", {
+      body: { code: "A-1", vendorName: "X", bank: { bin: "970405", accountNumber: "1", accountName: "X" } },
+    });
+    await h.call("POST", "/api/markets/m-a/stalls", {
+      body: { code: "A-2", vendorName: "X", bank: { bin: "970405", accountNumber: "2", accountName: "X" } },
+    });
+    const stallCursor = (await h.call("GET", "/api/markets/m-a/stalls?limit=1")).body.nextCursor;
+    expect(stallCursor).toBeTruthy();
+    const forged = await h.call("GET", `/api/markets?cursor=${stallCursor}`);
+    expect(forged.status).toBe(400);
+    expect(forged.body.error.code).toBe("validation_error");
     expect((await h.call("GET", "/api/markets?limit=501")).status).toBe(400);
   });
 

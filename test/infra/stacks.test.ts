@@ -50,6 +50,18 @@ describe("ApiStack", () => {
   it("routes every /api path to one Hono Lambda", () => {
     api.hasResourceProperties("AWS::ApiGatewayV2::Api", { ProtocolType: "HTTP" });
     api.hasResourceProperties("AWS::ApiGatewayV2::Route", { RouteKey: "ANY /api/{proxy+}" });
+    api.hasResourceProperties("AWS::ApiGatewayV2::Route", { RouteKey: "POST /api/callbacks/{provider}" });
+  });
+
+  it("gives callbacks their own small function", async () => {
+    const { statSync, readdirSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const dir = ".sst/artifacts";
+    const bundle = readdirSync(dir, { recursive: true })
+      .map(String)
+      .find((f) => f.endsWith("lambda/callbacks.mjs"));
+    expect(bundle).toBeDefined();
+    expect(statSync(join(dir, bundle!)).size).toBeLessThan(800_000);
   });
 
   it("runs on a current Node runtime, arm64, with the table and every secret bound", () => {
@@ -77,7 +89,9 @@ describe("ApiStack", () => {
       .filter((f) => f.endsWith(".mjs") && f.includes("api"));
     expect(bundles.length).toBeGreaterThan(0);
     // The poster fonts travel beside the API bundle.
-    const fonts = readdirSync(dir, { recursive: true }).map(String).filter((f) => f.endsWith(".ttf"));
+    const fonts = readdirSync(dir, { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith(".ttf"));
     expect(fonts.some((f) => f.endsWith("fonts/BeVietnamPro_400Regular.ttf"))).toBe(true);
     for (const b of bundles) {
       const size = statSync(join(dir, b)).size;

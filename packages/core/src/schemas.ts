@@ -30,7 +30,9 @@ const fromNotAfterTo: [(r: { from: string; to: string }) => boolean, { message: 
   { message: "`from` must not be after `to`", path: ["to"] },
 ];
 
-export const DateRangeQuerySchema = z.object({ from: LocalDateSchema, to: LocalDateSchema }).refine(...fromNotAfterTo);
+export const DateRangeQuerySchema = z
+  .object({ from: LocalDateSchema, to: LocalDateSchema })
+  .refine(...fromNotAfterTo);
 
 /** A date range and a page: the transaction listings' query. */
 export const DateRangePageQuerySchema = z

@@ -81,5 +81,7 @@ export function localDateTimeToUtc(text: string): string | undefined {
   if (!m || !isLocalDate(m[1]!)) return undefined;
   const [h, min, s] = [Number(m[2]), Number(m[3]), Number(m[4] ?? 0)];
   if (h > 23 || min > 59 || s > 59) return undefined;
-  return new Date(dayIndex(m[1]!) * DAY_MS + ((h * 60 + min - UTC_OFFSET_MINUTES) * 60 + s) * 1000).toISOString();
+  return new Date(
+    dayIndex(m[1]!) * DAY_MS + ((h * 60 + min - UTC_OFFSET_MINUTES) * 60 + s) * 1000,
+  ).toISOString();
 }

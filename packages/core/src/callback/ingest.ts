@@ -70,7 +70,13 @@ export function rollupUpdates(store: Store, txn: StoredTransaction, match: Match
       Key: Keys.stallDay(match.stallId, date),
       UpdateExpression:
         "ADD #count :one, #value :amount SET #type = :stallDay, #v = :v1, gsi1pk = :g1pk, gsi1sk = :g1sk, marketId = :market, stallId = :stall, #date = :date",
-      ExpressionAttributeNames: { "#count": "count", "#value": "value", "#type": "type", "#v": "v", "#date": "date" },
+      ExpressionAttributeNames: {
+        "#count": "count",
+        "#value": "value",
+        "#type": "type",
+        "#v": "v",
+        "#date": "date",
+      },
       ExpressionAttributeValues: {
         ":one": 1,
         ":amount": txn.amount,
@@ -84,7 +90,14 @@ export function rollupUpdates(store: Store, txn: StoredTransaction, match: Match
       },
     },
   };
-  const names: Record<string, string> = { "#count": "count", "#value": "value", "#type": "type", "#v": "v", "#date": "date", "#amt": `a${txn.amount}` };
+  const names: Record<string, string> = {
+    "#count": "count",
+    "#value": "value",
+    "#type": "type",
+    "#v": "v",
+    "#date": "date",
+    "#amt": `a${txn.amount}`,
+  };
   const values: Record<string, unknown> = {
     ":one": 1,
     ":amount": txn.amount,
@@ -115,14 +128,26 @@ export function rollupUpdates(store: Store, txn: StoredTransaction, match: Match
 function matchedIndexKeys(txn: StoredTransaction, match: Match) {
   return {
     ...Keys.transactionsOfStall(match.stallId, txn.paidAt, txn.provider, txn.id),
-    ...Keys.transactionsOfMarket(match.marketId, localDateOf(txn.paidAt).slice(0, 7), txn.paidAt, txn.provider, txn.id),
+    ...Keys.transactionsOfMarket(
+      match.marketId,
+      localDateOf(txn.paidAt).slice(0, 7),
+      txn.paidAt,
+      txn.provider,
+      txn.id,
+    ),
   };
 }
 
-async function lookup(store: Store, txn: { bin?: string; accountNumber: string }): Promise<{ match?: Match; calls: number }> {
+async function lookup(
+  store: Store,
+  txn: { bin?: string; accountNumber: string },
+): Promise<{ match?: Match; calls: number }> {
   const key = `${txn.bin ?? "*"}|${accountKey(txn.accountNumber)}`;
   let cache = accountCache.get(store);
-  if (!cache) accountCache.set(store, (cache = new Map()));
+  if (!cache) {
+    cache = new Map();
+    accountCache.set(store, cache);
+  }
   const hit = cache.get(key);
   if (hit && hit.expires > Date.now()) return { match: hit.match, calls: 0 };
   const match = await findByAccount(store, txn.accountNumber, txn.bin);
@@ -134,7 +159,8 @@ function forget(store: Store, txn: { bin?: string; accountNumber: string }) {
   accountCache.get(store)?.delete(`${txn.bin ?? "*"}|${accountKey(txn.accountNumber)}`);
 }
 
-const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 10 * 2 ** Math.min(attempt, 6)));
+const backoff = (attempt: number) =>
+  new Promise((r) => setTimeout(r, Math.random() * 10 * 2 ** Math.min(attempt, 6)));
 
 /**
  * Stores a provider's transaction exactly once and counts it, atomically.
@@ -153,7 +179,8 @@ export async function ingest(
 ): Promise<IngestResult> {
   const { store, clock } = deps;
   let storeCalls = 0;
-  if (incoming.direction !== "in" || incoming.amount <= 0) return { status: "ignored", id: incoming.providerTxnId, storeCalls };
+  if (incoming.direction !== "in" || incoming.amount <= 0)
+    return { status: "ignored", id: incoming.providerTxnId, storeCalls };
   const hash = payerHash(incoming.payer);
   const txn: StoredTransaction = {
     id: incoming.providerTxnId,
@@ -177,7 +204,13 @@ export async function ingest(
     if (match) {
       const stored = { ...txn, stallId: match.stallId, marketId: match.marketId, matchedAt: txn.receivedAt };
       items = [
-        { Put: { TableName: store.table, Item: { ...record, ...stored, ...matchedIndexKeys(txn, match) }, ConditionExpression: "attribute_not_exists(pk)" } },
+        {
+          Put: {
+            TableName: store.table,
+            Item: { ...record, ...stored, ...matchedIndexKeys(txn, match) },
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        },
         {
           ConditionCheck: {
             TableName: store.table,
@@ -198,12 +231,27 @@ export async function ingest(
           },
         },
         ...(txn.bin
-          ? [{ ConditionCheck: { TableName: store.table, Key: Keys.account(txn.bin, accountKey(txn.accountNumber)), ConditionExpression: "attribute_not_exists(pk)" } }]
+          ? [
+              {
+                ConditionCheck: {
+                  TableName: store.table,
+                  Key: Keys.account(txn.bin, accountKey(txn.accountNumber)),
+                  ConditionExpression: "attribute_not_exists(pk)",
+                },
+              },
+            ]
           : []),
         {
           Put: {
             TableName: store.table,
-            Item: { ...Keys.unmatchedByAccount(accountKey(txn.accountNumber), txn.provider, txn.id), type: "unmatchedRef", v: 1, provider: txn.provider, id: txn.id, bin: txn.bin },
+            Item: {
+              ...Keys.unmatchedByAccount(accountKey(txn.accountNumber), txn.provider, txn.id),
+              type: "unmatchedRef",
+              v: 1,
+              provider: txn.provider,
+              id: txn.id,
+              bin: txn.bin,
+            },
           },
         },
       ];
@@ -214,13 +262,17 @@ export async function ingest(
     } catch (err) {
       if (err instanceof TransactionCanceledException) {
         const reasons = err.CancellationReasons ?? [];
-        if (reasons[0]?.Code === "ConditionalCheckFailed") return { status: "duplicate", id: txn.id, storeCalls };
+        if (reasons[0]?.Code === "ConditionalCheckFailed")
+          return { status: "duplicate", id: txn.id, storeCalls };
         if (reasons[1]?.Code === "ConditionalCheckFailed") {
           // The account changed hands (or was just registered): look it up afresh and try again.
           forget(store, txn);
           if (attempt < MAX_ATTEMPTS) continue;
         }
-        if (attempt < MAX_ATTEMPTS && reasons.some((r) => r.Code === "TransactionConflict" || r.Code === "ThrottlingError")) {
+        if (
+          attempt < MAX_ATTEMPTS &&
+          reasons.some((r) => r.Code === "TransactionConflict" || r.Code === "ThrottlingError")
+        ) {
           await backoff(attempt);
           continue;
         }
@@ -239,7 +291,13 @@ export async function ingest(
       // stall registered meanwhile claims it now rather than at the nightly sweep.
       const again = await guard(() => findByAccount(store, txn.accountNumber));
       storeCalls++;
-      if (again) await claimUnmatched(deps, { id: again.stallId, marketId: again.marketId, bin: again.bin, accountNumber: txn.accountNumber });
+      if (again)
+        await claimUnmatched(deps, {
+          id: again.stallId,
+          marketId: again.marketId,
+          bin: again.bin,
+          accountNumber: txn.accountNumber,
+        });
     }
     return { status: "unmatched", id: txn.id, storeCalls };
   }
@@ -270,13 +328,23 @@ export async function claimUnmatched(
   for (const ref of refs.Items ?? []) {
     if (ref.bin && ref.bin !== stall.bin) continue;
     const res = await guard(() =>
-      store.doc.send(new GetCommand({ TableName: store.table, Key: Keys.transaction(ref.provider, ref.id), ConsistentRead: true })),
+      store.doc.send(
+        new GetCommand({
+          TableName: store.table,
+          Key: Keys.transaction(ref.provider, ref.id),
+          ConsistentRead: true,
+        }),
+      ),
     );
     const txn = res.Item as StoredTransaction | undefined;
     const match: Match = { stallId: stall.id, marketId: stall.marketId, bin: stall.bin };
     const refKey = { pk: ref.pk, sk: ref.sk };
     if (!txn || txn.stallId) {
-      await guard(() => store.doc.send(new TransactWriteCommand({ TransactItems: [{ Delete: { TableName: store.table, Key: refKey } }] })));
+      await guard(() =>
+        store.doc.send(
+          new TransactWriteCommand({ TransactItems: [{ Delete: { TableName: store.table, Key: refKey } }] }),
+        ),
+      );
       continue;
     }
     const keys = matchedIndexKeys(txn, match);

@@ -49,7 +49,11 @@ const now = new Date("2026-11-29T00:00:00Z");
 describe("payOS", () => {
   it("verifies the published sample and reads it", () => {
     expect(hmacHex("sha256", PAYOS_KEY, payosSignedString(PAYOS_DATA))).toBe(PAYOS_SIGNATURE);
-    const txn = payos.verifyAndParse(raw({ code: "00", desc: "success", success: true, data: PAYOS_DATA, signature: PAYOS_SIGNATURE }), PAYOS_KEY, now);
+    const txn = payos.verifyAndParse(
+      raw({ code: "00", desc: "success", success: true, data: PAYOS_DATA, signature: PAYOS_SIGNATURE }),
+      PAYOS_KEY,
+      now,
+    );
     expect(txn).toEqual({
       provider: "payos",
       providerTxnId: "TF230204212323",
@@ -63,8 +67,12 @@ describe("payOS", () => {
 
   it("rejects a changed amount, a Unicode-normalised value, or a wrong key", () => {
     const body = (data: object) => raw({ data, signature: PAYOS_SIGNATURE });
-    expect(() => payos.verifyAndParse(body({ ...PAYOS_DATA, amount: 30000 }), PAYOS_KEY, now)).toThrow(/Signature/);
-    expect(() => payos.verifyAndParse(body({ ...PAYOS_DATA, desc: "Thành công".normalize("NFD") }), PAYOS_KEY, now)).toThrow(/Signature/);
+    expect(() => payos.verifyAndParse(body({ ...PAYOS_DATA, amount: 30000 }), PAYOS_KEY, now)).toThrow(
+      /Signature/,
+    );
+    expect(() =>
+      payos.verifyAndParse(body({ ...PAYOS_DATA, desc: "Thành công".normalize("NFD") }), PAYOS_KEY, now),
+    ).toThrow(/Signature/);
     expect(() => payos.verifyAndParse(body(PAYOS_DATA), "0".repeat(64), now)).toThrow(/Signature/);
     expect(() => payos.verifyAndParse(raw({ data: PAYOS_DATA }), PAYOS_KEY, now)).toThrow(/Signature/);
   });
@@ -72,17 +80,25 @@ describe("payOS", () => {
   it("trusts data.code, not the unsigned top-level success", () => {
     const data = { ...PAYOS_DATA, code: "01" };
     const signature = hmacHex("sha256", PAYOS_KEY, payosSignedString(data));
-    expect(payos.verifyAndParse(raw({ code: "00", success: true, data, signature }), PAYOS_KEY, now)).toBeNull();
+    expect(
+      payos.verifyAndParse(raw({ code: "00", success: true, data, signature }), PAYOS_KEY, now),
+    ).toBeNull();
   });
 
   it("signs null-likes as empty and nested values as sorted JSON", () => {
-    expect(payosSignedString({ b: null, a: "undefined", c: { z: 1, y: [2, { x: 3, w: 4 }] } })).toBe('a=&b=&c={"y":[2,{"w":4,"x":3}],"z":1}');
+    expect(payosSignedString({ b: null, a: "undefined", c: { z: 1, y: [2, { x: 3, w: 4 }] } })).toBe(
+      'a=&b=&c={"y":[2,{"w":4,"x":3}],"z":1}',
+    );
   });
 });
 
 describe("Casso v2", () => {
   it("verifies the published sample over the raw body", () => {
-    const txn = casso.verifyAndParse(raw(CASSO_BODY, { "x-casso-signature": `t=${CASSO_T},v1=${CASSO_V1}` }), CASSO_SECRET, now);
+    const txn = casso.verifyAndParse(
+      raw(CASSO_BODY, { "x-casso-signature": `t=${CASSO_T},v1=${CASSO_V1}` }),
+      CASSO_SECRET,
+      now,
+    );
     expect(txn).toEqual({
       provider: "casso",
       providerTxnId: "0",
@@ -98,21 +114,44 @@ describe("Casso v2", () => {
 
   it("rejects tampering, a wrong timestamp, and a missing header", () => {
     const tampered = CASSO_BODY.replace("599000", "599001");
-    expect(() => casso.verifyAndParse(raw(tampered, { "x-casso-signature": `t=${CASSO_T},v1=${CASSO_V1}` }), CASSO_SECRET, now)).toThrow(/Signature/);
-    expect(() => casso.verifyAndParse(raw(CASSO_BODY, { "x-casso-signature": `t=1727948258789,v1=${CASSO_V1}` }), CASSO_SECRET, now)).toThrow(/Signature/);
+    expect(() =>
+      casso.verifyAndParse(
+        raw(tampered, { "x-casso-signature": `t=${CASSO_T},v1=${CASSO_V1}` }),
+        CASSO_SECRET,
+        now,
+      ),
+    ).toThrow(/Signature/);
+    expect(() =>
+      casso.verifyAndParse(
+        raw(CASSO_BODY, { "x-casso-signature": `t=1727948258789,v1=${CASSO_V1}` }),
+        CASSO_SECRET,
+        now,
+      ),
+    ).toThrow(/Signature/);
     expect(() => casso.verifyAndParse(raw(CASSO_BODY), CASSO_SECRET, now)).toThrow(/Signature/);
   });
 
   it("treats a negative amount as money out", () => {
     const body = CASSO_BODY.replace('"amount":599000', '"amount":-599000');
     const v1 = hmacHex("sha512", CASSO_SECRET, `${CASSO_T}.`, sortedJson(body));
-    expect(casso.verifyAndParse(raw(body, { "x-casso-signature": `t=${CASSO_T},v1=${v1}` }), CASSO_SECRET, now)?.direction).toBe("out");
+    expect(
+      casso.verifyAndParse(raw(body, { "x-casso-signature": `t=${CASSO_T},v1=${v1}` }), CASSO_SECRET, now)
+        ?.direction,
+    ).toBe("out");
   });
 });
 
 function sortedJson(text: string): string {
   const sort = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(sort) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])])) : v;
+    Array.isArray(v)
+      ? v.map(sort)
+      : v && typeof v === "object"
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+          )
+        : v;
   return JSON.stringify(sort(JSON.parse(text)));
 }
 
@@ -133,37 +172,88 @@ describe("SePay", () => {
   };
   it("checks the API key in constant time and reads local time as Vietnam time", () => {
     const txn = sepay.verifyAndParse(raw(body, { authorization: "Apikey k3y" }), "k3y", now);
-    expect(txn).toMatchObject({ providerTxnId: "92704", bin: "970436", amount: 35000, direction: "in", paidAt: "2026-11-28T23:41:07.000Z" });
-    expect(() => sepay.verifyAndParse(raw(body, { authorization: "Apikey wrong" }), "k3y", now)).toThrow(/Signature/);
-    expect(() => sepay.verifyAndParse(raw(body, { authorization: "Bearer k3y" }), "k3y", now)).toThrow(/Signature/);
+    expect(txn).toMatchObject({
+      providerTxnId: "92704",
+      bin: "970436",
+      amount: 35000,
+      direction: "in",
+      paidAt: "2026-11-28T23:41:07.000Z",
+    });
+    expect(() => sepay.verifyAndParse(raw(body, { authorization: "Apikey wrong" }), "k3y", now)).toThrow(
+      /Signature/,
+    );
+    expect(() => sepay.verifyAndParse(raw(body, { authorization: "Bearer k3y" }), "k3y", now)).toThrow(
+      /Signature/,
+    );
     expect(() => sepay.verifyAndParse(raw(body), "k3y", now)).toThrow(/Signature/);
   });
   it("400s a body that is not SePay's format", () => {
-    expect(() => sepay.verifyAndParse(raw({ ...body, transferType: "sideways" }, { authorization: "Apikey k3y" }), "k3y", now)).toThrow(/format/);
-    expect(() => sepay.verifyAndParse(raw({ ...body, transactionDate: "29/11/2026" }, { authorization: "Apikey k3y" }), "k3y", now)).toThrow(/format/);
+    expect(() =>
+      sepay.verifyAndParse(
+        raw({ ...body, transferType: "sideways" }, { authorization: "Apikey k3y" }),
+        "k3y",
+        now,
+      ),
+    ).toThrow(/format/);
+    expect(() =>
+      sepay.verifyAndParse(
+        raw({ ...body, transactionDate: "29/11/2026" }, { authorization: "Apikey k3y" }),
+        "k3y",
+        now,
+      ),
+    ).toThrow(/format/);
   });
 });
 
 describe("generic", () => {
-  const body = JSON.stringify({ id: "FT26330123456", bin: "970405", accountNumber: "8888123456789", amount: 35000, paidAt: "2026-11-29T06:41:07+07:00", description: "A12 rau cai", payer: "p-1" });
-  const sign = (secret: string, t: number, text = body) => `t=${t},v1=${hmacHex("sha256", secret, `${t}.${text}`)}`;
+  const body = JSON.stringify({
+    id: "FT26330123456",
+    bin: "970405",
+    accountNumber: "8888123456789",
+    amount: 35000,
+    paidAt: "2026-11-29T06:41:07+07:00",
+    description: "A12 rau cai",
+    payer: "p-1",
+  });
+  const sign = (secret: string, t: number, text = body) =>
+    `t=${t},v1=${hmacHex("sha256", secret, `${t}.${text}`)}`;
   const t = Math.floor(now.getTime() / 1000);
   it("accepts a fresh signature from any configured secret, with any of several v1 values", () => {
-    expect(generic.verifyAndParse(raw(body, { "x-signature": sign("s1", t) }), "s1", now)?.paidAt).toBe("2026-11-28T23:41:07.000Z");
-    expect(generic.verifyAndParse(raw(body, { "x-signature": sign("new", t) }), "old,new", now)?.amount).toBe(35000);
+    expect(generic.verifyAndParse(raw(body, { "x-signature": sign("s1", t) }), "s1", now)?.paidAt).toBe(
+      "2026-11-28T23:41:07.000Z",
+    );
+    expect(generic.verifyAndParse(raw(body, { "x-signature": sign("new", t) }), "old,new", now)?.amount).toBe(
+      35000,
+    );
     const both = `${sign("other", t)},v1=${hmacHex("sha256", "s1", `${t}.${body}`)}`;
-    expect(generic.verifyAndParse(raw(body, { "x-signature": both }), "s1", now)?.providerTxnId).toBe("FT26330123456");
+    expect(generic.verifyAndParse(raw(body, { "x-signature": both }), "s1", now)?.providerTxnId).toBe(
+      "FT26330123456",
+    );
   });
   it("refuses stale or future timestamps, bad MACs and malformed headers", () => {
-    expect(() => generic.verifyAndParse(raw(body, { "x-signature": sign("s1", t - 301) }), "s1", now)).toThrow(/tolerance/);
-    expect(() => generic.verifyAndParse(raw(body, { "x-signature": sign("s1", t + 301) }), "s1", now)).toThrow(/tolerance/);
-    expect(() => generic.verifyAndParse(raw(body, { "x-signature": sign("s2", t) }), "s1", now)).toThrow(/Signature/);
-    expect(() => generic.verifyAndParse(raw(`${body} `, { "x-signature": sign("s1", t) }), "s1", now)).toThrow(/Signature/);
+    expect(() =>
+      generic.verifyAndParse(raw(body, { "x-signature": sign("s1", t - 301) }), "s1", now),
+    ).toThrow(/tolerance/);
+    expect(() =>
+      generic.verifyAndParse(raw(body, { "x-signature": sign("s1", t + 301) }), "s1", now),
+    ).toThrow(/tolerance/);
+    expect(() => generic.verifyAndParse(raw(body, { "x-signature": sign("s2", t) }), "s1", now)).toThrow(
+      /Signature/,
+    );
+    expect(() =>
+      generic.verifyAndParse(raw(`${body} `, { "x-signature": sign("s1", t) }), "s1", now),
+    ).toThrow(/Signature/);
     for (const header of ["", "t=abc,v1=00", `v1=${"a".repeat(64)}`, `t=${t}`])
-      expect(() => generic.verifyAndParse(raw(body, { "x-signature": header }), "s1", now)).toThrow(/Signature/);
+      expect(() => generic.verifyAndParse(raw(body, { "x-signature": header }), "s1", now)).toThrow(
+        /Signature/,
+      );
   });
   it("checks the signature before it looks at the body", () => {
-    expect(() => generic.verifyAndParse(raw("{not json", { "x-signature": sign("s2", t, "{not json") }), "s1", now)).toThrow(/Signature/);
-    expect(() => generic.verifyAndParse(raw("{not json", { "x-signature": sign("s1", t, "{not json") }), "s1", now)).toThrow(/JSON/);
+    expect(() =>
+      generic.verifyAndParse(raw("{not json", { "x-signature": sign("s2", t, "{not json") }), "s1", now),
+    ).toThrow(/Signature/);
+    expect(() =>
+      generic.verifyAndParse(raw("{not json", { "x-signature": sign("s1", t, "{not json") }), "s1", now),
+    ).toThrow(/JSON/);
   });
 });

@@ -10,7 +10,11 @@ export function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb) && a.length === b.length;
 }
 
-export function hmacHex(algorithm: "sha256" | "sha512", secret: string, ...parts: (string | Uint8Array)[]): string {
+export function hmacHex(
+  algorithm: "sha256" | "sha512",
+  secret: string,
+  ...parts: (string | Uint8Array)[]
+): string {
   const mac = createHmac(algorithm, secret);
   for (const p of parts) mac.update(p);
   return mac.digest("hex");
@@ -46,7 +50,8 @@ export function sortKeysDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeysDeep);
   if (value && typeof value === "object") {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(value).sort()) out[key] = sortKeysDeep((value as Record<string, unknown>)[key]);
+    for (const key of Object.keys(value).sort())
+      out[key] = sortKeysDeep((value as Record<string, unknown>)[key]);
     return out;
   }
   return value;

@@ -35,7 +35,10 @@ export function present(t: StoredTransaction): TransactionView {
 
 /** UTC bounds of a local date range, as sort-key prefixes (`paidAt` sorts as ISO text). */
 function bounds(from: LocalDate, to: LocalDate) {
-  return { lo: localTimeToUtc(from, "00:00").toISOString(), hi: localTimeToUtc(addDays(to, 1), "00:00").toISOString() };
+  return {
+    lo: localTimeToUtc(from, "00:00").toISOString(),
+    hi: localTimeToUtc(addDays(to, 1), "00:00").toISOString(),
+  };
 }
 
 /** A stall's transactions paid in a local date range, oldest first. */
@@ -58,7 +61,10 @@ export async function listForStall(
       }),
     ),
   );
-  return { items: (res.Items ?? []).map((i) => present(i as StoredTransaction)), nextCursor: encodeCursor(res.LastEvaluatedKey) };
+  return {
+    items: (res.Items ?? []).map((i) => present(i as StoredTransaction)),
+    nextCursor: encodeCursor(res.LastEvaluatedKey),
+  };
 }
 
 function monthsBetween(from: LocalDate, to: LocalDate): string[] {
@@ -101,7 +107,11 @@ export async function listForMarket(
           TableName: store.table,
           IndexName: "gsi2",
           KeyConditionExpression: "gsi2pk = :pk AND gsi2sk BETWEEN :lo AND :hi",
-          ExpressionAttributeValues: { ":pk": Keys.transactionsOfMarketPk(marketId, months[index]!), ":lo": lo, ":hi": hi },
+          ExpressionAttributeValues: {
+            ":pk": Keys.transactionsOfMarketPk(marketId, months[index]!),
+            ":lo": lo,
+            ":hi": hi,
+          },
           Limit: page.limit - items.length,
           ExclusiveStartKey: startKey,
         }),
@@ -115,12 +125,17 @@ export async function listForMarket(
     }
   }
   const nextCursor =
-    index < months.length ? encodeCursor({ m: months[index]!, ...(startKey ? { k: JSON.stringify(startKey) } : {}) }) : undefined;
+    index < months.length
+      ? encodeCursor({ m: months[index]!, ...(startKey ? { k: JSON.stringify(startKey) } : {}) })
+      : undefined;
   return { items, nextCursor };
 }
 
 /** Transactions no stall has claimed yet, oldest first (admin). */
-export async function listUnmatched(store: Store, page: PageRequest): Promise<Page<TransactionView & { bin: string | null }>> {
+export async function listUnmatched(
+  store: Store,
+  page: PageRequest,
+): Promise<Page<TransactionView & { bin: string | null }>> {
   const res = await guard(() =>
     store.doc.send(
       new QueryCommand({
@@ -134,7 +149,10 @@ export async function listUnmatched(store: Store, page: PageRequest): Promise<Pa
     ),
   );
   return {
-    items: (res.Items ?? []).map((i) => ({ ...present(i as StoredTransaction), bin: (i.bin as string) ?? null })),
+    items: (res.Items ?? []).map((i) => ({
+      ...present(i as StoredTransaction),
+      bin: (i.bin as string) ?? null,
+    })),
     nextCursor: encodeCursor(res.LastEvaluatedKey),
   };
 }

@@ -174,7 +174,7 @@ describe("round trips (property-based)", () => {
       fc.property(
         fc.oneof(
           fc.string({ maxLength: 600 }),
-          arbitraryQr.map((q) => encode(q).slice(0, -6) + "6304"),
+          arbitraryQr.map((q) => `${encode(q).slice(0, -6)}6304`),
         ),
         (s) => {
           try {

@@ -1,10 +1,9 @@
-import { randomUUID } from "node:crypto";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { DomainError } from "@market40/core/errors";
 import { bodyLimit } from "hono/body-limit";
 import { authenticate } from "./auth";
 import type { AppEnv, Deps } from "./context";
-import { errorBody, toErrorResponse } from "./errors";
+import { platformApp } from "./platform";
 import { callbackRoutes } from "./routes/callbacks";
 import { healthRoutes } from "./routes/health";
 import { keyRoutes } from "./routes/keys";
@@ -21,31 +20,7 @@ export const JSON_BODY_LIMIT = 256 * 1024;
  * in AWS. Tests call `createApp(deps).request(...)` with no server at all.
  */
 export function createApp(deps: Deps) {
-  const app = new OpenAPIHono<AppEnv>();
-
-  // One JSON log line per request: id, route pattern (never the raw path with ids), status, latency.
-  app.use("*", async (c, next) => {
-    const started = performance.now();
-    const requestId = c.req.header("x-request-id")?.slice(0, 64) || randomUUID();
-    c.set("requestId", requestId);
-    c.header("X-Request-Id", requestId);
-    await next();
-    deps.logger.info("request", {
-      requestId,
-      method: c.req.method,
-      route: c.req.routePath,
-      status: c.res.status,
-      latencyMs: Math.round((performance.now() - started) * 10) / 10,
-      role: c.get("principal")?.role,
-    });
-  });
-
-  app.use("/api/*", async (c, next) => {
-    c.header("Cache-Control", "no-store");
-    c.header("X-Content-Type-Options", "nosniff");
-    await next();
-  });
-
+  const app = platformApp(deps);
   app.route("/api", healthRoutes(deps));
   app.route("/api", callbackRoutes(deps));
   app.doc31("/api/openapi.json", {
@@ -81,8 +56,6 @@ export function createApp(deps: Deps) {
   api.route("/", transactionRoutes(deps));
   app.route("/api", api);
 
-  app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
-  app.onError((err, c) => toErrorResponse(err, c, deps.logger));
   return app;
 }
 

@@ -54,9 +54,14 @@ export function toErrorResponse(err: unknown, c: Context, logger: AppLogger): Re
     c.header("Retry-After", "5");
     return c.json(errorBody("unavailable", "The data store is unavailable; retry later"), 503);
   }
-  if ((err as Error)?.name === "ValidationException") {
-    // The store rejected a request shape we let through (e.g. a forged cursor): the caller's fault.
-    return c.json(errorBody("validation_error", "The request could not be served as given"), 400);
+  if ((err as Error)?.name === "ValidationException" && c.req.query("cursor")) {
+    // A well-formed cursor for another listing: the store refuses its start key. The caller's fault.
+    return c.json(
+      errorBody("validation_error", "Invalid cursor", [
+        { path: "cursor", message: "Not a cursor for this list" },
+      ]),
+      400,
+    );
   }
   logger.error("unhandled error", { error: err as Error });
   return c.json(errorBody("internal_error", "Something went wrong on our side"), 500);

@@ -47,8 +47,11 @@ export const casso: ProviderAdapter = {
     if (error !== 0) return null;
     const paidAt = localDateTimeToUtc(data.transactionDateTime);
     if (!paidAt) throw badLocalTime("data.transactionDateTime");
-    const bin = Banks.byShortName(data.bankName ?? "")?.bin ?? Banks.byShortName(data.bankAbbreviation ?? "")?.bin;
-    const payer = data.counterAccountNumber ? `${data.counterAccountBankId ?? ""}:${data.counterAccountNumber}` : undefined;
+    const bin =
+      Banks.byShortName(data.bankName ?? "")?.bin ?? Banks.byShortName(data.bankAbbreviation ?? "")?.bin;
+    const payer = data.counterAccountNumber
+      ? `${data.counterAccountBankId ?? ""}:${data.counterAccountNumber}`
+      : undefined;
     return {
       provider: "casso",
       providerTxnId: String(data.id),

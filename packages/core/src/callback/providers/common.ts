@@ -22,7 +22,8 @@ export function validate<T extends z.ZodType>(schema: T, value: unknown): z.outp
   try {
     return schema.parse(value);
   } catch (err) {
-    if (err instanceof ZodError) throw validationError("The notification does not match the provider's format", zodIssues(err));
+    if (err instanceof ZodError)
+      throw validationError("The notification does not match the provider's format", zodIssues(err));
     throw err;
   }
 }

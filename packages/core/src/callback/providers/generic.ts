@@ -10,7 +10,10 @@ export const TOLERANCE_SECONDS = 300;
 export const GenericCallbackSchema = z
   .object({
     id: z.string().regex(/^[A-Za-z0-9._:-]{1,64}$/, "1 to 64 letters, digits or . _ : -"),
-    bin: z.string().regex(/^\d{6}$/, "6-digit BIN").optional(),
+    bin: z
+      .string()
+      .regex(/^\d{6}$/, "6-digit BIN")
+      .optional(),
     accountNumber: z.string().regex(/^[0-9A-Za-z]{1,19}$/, "1 to 19 letters or digits"),
     amount: z.number().int().safe(),
     paidAt: InstantSchema,

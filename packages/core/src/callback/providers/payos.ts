@@ -52,16 +52,25 @@ export const payos: ProviderAdapter = {
   provider: "payos",
   verifyAndParse(raw, secret) {
     const json = parseJson(raw.body) as { data?: unknown; signature?: unknown };
-    if (!json || typeof json !== "object" || typeof json.signature !== "string" || !json.data || typeof json.data !== "object")
+    if (
+      !json ||
+      typeof json !== "object" ||
+      typeof json.signature !== "string" ||
+      !json.data ||
+      typeof json.data !== "object"
+    )
       throw badSignature("missing data or signature");
     const signed = payosSignedString(json.data as Record<string, unknown>);
     const given = json.signature.toLowerCase();
-    if (!secretList(secret).some((s) => safeEqual(hmacHex("sha256", s, signed), given))) throw badSignature("signature does not match data");
+    if (!secretList(secret).some((s) => safeEqual(hmacHex("sha256", s, signed), given)))
+      throw badSignature("signature does not match data");
     const { data } = validate(PayosWebhookSchema, json);
     if (data.code !== "00") return null;
     const paidAt = localDateTimeToUtc(data.transactionDateTime);
     if (!paidAt) throw badLocalTime("data.transactionDateTime");
-    const payer = data.counterAccountNumber ? `${data.counterAccountBankId ?? ""}:${data.counterAccountNumber}` : undefined;
+    const payer = data.counterAccountNumber
+      ? `${data.counterAccountBankId ?? ""}:${data.counterAccountNumber}`
+      : undefined;
     return {
       provider: "payos",
       providerTxnId: data.reference || `${data.paymentLinkId ?? ""}:${data.orderCode}`,

@@ -30,7 +30,8 @@ export const sepay: ProviderAdapter = {
     const header = raw.header("authorization") ?? "";
     const match = /^Apikey\s+(\S{1,256})$/i.exec(header.trim());
     if (!match) throw badSignature("missing 'Authorization: Apikey <key>' header");
-    if (!secretList(secret).some((s) => safeEqual(s, match[1]!))) throw badSignature("API key does not match");
+    if (!secretList(secret).some((s) => safeEqual(s, match[1]!)))
+      throw badSignature("API key does not match");
     const body = validate(SepayWebhookSchema, parseJson(raw.body));
     const paidAt = localDateTimeToUtc(body.transactionDate);
     if (!paidAt) throw badLocalTime("transactionDate");

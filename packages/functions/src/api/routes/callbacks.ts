@@ -20,7 +20,10 @@ const ReplySchema = z
   })
   .meta({ id: "CallbackReply" });
 
-const errorResponse = (description: string) => ({ description, content: { "application/json": { schema: ErrorSchema } } });
+const errorResponse = (description: string) => ({
+  description,
+  content: { "application/json": { schema: ErrorSchema } },
+});
 
 /**
  * Provider callbacks (contract §6): public routes, authenticated by each provider's own signature over the raw
@@ -37,13 +40,12 @@ export function callbackRoutes(deps: Deps) {
       tags: ["Callbacks"],
       summary: "A provider's transaction notification (signed)",
       description:
-        "`generic`: `X-Signature: t=<unix s>,v1=HMAC-SHA256(secret, \"<t>.<raw body>\")`, ±300 s. `payos`: body " +
+        '`generic`: `X-Signature: t=<unix s>,v1=HMAC-SHA256(secret, "<t>.<raw body>")`, ±300 s. `payos`: body ' +
         "`signature` over sorted `data`. `sepay`: `Authorization: Apikey <key>`. `casso`: `X-Casso-Signature: " +
-        "t=<ms>,v1=HMAC-SHA512(secret, \"<t>.\" + sorted JSON)`. Idempotent on (provider, transaction id).",
-      request: {
-        params: z.object({ provider: z.enum(PROVIDERS) }),
-        body: { required: true, content: { "application/json": { schema: GenericCallbackSchema } } },
-      },
+        't=<ms>,v1=HMAC-SHA512(secret, "<t>." + sorted JSON)`. Idempotent on (provider, transaction id).',
+      // The body is deliberately not declared for validation: nothing may read or judge it before the
+      // signature over its raw bytes is checked. Its `generic` shape is the `GenericCallback` component.
+      request: { params: z.object({ provider: z.enum(PROVIDERS) }) },
       middleware: [
         bodyLimit({
           maxSize: CALLBACK_BODY_LIMIT,
@@ -63,13 +65,19 @@ export function callbackRoutes(deps: Deps) {
     async (c) => {
       const { provider } = c.req.valid("param");
       const body = new Uint8Array(await c.req.arrayBuffer());
-      if (body.length > CALLBACK_BODY_LIMIT) throw new DomainError("payload_too_large", "Callbacks are at most 64 KiB");
-      const incoming = ADAPTERS[provider].verifyAndParse({ body, header: (n) => c.req.header(n) }, config.secrets[provider], clock.now());
+      if (body.length > CALLBACK_BODY_LIMIT)
+        throw new DomainError("payload_too_large", "Callbacks are at most 64 KiB");
+      const incoming = ADAPTERS[provider].verifyAndParse(
+        { body, header: (n) => c.req.header(n) },
+        config.secrets[provider],
+        clock.now(),
+      );
       if (!incoming) return c.json({ ok: true, success: true, status: "ignored" } as const, 200);
       const result = await ingest(deps, incoming);
       return c.json({ ok: true, success: true, status: result.status, id: result.id } as const, 200);
     },
   );
 
+  app.openAPIRegistry.register("GenericCallback", GenericCallbackSchema);
   return app;
 }

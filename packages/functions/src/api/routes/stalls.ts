@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Access } from "@market40/core/auth/access";
+import { claimUnmatched } from "@market40/core/callback/ingest";
 import { DomainError } from "@market40/core/errors";
 import * as Market from "@market40/core/market/market";
 import { PageQuerySchema } from "@market40/core/schemas";
-import { claimUnmatched } from "@market40/core/callback/ingest";
 import { importCsv } from "@market40/core/stall/import";
 import * as Stall from "@market40/core/stall/stall";
 import { bodyLimit } from "hono/body-limit";
@@ -34,7 +34,14 @@ export function stallRoutes(deps: Deps) {
   async function claimFor(stalls: Stall.Stall[]) {
     for (let i = 0; i < stalls.length; i += 16)
       await Promise.all(
-        stalls.slice(i, i + 16).map((s) => claimUnmatched(deps, { id: s.id, marketId: s.marketId, bin: s.bank.bin, accountNumber: s.bank.accountNumber })),
+        stalls.slice(i, i + 16).map((s) =>
+          claimUnmatched(deps, {
+            id: s.id,
+            marketId: s.marketId,
+            bin: s.bank.bin,
+            accountNumber: s.bank.accountNumber,
+          }),
+        ),
       );
   }
 
@@ -155,7 +162,8 @@ export function stallRoutes(deps: Deps) {
       const stall = await Stall.get(store, stallId);
       Access.manageMarket(c.var.principal, stall.marketId);
       const updated = await Stall.update(store, clock, stallId, c.req.valid("json"));
-      if (updated.bank.accountNumber !== stall.bank.accountNumber || updated.bank.bin !== stall.bank.bin) await claimFor([updated]);
+      if (updated.bank.accountNumber !== stall.bank.accountNumber || updated.bank.bin !== stall.bank.bin)
+        await claimFor([updated]);
       return c.json(updated, 200);
     },
   );

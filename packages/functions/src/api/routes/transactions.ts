@@ -1,11 +1,11 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Access } from "@market40/core/auth/access";
+import { daysBetween } from "@market40/core/calendar/localDate";
 import * as Transactions from "@market40/core/callback/transactions";
+import { validationError } from "@market40/core/errors";
 import * as Market from "@market40/core/market/market";
 import { DateRangePageQuerySchema, PageQuerySchema } from "@market40/core/schemas";
 import * as Stall from "@market40/core/stall/stall";
-import { validationError } from "@market40/core/errors";
-import { daysBetween } from "@market40/core/calendar/localDate";
 import { z } from "zod";
 import type { Deps } from "../context";
 import { bearer, commonErrors, json, listOf, router } from "../openapi";
@@ -28,7 +28,9 @@ const RangePage = DateRangePageQuerySchema;
 
 function checkRange(range: { from: string; to: string }) {
   if (daysBetween(range.from, range.to) > 366)
-    throw validationError("The range may cover at most 366 days", [{ path: "to", message: "Range too long" }]);
+    throw validationError("The range may cover at most 366 days", [
+      { path: "to", message: "Range too long" },
+    ]);
 }
 
 /** Transaction listings (contract §6) and the unmatched queue. */
@@ -82,7 +84,10 @@ export function transactionRoutes({ store }: Deps) {
       summary: "Transactions whose account no stall has yet (admin)",
       security: bearer,
       request: { query: PageQuerySchema },
-      responses: { 200: json(listOf(TransactionSchema.extend({ bin: z.string().nullable() }))), ...commonErrors },
+      responses: {
+        200: json(listOf(TransactionSchema.extend({ bin: z.string().nullable() }))),
+        ...commonErrors,
+      },
     }),
     async (c) => {
       Access.admin(c.var.principal);
