@@ -297,3 +297,73 @@ describe("payOS, SePay and Casso over HTTP", () => {
     expect(res.body).toMatchObject({ success: true, status: "unmatched", id: "0" });
   });
 });
+
+describe("reconciliation", () => {
+  const upload = (csv: string, ingest = false) =>
+    h.call("POST", `/api/reconciliation/generic?ingest=${ingest}`, {
+      body: csv,
+      headers: { "content-type": "text/csv" },
+    });
+
+  it("reports what the platform never received and what the statement lacks, then ingests the missing once", async () => {
+    const header = "id,paidAt,accountNumber,amount,description,bin";
+    const csv = [
+      header,
+      "FT26330123456,2026-11-29T06:41:07+07:00,8888123456789,35000,A12 rau cai,970405",
+      "FT-MISSED-1,2026-11-29 10:05:00,8888123456789,22000,A12 trung,970405",
+      "FT-MISSED-2,2026-11-29 10:06:00,7777000,9000,unknown account,970405",
+      "FT-OUTGOING,2026-11-29 10:07:00,8888123456789,-5000,refund,970405",
+      "BAD ID,2026-11-29 10:08:00,8888123456789,1000,x,970405",
+    ].join("\n");
+    const dry = await upload(csv);
+    expect(dry.status).toBe(200);
+    expect(dry.body).toMatchObject({
+      provider: "generic",
+      rows: 3,
+      from: "2026-11-29",
+      to: "2026-11-29",
+      matched: 1,
+      ingested: 0,
+    });
+    expect(dry.body.missing.map((m: { id: string }) => m.id)).toEqual(["FT-MISSED-1", "FT-MISSED-2"]);
+    expect(dry.body.errors).toEqual([{ line: 6, message: expect.stringContaining("id") }]);
+    // Everything else stored for that account on that day is "extra" from the statement's point of view.
+    expect(dry.body.extra.map((e: { id: string }) => e.id)).toEqual(
+      expect.arrayContaining(["FT-CONCURRENT", "FT-NOBIN"]),
+    );
+
+    const before = (
+      await h.store.doc.send(
+        new GetCommand({ TableName: h.store.table, Key: Keys.stallDay(stallId, "2026-11-29") }),
+      )
+    ).Item!;
+    const wet = await upload(csv, true);
+    expect(wet.body.ingested).toBe(2);
+    const after = (
+      await h.store.doc.send(
+        new GetCommand({ TableName: h.store.table, Key: Keys.stallDay(stallId, "2026-11-29") }),
+      )
+    ).Item!;
+    expect(after.count).toBe(before.count + 1);
+    expect(after.value).toBe(before.value + 22000);
+    const again = await upload(csv, true);
+    expect(again.body).toMatchObject({ matched: 3, ingested: 0, missing: [] });
+    // A callback arriving after the statement was ingested is a duplicate.
+    expect((await generic(genericBody({ id: "FT-MISSED-1", amount: 22000 }))).body.status).toBe("duplicate");
+  });
+
+  it("is for admins only and refuses non-CSV", async () => {
+    const manager = await h.token("manager", { marketId: "dong-van" });
+    expect(
+      (
+        await h.call("POST", "/api/reconciliation/generic", {
+          token: manager,
+          body: "id\n",
+          headers: { "content-type": "text/csv" },
+        })
+      ).status,
+    ).toBe(403);
+    expect((await h.call("POST", "/api/reconciliation/generic", { body: { id: 1 } })).status).toBe(415);
+    expect((await upload("nope,header\n1,2\n")).status).toBe(400);
+  });
+});

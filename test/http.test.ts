@@ -116,3 +116,30 @@ describe("when the store is down", () => {
     expect(JSON.stringify(body)).not.toMatch(/at .*\.ts:\d+/);
   });
 });
+
+describe("callbacks when the store is down", () => {
+  it("answer 503 so the provider retries; nothing is acknowledged", async () => {
+    const { signGeneric, genericBody } = await import("./support/signing");
+    const port = await freePort();
+    const config = {
+      tableName: "t",
+      endpoint: `http://127.0.0.1:${port}`,
+      secrets: TEST_SECRETS,
+      stage: "test",
+    };
+    const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+    const clock = fixedClock("2026-11-29T00:00:00Z");
+    const app = createApp({ store: createStore(config, { maxAttempts: 1 }), clock, config, logger: quiet });
+    const body = genericBody();
+    const res = await app.request("/api/callbacks/generic", {
+      method: "POST",
+      body,
+      headers: {
+        "content-type": "application/json",
+        "x-signature": signGeneric(TEST_SECRETS.generic, body, clock.now()),
+      },
+    });
+    expect(res.status).toBe(503);
+    expect((await res.json()).error.code).toBe("unavailable");
+  });
+});

@@ -3,6 +3,8 @@
  * (`packages/functions/src/local/config.ts`), from SST `Config` in Lambda — and passed down;
  * nothing else in core reads `process.env`.
  */
+export type Provider = keyof ProviderSecrets;
+
 export interface ProviderSecrets {
   /** The platform's own scheme; several comma-separated values are all accepted (rotation). */
   generic: string;

@@ -10,7 +10,7 @@ import { keyRoutes } from "./routes/keys";
 import { marketRoutes } from "./routes/markets";
 import { qrRoutes } from "./routes/qr";
 import { stallRoutes } from "./routes/stalls";
-import { transactionRoutes } from "./routes/transactions";
+import { reconciliationRoutes, transactionRoutes } from "./routes/transactions";
 
 /** JSON bodies are small; CSV imports and callbacks set their own limits. */
 export const JSON_BODY_LIMIT = 256 * 1024;
@@ -36,24 +36,26 @@ export function createApp(deps: Deps) {
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
 
   const api = new OpenAPIHono<AppEnv>();
-  api.use("*", async (c, next) => {
-    if (c.req.path.endsWith("/import")) return next();
-    return bodyLimit({
-      maxSize: JSON_BODY_LIMIT,
-      onError: () => {
-        throw new DomainError(
-          "payload_too_large",
-          `The request body is larger than ${JSON_BODY_LIMIT / 1024} KiB`,
-        );
-      },
-    })(c, next);
+  // JSON bodies are small; CSV uploads (stall imports, statements) may be larger and set their own limits.
+  const jsonLimit = bodyLimit({
+    maxSize: JSON_BODY_LIMIT,
+    onError: () => {
+      throw new DomainError(
+        "payload_too_large",
+        `The request body is larger than ${JSON_BODY_LIMIT / 1024} KiB`,
+      );
+    },
   });
+  api.use("*", (c, next) =>
+    c.req.header("content-type")?.startsWith("text/csv") ? next() : jsonLimit(c, next),
+  );
   api.use("*", authenticate(deps));
   api.route("/", keyRoutes(deps));
   api.route("/", marketRoutes(deps));
   api.route("/", stallRoutes(deps));
   api.route("/", qrRoutes(deps));
   api.route("/", transactionRoutes(deps));
+  api.route("/", reconciliationRoutes(deps));
   app.route("/api", api);
 
   return app;

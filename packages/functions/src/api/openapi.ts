@@ -1,4 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { DomainError } from "@market40/core/errors";
+import type { Context } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import type { AppEnv } from "./context";
 
@@ -53,3 +56,23 @@ export function router(): OpenAPIHono<AppEnv> {
     },
   });
 }
+
+export const CSV_BODY_LIMIT = 5 * 1024 * 1024;
+
+/** Middleware for CSV uploads: at most 5 MiB, or a 413. */
+export const csvLimit = bodyLimit({
+  maxSize: CSV_BODY_LIMIT,
+  onError: () => {
+    throw new DomainError("payload_too_large", "The file is larger than 5 MiB; split it");
+  },
+});
+
+/** The request body of a CSV upload; anything not sent as `text/csv` is a 415. */
+export async function readCsv(c: Context): Promise<Uint8Array> {
+  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "text/csv")
+    throw new DomainError("unsupported_media_type", "Send the file with Content-Type: text/csv");
+  return new Uint8Array(await c.req.arrayBuffer());
+}
+
+export const csvRequestBody = { required: true, content: { "text/csv": { schema: z.string() } } } as const;

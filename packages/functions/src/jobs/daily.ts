@@ -1,3 +1,4 @@
+import { sweepUnmatched } from "@market40/core/callback/sweep";
 import type { Deps } from "../api/context";
 
 /**
@@ -10,7 +11,9 @@ export interface DailyStep {
   run(deps: Deps): Promise<unknown>;
 }
 
-export const DAILY_STEPS: DailyStep[] = [];
+export const DAILY_STEPS: DailyStep[] = [
+  { name: "match unmatched callbacks", run: (deps) => sweepUnmatched(deps) },
+];
 
 export async function runDaily(deps: Deps, steps: DailyStep[] = DAILY_STEPS) {
   const report: { step: string; ok: boolean; result?: unknown; error?: string }[] = [];

@@ -92,6 +92,12 @@ async function main(): Promise<void> {
     const scheduler = startScheduler(deps);
     stops.push(() => scheduler.stop());
 
+    if (settings.simulate) {
+      const { startSimulator } = await import("./simulator");
+      const simulator = startSimulator(deps, url);
+      stops.push(() => simulator.stop());
+    }
+
     console.log(
       `market40 is ready on ${url} (API ${url}/api, DynamoDB Local ${ddb.endpoint}, data in ${settings.dataDir})`,
     );

@@ -1,27 +1,27 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Access } from "@market40/core/auth/access";
 import { claimUnmatched } from "@market40/core/callback/ingest";
-import { DomainError } from "@market40/core/errors";
 import * as Market from "@market40/core/market/market";
 import { PageQuerySchema } from "@market40/core/schemas";
 import { importCsv } from "@market40/core/stall/import";
 import * as Stall from "@market40/core/stall/stall";
-import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import type { Deps } from "../context";
 import {
   bearer,
   commonErrors,
   conflictError,
+  csvLimit,
+  csvRequestBody,
   json,
   jsonBody,
   listOf,
+  readCsv,
   router,
   tooLargeError,
 } from "../openapi";
 import { StallSchema } from "../schemas";
 
-export const IMPORT_BODY_LIMIT = 5 * 1024 * 1024;
 const MarketParams = z.object({ id: z.string().max(40) });
 const StallParams = z.object({ stallId: z.string().max(64) });
 
@@ -96,16 +96,9 @@ export function stallRoutes(deps: Deps) {
       security: bearer,
       request: {
         params: MarketParams,
-        body: { required: true, content: { "text/csv": { schema: z.string() } } },
+        body: csvRequestBody,
       },
-      middleware: [
-        bodyLimit({
-          maxSize: IMPORT_BODY_LIMIT,
-          onError: () => {
-            throw new DomainError("payload_too_large", "The file is larger than 5 MiB; split it");
-          },
-        }),
-      ] as const,
+      middleware: [csvLimit] as const,
       responses: {
         200: json(
           z.object({
@@ -121,11 +114,8 @@ export function stallRoutes(deps: Deps) {
     async (c) => {
       const { id } = c.req.valid("param");
       Access.manageMarket(c.var.principal, id);
-      const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-      if (type !== "text/csv")
-        throw new DomainError("unsupported_media_type", "Send the file with Content-Type: text/csv");
       await Market.get(store, id);
-      const body = new Uint8Array(await c.req.arrayBuffer());
+      const body = await readCsv(c);
       return c.json(await importCsv(store, clock, id, body, claimFor), 200);
     },
   );

@@ -1,14 +1,26 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Access } from "@market40/core/auth/access";
 import { daysBetween } from "@market40/core/calendar/localDate";
+import { reconcile } from "@market40/core/callback/reconcile";
 import * as Transactions from "@market40/core/callback/transactions";
+import { PROVIDERS } from "@market40/core/callback/types";
 import { validationError } from "@market40/core/errors";
 import * as Market from "@market40/core/market/market";
 import { DateRangePageQuerySchema, PageQuerySchema } from "@market40/core/schemas";
 import * as Stall from "@market40/core/stall/stall";
 import { z } from "zod";
 import type { Deps } from "../context";
-import { bearer, commonErrors, json, listOf, router } from "../openapi";
+import {
+  bearer,
+  commonErrors,
+  csvLimit,
+  csvRequestBody,
+  json,
+  listOf,
+  readCsv,
+  router,
+  tooLargeError,
+} from "../openapi";
 
 export const TransactionSchema = z
   .object({
@@ -95,5 +107,63 @@ export function transactionRoutes({ store }: Deps) {
     },
   );
 
+  return app;
+}
+
+const ReconciliationSchema = z
+  .object({
+    provider: z.enum(PROVIDERS),
+    rows: z.number(),
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    matched: z.number(),
+    missing: z.array(
+      z.object({
+        line: z.number(),
+        id: z.string(),
+        amount: z.number(),
+        paidAt: z.string(),
+        accountNumber: z.string(),
+      }),
+    ),
+    extra: z.array(
+      z.object({ id: z.string(), amount: z.number(), paidAt: z.string(), stallId: z.string().nullable() }),
+    ),
+    ingested: z.number(),
+    errors: z.array(z.object({ line: z.number(), message: z.string() })),
+  })
+  .meta({ id: "Reconciliation" });
+
+/** Statement reconciliation (admin): what a provider sent that we lack, and the reverse. */
+export function reconciliationRoutes(deps: Deps) {
+  const app = router();
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/reconciliation/{provider}",
+      tags: ["Callbacks"],
+      summary:
+        "Compare a provider's statement with stored transactions; optionally ingest what is missing (admin)",
+      description:
+        "CSV with header `id,paidAt,accountNumber,amount,description` and optional `bin`; `paidAt` ISO 8601 with an " +
+        "offset or local `YYYY-MM-DD HH:mm:ss`. `?ingest=true` stores the missing rows through the exactly-once path.",
+      security: bearer,
+      request: {
+        params: z.object({ provider: z.enum(PROVIDERS) }),
+        query: z.object({ ingest: z.enum(["true", "false"]).default("false") }),
+        body: csvRequestBody,
+      },
+      middleware: [csvLimit] as const,
+      responses: { 200: json(ReconciliationSchema), ...commonErrors, ...tooLargeError },
+    }),
+    async (c) => {
+      Access.admin(c.var.principal);
+      const body = await readCsv(c);
+      const report = await reconcile(deps, c.req.valid("param").provider, body, {
+        ingestMissing: c.req.valid("query").ingest === "true",
+      });
+      return c.json(report, 200);
+    },
+  );
   return app;
 }

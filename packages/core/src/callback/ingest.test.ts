@@ -1,0 +1,68 @@
+import {
+  ProvisionedThroughputExceededException,
+  TransactionCanceledException,
+} from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { mockClient } from "aws-sdk-client-mock";
+import { afterEach, describe, expect, it } from "vitest";
+import { fixedClock } from "../clock";
+import { StoreUnavailableError } from "../errors";
+import { createStore } from "../store/client";
+import { ingest } from "./ingest";
+import type { IncomingTransaction } from "./types";
+
+const ddb = mockClient(DynamoDBDocumentClient);
+afterEach(() => ddb.reset());
+const clock = fixedClock("2026-11-29T00:00:00Z");
+const txn: IncomingTransaction = {
+  provider: "generic",
+  providerTxnId: "FT1",
+  bin: "970405",
+  accountNumber: "123",
+  amount: 1000,
+  direction: "in",
+  paidAt: "2026-11-29T00:00:00.000Z",
+  description: "",
+};
+
+describe("ingest error paths", () => {
+  it("throttling on the write is a 503, never an acknowledgement", async () => {
+    const store = createStore({ tableName: "t1", endpoint: "http://127.0.0.1:1" });
+    ddb.on(GetCommand).resolves({ Item: { stallId: "s1", marketId: "m1" } });
+    ddb
+      .on(TransactWriteCommand)
+      .rejects(new ProvisionedThroughputExceededException({ message: "slow", $metadata: {} }));
+    await expect(ingest({ store, clock }, txn)).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
+  it("retries transaction conflicts, then gives up with a 503", async () => {
+    const store = createStore({ tableName: "t2", endpoint: "http://127.0.0.1:1" });
+    ddb.on(GetCommand).resolves({ Item: { stallId: "s1", marketId: "m1" } });
+    const conflict = () =>
+      new TransactionCanceledException({
+        message: "conflict",
+        $metadata: {},
+        CancellationReasons: [
+          { Code: "None" },
+          { Code: "None" },
+          { Code: "TransactionConflict" },
+          { Code: "None" },
+        ],
+      });
+    ddb.on(TransactWriteCommand).rejects(conflict());
+    await expect(ingest({ store, clock }, txn)).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(ddb.commandCalls(TransactWriteCommand).length).toBe(10);
+    ddb.reset();
+    ddb.on(GetCommand).resolves({ Item: { stallId: "s1", marketId: "m1" } });
+    ddb.on(TransactWriteCommand).rejectsOnce(conflict()).resolves({});
+    expect((await ingest({ store, clock }, { ...txn, providerTxnId: "FT2" })).status).toBe("stored");
+  });
+
+  it("makes one DynamoDB round trip for a new callback once the account is cached", async () => {
+    const store = createStore({ tableName: "t3", endpoint: "http://127.0.0.1:1" });
+    ddb.on(GetCommand).resolves({ Item: { stallId: "s1", marketId: "m1" } });
+    ddb.on(TransactWriteCommand).resolves({});
+    expect((await ingest({ store, clock }, txn)).storeCalls).toBe(2);
+    expect((await ingest({ store, clock }, { ...txn, providerTxnId: "FT3" })).storeCalls).toBe(1);
+  });
+});
