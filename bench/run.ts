@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from "node:fs";
+import { callbackBench } from "./callbacks";
 import type { Figure } from "./harness";
 import { qrBench } from "./qr";
 
@@ -9,7 +10,10 @@ import { qrBench } from "./qr";
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 process.env.LOG_LEVEL ??= "SILENT";
 
-const suites: [string, () => Promise<Figure[]>][] = [["qr", qrBench]];
+const suites: [string, () => Promise<Figure[]>][] = [
+  ["qr", qrBench],
+  ["callbacks", callbackBench],
+];
 const only = process.argv[2];
 const figures: Figure[] = [];
 for (const [name, suite] of suites) {

@@ -57,19 +57,63 @@ function minuteOfDay(paidAt: string): number {
   return t.getUTCHours() * 60 + t.getUTCMinutes();
 }
 
+/** Market-day rollups are split over this many items, by stall. */
+export const MARKET_DAY_SHARDS = 8;
+
+function shardOf(stallId: string): number {
+  let h = 0;
+  for (let i = 0; i < stallId.length; i++) h = (h * 31 + stallId.charCodeAt(i)) | 0;
+  return Math.abs(h) % MARKET_DAY_SHARDS;
+}
+
 /**
- * The two rollup updates that count a matched transaction: the stall's day and the market's day. The market's
- * day also keeps what evaluations need without reading transactions: minutes of the day that saw a payment
- * (session windows), an amount histogram (median ticket) and the set of payer hashes (distinct payers).
+ * The two rollup updates that count a matched transaction: the stall's day and the market's day. The stall's
+ * day also keeps what evaluations need without reading transactions — the minutes of the day that saw a payment
+ * (session windows), an amount histogram (median ticket) and payer hashes (distinct payers) — so the busier,
+ * shared market-day item stays two numbers wide.
  */
 export function rollupUpdates(store: Store, txn: StoredTransaction, match: Match): TransactItems {
   const date = localDateOf(txn.paidAt);
+  const index = Keys.stallDaysOfMarket(match.marketId, date, match.stallId);
+  const values: Record<string, unknown> = {
+    ":one": 1,
+    ":amount": txn.amount,
+    ":minute": new Set([minuteOfDay(txn.paidAt)]),
+    ":stallDay": "stallDay",
+    ":v1": 1,
+    ":g1pk": index.gsi1pk,
+    ":g1sk": index.gsi1sk,
+    ":market": match.marketId,
+    ":stall": match.stallId,
+    ":date": date,
+  };
+  let add = "ADD #count :one, #value :amount, minutes :minute, #amt :one";
+  if (txn.payerHash) {
+    add += ", payers :payer";
+    values[":payer"] = new Set([txn.payerHash]);
+  }
   const stallDay = {
     Update: {
       TableName: store.table,
       Key: Keys.stallDay(match.stallId, date),
+      UpdateExpression: `${add} SET #type = :stallDay, #v = :v1, gsi1pk = :g1pk, gsi1sk = :g1sk, marketId = :market, stallId = :stall, #date = :date`,
+      ExpressionAttributeNames: {
+        "#count": "count",
+        "#value": "value",
+        "#type": "type",
+        "#v": "v",
+        "#date": "date",
+        "#amt": `a${txn.amount}`,
+      },
+      ExpressionAttributeValues: values,
+    },
+  };
+  const marketDay = {
+    Update: {
+      TableName: store.table,
+      Key: Keys.marketDay(match.marketId, date, shardOf(match.stallId)),
       UpdateExpression:
-        "ADD #count :one, #value :amount SET #type = :stallDay, #v = :v1, gsi1pk = :g1pk, gsi1sk = :g1sk, marketId = :market, stallId = :stall, #date = :date",
+        "ADD #count :one, #value :amount SET #type = :marketDay, #v = :v1, marketId = :market, #date = :date",
       ExpressionAttributeNames: {
         "#count": "count",
         "#value": "value",
@@ -80,45 +124,11 @@ export function rollupUpdates(store: Store, txn: StoredTransaction, match: Match
       ExpressionAttributeValues: {
         ":one": 1,
         ":amount": txn.amount,
-        ":stallDay": "stallDay",
+        ":marketDay": "marketDay",
         ":v1": 1,
-        ":g1pk": Keys.stallDaysOfMarket(match.marketId, date, match.stallId).gsi1pk,
-        ":g1sk": Keys.stallDaysOfMarket(match.marketId, date, match.stallId).gsi1sk,
         ":market": match.marketId,
-        ":stall": match.stallId,
         ":date": date,
       },
-    },
-  };
-  const names: Record<string, string> = {
-    "#count": "count",
-    "#value": "value",
-    "#type": "type",
-    "#v": "v",
-    "#date": "date",
-    "#amt": `a${txn.amount}`,
-  };
-  const values: Record<string, unknown> = {
-    ":one": 1,
-    ":amount": txn.amount,
-    ":minute": new Set([minuteOfDay(txn.paidAt)]),
-    ":marketDay": "marketDay",
-    ":v1": 1,
-    ":market": match.marketId,
-    ":date": date,
-  };
-  let add = "ADD #count :one, #value :amount, minutes :minute, #amt :one";
-  if (txn.payerHash) {
-    add += ", payers :payer";
-    values[":payer"] = new Set([txn.payerHash]);
-  }
-  const marketDay = {
-    Update: {
-      TableName: store.table,
-      Key: Keys.marketDay(match.marketId, date),
-      UpdateExpression: `${add} SET #type = :marketDay, #v = :v1, marketId = :market, #date = :date`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
     },
   };
   return [stallDay, marketDay];

@@ -17,7 +17,7 @@
  *  - unmatched list .......... gsi1 UNMATCHED             / <receivedAt>#<provider>#<id>
  *  - unmatched by account .... pk UNMATCHED#<ACCOUNT>     sk <provider>#<id>
  *  - stall-day rollup ........ pk STALL#<sid>             sk DAY#<date>;  gsi1 MARKET#<id>#STALLDAYS#<YYYY-MM> / <date>#<sid>
- *  - market-day rollup ....... pk MARKET#<id>             sk DAY#<date>
+ *  - market-day rollup ....... pk MARKET#<id>             sk DAY#<date>#<shard 0-7>
  */
 export const Keys = {
   market: (id: string) => ({ pk: `MARKET#${id}`, sk: "MARKET" }),
@@ -60,5 +60,10 @@ export const Keys = {
     gsi1sk: `${date}#${stallId}`,
   }),
   stallDaysOfMarketPk: (marketId: string, month: string) => `MARKET#${marketId}#STALLDAYS#${month}`,
-  marketDay: (marketId: string, date: string) => ({ pk: `MARKET#${marketId}`, sk: `DAY#${date}` }),
+  /** Sharded so concurrent payments at one market rarely touch the same item (fewer transaction conflicts). */
+  marketDay: (marketId: string, date: string, shard: number) => ({
+    pk: `MARKET#${marketId}`,
+    sk: `DAY#${date}#${shard}`,
+  }),
+  marketDayPk: (marketId: string) => `MARKET#${marketId}`,
 } as const;

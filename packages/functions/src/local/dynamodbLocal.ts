@@ -20,6 +20,8 @@ export interface DynamoDbLocalOptions {
   dataDir?: string;
   /** Port to listen on; 0 or omitted picks a free one. */
   port?: number;
+  /** `quick` (default) starts fastest; `full` lets the JVM's optimising compiler run, for benchmarks. */
+  jit?: "quick" | "full";
 }
 
 /** Java must answer `java -version` with 17 or newer; otherwise a one-line explanation. */
@@ -126,7 +128,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   if (options.port) await assertPortFree(port);
 
   const args = [
-    "-XX:TieredStopAtLevel=1",
+    ...(options.jit === "full" ? [] : ["-XX:TieredStopAtLevel=1"]),
     "-XX:+UseSerialGC",
     "-Xshare:auto",
     `-Djava.library.path=${join(EMULATOR_DIR, "DynamoDBLocal_lib")}`,

@@ -1,0 +1,190 @@
+import { randomBytes } from "node:crypto";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import * as ApiKeys from "@market40/core/auth/keys";
+import { systemClock } from "@market40/core/clock";
+import type { AppConfig } from "@market40/core/config";
+import * as Market from "@market40/core/market/market";
+import * as Stall from "@market40/core/stall/stall";
+import { createStore, type Store } from "@market40/core/store/client";
+import { ensureTable } from "@market40/core/store/table";
+import type { Deps } from "../packages/functions/src/api/context";
+import {
+  type DynamoDbLocal,
+  freePort,
+  startDynamoDbLocal,
+} from "../packages/functions/src/local/dynamodbLocal";
+import { ProviderClients } from "../packages/functions/src/local/providerClients";
+import { listen } from "../packages/functions/src/local/server";
+import { type Figure, percentile, round } from "./harness";
+
+const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+const SECRETS = {
+  generic: "bench-generic",
+  payos: "bench-payos",
+  sepay: "bench-sepay",
+  casso: "bench-casso",
+};
+
+/** Runs `total` tasks with `inFlight` at a time; returns each task's latency in ms and the wall time. */
+async function pool(total: number, inFlight: number, task: (i: number) => Promise<void>) {
+  const latencies: number[] = [];
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t0 = performance.now();
+        await task(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { latencies: latencies.sort((a, b) => a - b), seconds: (performance.now() - start) / 1000 };
+}
+
+/** Counts every DynamoDB request the store's client sends. */
+function countCalls(store: Store) {
+  const counter = { n: 0 };
+  store.doc.middlewareStack.add(
+    (next) => async (args) => {
+      counter.n++;
+      return next(args);
+    },
+    { step: "initialize", name: "benchCounter" },
+  );
+  return counter;
+}
+
+/**
+ * Callbacks through the full HTTP path (Hono on Node, signature check, exactly-once transaction) on DynamoDB Local,
+ * beside the raw conditional-PutItem rate of the same DynamoDB Local in the same run.
+ */
+export async function callbackBench(): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  const ddb: DynamoDbLocal = await startDynamoDbLocal({ jit: "full" });
+  try {
+    const config: AppConfig = {
+      tableName: "bench",
+      endpoint: ddb.endpoint,
+      secrets: SECRETS,
+      stage: "bench",
+    };
+    const store = createStore(config);
+    await ensureTable(store);
+    const deps: Deps = { store, clock: systemClock, config, logger: quiet };
+    await Market.create(store, systemClock, {
+      id: "bench",
+      name: "Chợ bench",
+      province: "Tuyên Quang",
+      commune: "Đồng Văn",
+      launchedOn: "2026-01-01",
+      schedule: { kind: "daily" },
+      hours: { open: "05:00", close: "12:00" },
+    });
+    const stalls = await Stall.registerMany(
+      store,
+      systemClock,
+      "bench",
+      Array.from({ length: 200 }, (_, i) => ({
+        code: `B-${i}`,
+        vendorName: "Bench",
+        bank: { bin: "970405", accountNumber: `${5000000 + i}`, accountName: "BENCH" },
+      })),
+    );
+    const accounts = stalls.flatMap((s) => (s.ok ? [s.stall.bank.accountNumber] : []));
+    await ApiKeys.create(store, systemClock, { role: "admin" });
+
+    const rawPut = () =>
+      store.doc.send(
+        new PutCommand({
+          TableName: store.table,
+          Item: { pk: `RAW#${randomBytes(8).toString("hex")}`, sk: "RAW", amount: 1 },
+          ConditionExpression: "attribute_not_exists(pk)",
+        }),
+      );
+    const port = await freePort();
+    const server = await listen(deps, port, "127.0.0.1");
+    const send = async (id: string, i: number) => {
+      const now = new Date();
+      const req = ProviderClients.generic(
+        {
+          id,
+          bin: "970405",
+          accountNumber: accounts[i % accounts.length]!,
+          bankShortName: "Agribank",
+          amount: 10000 + (i % 50) * 1000,
+          paidAt: now,
+          description: "bench",
+          payer: `p${i % 300}`,
+        },
+        SECRETS,
+        now,
+      );
+      const res = await fetch(`http://127.0.0.1:${port}/api/callbacks/generic`, {
+        method: "POST",
+        body: req.body,
+        headers: req.headers,
+      });
+      return { status: res.status, body: (await res.json()) as { status?: string } };
+    };
+    // Warm-up: the JVM's compiler, the connection pools and the account cache (a provider's steady state).
+    await pool(1500, 16, async () => {
+      await rawPut();
+    });
+    await pool(600, 16, (i) => send(`WARM-${i}`, i).then(() => undefined));
+
+    for (const inFlight of [1, 16]) {
+      const n = inFlight === 1 ? 500 : 3000;
+      const raw = await pool(n, inFlight, async () => {
+        await rawPut();
+      });
+      const rawRate = n / raw.seconds;
+
+      const calls = countCalls(store);
+      const run = randomBytes(3).toString("hex");
+      let accepted = 0;
+      const http = await pool(n, inFlight, async (i) => {
+        const res = await send(`B${run}-${inFlight}-${i}`, i);
+        if (res.status === 200 && res.body.status === "stored") accepted++;
+      });
+      store.doc.middlewareStack.remove("benchCounter");
+      const rate = n / http.seconds;
+      figures.push({
+        suite: "callbacks",
+        name: `callbacks/s over HTTP, ${inFlight} in flight`,
+        value: round(rate, 0),
+        unit: "/s",
+        peer: `raw conditional PutItem, ${inFlight} in flight`,
+        peerValue: round(rawRate, 0),
+        ratio: round(rate / rawRate, 2),
+        note: `${accepted}/${n} stored`,
+      });
+      figures.push({
+        suite: "callbacks",
+        name: `callback latency p50, ${inFlight} in flight`,
+        value: round(percentile(http.latencies, 50), 1),
+        unit: "ms",
+      });
+      figures.push({
+        suite: "callbacks",
+        name: `callback latency p99, ${inFlight} in flight`,
+        value: round(percentile(http.latencies, 99), 1),
+        unit: "ms",
+      });
+      figures.push({
+        suite: "callbacks",
+        name: `DynamoDB requests per stored callback, ${inFlight} in flight`,
+        value: round(calls.n / Math.max(1, accepted), 2),
+        unit: "req",
+        peer: "INPROGRESS/COMPLETED idempotency (Powertools): put + update + the write itself",
+        peerValue: 3,
+        ratio: round(3 / (calls.n / Math.max(1, accepted)), 2),
+      });
+    }
+    await new Promise((r) => server.close(r));
+  } finally {
+    await ddb.stop();
+  }
+  return figures;
+}

@@ -1,0 +1,108 @@
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import type { LocalDate } from "../calendar/localDate";
+import { guard, type Store } from "../store/client";
+import { Keys } from "../store/keys";
+
+/** One stall's payments on one local day, as the callback path counts them. */
+export interface StallDay {
+  stallId: string;
+  date: LocalDate;
+  count: number;
+  value: number;
+  /** Minutes of the local day (0–1439) in which a payment was made. */
+  minutes: number[];
+  /** Distinct payer hashes. */
+  payers: string[];
+  /** Amount → number of payments of that amount. */
+  amounts: Map<number, number>;
+}
+
+async function queryAll(store: Store, input: ConstructorParameters<typeof QueryCommand>[0]) {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const res = await guard(() => store.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start })));
+    items.push(...(res.Items ?? []));
+    start = res.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+/** A market's transactions and value per local day (shards summed). Dates without payments are absent. */
+export async function marketDays(
+  store: Store,
+  marketId: string,
+  from: LocalDate,
+  to: LocalDate,
+): Promise<Map<LocalDate, { count: number; value: number }>> {
+  const items = await queryAll(store, {
+    TableName: store.table,
+    KeyConditionExpression: "pk = :pk AND sk BETWEEN :lo AND :hi",
+    ExpressionAttributeValues: {
+      ":pk": Keys.marketDayPk(marketId),
+      ":lo": `DAY#${from}`,
+      ":hi": `DAY#${to}#~`,
+    },
+    ConsistentRead: true,
+  });
+  const out = new Map<LocalDate, { count: number; value: number }>();
+  for (const i of items) {
+    const date = String(i.date);
+    const day = out.get(date) ?? { count: 0, value: 0 };
+    day.count += Number(i.count ?? 0);
+    day.value += Number(i.value ?? 0);
+    out.set(date, day);
+  }
+  return out;
+}
+
+function months(from: LocalDate, to: LocalDate): string[] {
+  const out: string[] = [];
+  let [y, m] = from.split("-").map(Number) as [number, number];
+  for (;;) {
+    const month = `${y}-${String(m).padStart(2, "0")}`;
+    out.push(month);
+    if (month >= to.slice(0, 7)) return out;
+    if (++m > 12) {
+      m = 1;
+      y++;
+    }
+  }
+}
+
+/** Every stall-day of a market in a range: what uptake and evaluations read instead of transactions. */
+export async function stallDays(
+  store: Store,
+  marketId: string,
+  from: LocalDate,
+  to: LocalDate,
+): Promise<StallDay[]> {
+  const out: StallDay[] = [];
+  for (const month of months(from, to)) {
+    const items = await queryAll(store, {
+      TableName: store.table,
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi",
+      ExpressionAttributeValues: {
+        ":pk": Keys.stallDaysOfMarketPk(marketId, month),
+        ":lo": from,
+        ":hi": `${to}#~`,
+      },
+    });
+    for (const i of items) {
+      const amounts = new Map<number, number>();
+      for (const [k, v] of Object.entries(i))
+        if (/^a\d+$/.test(k)) amounts.set(Number(k.slice(1)), Number(v));
+      out.push({
+        stallId: String(i.stallId),
+        date: String(i.date),
+        count: Number(i.count ?? 0),
+        value: Number(i.value ?? 0),
+        minutes: [...((i.minutes as Set<number>) ?? [])].map(Number),
+        payers: [...((i.payers as Set<string>) ?? [])].map(String),
+        amounts,
+      });
+    }
+  }
+  return out;
+}
