@@ -18,6 +18,9 @@
  *  - unmatched by account .... pk UNMATCHED#<ACCOUNT>     sk <provider>#<id>
  *  - stall-day rollup ........ pk STALL#<sid>             sk DAY#<date>;  gsi1 MARKET#<id>#STALLDAYS#<YYYY-MM> / <date>#<sid>
  *  - market-day rollup ....... pk MARKET#<id>             sk DAY#<date>#<shard 0-7>
+ *  - incident ................ pk INCIDENT#<id>           sk INCIDENT;  gsi1 MARKET#<id>#INCIDENTS / <startedAt>#<id>
+ *  - heartbeat ............... pk MARKET#<id>#BEATS#<date> sk <at>      (TTL)
+ *  - evaluation .............. pk MARKET#<id>             sk EVAL#<periodKey>#v<0001>;  gsi1 EVALS#<periodKey> / <id>#v<0001>
  */
 export const Keys = {
   market: (id: string) => ({ pk: `MARKET#${id}`, sk: "MARKET" }),
@@ -66,4 +69,25 @@ export const Keys = {
     sk: `DAY#${date}#${shard}`,
   }),
   marketDayPk: (marketId: string) => `MARKET#${marketId}`,
+
+  incident: (incidentId: string) => ({ pk: `INCIDENT#${incidentId}`, sk: "INCIDENT" }),
+  incidentsOfMarket: (marketId: string, startedAt: string, incidentId: string) => ({
+    gsi1pk: `MARKET#${marketId}#INCIDENTS`,
+    gsi1sk: `${startedAt}#${incidentId}`,
+  }),
+  incidentsOfMarketPk: (marketId: string) => `MARKET#${marketId}#INCIDENTS`,
+  heartbeat: (marketId: string, date: string, at: string) => ({
+    pk: `MARKET#${marketId}#BEATS#${date}`,
+    sk: at,
+  }),
+  heartbeatsPk: (marketId: string, date: string) => `MARKET#${marketId}#BEATS#${date}`,
+
+  evaluation: (marketId: string, periodKey: string, version: number) => ({
+    pk: `MARKET#${marketId}`,
+    sk: `EVAL#${periodKey}#v${String(version).padStart(4, "0")}`,
+  }),
+  evaluationsOfPeriod: (periodKey: string, marketId: string, version: number) => ({
+    gsi1pk: `EVALS#${periodKey}`,
+    gsi1sk: `${marketId}#v${String(version).padStart(4, "0")}`,
+  }),
 } as const;

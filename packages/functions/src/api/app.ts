@@ -5,12 +5,14 @@ import { authenticate } from "./auth";
 import type { AppEnv, Deps } from "./context";
 import { platformApp } from "./platform";
 import { callbackRoutes } from "./routes/callbacks";
+import { evaluationRoutes } from "./routes/evaluations";
 import { healthRoutes } from "./routes/health";
 import { keyRoutes } from "./routes/keys";
 import { marketRoutes } from "./routes/markets";
 import { qrRoutes } from "./routes/qr";
 import { stallRoutes } from "./routes/stalls";
 import { reconciliationRoutes, transactionRoutes } from "./routes/transactions";
+import { uptimeRoutes } from "./routes/uptime";
 
 /** JSON bodies are small; CSV imports and callbacks set their own limits. */
 export const JSON_BODY_LIMIT = 256 * 1024;
@@ -56,6 +58,8 @@ export function createApp(deps: Deps) {
   api.route("/", qrRoutes(deps));
   api.route("/", transactionRoutes(deps));
   api.route("/", reconciliationRoutes(deps));
+  api.route("/", uptimeRoutes(deps));
+  api.route("/", evaluationRoutes(deps));
   app.route("/api", api);
 
   return app;

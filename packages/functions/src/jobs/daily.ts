@@ -1,4 +1,5 @@
 import { sweepUnmatched } from "@market40/core/callback/sweep";
+import { evaluateAll } from "@market40/core/evaluation/scheduled";
 import type { Deps } from "../api/context";
 
 /**
@@ -12,7 +13,16 @@ export interface DailyStep {
 }
 
 export const DAILY_STEPS: DailyStep[] = [
+  // Matching first, so late-matched payments are in the evaluations computed next.
   { name: "match unmatched callbacks", run: (deps) => sweepUnmatched(deps) },
+  {
+    name: "evaluate markets",
+    run: async (deps) => {
+      const report = await evaluateAll(deps);
+      if (report.failed.length > 0) deps.logger.error("evaluations failed", { failed: report.failed });
+      return report;
+    },
+  },
 ];
 
 export async function runDaily(deps: Deps, steps: DailyStep[] = DAILY_STEPS) {

@@ -1,0 +1,57 @@
+import { addDays, eachDate, type LocalDate, localTimeToUtc } from "../calendar/localDate";
+import * as Stall from "../stall/stall";
+import type { Store } from "../store/client";
+import { marketDays, stallDays } from "./rollups";
+
+export interface Uptake {
+  marketId: string;
+  from: LocalDate;
+  to: LocalDate;
+  totals: { stalls: number; stallsWithQr: number; activeStalls: number; transactions: number; value: number };
+  days: { date: LocalDate; transactions: number; value: number; activeStalls: number }[];
+}
+
+/**
+ * A market's uptake over a date range (contract §7), from the daily rollups — never by reading transactions.
+ * `stalls`: active stalls registered by the end of `to`; `stallsWithQr`: those whose code was issued by then;
+ * `activeStalls`: distinct stalls with at least one matched payment in the range.
+ */
+export async function uptake(
+  store: Store,
+  marketId: string,
+  from: LocalDate,
+  to: LocalDate,
+): Promise<Uptake> {
+  const [stalls, totalsByDay, perStall] = await Promise.all([
+    Stall.allOfMarket(store, marketId),
+    marketDays(store, marketId, from, to),
+    stallDays(store, marketId, from, to),
+  ]);
+  const endOfTo = localTimeToUtc(addDays(to, 1), "00:00").getTime();
+  const registered = stalls.filter((s) => s.status === "active" && Date.parse(s.createdAt) < endOfTo);
+  const withQr = registered.filter((s) => s.qrIssuedAt !== null && Date.parse(s.qrIssuedAt) < endOfTo);
+  const activeByDay = new Map<LocalDate, Set<string>>();
+  for (const d of perStall) {
+    if (d.count <= 0) continue;
+    activeByDay.set(d.date, (activeByDay.get(d.date) ?? new Set()).add(d.stallId));
+  }
+  const days = eachDate(from, to).map((date) => ({
+    date,
+    transactions: totalsByDay.get(date)?.count ?? 0,
+    value: totalsByDay.get(date)?.value ?? 0,
+    activeStalls: activeByDay.get(date)?.size ?? 0,
+  }));
+  return {
+    marketId,
+    from,
+    to,
+    totals: {
+      stalls: registered.length,
+      stallsWithQr: withQr.length,
+      activeStalls: new Set([...activeByDay.values()].flatMap((s) => [...s])).size,
+      transactions: days.reduce((s, d) => s + d.transactions, 0),
+      value: days.reduce((s, d) => s + d.value, 0),
+    },
+    days,
+  };
+}

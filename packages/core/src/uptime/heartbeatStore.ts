@@ -1,0 +1,100 @@
+import { BatchWriteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
+import { eachDate, type LocalDate, localDateOf } from "../calendar/localDate";
+import type { Clock } from "../clock";
+import { StoreUnavailableError, validationError } from "../errors";
+import { InstantSchema } from "../schemas";
+import { guard, type Store } from "../store/client";
+import { Keys } from "../store/keys";
+import type { Beat } from "./heartbeats";
+
+export const MAX_BEATS = 500;
+export const MAX_AGE_MS = 7 * 86_400_000;
+const RETENTION_S = 400 * 86_400;
+
+export const HeartbeatBatchSchema = z
+  .strictObject({
+    beats: z
+      .array(z.strictObject({ at: InstantSchema, ok: z.boolean() }))
+      .min(1)
+      .max(MAX_BEATS),
+  })
+  .meta({ id: "HeartbeatBatch" });
+
+/**
+ * Stores a batch of a market's device beats. Late beats (up to 7 days) are welcome; older or future ones are
+ * refused with the index of each, and then nothing of the batch is written. A beat at the same instant again
+ * overwrites itself, so a resent batch changes nothing.
+ */
+export async function record(
+  store: Store,
+  clock: Clock,
+  marketId: string,
+  input: z.input<typeof HeartbeatBatchSchema>,
+): Promise<{ accepted: number }> {
+  const { beats } = HeartbeatBatchSchema.parse(input);
+  const now = clock.now().getTime();
+  const issues = beats.flatMap((b, i) => {
+    const t = Date.parse(b.at);
+    if (t < now - MAX_AGE_MS) return [{ path: `beats.${i}.at`, message: "Older than 7 days" }];
+    if (t > now + 5 * 60_000) return [{ path: `beats.${i}.at`, message: "In the future" }];
+    return [];
+  });
+  if (issues.length > 0) throw validationError("Some beats are out of range; nothing was stored", issues);
+  const unique = new Map(beats.map((b) => [new Date(b.at).toISOString(), b.ok]));
+  const items = [...unique.entries()].map(([at, ok]) => ({
+    PutRequest: {
+      Item: {
+        ...Keys.heartbeat(marketId, localDateOf(at), at),
+        type: "heartbeat",
+        v: 1,
+        at,
+        ok,
+        expiresAt: Math.floor(Date.parse(at) / 1000) + RETENTION_S,
+      },
+    },
+  }));
+  for (let i = 0; i < items.length; i += 25) {
+    let pending: Record<string, unknown>[] | undefined = items.slice(i, i + 25);
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      const res = await guard(() =>
+        store.doc.send(new BatchWriteCommand({ RequestItems: { [store.table]: pending as never } })),
+      );
+      pending = res.UnprocessedItems?.[store.table] as Record<string, unknown>[] | undefined;
+      if (pending?.length && attempt > 8)
+        throw new StoreUnavailableError("The store is busy; retry the batch");
+      if (pending?.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+    }
+  }
+  return { accepted: items.length };
+}
+
+/** A market's beats on the local dates `from`..`to`, oldest first. */
+export async function between(
+  store: Store,
+  marketId: string,
+  from: LocalDate,
+  to: LocalDate,
+): Promise<Beat[]> {
+  const out: Beat[] = [];
+  for (const date of eachDate(from, to)) {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const res = await guard(() =>
+        store.doc.send(
+          new QueryCommand({
+            TableName: store.table,
+            KeyConditionExpression: "pk = :pk",
+            ExpressionAttributeValues: { ":pk": Keys.heartbeatsPk(marketId, date) },
+            ProjectionExpression: "#at, ok",
+            ExpressionAttributeNames: { "#at": "at" },
+            ExclusiveStartKey: start,
+          }),
+        ),
+      );
+      for (const i of res.Items ?? []) out.push({ at: String(i.at), ok: Boolean(i.ok) });
+      start = res.LastEvaluatedKey;
+    } while (start);
+  }
+  return out;
+}

@@ -1,0 +1,147 @@
+import { createRoute } from "@hono/zod-openapi";
+import { Access } from "@market40/core/auth/access";
+import { toCsv } from "@market40/core/evaluation/csv";
+import * as Evaluations from "@market40/core/evaluation/evaluations";
+import * as Market from "@market40/core/market/market";
+import { z } from "zod";
+import type { Deps } from "../context";
+import { bearer, commonErrors, json, jsonBody, router } from "../openapi";
+
+const Pct = z.number().nullable();
+export const EvaluationSchema = z
+  .object({
+    id: z.string(),
+    marketId: z.string(),
+    market: z.object({ name: z.string(), province: z.string(), commune: z.string() }),
+    period: z.object({ from: z.string(), to: z.string() }),
+    periodKey: z.string(),
+    version: z.number().int(),
+    computedAt: z.string(),
+    method: z.object({
+      timezone: z.string(),
+      definitions: z.string(),
+      thresholds: z.object({ uptimePct: z.number(), qrSharePct: z.number(), activeSharePct: z.number() }),
+    }),
+    uptime: z.object({
+      scheduledSessions: z.number(),
+      scheduledMinutes: z.number(),
+      downMinutes: z.number(),
+      uptimePct: Pct,
+      incidents: z.number(),
+      sessionsWithEvidence: z.number(),
+      activeSessions: z.number(),
+      activeSessionsPct: Pct,
+    }),
+    uptake: z.object({
+      stalls: z.number(),
+      stallsWithQr: z.number(),
+      qrSharePct: Pct,
+      activeStalls: z.number(),
+      activeSharePct: Pct,
+      transactions: z.number(),
+      value: z.number(),
+      medianTicket: z.number().nullable(),
+      uniquePayers: z.number(),
+    }),
+    rating: z.enum(["pass", "fail", "insufficient-data"]),
+    inputsHash: z.string(),
+  })
+  .meta({ id: "Evaluation" });
+
+const RunSchema = z
+  .union([
+    z.strictObject({ period: z.string(), marketId: z.string().max(40).optional() }),
+    z.strictObject({ from: z.string(), to: z.string(), marketId: z.string().max(40).optional() }),
+  ])
+  .meta({ id: "EvaluationRun" });
+
+/** Evaluations (contract §9): run, the liaison's export, and a market's history. */
+export function evaluationRoutes(deps: Deps) {
+  const { store, clock } = deps;
+  const app = router();
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/evaluations/run",
+      tags: ["Evaluations"],
+      summary: "Evaluate every market (or one) for a month or a date range (admin)",
+      security: bearer,
+      request: { body: jsonBody(RunSchema) },
+      responses: { 200: json(z.object({ items: z.array(EvaluationSchema) })), ...commonErrors },
+    }),
+    async (c) => {
+      Access.admin(c.var.principal);
+      const body = c.req.valid("json");
+      const { marketId, ...req } = body;
+      Evaluations.resolvePeriod(req as Evaluations.PeriodRequest);
+      const markets = marketId ? [await Market.get(store, marketId)] : await Market.all(store);
+      const items: Evaluations.Evaluation[] = [];
+      for (const market of markets)
+        items.push(await Evaluations.run(store, clock, market, req as Evaluations.PeriodRequest));
+      return c.json({ items }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/evaluations",
+      tags: ["Evaluations"],
+      summary: "The latest evaluation of every market for a month, as JSON or CSV (liaison, admin)",
+      description:
+        "`format=csv`: UTF-8 with BOM, one row per market, a header row of the flattened field names.",
+      security: bearer,
+      request: {
+        query: z.object({
+          period: z
+            .string()
+            .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Expected YYYY-MM")
+            .meta({ example: "2026-10" }),
+          format: z.enum(["json", "csv"]).default("json"),
+        }),
+      },
+      responses: {
+        200: {
+          description: "The evaluations",
+          content: {
+            "application/json": { schema: z.object({ items: z.array(EvaluationSchema) }) },
+            "text/csv": { schema: z.string() },
+          },
+        },
+        ...commonErrors,
+      },
+    }),
+    async (c) => {
+      Access.readEvaluations(c.var.principal);
+      const { period, format } = c.req.valid("query");
+      const items = await Evaluations.latestForPeriod(store, period);
+      if (format === "csv") {
+        c.header("Content-Type", "text/csv; charset=utf-8");
+        c.header("Content-Disposition", `attachment; filename="market40-evaluations-${period}.csv"`);
+        return c.body(toCsv(items), 200) as never;
+      }
+      return c.json({ items }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/markets/{id}/evaluations",
+      tags: ["Evaluations"],
+      summary: "Every version of the market's evaluations, newest first",
+      security: bearer,
+      request: { params: z.object({ id: z.string().max(40) }) },
+      responses: { 200: json(z.object({ items: z.array(EvaluationSchema) })), ...commonErrors },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      Access.readEvaluations(c.var.principal, id);
+      await Market.get(store, id);
+      return c.json({ items: await Evaluations.historyOf(store, id) }, 200);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,160 @@
+import { createRoute } from "@hono/zod-openapi";
+import { Access } from "@market40/core/auth/access";
+import { addDays, daysBetween, localTimeToUtc } from "@market40/core/calendar/localDate";
+import { validationError } from "@market40/core/errors";
+import * as Market from "@market40/core/market/market";
+import { uptake } from "@market40/core/rollup/uptake";
+import { DateRangeQuerySchema } from "@market40/core/schemas";
+import * as Heartbeats from "@market40/core/uptime/heartbeatStore";
+import * as Incidents from "@market40/core/uptime/incidents";
+import { z } from "zod";
+import type { Deps } from "../context";
+import { bearer, commonErrors, conflictError, json, jsonBody, router } from "../openapi";
+
+const MarketParams = z.object({ id: z.string().max(40) });
+
+const IncidentSchema = z
+  .object({
+    id: z.string(),
+    marketId: z.string(),
+    startedAt: z.string(),
+    endedAt: z.string().nullable(),
+    cause: z.enum(Incidents.CAUSES),
+    note: z.string().optional(),
+    reportedBy: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: "Incident" });
+
+const UptakeSchema = z
+  .object({
+    marketId: z.string(),
+    from: z.string(),
+    to: z.string(),
+    totals: z.object({
+      stalls: z.number(),
+      stallsWithQr: z.number(),
+      activeStalls: z.number(),
+      transactions: z.number(),
+      value: z.number(),
+    }),
+    days: z.array(
+      z.object({ date: z.string(), transactions: z.number(), value: z.number(), activeStalls: z.number() }),
+    ),
+  })
+  .meta({ id: "Uptake" });
+
+/** Uptake (contract §7), incidents and heartbeats (contract §8). */
+export function uptimeRoutes({ store, clock }: Deps) {
+  const app = router();
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/markets/{id}/uptake",
+      tags: ["Uptake"],
+      summary: "Uptake per day and in total, from the daily rollups",
+      security: bearer,
+      request: { params: MarketParams, query: DateRangeQuerySchema },
+      responses: { 200: json(UptakeSchema), ...commonErrors },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      Access.manageMarket(c.var.principal, id);
+      const { from, to } = c.req.valid("query");
+      if (daysBetween(from, to) > 366)
+        throw validationError("The range may cover at most 366 days", [
+          { path: "to", message: "Range too long" },
+        ]);
+      await Market.get(store, id);
+      return c.json(await uptake(store, id, from, to), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/markets/{id}/incidents",
+      tags: ["Uptime"],
+      summary: "Report an outage (open when endedAt is omitted)",
+      security: bearer,
+      request: { params: MarketParams, body: jsonBody(Incidents.IncidentInputSchema) },
+      responses: { 201: json(IncidentSchema, "Reported"), ...commonErrors },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      Access.manageMarket(c.var.principal, id);
+      await Market.get(store, id);
+      return c.json(
+        await Incidents.report(store, clock, id, c.req.valid("json"), c.var.principal.keyId),
+        201,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/markets/{id}/incidents",
+      tags: ["Uptime"],
+      summary: "Incidents overlapping a date range",
+      security: bearer,
+      request: { params: MarketParams, query: DateRangeQuerySchema },
+      responses: { 200: json(z.object({ items: z.array(IncidentSchema) })), ...commonErrors },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      Access.manageMarket(c.var.principal, id);
+      const { from, to } = c.req.valid("query");
+      const items = await Incidents.overlapping(
+        store,
+        id,
+        localTimeToUtc(from, "00:00").toISOString(),
+        localTimeToUtc(addDays(to, 1), "00:00").toISOString(),
+      );
+      return c.json({ items }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "patch",
+      path: "/incidents/{incidentId}",
+      tags: ["Uptime"],
+      summary: "Close an open incident, or correct its cause or note",
+      security: bearer,
+      request: {
+        params: z.object({ incidentId: z.string().max(64) }),
+        body: jsonBody(Incidents.IncidentPatchSchema),
+      },
+      responses: { 200: json(IncidentSchema), ...commonErrors, ...conflictError },
+    }),
+    async (c) => {
+      const { incidentId } = c.req.valid("param");
+      const incident = await Incidents.get(store, incidentId);
+      Access.manageMarket(c.var.principal, incident.marketId);
+      return c.json(await Incidents.update(store, clock, incidentId, c.req.valid("json")), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/markets/{id}/heartbeats",
+      tags: ["Uptime"],
+      summary: "A batch of device heartbeats (≤ 500, up to 7 days late)",
+      security: bearer,
+      request: { params: MarketParams, body: jsonBody(Heartbeats.HeartbeatBatchSchema) },
+      responses: { 202: json(z.object({ accepted: z.number() }), "Accepted"), ...commonErrors },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      Access.heartbeat(c.var.principal, id);
+      await Market.get(store, id);
+      return c.json(await Heartbeats.record(store, clock, id, c.req.valid("json")), 202);
+    },
+  );
+
+  return app;
+}
