@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { callbackBench } from "./callbacks";
+import { evaluationBench } from "./evaluations";
 import type { Figure } from "./harness";
 import { qrBench } from "./qr";
 
@@ -13,6 +14,7 @@ process.env.LOG_LEVEL ??= "SILENT";
 const suites: [string, () => Promise<Figure[]>][] = [
   ["qr", qrBench],
   ["callbacks", callbackBench],
+  ["evaluations", evaluationBench],
 ];
 const only = process.argv[2];
 const figures: Figure[] = [];
