@@ -6,7 +6,8 @@ export function WebStack({ stack }: StackContext) {
   const { api } = use(ApiStack);
   const site = new StaticSite(stack, "Web", {
     path: "packages/web",
-    buildOutput: "public",
+    buildCommand: "npx vite build",
+    buildOutput: "dist",
     environment: { VITE_API_URL: api.url },
     errorPage: "redirect_to_index_page",
   });

@@ -194,6 +194,16 @@ describe("evaluate (market40/1)", () => {
     expect(ok.rating).toBe("pass");
   });
 
+  it("counts the active share among QR holders only, so it never exceeds 100 %", () => {
+    const r = evaluate(
+      base({
+        stalls: [stall("a"), stall("b", null)],
+        stallDays: [day("a", "2026-10-04", [1000], [300]), day("b", "2026-10-04", [1000], [300])],
+      }),
+    );
+    expect(r.uptake).toMatchObject({ stallsWithQr: 1, activeStalls: 2, activeSharePct: 100 });
+  });
+
   it("rounds percentages to 2 decimals", () => {
     const r = evaluate(
       base({ stalls: [stall("a"), stall("b"), stall("c")], stallDays: [day("a", "2026-10-04", [1], [300])] }),

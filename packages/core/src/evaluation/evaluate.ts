@@ -109,7 +109,11 @@ export function evaluate(input: EvaluationInput): Figures {
   const endOfTo = localTimeToUtc(addDays(period.to, 1), "00:00").getTime();
   const stalls = input.stalls.filter((s) => s.status === "active" && Date.parse(s.createdAt) < endOfTo);
   const withQr = stalls.filter((s) => s.qrIssuedAt !== null && Date.parse(s.qrIssuedAt) < endOfTo);
-  const activeStalls = new Set(inRange.map((d) => d.stallId)).size;
+  const active = new Set(inRange.map((d) => d.stallId));
+  const activeStalls = active.size;
+  // The share is of QR holders who transact, so a stall paid without a printed code (by account number) does
+  // not push it past 100 %.
+  const activeWithQr = withQr.filter((s) => active.has(s.id)).length;
   const histogram = new Map<number, number>();
   const payers = new Set<string>();
   let transactions = 0;
@@ -123,7 +127,7 @@ export function evaluate(input: EvaluationInput): Figures {
 
   const uptimePct = pct(scheduledMinutes - downMinutes, scheduledMinutes);
   const qrSharePct = pct(withQr.length, stalls.length);
-  const activeSharePct = pct(activeStalls, withQr.length);
+  const activeSharePct = pct(activeWithQr, withQr.length);
   const rating =
     sessions.length === 0 || stalls.length === 0
       ? "insufficient-data"

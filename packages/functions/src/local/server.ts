@@ -6,10 +6,11 @@ import { Hono } from "hono";
 import { createApp } from "../api/app";
 import type { Deps } from "../api/context";
 
-/** The web UI's built files, or its source folder while there is no build. */
+/** The web UI's built files (`npm install` and `npm start` build them with Vite). */
 export function webRoot(): string {
   const dist = resolve(import.meta.dirname, "../../../web/dist");
-  return existsSync(dist) ? dist : resolve(import.meta.dirname, "../../../web/public");
+  if (!existsSync(dist)) throw new Error("The web UI is not built: run `npm run build:web`");
+  return dist;
 }
 
 /** The API and the web UI on one origin, as a plain Node HTTP server. */

@@ -1,0 +1,73 @@
+/** The public API, from the browser: the key kept in localStorage, errors as `ApiError` with field issues. */
+const BASE: string =
+  (import.meta as { env?: Record<string, string> }).env?.VITE_API_URL?.replace(/\/$/, "") ?? "";
+const KEY = "m40.token";
+
+export interface Me {
+  id: string;
+  role: "admin" | "manager" | "vendor" | "liaison" | "device";
+  marketId?: string;
+  stallId?: string;
+  label?: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly issues: { path: string; message: string }[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export const token = () => localStorage.getItem(KEY);
+export const setToken = (value: string | null) =>
+  value ? localStorage.setItem(KEY, value) : localStorage.removeItem(KEY);
+
+async function send(path: string, init: RequestInit = {}, timeoutMs = 20_000): Promise<Response> {
+  const headers = new Headers(init.headers);
+  const tk = token();
+  if (tk) headers.set("authorization", `Bearer ${tk}`);
+  let res: Response;
+  try {
+    res = await fetch(`${BASE}${path}`, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
+  } catch {
+    throw new ApiError(0, "offline");
+  }
+  if (!res.ok) {
+    const body = (await res.json().catch(() => ({}))) as {
+      error?: { message?: string; issues?: { path: string; message: string }[] };
+    };
+    throw new ApiError(res.status, body.error?.message ?? res.statusText, body.error?.issues ?? []);
+  }
+  return res;
+}
+
+export const get = async <T>(path: string): Promise<T> => (await send(path)).json() as Promise<T>;
+export const post = async <T>(path: string, body: unknown, method = "POST"): Promise<T> =>
+  (
+    await send(path, { method, body: JSON.stringify(body), headers: { "content-type": "application/json" } })
+  ).json() as Promise<T>;
+/** A binary resource (QR image, PDF) as an object URL the page can show or download. */
+export const blobUrl = async (path: string): Promise<string> =>
+  URL.createObjectURL(await (await send(path)).blob());
+
+/** Uploads a CSV with progress (XHR: fetch has no upload progress). */
+export function uploadCsv<T>(path: string, file: Blob, onProgress: (fraction: number) => void): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", `${BASE}${path}`);
+    xhr.setRequestHeader("content-type", "text/csv");
+    const tk = token();
+    if (tk) xhr.setRequestHeader("authorization", `Bearer ${tk}`);
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+    xhr.onload = () => {
+      const body = JSON.parse(xhr.responseText || "{}");
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body as T);
+      else reject(new ApiError(xhr.status, body.error?.message ?? xhr.statusText, body.error?.issues ?? []));
+    };
+    xhr.onerror = () => reject(new ApiError(0, "offline"));
+    xhr.send(file);
+  });
+}

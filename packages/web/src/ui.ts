@@ -1,0 +1,79 @@
+import { ApiError } from "./api";
+import { esc } from "./format";
+import { t } from "./i18n";
+
+/**
+ * Renders an async section with the three states a weak network needs: loading, failed (with retry), done.
+ * `after` wires up events once the HTML is in place.
+ */
+export async function section(
+  el: HTMLElement,
+  load: () => Promise<string>,
+  after?: (el: HTMLElement) => void,
+): Promise<void> {
+  el.innerHTML = `<p class="loading" role="status">${t("loading")}</p>`;
+  try {
+    el.innerHTML = await load();
+    after?.(el);
+  } catch (err) {
+    const message = err instanceof ApiError && err.status === 0 ? t("offline") : (err as Error).message;
+    el.innerHTML = `<div class="error" role="alert"><b>${t("failed")}</b>: ${esc(message)} <button type="button" class="secondary retry">${t("retry")}</button></div>`;
+    el.querySelector(".retry")?.addEventListener("click", () => void section(el, load, after));
+  }
+}
+
+/** Removes a form's field errors and status message. */
+export function clearFieldErrors(form: HTMLFormElement): void {
+  for (const old of form.querySelectorAll(".field-error")) old.remove();
+  for (const input of form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
+  const status = form.querySelector(".form-status");
+  if (status) status.innerHTML = "";
+}
+
+/** Shows a form's field errors next to their fields (issue paths like `bank.accountNumber`). */
+export function showFieldErrors(form: HTMLFormElement, err: unknown): void {
+  clearFieldErrors(form);
+  const status = form.querySelector(".form-status");
+  if (!(err instanceof ApiError)) {
+    if (status) status.innerHTML = `<div class="error" role="alert">${esc((err as Error).message)}</div>`;
+    return;
+  }
+  let placed = 0;
+  for (const issue of err.issues) {
+    const input = form.querySelector<HTMLElement>(`[name="${CSS.escape(issue.path)}"]`);
+    if (!input) continue;
+    input.setAttribute("aria-invalid", "true");
+    input.insertAdjacentHTML("afterend", `<div class="field-error" role="alert">${esc(issue.message)}</div>`);
+    placed++;
+  }
+  if (status)
+    status.innerHTML =
+      placed === err.issues.length && placed > 0
+        ? ""
+        : `<div class="error" role="alert">${esc(err.message)}</div>`;
+}
+
+/** Reads a form into a plain object, nesting dotted names (`bank.bin`). Empty fields are left out. */
+export function formValues(form: HTMLFormElement): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of new FormData(form)) {
+    if (typeof value !== "string" || value.trim() === "") continue;
+    const parts = name.split(".");
+    let target = out;
+    for (const p of parts.slice(0, -1)) {
+      target[p] ??= {};
+      target = target[p] as Record<string, unknown>;
+    }
+    target[parts.at(-1)!] = value.trim();
+  }
+  return out;
+}
+
+export const download = (url: string, filename: string) => {
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+};

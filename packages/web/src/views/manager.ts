@@ -1,0 +1,244 @@
+import { blobUrl, get, post, uploadCsv } from "../api";
+import { barChart } from "../charts";
+import { addDays, esc, num, pct, today, vnd } from "../format";
+import { t } from "../i18n";
+import { clearFieldErrors, download, formValues, section, showFieldErrors } from "../ui";
+import { type Evaluation, evaluationsTable } from "./liaison";
+
+interface Stall {
+  id: string;
+  code: string;
+  vendorName: string;
+  status: "active" | "suspended";
+  qrIssuedAt: string | null;
+  category?: string;
+  bank: { bankName: string; accountNumber: string };
+}
+interface Uptake {
+  totals: { stalls: number; stallsWithQr: number; activeStalls: number; transactions: number; value: number };
+  days: { date: string; transactions: number; value: number; activeStalls: number }[];
+}
+
+async function allStalls(marketId: string): Promise<Stall[]> {
+  const out: Stall[] = [];
+  let cursor = "";
+  do {
+    const page = await get<{ items: Stall[]; nextCursor?: string }>(
+      `/api/markets/${marketId}/stalls?limit=500${cursor ? `&cursor=${cursor}` : ""}`,
+    );
+    out.push(...page.items);
+    cursor = page.nextCursor ?? "";
+  } while (cursor);
+  return out;
+}
+
+/** Stall ids with at least one payment in the last 30 days. */
+async function payingStalls(marketId: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  let cursor = "";
+  do {
+    const page = await get<{ items: { stallId: string | null }[]; nextCursor?: string }>(
+      `/api/markets/${marketId}/transactions?from=${addDays(today(), -29)}&to=${today()}&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+    );
+    for (const x of page.items) if (x.stallId) ids.add(x.stallId);
+    cursor = page.nextCursor ?? "";
+  } while (cursor);
+  return ids;
+}
+
+export async function stallsView(app: HTMLElement, marketId: string): Promise<void> {
+  app.innerHTML = `
+    <h1>${t("stalls")}</h1>
+    <div class="row no-print"><input id="q" type="search" placeholder="${t("search")}" aria-label="${t("search")}"><button type="button" id="print-all" class="secondary">${t("printAll")}</button></div>
+    <section id="list" class="card"></section>
+    <div class="grid">
+      <form id="add" class="card" novalidate>
+        <h2>${t("addStall")}</h2>
+        <div class="row"><div><label for="code">${t("code")}</label><input id="code" name="code" required></div>
+        <div><label for="vendorName">${t("vendor")}</label><input id="vendorName" name="vendorName" required></div></div>
+        <div class="row"><div><label for="phone">${t("phone")}</label><input id="phone" name="phone" inputmode="tel"></div>
+        <div><label for="category">${t("category")}</label><input id="category" name="category"></div></div>
+        <label for="bin">${t("bank")}</label><select id="bin" name="bank.bin" required></select>
+        <div class="row"><div><label for="acct">${t("accountNumber")}</label><input id="acct" name="bank.accountNumber" inputmode="numeric" required></div>
+        <div><label for="holder">${t("accountName")}</label><input id="holder" name="bank.accountName" required></div></div>
+        <div class="form-status"></div>
+        <p><button type="submit">${t("save")}</button></p>
+      </form>
+      <form id="import" class="card">
+        <h2>${t("importCsv")}</h2>
+        <p class="muted">${t("importHelp")}</p>
+        <input type="file" name="file" accept=".csv,text/csv" required aria-label="${t("importCsv")}">
+        <progress value="0" max="1" hidden></progress>
+        <div class="form-status"></div>
+        <p><button type="submit">${t("upload")}</button></p>
+      </form>
+    </div>`;
+
+  const list = app.querySelector<HTMLElement>("#list")!;
+  let stalls: Stall[] = [];
+  let paying = new Set<string>();
+  const render = () => {
+    const q = app.querySelector<HTMLInputElement>("#q")!.value.trim().toLowerCase();
+    const shown = stalls.filter(
+      (s) => !q || s.code.toLowerCase().includes(q) || s.vendorName.toLowerCase().includes(q),
+    );
+    list.innerHTML = `<div class="scroll"><table><thead><tr><th>${t("code")}</th><th>${t("vendor")}</th><th>${t("bank")}</th><th>${t("status")}</th><th>${t("hasQr")}</th><th>${t("transacted")}</th></tr></thead><tbody>${shown
+      .map(
+        (s) =>
+          `<tr data-stall="${esc(s.id)}"><td>${esc(s.code)}</td><td>${esc(s.vendorName)}</td><td>${esc(s.bank.bankName)} ${esc(s.bank.accountNumber)}</td><td>${t(s.status)}</td><td>${s.qrIssuedAt ? t("yes") : t("no")}</td><td>${paying.has(s.id) ? t("yes") : t("no")}</td></tr>`,
+      )
+      .join("")}</tbody></table></div><p class="muted">${shown.length} / ${stalls.length}</p>`;
+  };
+  const load = () =>
+    section(
+      list,
+      async () => {
+        [stalls, paying] = await Promise.all([allStalls(marketId), payingStalls(marketId)]);
+        return "";
+      },
+      render,
+    );
+  app.querySelector("#q")!.addEventListener("input", render);
+  app.querySelector("#print-all")!.addEventListener("click", async (e) => {
+    const b = e.currentTarget as HTMLButtonElement;
+    b.disabled = true;
+    try {
+      download(await blobUrl(`/api/markets/${marketId}/posters.pdf`), `posters-${marketId}.pdf`);
+    } finally {
+      b.disabled = false;
+    }
+  });
+
+  const banks = await get<{ items: { bin: string; shortName: string }[] }>("/api/banks").catch(() => ({
+    items: [],
+  }));
+  app.querySelector("#bin")!.innerHTML = banks.items
+    .map((b) => `<option value="${esc(b.bin)}">${esc(b.shortName)}</option>`)
+    .join("");
+
+  const add = app.querySelector<HTMLFormElement>("#add")!;
+  add.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      await post(`/api/markets/${marketId}/stalls`, formValues(add));
+      clearFieldErrors(add);
+      add.reset();
+      add.querySelector(".form-status")!.innerHTML = `<div class="ok" role="status">${t("saved")}</div>`;
+      await load();
+    } catch (err) {
+      showFieldErrors(add, err);
+    }
+  });
+
+  const imp = app.querySelector<HTMLFormElement>("#import")!;
+  imp.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const file = (imp.elements.namedItem("file") as HTMLInputElement).files?.[0];
+    if (!file) return;
+    const bar = imp.querySelector("progress")!;
+    const status = imp.querySelector(".form-status")!;
+    bar.hidden = false;
+    bar.removeAttribute("value");
+    try {
+      const r = await uploadCsv<{
+        created: number;
+        skipped: number;
+        errors: { line: number; message: string }[];
+      }>(`/api/markets/${marketId}/stalls/import`, file, (f) => {
+        bar.value = f;
+      });
+      status.innerHTML = `<div class="ok" role="status">${t("created")}: <b>${r.created}</b> · ${t("skipped")}: ${r.skipped}</div>${
+        r.errors.length
+          ? `<div class="error" role="alert"><ul>${r.errors.map((x) => `<li>${t("line")} ${x.line}: ${esc(x.message)}</li>`).join("")}</ul></div>`
+          : ""
+      }`;
+      await load();
+    } catch (err) {
+      status.innerHTML = `<div class="error" role="alert">${esc((err as Error).message)}</div>`;
+    } finally {
+      bar.hidden = true;
+    }
+  });
+  await load();
+}
+
+export async function uptakeView(app: HTMLElement, marketId: string): Promise<void> {
+  const to = today();
+  const from = addDays(to, -29);
+  app.innerHTML = `
+    <h1>${t("uptake")}</h1>
+    <form id="range" class="row no-print"><div><label for="from">${t("from")}</label><input id="from" name="from" type="date" value="${from}"></div>
+    <div><label for="to">${t("to")}</label><input id="to" name="to" type="date" value="${to}"></div><div><button type="submit">${t("show")}</button></div></form>
+    <section id="dash"></section>`;
+  const dash = app.querySelector<HTMLElement>("#dash")!;
+  const form = app.querySelector<HTMLFormElement>("#range")!;
+  const load = () =>
+    section(dash, async () => {
+      const { from, to } = Object.fromEntries(new FormData(form)) as { from: string; to: string };
+      const [u, stalls, paying] = await Promise.all([
+        get<Uptake>(`/api/markets/${marketId}/uptake?from=${from}&to=${to}`),
+        allStalls(marketId),
+        payingStalls(marketId),
+      ]);
+      const coach = stalls.filter((s) => s.status === "active" && s.qrIssuedAt && !paying.has(s.id));
+      const points = (k: "transactions" | "value") =>
+        u.days.map((d) => ({ label: d.date.slice(5), value: d[k] }));
+      return `
+        <div class="stats card">
+          <div class="stat">${t("registered")}<b>${num(u.totals.stalls)}</b></div>
+          <div class="stat">${t("withQr")}<b>${num(u.totals.stallsWithQr)}</b></div>
+          <div class="stat">${t("activeStalls")}<b>${num(u.totals.activeStalls)}</b></div>
+          <div class="stat">${t("transactions")}<b>${num(u.totals.transactions)}</b></div>
+          <div class="stat">${t("value")}<b>${esc(vnd(u.totals.value))}</b></div>
+        </div>
+        <div class="card">${barChart(points("transactions"), t("transactions"), (n) => num(n))}</div>
+        <div class="card">${barChart(points("value"), t("value"), vnd)}</div>
+        <div class="card"><h2>${t("toCoach")}</h2>${coach.length ? `<ul>${coach.map((s) => `<li>${esc(s.code)} — ${esc(s.vendorName)}</li>`).join("")}</ul>` : `<p>${t("none")}</p>`}</div>`;
+    });
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    void load();
+  });
+  await load();
+}
+
+export function incidentView(app: HTMLElement, marketId: string): void {
+  const now = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 16);
+  app.innerHTML = `
+    <h1>${t("reportIncident")}</h1>
+    <form id="incident" class="card" style="max-width:560px" novalidate>
+      <label for="startedAt">${t("startedAt")}</label><input id="startedAt" name="startedAt" type="datetime-local" value="${now}" required>
+      <label for="endedAt">${t("endedAt")}</label><input id="endedAt" name="endedAt" type="datetime-local">
+      <label for="cause">${t("cause")}</label><select id="cause" name="cause">${(["network", "provider", "power", "other"] as const).map((c) => `<option value="${c}">${t(c)}</option>`).join("")}</select>
+      <label for="note">${t("note")}</label><textarea id="note" name="note" rows="2"></textarea>
+      <div class="form-status"></div><p><button type="submit">${t("send")}</button></p>
+    </form>`;
+  const form = app.querySelector<HTMLFormElement>("#incident")!;
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const v = formValues(form) as Record<string, string>;
+    // The inputs are local wall-clock times in Vietnam.
+    const body = {
+      ...v,
+      startedAt: `${v.startedAt}:00+07:00`,
+      ...(v.endedAt ? { endedAt: `${v.endedAt}:00+07:00` } : {}),
+    };
+    try {
+      await post(`/api/markets/${marketId}/incidents`, body);
+      clearFieldErrors(form);
+      form.querySelector(".form-status")!.innerHTML = `<div class="ok" role="status">${t("reported")}</div>`;
+    } catch (err) {
+      showFieldErrors(form, err);
+    }
+  });
+}
+
+export async function marketEvaluationsView(app: HTMLElement, marketId: string): Promise<void> {
+  app.innerHTML = `<h1>${t("evaluations")}</h1><section id="evals" class="card"></section>`;
+  await section(app.querySelector("#evals")!, async () => {
+    const { items } = await get<{ items: Evaluation[] }>(`/api/markets/${marketId}/evaluations`);
+    return items.length ? evaluationsTable(items, true) : `<p>${t("none")}</p>`;
+  });
+}
+
+export { pct };

@@ -1,0 +1,208 @@
+import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import type { ServerType } from "@hono/node-server";
+import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../packages/functions/src/local/dynamodbLocal";
+import { listen } from "../packages/functions/src/local/server";
+import { DONG_VAN, type Harness, harness, stallInput, TEST_SECRETS } from "./support/harness";
+import { signGeneric } from "./support/signing";
+
+/** The web UI in Debian's Chromium, against the real server on DynamoDB Local. Screenshots go to test-results/. */
+const SHOTS = "test-results/screenshots";
+let h: Harness;
+let server: ServerType;
+let base: string;
+let browser: Browser;
+let tokens: { vendor: string; manager: string; liaison: string };
+let stallId: string;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  h = await harness(new Date().toISOString());
+  await h.call("POST", "/api/markets", {
+    body: { ...DONG_VAN, schedule: { kind: "daily" }, launchedOn: "2026-01-01" },
+  });
+  stallId = (await h.call("POST", "/api/markets/dong-van/stalls", { body: stallInput("A-01", "8888000001") }))
+    .body.id;
+  await h.call("POST", "/api/markets/dong-van/stalls", {
+    body: { ...stallInput("A-02", "8888000002"), vendorName: "Sùng Mí Páo" },
+  });
+  tokens = {
+    vendor: await h.token("vendor", { stallId, marketId: "dong-van" }),
+    manager: await h.token("manager", { marketId: "dong-van" }),
+    liaison: await h.token("liaison"),
+  };
+  const port = await freePort();
+  server = await listen(h.deps, port, "127.0.0.1");
+  base = `http://127.0.0.1:${port}`;
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => server?.close(r));
+  await h?.close();
+});
+
+async function signIn(token: string, width = 360): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width, height: 800 }, acceptDownloads: true });
+  await page.goto(base);
+  await page.getByLabel("Mã khoá API").fill(token);
+  await page.getByRole("button", { name: "Đăng nhập" }).click();
+  return page;
+}
+
+async function pay(id: string, accountNumber: string, amount: number) {
+  const body = JSON.stringify({
+    id,
+    bin: "970405",
+    accountNumber,
+    amount,
+    paidAt: new Date().toISOString(),
+    description: "rau cai",
+    payer: id,
+  });
+  const res = await fetch(`${base}/api/callbacks/generic`, {
+    method: "POST",
+    body,
+    headers: {
+      "content-type": "application/json",
+      "x-signature": signGeneric(TEST_SECRETS.generic, body, h.clock.now()),
+    },
+  });
+  expect(res.status).toBe(200);
+}
+
+describe("web UI", () => {
+  it("refuses a wrong key with a clear message", async () => {
+    const page = await signIn("m40_wrong_wrong_wrong");
+    await expect.poll(() => page.getByRole("alert").textContent()).toContain("Mã khoá không đúng");
+    await page.close();
+  });
+
+  it("vendor: sees the stall, a scannable QR code, and payments as they arrive", async () => {
+    const page = await signIn(tokens.vendor);
+    await page.getByText("Quét mã để thanh toán").first().waitFor();
+    const img = page.locator("img.qr");
+    await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(512);
+    await expect.poll(() => page.textContent("main")).toContain("Chưa có giao dịch");
+    await pay("WEB-V1", "8888000001", 35000);
+    await page.reload();
+    await expect.poll(() => page.textContent("main")).toContain("35.000");
+    await page.screenshot({ path: join(SHOTS, "vendor-360.png"), fullPage: true });
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Tải / in áp phích" }).click();
+    expect((await download).suggestedFilename()).toBe("poster.pdf");
+    await page.close();
+  });
+
+  it("manager: adds a stall with field errors, imports a CSV, and sees the dashboard move after a callback", {
+    timeout: 60_000,
+  }, async () => {
+    const page = await signIn(tokens.manager, 1280);
+    await page.getByText("Quầy đăng ký").waitFor();
+    await page.screenshot({ path: join(SHOTS, "manager-dashboard-1280.png"), fullPage: true });
+    const before = await page.locator(".stat").nth(3).textContent();
+
+    await page.getByRole("link", { name: "Các quầy" }).click();
+    await page.getByText("A-02").waitFor();
+    await page.getByLabel("Mã quầy").fill("B-01");
+    await page.getByLabel("Tiểu thương").fill("Lò Thị Dợ");
+    await page.getByLabel("Số tài khoản").fill("12-34");
+    await page.getByLabel("Chủ tài khoản").fill("LO THI DO");
+    await page.getByRole("button", { name: "Lưu" }).click();
+    await expect.poll(() => page.locator(".field-error").first().textContent()).toContain("1 to 19");
+    await page.getByLabel("Số tài khoản").fill("5550001");
+    await page.getByRole("button", { name: "Lưu" }).click();
+    await page.getByText("Đã lưu.").waitFor();
+    await page.locator("td", { hasText: "B-01" }).waitFor();
+
+    const csv =
+      "code,vendorName,phone,category,bankBin,accountNumber,accountName\nC-01,Vàng Thị Mỷ,,rau,970405,7770001,VANG THI MY\nC-02,Bad,,rau,999999,7770002,X\n";
+    await page
+      .locator('input[type="file"]')
+      .setInputFiles({ name: "stalls.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.getByRole("button", { name: "Tải lên" }).click();
+    await expect.poll(() => page.locator("#import .form-status").textContent()).toContain("Đã tạo: 1");
+    expect(await page.locator("#import .form-status").textContent()).toContain("Dòng 3");
+    await page.getByPlaceholder("Tìm theo mã, tên").fill("Vàng");
+    await expect.poll(() => page.locator("#list tbody tr").count()).toBe(1);
+    await page.screenshot({ path: join(SHOTS, "manager-stalls-1280.png"), fullPage: true });
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.screenshot({ path: join(SHOTS, "manager-stalls-360.png"), fullPage: true });
+
+    await pay("WEB-M1", "8888000002", 120000);
+    await page.getByRole("link", { name: "Mức độ sử dụng" }).click();
+    await page.getByText("Quầy đăng ký").waitFor();
+    await expect.poll(async () => page.locator(".stat").nth(3).textContent()).not.toBe(before);
+    expect(await page.locator(".stat").nth(4).textContent()).toContain("155.000");
+    await page.screenshot({ path: join(SHOTS, "manager-dashboard-360.png"), fullPage: true });
+
+    await page.getByRole("link", { name: "Báo sự cố" }).click();
+    await page.getByLabel("Nguyên nhân").selectOption("power");
+    await page.getByRole("button", { name: "Gửi" }).click();
+    await page.getByText("Đã ghi nhận sự cố.").waitFor();
+    await page.close();
+  });
+
+  it("liaison: reads every market's latest evaluation, sorts it, switches to English and downloads the CSV", async () => {
+    const period = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 7);
+    await h.call("POST", "/api/evaluations/run", { body: { period } });
+    const page = await signIn(tokens.liaison, 1280);
+    await page.locator("td", { hasText: "Chợ phiên Đồng Văn" }).waitFor();
+    await page.getByRole("button", { name: "Xếp loại" }).click();
+    await page.screenshot({ path: join(SHOTS, "liaison-1280.png"), fullPage: true });
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Tải CSV (Excel)" }).click();
+    const file = await (await download).path();
+    const text = readFileSync(file!, "utf8");
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    expect(text).toContain("Chợ phiên Đồng Văn");
+    await page.getByRole("button", { name: "English" }).click();
+    await page.getByRole("heading", { name: "Model evaluations" }).waitFor();
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.screenshot({ path: join(SHOTS, "liaison-360-en.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("says so when the API fails, and offers a retry", async () => {
+    const page = await signIn(tokens.manager);
+    await page.getByText("Quầy đăng ký").waitFor();
+    await page.route("**/api/markets/dong-van/uptake**", (route) =>
+      route.fulfill({
+        status: 503,
+        contentType: "application/json",
+        body: '{"error":{"code":"unavailable","message":"store down"}}',
+      }),
+    );
+    await page.getByRole("button", { name: "Xem" }).click();
+    await page.getByRole("alert").getByText("store down").waitFor();
+    await page.unroute("**/api/markets/dong-van/uptake**");
+    await page.getByRole("button", { name: "Thử lại" }).click();
+    await page.getByText("Quầy đăng ký").waitFor();
+    await page.close();
+  });
+});
+
+describe("web bundle", () => {
+  it("loads under 150 KB of compressed JavaScript and CSS", () => {
+    const dir = "packages/web/dist/assets";
+    const total = readdirSync(dir)
+      .filter((f) => /\.(js|css)$/.test(f))
+      .reduce((sum, f) => sum + gzipSync(readFileSync(join(dir, f))).length, 0);
+    expect(total).toBeGreaterThan(1000);
+    expect(total).toBeLessThan(150 * 1024);
+  });
+});
