@@ -11,6 +11,7 @@ const CALLERS: Caller[] = ["admin", "manager", "otherManager", "vendor", "otherV
 let h: Harness;
 let tokens: Record<Caller, string>;
 let stallId: string;
+let incidentId: string;
 let n = 0;
 const unique = () => `R-${++n}`;
 
@@ -87,6 +88,114 @@ const CASES: Case[] = [
   },
   { name: "GET /keys", allowed: ["admin"], request: () => ({ method: "GET", path: "/api/keys" }) },
   { name: "GET /me", allowed: CALLERS, request: () => ({ method: "GET", path: "/api/me" }) },
+  {
+    name: "GET /stalls/{id}/qr",
+    allowed: ["admin", "manager", "vendor"],
+    request: () => ({ method: "GET", path: `/api/stalls/${stallId}/qr` }),
+  },
+  {
+    name: "GET /stalls/{id}/qr.png",
+    allowed: ["admin", "manager", "vendor"],
+    request: () => ({ method: "GET", path: `/api/stalls/${stallId}/qr.png?size=128` }),
+  },
+  {
+    name: "GET /stalls/{id}/qr.svg",
+    allowed: ["admin", "manager", "vendor"],
+    request: () => ({ method: "GET", path: `/api/stalls/${stallId}/qr.svg` }),
+  },
+  {
+    name: "GET /stalls/{id}/poster.pdf",
+    allowed: ["admin", "manager", "vendor"],
+    request: () => ({ method: "GET", path: `/api/stalls/${stallId}/poster.pdf` }),
+  },
+  {
+    name: "GET /markets/{id}/posters.pdf",
+    allowed: ["admin", "manager"],
+    request: () => ({ method: "GET", path: "/api/markets/dong-van/posters.pdf" }),
+  },
+  {
+    name: "GET /stalls/{id}/transactions",
+    allowed: ["admin", "manager", "vendor"],
+    request: () => ({
+      method: "GET",
+      path: `/api/stalls/${stallId}/transactions?from=2026-11-01&to=2026-11-30`,
+    }),
+  },
+  {
+    name: "GET /markets/{id}/transactions",
+    allowed: ["admin", "manager"],
+    request: () => ({
+      method: "GET",
+      path: "/api/markets/dong-van/transactions?from=2026-11-01&to=2026-11-30",
+    }),
+  },
+  {
+    name: "GET /callbacks/unmatched",
+    allowed: ["admin"],
+    request: () => ({ method: "GET", path: "/api/callbacks/unmatched" }),
+  },
+  {
+    name: "POST /reconciliation/{provider}",
+    allowed: ["admin"],
+    request: () => ({
+      method: "POST",
+      path: "/api/reconciliation/generic",
+      body: "id,paidAt,accountNumber,amount,description\n",
+      headers: { "content-type": "text/csv" },
+    }),
+  },
+  {
+    name: "GET /markets/{id}/uptake",
+    allowed: ["admin", "manager"],
+    request: () => ({ method: "GET", path: "/api/markets/dong-van/uptake?from=2026-11-01&to=2026-11-30" }),
+  },
+  {
+    name: "POST /markets/{id}/incidents",
+    allowed: ["admin", "manager"],
+    request: () => ({
+      method: "POST",
+      path: "/api/markets/dong-van/incidents",
+      body: { startedAt: "2026-11-20T01:00:00Z", endedAt: "2026-11-20T02:00:00Z", cause: "network" },
+    }),
+  },
+  {
+    name: "GET /markets/{id}/incidents",
+    allowed: ["admin", "manager"],
+    request: () => ({ method: "GET", path: "/api/markets/dong-van/incidents?from=2026-11-01&to=2026-11-30" }),
+  },
+  {
+    name: "PATCH /incidents/{id}",
+    allowed: ["admin", "manager"],
+    request: () => ({ method: "PATCH", path: `/api/incidents/${incidentId}`, body: { note: "ok" } }),
+  },
+  {
+    name: "POST /markets/{id}/heartbeats",
+    allowed: ["admin", "manager", "device"],
+    request: () => ({
+      method: "POST",
+      path: "/api/markets/dong-van/heartbeats",
+      body: { beats: [{ at: "2026-11-25T01:00:00Z", ok: true }] },
+    }),
+  },
+  {
+    name: "POST /evaluations/run",
+    allowed: ["admin"],
+    request: () => ({
+      method: "POST",
+      path: "/api/evaluations/run",
+      body: { period: "2026-10", marketId: "dong-van" },
+    }),
+  },
+  {
+    name: "GET /evaluations",
+    allowed: ["admin", "liaison"],
+    request: () => ({ method: "GET", path: "/api/evaluations?period=2026-10" }),
+  },
+  {
+    name: "GET /markets/{id}/evaluations",
+    allowed: ["admin", "liaison", "manager"],
+    request: () => ({ method: "GET", path: "/api/markets/dong-van/evaluations" }),
+  },
 ];
 
 beforeAll(async () => {
@@ -97,6 +206,11 @@ beforeAll(async () => {
     .id;
   const other = (await h.call("POST", "/api/markets/meo-vac/stalls", { body: stallInput("A-1", "1002") }))
     .body.id;
+  incidentId = (
+    await h.call("POST", "/api/markets/dong-van/incidents", {
+      body: { startedAt: "2026-11-20T01:00:00Z", cause: "power" },
+    })
+  ).body.id;
   tokens = {
     admin: h.adminToken,
     manager: await h.token("manager", { marketId: "dong-van" }),
