@@ -1,12 +1,12 @@
 import { BatchGetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { localDateOf, localDateTimeToUtc } from "../calendar/localDate";
 import type { Clock } from "../clock";
-import { validationError } from "../errors";
+import { readCsv } from "../csv";
 import { accountKey, findByAccount, mask } from "../stall/stall";
 import { guard, type Store } from "../store/client";
 import { Keys } from "../store/keys";
+import { allPages } from "../store/page";
 import { ingest } from "./ingest";
 import { listForStall } from "./transactions";
 import type { IncomingTransaction, Provider } from "./types";
@@ -50,38 +50,16 @@ function parseStatement(
   provider: Provider,
   body: Uint8Array,
 ): { rows: StatementRow[]; errors: ReconciliationReport["errors"] } {
-  let text: string;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(body);
-  } catch {
-    throw validationError("The statement is not UTF-8 text");
-  }
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, {
-      bom: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      info: true,
-      trim: true,
-    }) as unknown as typeof records;
-  } catch (err) {
-    throw validationError(`The statement is not valid CSV: ${(err as Error).message.split("\n")[0]}`);
-  }
-  const header = records[0]?.record;
-  const missingCols = STATEMENT_COLUMNS.filter((c) => !header?.includes(c));
-  if (!header || missingCols.length) throw validationError(`The header row lacks: ${missingCols.join(", ")}`);
-  if (records.length - 1 > MAX_STATEMENT_ROWS)
-    throw validationError(`At most ${MAX_STATEMENT_ROWS} rows per statement`);
+  const csv = readCsv(body, STATEMENT_COLUMNS, MAX_STATEMENT_ROWS, "statement");
   const rows: StatementRow[] = [];
   const errors: ReconciliationReport["errors"] = [];
-  for (const { record, info } of records.slice(1)) {
-    const raw = Object.fromEntries(header.map((h, i) => [h, record[i] ?? ""]));
+  for (const { cells, line } of csv.rows) {
+    const raw: Record<string, string | undefined> = { ...cells };
     if (!raw.bin) delete raw.bin;
     const parsed = RowSchema.safeParse(raw);
     if (!parsed.success) {
       errors.push({
-        line: info.lines,
+        line: line,
         message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
       });
       continue;
@@ -93,7 +71,7 @@ function parseStatement(
         : localDateTimeToUtc(r.paidAt);
     if (!paidAt) {
       errors.push({
-        line: info.lines,
+        line: line,
         message: "paidAt: expected ISO 8601 with an offset, or local YYYY-MM-DD HH:mm:ss",
       });
       continue;
@@ -101,7 +79,7 @@ function parseStatement(
     const amount = Number(r.amount);
     if (amount <= 0) continue; // statements list money out too; only money in is reconciled
     rows.push({
-      line: info.lines,
+      line: line,
       txn: {
         provider,
         providerTxnId: r.id,
@@ -183,19 +161,12 @@ export async function reconcile(
     for (const txn of accounts.values()) {
       const owner = await findByAccount(store, txn.accountNumber, txn.bin);
       if (owner) {
-        let cursor: string | undefined;
-        do {
-          const page = await listForStall(
-            store,
-            owner.stallId,
-            { from: report.from, to: report.to },
-            { limit: 500, cursor },
-          );
-          for (const t of page.items)
-            if (t.provider === provider && !inStatement.has(t.id))
-              report.extra.push({ id: t.id, amount: t.amount, paidAt: t.paidAt, stallId: t.stallId });
-          cursor = page.nextCursor;
-        } while (cursor);
+        const stored = await allPages((page) =>
+          listForStall(store, owner.stallId, { from: report.from!, to: report.to! }, page),
+        );
+        for (const t of stored)
+          if (t.provider === provider && !inStatement.has(t.id))
+            report.extra.push({ id: t.id, amount: t.amount, paidAt: t.paidAt, stallId: t.stallId });
       }
       const refs = await guard(() =>
         store.doc.send(

@@ -1,7 +1,6 @@
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { Clock } from "../clock";
 import { accountKey, findByAccount } from "../stall/stall";
-import { guard, type Store } from "../store/client";
+import { queryAll, type Store } from "../store/client";
 import { claimUnmatched } from "./ingest";
 
 /** Every unmatched transaction's receiving account (full number: this never leaves the server). */
@@ -9,31 +8,20 @@ async function unmatchedAccounts(
   store: Store,
 ): Promise<{ count: number; accounts: { bin?: string; accountNumber: string }[] }> {
   const accounts = new Map<string, { bin?: string; accountNumber: string }>();
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await guard(() =>
-      store.doc.send(
-        new QueryCommand({
-          TableName: store.table,
-          IndexName: "gsi1",
-          KeyConditionExpression: "gsi1pk = :pk",
-          ExpressionAttributeValues: { ":pk": "UNMATCHED" },
-          ProjectionExpression: "bin, accountNumber",
-          ExclusiveStartKey: start,
-        }),
-      ),
-    );
-    for (const i of res.Items ?? []) {
-      count++;
-      const bin = i.bin as string | undefined;
-      accounts.set(`${bin ?? ""}|${accountKey(String(i.accountNumber))}`, {
-        ...(bin ? { bin } : {}),
-        accountNumber: String(i.accountNumber),
-      });
-    }
-    start = res.LastEvaluatedKey;
-  } while (start);
+  const items = await queryAll(store, {
+    IndexName: "gsi1",
+    KeyConditionExpression: "gsi1pk = :pk",
+    ExpressionAttributeValues: { ":pk": "UNMATCHED" },
+    ProjectionExpression: "bin, accountNumber",
+  });
+  for (const i of items) {
+    const bin = i.bin as string | undefined;
+    accounts.set(`${bin ?? ""}|${accountKey(String(i.accountNumber))}`, {
+      ...(bin ? { bin } : {}),
+      accountNumber: String(i.accountNumber),
+    });
+  }
+  const count = items.length;
   return { count, accounts: [...accounts.values()] };
 }
 

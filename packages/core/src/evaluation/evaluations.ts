@@ -8,7 +8,7 @@ import { validationError } from "../errors";
 import type { Market } from "../market/market";
 import * as Rollups from "../rollup/rollups";
 import * as Stall from "../stall/stall";
-import { guard, type Store } from "../store/client";
+import { guard, queryAll, type Store } from "../store/client";
 import { Keys } from "../store/keys";
 import * as Heartbeats from "../uptime/heartbeatStore";
 import * as Incidents from "../uptime/incidents";
@@ -199,47 +199,27 @@ export async function run(
 /** The latest version for every market evaluated for a period key, by market id. */
 export async function latestForPeriod(store: Store, periodKey: string): Promise<Evaluation[]> {
   const latest = new Map<string, Evaluation>();
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await guard(() =>
-      store.doc.send(
-        new QueryCommand({
-          TableName: store.table,
-          IndexName: "gsi1",
-          KeyConditionExpression: "gsi1pk = :pk",
-          ExpressionAttributeValues: { ":pk": `EVALS#${periodKey}` },
-          ExclusiveStartKey: start,
-        }),
-      ),
-    );
-    for (const raw of res.Items ?? []) {
-      const e = clean(raw);
-      const seen = latest.get(e.marketId);
-      if (!seen || seen.version < e.version) latest.set(e.marketId, e);
-    }
-    start = res.LastEvaluatedKey;
-  } while (start);
+  const items = await queryAll(store, {
+    IndexName: "gsi1",
+    KeyConditionExpression: "gsi1pk = :pk",
+    ExpressionAttributeValues: { ":pk": `EVALS#${periodKey}` },
+  });
+  for (const raw of items) {
+    const e = clean(raw);
+    const seen = latest.get(e.marketId);
+    if (!seen || seen.version < e.version) latest.set(e.marketId, e);
+  }
   return [...latest.values()].sort((a, b) => a.marketId.localeCompare(b.marketId));
 }
 
 /** Every version of every evaluation of a market, newest first. */
 export async function historyOf(store: Store, marketId: string): Promise<Evaluation[]> {
-  const out: Evaluation[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await guard(() =>
-      store.doc.send(
-        new QueryCommand({
-          TableName: store.table,
-          KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-          ExpressionAttributeValues: { ":pk": `MARKET#${marketId}`, ":prefix": "EVAL#" },
-          ExclusiveStartKey: start,
-        }),
-      ),
-    );
-    out.push(...(res.Items ?? []).map(clean));
-    start = res.LastEvaluatedKey;
-  } while (start);
+  const out = (
+    await queryAll(store, {
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: { ":pk": `MARKET#${marketId}`, ":prefix": "EVAL#" },
+    })
+  ).map(clean);
   return out.sort((a, b) =>
     a.computedAt === b.computedAt ? b.version - a.version : b.computedAt.localeCompare(a.computedAt),
   );

@@ -9,7 +9,7 @@ import { conflict, notFound, validationError } from "../errors";
 import { LocalDateSchema } from "../schemas";
 import { guard, type Store } from "../store/client";
 import { Keys } from "../store/keys";
-import { decodeCursor, encodeCursor, type Page, type PageRequest } from "../store/page";
+import { allPages, decodeCursor, encodeCursor, type Page, type PageRequest } from "../store/page";
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Expected a local time HH:mm");
 
@@ -128,15 +128,8 @@ export async function list(store: Store, page: PageRequest): Promise<Page<Market
 }
 
 /** Every market, all pages (for the scheduler and the seed). */
-export async function all(store: Store): Promise<Market[]> {
-  const out: Market[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await list(store, { limit: 500, cursor });
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return out;
+export function all(store: Store): Promise<Market[]> {
+  return allPages((page) => list(store, page));
 }
 
 /** Changes a market's details (not its id); the whole new record is validated before it is written. */

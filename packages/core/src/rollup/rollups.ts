@@ -1,6 +1,5 @@
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import type { LocalDate } from "../calendar/localDate";
-import { guard, type Store } from "../store/client";
+import { queryAll, type Store } from "../store/client";
 import { Keys } from "../store/keys";
 
 /** One stall's payments on one local day, as the callback path counts them. */
@@ -17,17 +16,6 @@ export interface StallDay {
   amounts: Map<number, number>;
 }
 
-async function queryAll(store: Store, input: ConstructorParameters<typeof QueryCommand>[0]) {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await guard(() => store.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start })));
-    items.push(...(res.Items ?? []));
-    start = res.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
-
 /** A market's transactions and value per local day (shards summed). Dates without payments are absent. */
 export async function marketDays(
   store: Store,
@@ -36,7 +24,6 @@ export async function marketDays(
   to: LocalDate,
 ): Promise<Map<LocalDate, { count: number; value: number }>> {
   const items = await queryAll(store, {
-    TableName: store.table,
     KeyConditionExpression: "pk = :pk AND sk BETWEEN :lo AND :hi",
     ExpressionAttributeValues: {
       ":pk": Keys.marketDayPk(marketId),
@@ -80,7 +67,6 @@ export async function stallDays(
   const out: StallDay[] = [];
   for (const month of months(from, to)) {
     const items = await queryAll(store, {
-      TableName: store.table,
       IndexName: "gsi1",
       KeyConditionExpression: "gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi",
       ExpressionAttributeValues: {

@@ -1,7 +1,7 @@
-import { parse } from "csv-parse/sync";
 import { ZodError } from "zod";
 import type { Clock } from "../clock";
-import { DomainError, validationError } from "../errors";
+import { readCsv } from "../csv";
+import { DomainError } from "../errors";
 import type { Store } from "../store/client";
 import { accountKey, findByCode, registerMany, type Stall, type StallInput } from "./stall";
 
@@ -28,62 +28,23 @@ interface Row {
   input: StallInput;
 }
 
-/** Decodes the upload as UTF-8 (BOM allowed); anything that is not UTF-8 is refused whole. */
-function decode(body: Uint8Array): string {
-  try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(body);
-  } catch {
-    throw validationError("The file is not UTF-8 text; save it as 'CSV UTF-8' and try again");
-  }
-}
-
-function parseRows(text: string): { rows: Row[]; errors: ImportResult["errors"] } {
-  let records: { record: string[]; info: { lines: number } }[];
-  try {
-    records = parse(text, {
-      bom: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      info: true,
-      trim: true,
-    }) as unknown as typeof records;
-  } catch (err) {
-    throw validationError(`The file is not valid CSV: ${(err as Error).message.split("\n")[0]}`);
-  }
-  const header = records[0]?.record;
-  if (!header) throw validationError("The file is empty: expected a header row and stalls");
-  const missing = IMPORT_COLUMNS.filter((c) => !header.includes(c));
-  if (missing.length > 0)
-    throw validationError(`The header row lacks: ${missing.join(", ")}`, [
-      { path: "header", message: `Expected ${IMPORT_COLUMNS.join(",")}` },
-    ]);
-  if (records.length - 1 > MAX_IMPORT_ROWS)
-    throw validationError(`At most ${MAX_IMPORT_ROWS} stalls per file; split the file`);
-  const col = Object.fromEntries(IMPORT_COLUMNS.map((c) => [c, header.indexOf(c)])) as Record<
-    (typeof IMPORT_COLUMNS)[number],
-    number
-  >;
+function parseRows(body: Uint8Array): { rows: Row[]; errors: ImportResult["errors"] } {
+  const csv = readCsv(body, IMPORT_COLUMNS, MAX_IMPORT_ROWS, "file");
   const rows: Row[] = [];
   const errors: ImportResult["errors"] = [];
-  for (const { record, info } of records.slice(1)) {
-    const line = info.lines;
-    if (record.length !== header.length) {
-      errors.push({ line, message: `Expected ${header.length} columns, found ${record.length}` });
+  for (const { cells, line, complete, width } of csv.rows) {
+    if (!complete) {
+      errors.push({ line, message: `Expected ${csv.header.length} columns, found ${width}` });
       continue;
     }
-    const cell = (c: (typeof IMPORT_COLUMNS)[number]) => record[col[c]] ?? "";
     rows.push({
       line,
       input: {
-        code: cell("code"),
-        vendorName: cell("vendorName"),
-        ...(cell("phone") ? { phone: cell("phone") } : {}),
-        ...(cell("category") ? { category: cell("category") } : {}),
-        bank: {
-          bin: cell("bankBin"),
-          accountNumber: cell("accountNumber"),
-          accountName: cell("accountName"),
-        },
+        code: cells.code!,
+        vendorName: cells.vendorName!,
+        ...(cells.phone ? { phone: cells.phone } : {}),
+        ...(cells.category ? { category: cells.category } : {}),
+        bank: { bin: cells.bankBin!, accountNumber: cells.accountNumber!, accountName: cells.accountName! },
       },
     });
   }
@@ -115,7 +76,7 @@ export async function importCsv(
   body: Uint8Array,
   onCreated: (stalls: Stall[]) => Promise<void> = async () => {},
 ): Promise<ImportResult> {
-  const { rows, errors } = parseRows(decode(body));
+  const { rows, errors } = parseRows(body);
   const result: ImportResult = { created: 0, skipped: 0, errors };
 
   // Duplicates inside the file: the first occurrence wins, later ones are errors.

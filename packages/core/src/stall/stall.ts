@@ -6,7 +6,7 @@ import { type Clock, newId } from "../clock";
 import { conflict, type DomainError, type ErrorIssue, notFound, validationError, zodIssues } from "../errors";
 import { guard, type Store } from "../store/client";
 import { Keys } from "../store/keys";
-import { decodeCursor, encodeCursor, type Page, type PageRequest } from "../store/page";
+import { allPages, decodeCursor, encodeCursor, type Page, type PageRequest } from "../store/page";
 import { asciiFold } from "../text";
 
 export const STALL_STATUSES = ["active", "suspended"] as const;
@@ -374,15 +374,8 @@ export async function listByMarket(store: Store, marketId: string, page: PageReq
 }
 
 /** Every stall of a market, in code order. */
-export async function allOfMarket(store: Store, marketId: string): Promise<Stall[]> {
-  const out: Stall[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listByMarket(store, marketId, { limit: 500, cursor });
-    out.push(...page.items);
-    cursor = page.nextCursor;
-  } while (cursor);
-  return out;
+export function allOfMarket(store: Store, marketId: string): Promise<Stall[]> {
+  return allPages((page) => listByMarket(store, marketId, page));
 }
 
 /**

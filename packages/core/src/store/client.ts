@@ -1,5 +1,5 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { StoreUnavailableError } from "../errors";
 
 /** Where the table lives. Locally an endpoint of DynamoDB Local; in Lambda the region's default. */
@@ -69,4 +69,21 @@ export async function guard<T>(call: () => Promise<T>): Promise<T> {
     if (isUnavailable(err)) throw new StoreUnavailableError(undefined, err);
     throw err;
   }
+}
+
+/** Every item a query matches, following `LastEvaluatedKey` page by page. */
+export async function queryAll(
+  store: Store,
+  input: Omit<QueryCommandInput, "TableName" | "ExclusiveStartKey">,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const res = await guard(() =>
+      store.doc.send(new QueryCommand({ ...input, TableName: store.table, ExclusiveStartKey: start })),
+    );
+    items.push(...(res.Items ?? []));
+    start = res.LastEvaluatedKey;
+  } while (start);
+  return items;
 }

@@ -31,3 +31,15 @@ export function decodeCursor(cursor: string | undefined): Record<string, unknown
   }
   throw validationError("Invalid cursor", [{ path: "cursor", message: "Not a cursor this API issued" }]);
 }
+
+/** Every item of a paged list, fetching pages of 500 until there is no cursor. */
+export async function allPages<T>(fetchPage: (page: PageRequest) => Promise<Page<T>>): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await fetchPage({ limit: 500, cursor });
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}

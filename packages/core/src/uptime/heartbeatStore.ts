@@ -1,10 +1,10 @@
-import { BatchWriteCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { eachDate, type LocalDate, localDateOf } from "../calendar/localDate";
 import type { Clock } from "../clock";
 import { StoreUnavailableError, validationError } from "../errors";
 import { InstantSchema } from "../schemas";
-import { guard, type Store } from "../store/client";
+import { guard, queryAll, type Store } from "../store/client";
 import { Keys } from "../store/keys";
 import type { Beat } from "./heartbeats";
 
@@ -78,23 +78,13 @@ export async function between(
 ): Promise<Beat[]> {
   const out: Beat[] = [];
   for (const date of eachDate(from, to)) {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await guard(() =>
-        store.doc.send(
-          new QueryCommand({
-            TableName: store.table,
-            KeyConditionExpression: "pk = :pk",
-            ExpressionAttributeValues: { ":pk": Keys.heartbeatsPk(marketId, date) },
-            ProjectionExpression: "#at, ok",
-            ExpressionAttributeNames: { "#at": "at" },
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      for (const i of res.Items ?? []) out.push({ at: String(i.at), ok: Boolean(i.ok) });
-      start = res.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(store, {
+      KeyConditionExpression: "pk = :pk",
+      ExpressionAttributeValues: { ":pk": Keys.heartbeatsPk(marketId, date) },
+      ProjectionExpression: "#at, ok",
+      ExpressionAttributeNames: { "#at": "at" },
+    });
+    for (const i of items) out.push({ at: String(i.at), ok: Boolean(i.ok) });
   }
   return out;
 }

@@ -1,10 +1,10 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { type Clock, newId } from "../clock";
 import { conflict, notFound, validationError } from "../errors";
 import { InstantSchema } from "../schemas";
-import { guard, type Store } from "../store/client";
+import { guard, queryAll, type Store } from "../store/client";
 import { Keys } from "../store/keys";
 
 export const CAUSES = ["network", "provider", "power", "other"] as const;
@@ -170,25 +170,11 @@ export async function overlapping(
   fromIso: string,
   toIso: string,
 ): Promise<Incident[]> {
-  const out: Incident[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const res = await guard(() =>
-      store.doc.send(
-        new QueryCommand({
-          TableName: store.table,
-          IndexName: "gsi1",
-          KeyConditionExpression: "gsi1pk = :pk AND gsi1sk < :to",
-          ExpressionAttributeValues: { ":pk": Keys.incidentsOfMarketPk(marketId), ":to": toIso },
-          ExclusiveStartKey: start,
-        }),
-      ),
-    );
-    for (const raw of res.Items ?? []) {
-      const i = clean(raw);
-      if (i.endedAt === null || i.endedAt > fromIso) out.push(i);
-    }
-    start = res.LastEvaluatedKey;
-  } while (start);
+  const items = await queryAll(store, {
+    IndexName: "gsi1",
+    KeyConditionExpression: "gsi1pk = :pk AND gsi1sk < :to",
+    ExpressionAttributeValues: { ":pk": Keys.incidentsOfMarketPk(marketId), ":to": toIso },
+  });
+  const out = items.map(clean).filter((i) => i.endedAt === null || i.endedAt > fromIso);
   return out;
 }

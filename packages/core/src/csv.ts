@@ -1,0 +1,59 @@
+import { parse } from "csv-parse/sync";
+import { validationError } from "./errors";
+
+/** One data row of an uploaded CSV: its cells by column name, and its line in the file (the header is line 1). */
+export interface CsvRow {
+  line: number;
+  cells: Record<string, string>;
+  /** False when the row has more or fewer cells than the header. */
+  complete: boolean;
+  width: number;
+}
+
+/**
+ * Reads an uploaded CSV strictly: UTF-8 (a BOM is fine, anything else is refused whole), a header row that
+ * names every `required` column (in any order), at most `maxRows` rows. `what` names the file in messages.
+ */
+export function readCsv(
+  body: Uint8Array,
+  required: readonly string[],
+  maxRows: number,
+  what: string,
+): { header: string[]; rows: CsvRow[] } {
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(body);
+  } catch {
+    throw validationError(`The ${what} is not UTF-8 text; save it as 'CSV UTF-8' and try again`);
+  }
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, {
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      info: true,
+      trim: true,
+    }) as unknown as typeof records;
+  } catch (err) {
+    throw validationError(`The ${what} is not valid CSV: ${(err as Error).message.split("\n")[0]}`);
+  }
+  const header = records[0]?.record;
+  if (!header) throw validationError(`The ${what} is empty: expected a header row and data`);
+  const missing = required.filter((c) => !header.includes(c));
+  if (missing.length > 0)
+    throw validationError(`The header row lacks: ${missing.join(", ")}`, [
+      { path: "header", message: `Expected ${required.join(",")}` },
+    ]);
+  if (records.length - 1 > maxRows)
+    throw validationError(`At most ${maxRows} rows per ${what}; split the file`);
+  return {
+    header,
+    rows: records.slice(1).map(({ record, info }) => ({
+      line: info.lines,
+      cells: Object.fromEntries(header.map((h, i) => [h, record[i] ?? ""])),
+      complete: record.length === header.length,
+      width: record.length,
+    })),
+  };
+}
