@@ -177,6 +177,16 @@ describe("web UI", () => {
     await page.close();
   });
 
+  it("admin: picks a market and sees it as its manager would", async () => {
+    const page = await signIn(h.adminToken, 1280);
+    await page.getByRole("link", { name: "Chợ", exact: true }).click();
+    await page.getByRole("link", { name: "Chợ phiên Đồng Văn" }).click();
+    await page.getByText("Quầy đăng ký").waitFor();
+    await page.getByRole("link", { name: "Các quầy" }).click();
+    await page.locator("td", { hasText: "A-02" }).waitFor();
+    await page.close();
+  });
+
   it("says so when the API fails, and offers a retry", async () => {
     const page = await signIn(tokens.manager);
     await page.getByText("Quầy đăng ký").waitFor();
