@@ -7,13 +7,19 @@ import { freePort } from "../packages/functions/src/local/dynamodbLocal";
 
 /** `npm start` as a newcomer runs it: a real process, its own DynamoDB Local, Ctrl-C to stop. */
 const dataDir = mkdtempSync(join(tmpdir(), "m40-start-"));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const children: ChildProcess[] = [];
+afterAll(() => {
+  // A failed or timed-out test must not leave a server (and its DynamoDB Local) running.
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 function start(env: Record<string, string>) {
   const child = spawn(process.execPath, ["--import", "tsx", "packages/functions/src/local/main.ts"], {
     env: { ...process.env, NODE_ENV: "", LOG_LEVEL: "WARN", SIMULATE: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  children.push(child);
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));

@@ -32,8 +32,8 @@ export function lineChart(
   title: string,
 ): string {
   const w = 640;
-  const h = 220;
-  const pad = { l: 40, r: 8, t: 26, b: 30 };
+  const h = 240;
+  const pad = { l: 40, r: 8, t: 50, b: 30 };
   const x = (i: number) =>
     pad.l + (periods.length <= 1 ? 0 : (i * (w - pad.l - pad.r)) / (periods.length - 1));
   const y = (v: number) => h - pad.b - ((h - pad.t - pad.b) * v) / 100;
@@ -55,7 +55,10 @@ export function lineChart(
     .map((p, i) => `<text x="${x(i)}" y="${h - 8}" text-anchor="middle">${esc(p)}</text>`)
     .join("");
   const legend = series
-    .map((s, k) => `<tspan dx="12" text-decoration="${k === 0 ? "" : "underline"}">${esc(s.name)}</tspan>`)
+    .map(
+      (s, k) =>
+        `<tspan dx="${k === 0 ? 0 : 16}" text-decoration="${k === 0 ? "" : k === 1 ? "underline" : "overline"}">${esc(s.name)}</tspan>`,
+    )
     .join("");
-  return `<svg class="chart" viewBox="0 0 ${w} ${h}" role="img" aria-label="${esc(title)}"><text x="${pad.l}" y="18" font-weight="700">${esc(title)}${legend}</text><text x="2" y="${y(100) + 12}">100</text><text x="10" y="${y(0)}">0</text>${lines}${labels}</svg>`;
+  return `<svg class="chart" viewBox="0 0 ${w} ${h}" role="img" aria-label="${esc(title)}"><text x="${pad.l}" y="18" font-weight="700">${esc(title)}</text><text x="${pad.l}" y="38">${legend}</text><text x="2" y="${y(100) + 12}">100</text><text x="10" y="${y(0)}">0</text>${lines}${labels}</svg>`;
 }

@@ -64,6 +64,7 @@ async function main(): Promise<void> {
       label: "local admin (ADMIN_TOKEN)",
     });
 
+    let backgroundSeed: (() => Promise<void>) | undefined;
     if (settings.seed) {
       const { demoKeys, seedIfEmpty } = await import("./seed");
       const seeded = await seedIfEmpty(deps);
@@ -72,6 +73,21 @@ async function main(): Promise<void> {
           `market40: demo data loaded (${seeded.markets} markets, ${seeded.stalls} stalls); demo keys (shown once):`,
         );
         for (const k of await demoKeys(deps)) console.log(`  ${k.role.padEnd(8)} ${k.token}  ${k.label}`);
+        // A month of past payments and its evaluations, loaded after start-up so the server is ready at once.
+        const { seedHistory } = await import("./seed");
+        const { evaluateAll } = await import("@market40/core/evaluation/scheduled");
+        backgroundSeed = async () => {
+          const { payments } = await seedHistory(deps);
+          await evaluateAll(deps);
+          // And last month's final figures, whatever the day, so the liaison has a month to compare.
+          const { run } = await import("@market40/core/evaluation/evaluations");
+          const { localDateOf, addDays } = await import("@market40/core/calendar/localDate");
+          const lastMonth = addDays(`${localDateOf(deps.clock.now()).slice(0, 7)}-01`, -1).slice(0, 7);
+          const Market = await import("@market40/core/market/market");
+          for (const m of await Market.all(deps.store))
+            await run(deps.store, deps.clock, m, { period: lastMonth });
+          console.log(`market40: demo history loaded (${payments} past payments, evaluations computed)`);
+        };
       }
     }
 
@@ -98,6 +114,9 @@ async function main(): Promise<void> {
       stops.push(() => simulator.stop());
     }
 
+    void backgroundSeed?.().catch((err) =>
+      console.error(`market40: demo history not loaded: ${(err as Error).message}`),
+    );
     console.log(
       `market40 is ready on ${url} (API ${url}/api, DynamoDB Local ${ddb.endpoint}, data in ${settings.dataDir})`,
     );

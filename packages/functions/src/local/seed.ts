@@ -1,4 +1,5 @@
 import * as ApiKeys from "@market40/core/auth/keys";
+import { fixedClock } from "@market40/core/clock";
 import * as Market from "@market40/core/market/market";
 import * as Stall from "@market40/core/stall/stall";
 import type { Deps } from "../api/context";
@@ -178,7 +179,9 @@ export function demoStalls(marketIndex: number, count: number): Stall.StallInput
 
 /** Loads the demo into an empty store; does nothing when any market exists. */
 export async function seedIfEmpty(deps: Deps): Promise<{ markets: number; stalls: number } | undefined> {
-  const { store, clock } = deps;
+  const { store } = deps;
+  // The demo's stalls were registered (and their codes printed) two months ago, so past months have data.
+  const clock = fixedClock(new Date(deps.clock.now().getTime() - 60 * 86_400_000));
   const existing = await Market.list(store, { limit: 1 });
   if (existing.items.length > 0) return undefined;
   let stalls = 0;
@@ -220,4 +223,54 @@ export async function demoKeys(deps: Deps) {
       }),
     );
   return keys.map((k) => ({ role: k.role, label: k.label, token: k.token }));
+}
+
+/**
+ * A month of past payments for the demo markets, through the same exactly-once path as callbacks, so the
+ * dashboards and evaluations have something to show at any hour. Deterministic ids: running it twice adds nothing.
+ */
+export async function seedHistory(deps: Deps, days = 45): Promise<{ payments: number }> {
+  const { ingest } = await import("@market40/core/callback/ingest");
+  const { sessionsBetween } = await import("@market40/core/calendar/sessions");
+  const { localDateOf, addDays } = await import("@market40/core/calendar/localDate");
+  const rnd = random(99);
+  const today = localDateOf(deps.clock.now());
+  let payments = 0;
+  for (const market of await Market.all(deps.store)) {
+    const stalls = (await Stall.allOfMarket(deps.store, market.id)).filter((s) => s.status === "active");
+    // Most vendors have put up their poster; some have not yet.
+    const withQr = stalls.filter(() => rnd() < 0.8);
+    await Stall.markManyQrIssued(
+      deps.store,
+      fixedClock(new Date(deps.clock.now().getTime() - 45 * 86_400_000)),
+      withQr,
+    );
+    const users = withQr.filter(() => rnd() < 0.6);
+    for (const session of sessionsBetween(market, addDays(today, -days), addDays(today, -1))) {
+      const open = Date.parse(session.opensAt);
+      const span = Date.parse(session.closesAt) - open;
+      for (const stall of users) {
+        const n = Math.floor(rnd() * 3);
+        for (let i = 0; i < n; i++) {
+          const amount = Math.max(
+            5000,
+            Math.round(Math.exp(Math.log(5000) + rnd() * Math.log(100)) / 1000) * 1000,
+          );
+          await ingest(deps, {
+            provider: "generic",
+            providerTxnId: `DEMO-${market.id}-${session.date}-${stall.code}-${i}`,
+            bin: stall.bank.bin,
+            accountNumber: stall.bank.accountNumber,
+            amount,
+            direction: "in",
+            paidAt: new Date(open + Math.floor(rnd() * span)).toISOString(),
+            description: `${stall.code.replace(/[^A-Za-z0-9]/g, "")} ${stall.category ?? ""}`.trim(),
+            payer: `demo-payer-${Math.floor(rnd() * 300)}`,
+          });
+          payments++;
+        }
+      }
+    }
+  }
+  return { payments };
 }
