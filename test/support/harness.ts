@@ -41,7 +41,15 @@ export interface Harness {
 export async function harness(now = "2026-11-26T03:00:00Z"): Promise<Harness> {
   const endpoint = inject("dynamodbEndpoint");
   const tableName = `t_${randomBytes(6).toString("hex")}`;
-  const config: AppConfig = { tableName, endpoint, secrets: TEST_SECRETS, stage: "test" };
+  // Tests call the app many times a second from one "address": limits high enough not to get in the way
+  // (test/ratelimit.test.ts checks the limits themselves).
+  const config: AppConfig = {
+    tableName,
+    endpoint,
+    secrets: TEST_SECRETS,
+    stage: "test",
+    rateLimits: { failedAuthPerIp: 100_000, requestsPerKey: 100_000 },
+  };
   const store = createStore(config);
   await ensureTable(store);
   const clock = fixedClock(now);

@@ -22,4 +22,6 @@ export interface AppConfig {
   adminToken?: string;
   /** Where the app runs, for logs. */
   stage: string;
+  /** Per minute: failed sign-ins from one address, and requests on one key. Defaults 30 and 1,200. */
+  rateLimits?: { failedAuthPerIp: number; requestsPerKey: number };
 }
