@@ -1,58 +1,17 @@
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort } from "../packages/functions/src/local/dynamodbLocal";
+import { javaProcessesFor, killAll, start, waitReady } from "./support/process";
 
 /** `npm start` as a newcomer runs it: a real process, its own DynamoDB Local, Ctrl-C to stop. */
 const dataDir = mkdtempSync(join(tmpdir(), "m40-start-"));
-const children: ChildProcess[] = [];
 afterAll(() => {
   // A failed or timed-out test must not leave a server (and its DynamoDB Local) running.
-  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  killAll();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", "packages/functions/src/local/main.ts"], {
-    env: { ...process.env, NODE_ENV: "", LOG_LEVEL: "WARN", SIMULATE: "0", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
-  return { child, output: () => out, exited };
-}
-
-async function waitReady(
-  port: number,
-  proc: { child: ChildProcess; output: () => string },
-  timeoutMs = 60_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (proc.child.exitCode !== null) throw new Error(`exited early: ${proc.output()}`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/api/health`);
-      if (res.status === 200) return;
-    } catch {
-      // not yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`not ready: ${proc.output()}`);
-}
-
-const javaProcessesFor = (dir: string) => {
-  try {
-    return execFileSync("pgrep", ["-f", `dbPath ${dir}`], { encoding: "utf8" }).trim();
-  } catch {
-    return "";
-  }
-};
 
 describe("npm start", () => {
   it("starts on DynamoDB Local, keeps data across restarts, and leaves no Java behind on SIGTERM", async () => {

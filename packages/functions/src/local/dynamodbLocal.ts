@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { EMULATOR_DIR, install, JAR } from "../../../../scripts/dynamodb-local.mjs";
@@ -22,6 +22,40 @@ export interface DynamoDbLocalOptions {
   port?: number;
   /** `quick` (default) starts fastest; `full` lets the JVM's optimising compiler run, for benchmarks. */
   jit?: "quick" | "full";
+}
+
+const PID_FILE = "dynamodb-local.pid";
+
+/**
+ * A server killed with SIGKILL cannot stop its DynamoDB Local, which then keeps the data folder open. Before
+ * starting a new one on the same folder, end the one its pid file names — if that process is DynamoDB Local.
+ */
+function stopOrphan(dataDir: string): void {
+  const file = join(dataDir, PID_FILE);
+  if (!existsSync(file)) return;
+  const pid = Number(readFileSync(file, "utf8").trim());
+  rmSync(file, { force: true });
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    if (!cmdline.includes("DynamoDBLocal.jar") || !cmdline.includes(resolve(dataDir))) return;
+  } catch {
+    return; // gone already (or no /proc to check: leave it be)
+  }
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // exited meanwhile
+  }
+  // Give the kernel a moment to release the port and the database files.
+  const until = Date.now() + 2000;
+  while (Date.now() < until) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+  }
 }
 
 /** Java must answer `java -version` with 17 or newer; otherwise a one-line explanation. */
@@ -140,6 +174,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     "-sharedDb",
     ...(options.dataDir ? ["-dbPath", resolve(options.dataDir)] : ["-inMemory"]),
   ];
+  if (options.dataDir) stopOrphan(options.dataDir);
   let output = "";
   const child = spawn("java", args, {
     stdio: ["ignore", "pipe", "pipe"],
@@ -153,9 +188,12 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   });
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
+  const pidFile = options.dataDir ? join(options.dataDir, PID_FILE) : undefined;
+  if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid));
 
   const stop = async () => {
     process.off("exit", killOnExit);
+    if (pidFile) rmSync(pidFile, { force: true });
     if (child.exitCode !== null || child.signalCode) return;
     const exited = new Promise<void>((r) => child.once("exit", () => r()));
     child.kill("SIGTERM");
