@@ -2,9 +2,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { type Clock, newId } from "../clock";
 import { notFound, validationError } from "../errors";
-import { guard, type Store } from "../store/client";
+import { guard, queryPage, type Store } from "../store/client";
 import { Keys } from "../store/keys";
-import { decodeCursor, encodeCursor, type Page } from "../store/page";
+import type { Page, PageRequest } from "../store/page";
 
 export const ROLES = ["admin", "manager", "vendor", "liaison", "device"] as const;
 export type Role = (typeof ROLES)[number];
@@ -108,20 +108,8 @@ export async function findByToken(store: Store, token: string): Promise<ApiKey |
   return res.Item ? fromItem(res.Item) : undefined;
 }
 
-export async function list(store: Store, page: { limit: number; cursor?: string }): Promise<Page<ApiKey>> {
-  const res = await guard(() =>
-    store.doc.send(
-      new QueryCommand({
-        TableName: store.table,
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": "KEYS" },
-        Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
-      }),
-    ),
-  );
-  return { items: (res.Items ?? []).map(fromItem), nextCursor: encodeCursor(res.LastEvaluatedKey) };
+export function list(store: Store, page: PageRequest): Promise<Page<ApiKey>> {
+  return queryPage(store, { gsi1pk: "KEYS" }, page, fromItem);
 }
 
 /** Revokes a key by id; its token stops working at once. */

@@ -1,7 +1,7 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { addDays, type LocalDate, localTimeToUtc } from "../calendar/localDate";
 import { mask } from "../stall/stall";
-import { guard, type Store } from "../store/client";
+import { guard, queryPage, type Store } from "../store/client";
 import { Keys } from "../store/keys";
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from "../store/page";
 import type { StoredTransaction } from "./ingest";
@@ -49,22 +49,9 @@ export async function listForStall(
   page: PageRequest,
 ): Promise<Page<TransactionView>> {
   const { lo, hi } = bounds(range.from, range.to);
-  const res = await guard(() =>
-    store.doc.send(
-      new QueryCommand({
-        TableName: store.table,
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi",
-        ExpressionAttributeValues: { ":pk": Keys.transactionsOfStallPk(stallId), ":lo": lo, ":hi": hi },
-        Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
-      }),
-    ),
+  return queryPage(store, { gsi1pk: Keys.transactionsOfStallPk(stallId), between: [lo, hi] }, page, (i) =>
+    present(i as unknown as StoredTransaction),
   );
-  return {
-    items: (res.Items ?? []).map((i) => present(i as StoredTransaction)),
-    nextCursor: encodeCursor(res.LastEvaluatedKey),
-  };
 }
 
 function monthsBetween(from: LocalDate, to: LocalDate): string[] {
@@ -132,27 +119,12 @@ export async function listForMarket(
 }
 
 /** Transactions no stall has claimed yet, oldest first (admin). */
-export async function listUnmatched(
+export function listUnmatched(
   store: Store,
   page: PageRequest,
 ): Promise<Page<TransactionView & { bin: string | null }>> {
-  const res = await guard(() =>
-    store.doc.send(
-      new QueryCommand({
-        TableName: store.table,
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": "UNMATCHED" },
-        Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
-      }),
-    ),
-  );
-  return {
-    items: (res.Items ?? []).map((i) => ({
-      ...present(i as StoredTransaction),
-      bin: (i.bin as string) ?? null,
-    })),
-    nextCursor: encodeCursor(res.LastEvaluatedKey),
-  };
+  return queryPage(store, { gsi1pk: "UNMATCHED" }, page, (i) => ({
+    ...present(i as unknown as StoredTransaction),
+    bin: (i.bin as string) ?? null,
+  }));
 }

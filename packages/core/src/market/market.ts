@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { daysBetween, type LocalDate } from "../calendar/localDate";
 import { type Session, sessionsBetween } from "../calendar/sessions";
@@ -7,9 +7,9 @@ import { ANIMALS } from "../calendar/zodiac";
 import type { Clock } from "../clock";
 import { conflict, notFound, validationError } from "../errors";
 import { LocalDateSchema } from "../schemas";
-import { guard, type Store } from "../store/client";
+import { guard, queryPage, type Store } from "../store/client";
 import { Keys } from "../store/keys";
-import { allPages, decodeCursor, encodeCursor, type Page, type PageRequest } from "../store/page";
+import { allPages, type Page, type PageRequest } from "../store/page";
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Expected a local time HH:mm");
 
@@ -111,20 +111,8 @@ export async function get(store: Store, id: string): Promise<Market> {
   return market;
 }
 
-export async function list(store: Store, page: PageRequest): Promise<Page<Market>> {
-  const res = await guard(() =>
-    store.doc.send(
-      new QueryCommand({
-        TableName: store.table,
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": "MARKETS" },
-        Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
-      }),
-    ),
-  );
-  return { items: (res.Items ?? []).map(clean), nextCursor: encodeCursor(res.LastEvaluatedKey) };
+export function list(store: Store, page: PageRequest): Promise<Page<Market>> {
+  return queryPage(store, { gsi1pk: "MARKETS" }, page, clean);
 }
 
 /** Every market, all pages (for the scheduler and the seed). */

@@ -4,9 +4,9 @@ import { ZodError, z } from "zod";
 import * as Banks from "../bank/directory";
 import { type Clock, newId } from "../clock";
 import { conflict, type DomainError, type ErrorIssue, notFound, validationError, zodIssues } from "../errors";
-import { guard, type Store } from "../store/client";
+import { guard, queryPage, type Store } from "../store/client";
 import { Keys } from "../store/keys";
-import { allPages, decodeCursor, encodeCursor, type Page, type PageRequest } from "../store/page";
+import { allPages, type Page, type PageRequest } from "../store/page";
 import { asciiFold } from "../text";
 
 export const STALL_STATUSES = ["active", "suspended"] as const;
@@ -357,20 +357,8 @@ export async function findByCode(store: Store, marketId: string, code: string): 
 }
 
 /** A market's stalls in code order (unmasked: callers decide what to show). */
-export async function listByMarket(store: Store, marketId: string, page: PageRequest): Promise<Page<Stall>> {
-  const res = await guard(() =>
-    store.doc.send(
-      new QueryCommand({
-        TableName: store.table,
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": Keys.stallsOfMarketPk(marketId) },
-        Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor),
-      }),
-    ),
-  );
-  return { items: (res.Items ?? []).map(clean), nextCursor: encodeCursor(res.LastEvaluatedKey) };
+export function listByMarket(store: Store, marketId: string, page: PageRequest): Promise<Page<Stall>> {
+  return queryPage(store, { gsi1pk: Keys.stallsOfMarketPk(marketId) }, page, clean);
 }
 
 /** Every stall of a market, in code order. */

@@ -1,6 +1,7 @@
 import { DynamoDBClient, type DynamoDBClientConfig } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from "@aws-sdk/lib-dynamodb";
 import { StoreUnavailableError } from "../errors";
+import { decodeCursor, encodeCursor, type Page, type PageRequest } from "./page";
 
 /** Where the table lives. Locally an endpoint of DynamoDB Local; in Lambda the region's default. */
 export interface StoreConfig {
@@ -86,4 +87,34 @@ export async function queryAll(
     start = res.LastEvaluatedKey;
   } while (start);
   return items;
+}
+
+/**
+ * One page of a query, as the API lists it: `limit` items from the caller's cursor, mapped, with the next cursor.
+ * `partition` is a GSI1 partition (`gsi1pk`), optionally narrowed by a sort-key range.
+ */
+export async function queryPage<T>(
+  store: Store,
+  partition: { gsi1pk: string; between?: [string, string] },
+  page: PageRequest,
+  map: (item: Record<string, unknown>) => T,
+): Promise<Page<T>> {
+  const res = await guard(() =>
+    store.doc.send(
+      new QueryCommand({
+        TableName: store.table,
+        IndexName: "gsi1",
+        KeyConditionExpression: partition.between
+          ? "gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi"
+          : "gsi1pk = :pk",
+        ExpressionAttributeValues: {
+          ":pk": partition.gsi1pk,
+          ...(partition.between ? { ":lo": partition.between[0], ":hi": partition.between[1] } : {}),
+        },
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor),
+      }),
+    ),
+  );
+  return { items: (res.Items ?? []).map(map), nextCursor: encodeCursor(res.LastEvaluatedKey) };
 }
