@@ -164,6 +164,9 @@ try {
   for (const [name, ok] of Object.entries(checks)) console.log(`  ${ok ? "ok  " : "FAIL"} ${name}`);
   process.exitCode = Object.values(checks).every(Boolean) ? 0 : 1;
 } finally {
+  // A graceful stop, so the server ends its DynamoDB Local too; SIGKILL only if it does not stop in time.
+  server.child.kill("SIGTERM");
+  await Promise.race([server.exited, new Promise((r) => setTimeout(r, 15_000))]);
   killAll();
   rmSync(dataDir, { recursive: true, force: true });
 }
