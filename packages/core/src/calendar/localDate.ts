@@ -85,3 +85,19 @@ export function localDateTimeToUtc(text: string): string | undefined {
     dayIndex(m[1]!) * DAY_MS + ((h * 60 + min - UTC_OFFSET_MINUTES) * 60 + s) * 1000,
   ).toISOString();
 }
+
+/** Every month (`YYYY-MM`) a date range touches, ascending. */
+export function monthsBetween(from: LocalDate, to: LocalDate): string[] {
+  const out: string[] = [];
+  let [y, m] = from.slice(0, 7).split("-").map(Number) as [number, number];
+  const end = to.slice(0, 7);
+  for (;;) {
+    const month = `${y}-${String(m).padStart(2, "0")}`;
+    out.push(month);
+    if (month >= end) return out;
+    if (++m > 12) {
+      m = 1;
+      y++;
+    }
+  }
+}

@@ -1,5 +1,5 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { addDays, type LocalDate, localTimeToUtc } from "../calendar/localDate";
+import { addDays, type LocalDate, localTimeToUtc, monthsBetween } from "../calendar/localDate";
 import { mask } from "../stall/stall";
 import { guard, queryPage, type Store } from "../store/client";
 import { Keys } from "../store/keys";
@@ -52,22 +52,6 @@ export async function listForStall(
   return queryPage(store, { gsi1pk: Keys.transactionsOfStallPk(stallId), between: [lo, hi] }, page, (i) =>
     present(i as unknown as StoredTransaction),
   );
-}
-
-function monthsBetween(from: LocalDate, to: LocalDate): string[] {
-  const out: string[] = [];
-  let [y, m] = from.slice(0, 7).split("-").map(Number) as [number, number];
-  const end = to.slice(0, 7);
-  for (;;) {
-    const month = `${y}-${String(m).padStart(2, "0")}`;
-    out.push(month);
-    if (month >= end) return out;
-    m++;
-    if (m > 12) {
-      m = 1;
-      y++;
-    }
-  }
 }
 
 /**

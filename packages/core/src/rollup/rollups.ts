@@ -1,4 +1,4 @@
-import type { LocalDate } from "../calendar/localDate";
+import { type LocalDate, monthsBetween } from "../calendar/localDate";
 import { queryAll, type Store } from "../store/client";
 import { Keys } from "../store/keys";
 
@@ -43,20 +43,6 @@ export async function marketDays(
   return out;
 }
 
-function months(from: LocalDate, to: LocalDate): string[] {
-  const out: string[] = [];
-  let [y, m] = from.split("-").map(Number) as [number, number];
-  for (;;) {
-    const month = `${y}-${String(m).padStart(2, "0")}`;
-    out.push(month);
-    if (month >= to.slice(0, 7)) return out;
-    if (++m > 12) {
-      m = 1;
-      y++;
-    }
-  }
-}
-
 /** Every stall-day of a market in a range: what uptake and evaluations read instead of transactions. */
 export async function stallDays(
   store: Store,
@@ -65,7 +51,7 @@ export async function stallDays(
   to: LocalDate,
 ): Promise<StallDay[]> {
   const out: StallDay[] = [];
-  for (const month of months(from, to)) {
+  for (const month of monthsBetween(from, to)) {
     const items = await queryAll(store, {
       IndexName: "gsi1",
       KeyConditionExpression: "gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi",

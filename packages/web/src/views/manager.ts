@@ -1,6 +1,6 @@
 import { blobUrl, get, post, uploadCsv } from "../api";
 import { barChart } from "../charts";
-import { addDays, esc, num, pct, today, vnd } from "../format";
+import { addDays, esc, num, today, vnd } from "../format";
 import { t } from "../i18n";
 import { clearFieldErrors, download, formValues, section, showFieldErrors } from "../ui";
 import { type Evaluation, evaluationsTable } from "./liaison";
@@ -240,5 +240,3 @@ export async function marketEvaluationsView(app: HTMLElement, marketId: string):
     return items.length ? evaluationsTable(items, true) : `<p>${t("none")}</p>`;
   });
 }
-
-export { pct };
