@@ -1,5 +1,6 @@
 import type { SSTConfig } from "sst";
 import { ApiStack } from "./stacks/ApiStack";
+import { FUNCTION_DEFAULTS } from "./stacks/defaults";
 import { JobsStack } from "./stacks/JobsStack";
 import { StorageStack } from "./stacks/StorageStack";
 import { WebStack } from "./stacks/WebStack";
@@ -10,23 +11,7 @@ export default {
     return { name: "market40", region: "ap-southeast-1" };
   },
   stacks(app) {
-    app.setDefaultFunctionProps({
-      runtime: "nodejs20.x",
-      architecture: "arm_64",
-      memorySize: 512,
-      timeout: 20,
-      logRetention: "three_months",
-      nodejs: {
-        format: "esm",
-        minify: true,
-        sourcemap: true,
-        esbuild: { external: ["@aws-sdk/*"] },
-      },
-      environment: {
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-        POWERTOOLS_SERVICE_NAME: "market40",
-      },
-    });
+    app.setDefaultFunctionProps(FUNCTION_DEFAULTS);
     app.stack(StorageStack).stack(ApiStack).stack(JobsStack).stack(WebStack);
   },
 } satisfies SSTConfig;

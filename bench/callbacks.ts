@@ -165,12 +165,18 @@ export async function callbackBench(): Promise<Figure[]> {
         name: `callback latency p50, ${inFlight} in flight`,
         value: round(percentile(http.latencies, 50), 1),
         unit: "ms",
+        peer: "raw conditional PutItem p50",
+        peerValue: round(percentile(raw.latencies, 50), 1),
+        ratio: round(percentile(raw.latencies, 50) / percentile(http.latencies, 50), 2),
       });
       figures.push({
         suite: "callbacks",
         name: `callback latency p99, ${inFlight} in flight`,
         value: round(percentile(http.latencies, 99), 1),
         unit: "ms",
+        peer: "raw conditional PutItem p99",
+        peerValue: round(percentile(raw.latencies, 99), 1),
+        ratio: round(percentile(raw.latencies, 99) / percentile(http.latencies, 99), 2),
       });
       figures.push({
         suite: "callbacks",

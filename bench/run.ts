@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { callbackBench } from "./callbacks";
 import { evaluationBench } from "./evaluations";
 import type { Figure } from "./harness";
+import { lambdaBench } from "./lambda";
 import { qrBench } from "./qr";
 
 /**
@@ -15,6 +16,7 @@ const suites: [string, () => Promise<Figure[]>][] = [
   ["qr", qrBench],
   ["callbacks", callbackBench],
   ["evaluations", evaluationBench],
+  ["lambda", lambdaBench],
 ];
 const only = process.argv[2];
 const figures: Figure[] = [];

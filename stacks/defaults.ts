@@ -1,0 +1,24 @@
+import type { FunctionProps } from "sst/constructs";
+
+/**
+ * Every function's defaults (sst.config.ts). Also read by `npm run bench`, which bundles the handlers with these
+ * same esbuild settings to measure their size and import time.
+ */
+export const FUNCTION_DEFAULTS = {
+  runtime: "nodejs20.x",
+  architecture: "arm_64",
+  memorySize: 512,
+  timeout: 20,
+  logRetention: "three_months",
+  nodejs: {
+    format: "esm",
+    minify: true,
+    sourcemap: true,
+    // Lambda's Node 20 runtime carries AWS SDK v3.
+    esbuild: { external: ["@aws-sdk/*"] },
+  },
+  environment: {
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    POWERTOOLS_SERVICE_NAME: "market40",
+  },
+} satisfies FunctionProps;
