@@ -68,6 +68,7 @@ export async function callbackBench(): Promise<Figure[]> {
       tableName: "bench",
       endpoint: ddb.endpoint,
       secrets: SECRETS,
+      payerKey: "bench-payer-key",
       stage: "bench",
     };
     const store = createStore(config);

@@ -215,6 +215,7 @@ export async function lambdaBench(): Promise<Figure[]> {
       SST_Secret_value_SEPAY_API_KEY: "x",
       SST_Secret_value_CASSO_WEBHOOK_SECRET: "x",
       SST_Secret_value_ADMIN_TOKEN: "",
+      SST_Secret_value_PAYER_HASH_KEY: "bench-payer-key",
     };
     const eventsFor = (name: Handler, sample: number) => {
       if (name === "daily") return undefined; // its invocation is the whole daily job: see the evaluations suite

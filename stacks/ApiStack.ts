@@ -10,6 +10,8 @@ export const SECRET_NAMES = [
   "SEPAY_API_KEY",
   "CASSO_WEBHOOK_SECRET",
   "ADMIN_TOKEN",
+  // The HMAC key for stored payer references; never leaves the platform.
+  "PAYER_HASH_KEY",
 ] as const;
 
 /** One HTTP API: every `/api/*` route goes to the same Hono Lambda. */

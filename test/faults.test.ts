@@ -18,7 +18,7 @@ import {
   startDynamoDbLocal,
 } from "../packages/functions/src/local/dynamodbLocal";
 import { ProviderClients } from "../packages/functions/src/local/providerClients";
-import { DONG_VAN, TEST_SECRETS } from "./support/harness";
+import { DONG_VAN, TEST_PAYER_KEY, TEST_SECRETS } from "./support/harness";
 
 /**
  * DynamoDB goes away in the middle of a stream of callbacks and comes back. Providers retry whatever was not
@@ -39,6 +39,7 @@ describe("store outage during a callback stream", () => {
       tableName: "faults",
       endpoint: ddb.endpoint,
       secrets: TEST_SECRETS,
+      payerKey: TEST_PAYER_KEY,
       stage: "test",
     };
     const store = createStore(config, {

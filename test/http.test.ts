@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../packages/functions/src/api/app";
 import { freePort } from "../packages/functions/src/local/dynamodbLocal";
 import { listen } from "../packages/functions/src/local/server";
-import { DONG_VAN, type Harness, harness, TEST_SECRETS } from "./support/harness";
+import { DONG_VAN, type Harness, harness, TEST_PAYER_KEY, TEST_SECRETS } from "./support/harness";
 
 let h: Harness;
 let server: ServerType;
@@ -96,6 +96,7 @@ describe("when the store is down", () => {
       tableName: "t",
       endpoint: `http://127.0.0.1:${port}`,
       secrets: TEST_SECRETS,
+      payerKey: TEST_PAYER_KEY,
       stage: "test",
     };
     const quiet = { info() {}, warn() {}, error() {}, debug() {} };
@@ -125,6 +126,7 @@ describe("callbacks when the store is down", () => {
       tableName: "t",
       endpoint: `http://127.0.0.1:${port}`,
       secrets: TEST_SECRETS,
+      payerKey: TEST_PAYER_KEY,
       stage: "test",
     };
     const quiet = { info() {}, warn() {}, error() {}, debug() {} };

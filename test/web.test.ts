@@ -56,8 +56,14 @@ afterAll(async () => {
   await h?.close();
 });
 
+/** What Chromium refused under the Content-Security-Policy, on any page any test opened. */
+const refused: string[] = [];
+
 async function signIn(token: string, width = 360): Promise<Page> {
   const page = await browser.newPage({ viewport: { width, height: 800 }, acceptDownloads: true });
+  page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) refused.push(m.text());
+  });
   await page.goto(base);
   await page.getByLabel("Mã khoá API").fill(token);
   await page.getByRole("button", { name: "Đăng nhập" }).click();
@@ -207,6 +213,20 @@ describe("web UI", () => {
 });
 
 describe("web bundle", () => {
+  it("runs under a strict Content-Security-Policy: no inline code or style, nothing refused", async () => {
+    const res = await fetch(`${base}/`);
+    const csp = res.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).not.toContain("unsafe-inline");
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+    const api = await fetch(`${base}/api/health`);
+    expect(api.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(api.headers.get("x-content-type-options")).toBe("nosniff");
+    // Every page the tests above opened — vendor, manager, liaison, admin, errors — ran without a refusal.
+    expect(refused).toEqual([]);
+  });
+
   it("loads under 150 KB of compressed JavaScript and CSS", () => {
     const dir = "packages/web/dist/assets";
     const total = readdirSync(dir)

@@ -75,6 +75,7 @@ describe("ApiStack", () => {
           SST_Secret_value_PAYOS_CHECKSUM_KEY: Match.anyValue(),
           SST_Secret_value_SEPAY_API_KEY: Match.anyValue(),
           SST_Secret_value_CASSO_WEBHOOK_SECRET: Match.anyValue(),
+          SST_Secret_value_PAYER_HASH_KEY: Match.anyValue(),
         }),
       },
     });
@@ -138,5 +139,27 @@ describe("WebStack", () => {
   it("serves the web app from S3 behind CloudFront", () => {
     web.resourceCountIs("AWS::CloudFront::Distribution", 1);
     web.resourceCountIs("AWS::S3::Bucket", 1);
+  });
+
+  it("sends the Content-Security-Policy and security headers on every page", () => {
+    const policies = web.findResources("AWS::CloudFront::ResponseHeadersPolicy");
+    const [policy] = Object.values(policies) as {
+      Properties: {
+        ResponseHeadersPolicyConfig: { SecurityHeadersConfig: Record<string, Record<string, unknown>> };
+      };
+    }[];
+    const config = policy!.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    const csp = JSON.stringify(config.ContentSecurityPolicy);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("connect-src 'self' https://");
+    expect(config.FrameOptions).toMatchObject({ FrameOption: "DENY" });
+    expect(config.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: 31536000 });
+    const [logicalId] = Object.keys(policies);
+    web.hasResourceProperties("AWS::CloudFront::Distribution", {
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({ ResponseHeadersPolicyId: { Ref: logicalId } }),
+      }),
+    });
   });
 });

@@ -17,6 +17,8 @@ export const TEST_SECRETS = {
   casso: "mgExMrjj4i7a1p8Cs6LmFbpCd8lbw4sSX4LZXPag7TKazeIogtR90tvWYTkwQbvs",
 };
 
+export const TEST_PAYER_KEY = "test-payer-key";
+
 // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the API answered
 type AnyJson = any;
 
@@ -47,6 +49,7 @@ export async function harness(now = "2026-11-26T03:00:00Z"): Promise<Harness> {
     tableName,
     endpoint,
     secrets: TEST_SECRETS,
+    payerKey: TEST_PAYER_KEY,
     stage: "test",
     rateLimits: { failedAuthPerIp: 100_000, requestsPerKey: 100_000 },
   };

@@ -18,6 +18,8 @@ export interface AppConfig {
   /** DynamoDB endpoint override (DynamoDB Local); absent in AWS. */
   endpoint?: string;
   secrets: ProviderSecrets;
+  /** The HMAC key for stored payer references (see `payerHash`). Secret; changing it restarts payer counting. */
+  payerKey: string;
   /** When set, an admin key with exactly this token is ensured at start-up. */
   adminToken?: string;
   /** Where the app runs, for logs. */

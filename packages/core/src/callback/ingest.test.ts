@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { fixedClock } from "../clock";
 import { StoreUnavailableError } from "../errors";
 import { createStore } from "../store/client";
-import { ingest } from "./ingest";
+import { ingest, payerHash } from "./ingest";
 import type { IncomingTransaction } from "./types";
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -25,6 +25,8 @@ const txn: IncomingTransaction = {
   description: "",
 };
 
+const config = { payerKey: "k" };
+
 describe("ingest error paths", () => {
   it("throttling on the write is a 503, never an acknowledgement", async () => {
     const store = createStore({ tableName: "t1", endpoint: "http://127.0.0.1:1" });
@@ -32,7 +34,7 @@ describe("ingest error paths", () => {
     ddb
       .on(TransactWriteCommand)
       .rejects(new ProvisionedThroughputExceededException({ message: "slow", $metadata: {} }));
-    await expect(ingest({ store, clock }, txn)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(ingest({ store, clock, config }, txn)).rejects.toBeInstanceOf(StoreUnavailableError);
   });
 
   it("retries transaction conflicts, then gives up with a 503", async () => {
@@ -50,19 +52,49 @@ describe("ingest error paths", () => {
         ],
       });
     ddb.on(TransactWriteCommand).rejects(conflict());
-    await expect(ingest({ store, clock }, txn)).rejects.toBeInstanceOf(StoreUnavailableError);
+    await expect(ingest({ store, clock, config }, txn)).rejects.toBeInstanceOf(StoreUnavailableError);
     expect(ddb.commandCalls(TransactWriteCommand).length).toBe(10);
     ddb.reset();
     ddb.on(GetCommand).resolves({ Item: { stallId: "s1", marketId: "m1" } });
     ddb.on(TransactWriteCommand).rejectsOnce(conflict()).resolves({});
-    expect((await ingest({ store, clock }, { ...txn, providerTxnId: "FT2" })).status).toBe("stored");
+    expect((await ingest({ store, clock, config }, { ...txn, providerTxnId: "FT2" })).status).toBe("stored");
   });
 
   it("makes one DynamoDB round trip for a new callback once the account is cached", async () => {
     const store = createStore({ tableName: "t3", endpoint: "http://127.0.0.1:1" });
     ddb.on(GetCommand).resolves({ Item: { stallId: "s1", marketId: "m1" } });
     ddb.on(TransactWriteCommand).resolves({});
-    expect((await ingest({ store, clock }, txn)).storeCalls).toBe(2);
-    expect((await ingest({ store, clock }, { ...txn, providerTxnId: "FT3" })).storeCalls).toBe(1);
+    expect((await ingest({ store, clock, config }, txn)).storeCalls).toBe(2);
+    expect((await ingest({ store, clock, config }, { ...txn, providerTxnId: "FT3" })).storeCalls).toBe(1);
+  });
+});
+
+describe("payer references", () => {
+  it("are HMAC-SHA256 under the platform's key (RFC 4231 test case 2), truncated to 96 bits", () => {
+    const rfc4231 = Buffer.from("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843", "hex");
+    expect(payerHash("Jefe", "what do ya want for nothing?")).toBe(
+      rfc4231.toString("base64url").slice(0, 16),
+    );
+  });
+
+  it("depend on the key, ignore surrounding spaces, and are absent without a payer", () => {
+    expect(payerHash("k1", "0123456789")).not.toBe(payerHash("k2", "0123456789"));
+    expect(payerHash("k1", " 0123456789 ")).toBe(payerHash("k1", "0123456789"));
+    expect(payerHash("k1", "  ")).toBeUndefined();
+    expect(payerHash("k1", undefined)).toBeUndefined();
+    expect(() => payerHash("", "0123456789")).toThrow(/payerKey/);
+  });
+
+  it("are what is stored: the payer's own reference never reaches the table", async () => {
+    const store = createStore({ tableName: "t4", endpoint: "http://127.0.0.1:1" });
+    ddb.on(GetCommand).resolves({ Item: { stallId: "s1", marketId: "m1" } });
+    ddb.on(TransactWriteCommand).resolves({});
+    await ingest(
+      { store, clock, config: { payerKey: "secret-key" } },
+      { ...txn, providerTxnId: "FT4", payer: "9704050011223344" },
+    );
+    const written = JSON.stringify(ddb.commandCalls(TransactWriteCommand)[0]!.args[0].input);
+    expect(written).not.toContain("9704050011223344");
+    expect(written).toContain(payerHash("secret-key", "9704050011223344"));
   });
 });

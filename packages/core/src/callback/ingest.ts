@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { localDateOf } from "../calendar/localDate";
@@ -22,7 +22,7 @@ export interface StoredTransaction {
   receivedAt: string;
   matchedAt?: string;
   description: string;
-  /** SHA-256 of the provider's payer reference, truncated: counts distinct payers without keeping who they are. */
+  /** Keyed HMAC of the provider's payer reference, truncated: counts distinct payers without keeping who they are. */
   payerHash?: string;
   source: "callback" | "statement";
 }
@@ -47,9 +47,23 @@ const CACHE_TTL_MS = 5 * 60_000;
 /** Positive account → stall lookups, per table. Safe to be stale: every write re-checks the account guard. */
 const accountCache = new WeakMap<Store, Map<string, { match: Match; expires: number }>>();
 
-export function payerHash(payer: string | undefined): string | undefined {
+/**
+ * A payer reference as stored: HMAC-SHA256 under the platform's `payerKey` (a secret kept outside the table),
+ * truncated to 96 bits. Equal payers give equal values, so distinct payers can be counted; without the key, a
+ * leaked table cannot be matched back to account numbers or names by hashing guesses (an unkeyed hash of a
+ * 10–14 digit account number can be reversed by trying them all).
+ */
+export function payerHash(key: string, payer: string | undefined): string | undefined {
   if (!payer?.trim()) return undefined;
-  return createHash("sha256").update(`market40-payer:${payer.trim()}`).digest("base64url").slice(0, 16);
+  if (!key) throw new Error("payerKey is not configured");
+  return createHmac("sha256", key).update(payer.trim()).digest("base64url").slice(0, 16);
+}
+
+/** What storing a transaction needs: the table, the clock, and the key for payer references. */
+export interface IngestDeps {
+  store: Store;
+  clock: Clock;
+  config: { payerKey: string };
 }
 
 function minuteOfDay(paidAt: string): number {
@@ -183,7 +197,7 @@ const backoff = (attempt: number) =>
  * Store trouble (throttling, unreachable, retries exhausted) throws `StoreUnavailableError`: answer 503.
  */
 export async function ingest(
-  deps: { store: Store; clock: Clock },
+  deps: IngestDeps,
   incoming: IncomingTransaction,
   source: StoredTransaction["source"] = "callback",
 ): Promise<IngestResult> {
@@ -191,7 +205,7 @@ export async function ingest(
   let storeCalls = 0;
   if (incoming.direction !== "in" || incoming.amount <= 0)
     return { status: "ignored", id: incoming.providerTxnId, storeCalls };
-  const hash = payerHash(incoming.payer);
+  const hash = payerHash(deps.config.payerKey, incoming.payer);
   const txn: StoredTransaction = {
     id: incoming.providerTxnId,
     provider: incoming.provider,

@@ -1,13 +1,12 @@
 import { BatchGetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { localDateOf, localDateTimeToUtc } from "../calendar/localDate";
-import type { Clock } from "../clock";
 import { readCsv } from "../csv";
 import { accountKey, findByAccount, mask } from "../stall/stall";
-import { guard, type Store } from "../store/client";
+import { guard } from "../store/client";
 import { Keys } from "../store/keys";
 import { allPages } from "../store/page";
-import { ingest } from "./ingest";
+import { type IngestDeps, ingest } from "./ingest";
 import { listForStall } from "./transactions";
 import type { IncomingTransaction, Provider } from "./types";
 
@@ -101,7 +100,7 @@ function parseStatement(
  * the missing rows go through the same exactly-once path as callbacks, so running it twice changes nothing.
  */
 export async function reconcile(
-  deps: { store: Store; clock: Clock },
+  deps: IngestDeps,
   provider: Provider,
   body: Uint8Array,
   options: { ingestMissing: boolean },

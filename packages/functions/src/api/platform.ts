@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv, Deps } from "./context";
 import { errorBody, toErrorResponse } from "./errors";
+import { API_SECURITY_HEADERS, setHeaders } from "./securityHeaders";
 
 /** Logging, headers and the one error handler every app of ours shares. */
 export function platformApp(deps: Deps) {
@@ -26,9 +27,9 @@ export function platformApp(deps: Deps) {
 
   app.use("/api/*", async (c, next) => {
     c.header("Cache-Control", "no-store");
-    c.header("X-Content-Type-Options", "nosniff");
     await next();
   });
+  app.use("/api/*", setHeaders(API_SECURITY_HEADERS));
 
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => toErrorResponse(err, c, deps.logger));

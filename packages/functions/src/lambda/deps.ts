@@ -20,7 +20,11 @@ function fromSst(): Deps {
       casso: secret.CASSO_WEBHOOK_SECRET ?? "",
     },
     adminToken: secret.ADMIN_TOKEN || undefined,
+    payerKey: secret.PAYER_HASH_KEY ?? "",
   };
+  // Fail the cold start loudly rather than store payer references under an empty key.
+  if (!config.payerKey)
+    throw new Error("PAYER_HASH_KEY is not set: npx sst secrets set PAYER_HASH_KEY $(openssl rand -hex 32)");
   return { store: createStore(config), clock: systemClock, config, logger };
 }
 

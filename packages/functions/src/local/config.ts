@@ -40,6 +40,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): LocalSetting
 
 interface StoredSecrets extends ProviderSecrets {
   adminToken: string;
+  payerKey: string;
 }
 
 const ENV_NAMES: Record<keyof ProviderSecrets, string> = {
@@ -56,7 +57,7 @@ const ENV_NAMES: Record<keyof ProviderSecrets, string> = {
 export function loadSecrets(
   dataDir: string,
   env: NodeJS.ProcessEnv = process.env,
-): { config: Pick<AppConfig, "secrets" | "adminToken">; generated: string[]; file: string } {
+): { config: Pick<AppConfig, "secrets" | "adminToken" | "payerKey">; generated: string[]; file: string } {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, "secrets.json");
   const stored: Partial<StoredSecrets> = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
@@ -68,6 +69,7 @@ export function loadSecrets(
     }
   };
   make("adminToken", newToken);
+  make("payerKey", () => randomBytes(32).toString("hex"));
   make("generic", () => randomBytes(32).toString("hex"));
   make("payos", () => randomBytes(32).toString("hex"));
   make("sepay", () => randomBytes(24).toString("base64url"));
@@ -80,9 +82,14 @@ export function loadSecrets(
     (Object.keys(ENV_NAMES) as (keyof ProviderSecrets)[]).map((k) => [k, env[ENV_NAMES[k]] || stored[k]!]),
   ) as unknown as ProviderSecrets;
   return {
-    config: { secrets, adminToken: env.ADMIN_TOKEN || stored.adminToken! },
+    config: {
+      secrets,
+      adminToken: env.ADMIN_TOKEN || stored.adminToken!,
+      payerKey: env.PAYER_HASH_KEY || stored.payerKey!,
+    },
+    // What to print once: the admin token and provider secrets (never the payer key: nobody outside needs it).
     generated: generated.filter((g) =>
-      g === "adminToken" ? !env.ADMIN_TOKEN : !env[ENV_NAMES[g as keyof ProviderSecrets]],
+      g === "adminToken" ? !env.ADMIN_TOKEN : g !== "payerKey" && !env[ENV_NAMES[g as keyof ProviderSecrets]],
     ),
     file,
   };

@@ -5,6 +5,7 @@ import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
 import { createApp } from "../api/app";
 import type { Deps } from "../api/context";
+import { setHeaders, webSecurityHeaders } from "../api/securityHeaders";
 
 /** The web UI's built files (`npm install` and `npm start` build them with Vite). */
 export function webRoot(): string {
@@ -19,6 +20,7 @@ export function createLocalApp(deps: Deps) {
   const root = relative(process.cwd(), webRoot()) || ".";
   const site = new Hono();
   site.route("/", api);
+  site.use("/*", setHeaders(webSecurityHeaders()));
   site.use("/*", serveStatic({ root }));
   // Client-side routes fall back to the app shell.
   site.get("/*", serveStatic({ root, path: "index.html" }));

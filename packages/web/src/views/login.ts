@@ -5,7 +5,7 @@ import { t } from "../i18n";
 export function loginView(app: HTMLElement, onSignedIn: (me: Me) => void): void {
   app.innerHTML = `
     <h1>${t("signIn")}</h1>
-    <form class="card" id="login" style="max-width:520px">
+    <form class="card narrow" id="login">
       <label for="token">${t("apiKey")}</label>
       <input id="token" name="token" autocomplete="current-password" required spellcheck="false" placeholder="m40_…">
       <p class="muted">${t("apiKeyHelp")}</p>

@@ -206,7 +206,7 @@ export function incidentView(app: HTMLElement, marketId: string): void {
   const now = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 16);
   app.innerHTML = `
     <h1>${t("reportIncident")}</h1>
-    <form id="incident" class="card" style="max-width:560px" novalidate>
+    <form id="incident" class="card narrow" novalidate>
       <label for="startedAt">${t("startedAt")}</label><input id="startedAt" name="startedAt" type="datetime-local" value="${now}" required>
       <label for="endedAt">${t("endedAt")}</label><input id="endedAt" name="endedAt" type="datetime-local">
       <label for="cause">${t("cause")}</label><select id="cause" name="cause">${(["network", "provider", "power", "other"] as const).map((c) => `<option value="${c}">${t(c)}</option>`).join("")}</select>

@@ -28,7 +28,7 @@ export async function vendorView(app: HTMLElement, stallId: string): Promise<() 
       return `
       <h1>${t("stall")} ${esc(s.code)} — ${esc(s.vendorName)}</h1>
       <img class="qr" src="${qr}" alt="${t("scanToPay")}" width="360" height="360">
-      <p style="text-align:center;font-weight:700;font-size:1.2rem">${t("scanToPay")}</p>
+      <p class="scan-label">${t("scanToPay")}</p>
       <p>${t("bank")}: <b>${esc(s.bank.bankName)}</b><br>${t("accountName")}: <b>${esc(s.bank.accountName)}</b><br>${t("accountNumber")}: <b>${esc(s.bank.accountNumber)}</b></p>
       <button type="button" id="poster">${t("printPoster")}</button>`;
     },
