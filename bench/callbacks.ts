@@ -43,13 +43,32 @@ async function pool(total: number, inFlight: number, task: (i: number) => Promis
   return { latencies: latencies.sort((a, b) => a - b), seconds: (performance.now() - start) / 1000 };
 }
 
-/** Counts every DynamoDB request the store's client sends. */
+interface Capacity {
+  CapacityUnits?: number;
+  Table?: { CapacityUnits?: number };
+  GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
+}
+
+/**
+ * Counts every DynamoDB request the store's client sends, and the write units each transaction consumed as
+ * DynamoDB reports them (`ReturnConsumedCapacity: INDEXES`: the table and each index).
+ */
 function countCalls(store: Store) {
-  const counter = { n: 0 };
+  const counter = { n: 0, wcu: 0, table: 0, indexes: {} as Record<string, number> };
   store.doc.middlewareStack.add(
     (next) => async (args) => {
       counter.n++;
-      return next(args);
+      const input = args.input as { TransactItems?: unknown; ReturnConsumedCapacity?: string };
+      if (input.TransactItems) input.ReturnConsumedCapacity = "INDEXES";
+      const out = await next(args);
+      for (const c of ((out.output as { ConsumedCapacity?: Capacity[] }).ConsumedCapacity ??
+        []) as Capacity[]) {
+        counter.wcu += c.CapacityUnits ?? 0;
+        counter.table += c.Table?.CapacityUnits ?? 0;
+        for (const [name, index] of Object.entries(c.GlobalSecondaryIndexes ?? {}))
+          counter.indexes[name] = (counter.indexes[name] ?? 0) + (index.CapacityUnits ?? 0);
+      }
+      return out;
     },
     { step: "initialize", name: "benchCounter" },
   );
@@ -188,6 +207,22 @@ export async function callbackBench(): Promise<Figure[]> {
         peerValue: 3,
         ratio: round(3 / (calls.n / Math.max(1, accepted)), 2),
       });
+      if (inFlight === 16) {
+        const per = (n: number) => round(n / Math.max(1, accepted), 1);
+        const indexes = Object.entries(calls.indexes)
+          .map(([name, units]) => `${name} ${per(units)}`)
+          .join(", ");
+        figures.push({
+          suite: "callbacks",
+          name: "write units per stored callback (DynamoDB's ConsumedCapacity)",
+          value: per(calls.wcu),
+          unit: "WRU",
+          peer: "the same 4 items as plain PutItems (1 KB, no transaction, no indexes)",
+          peerValue: 4,
+          ratio: round(4 / (calls.wcu / Math.max(1, accepted)), 2),
+          note: `table ${per(calls.table)}, ${indexes}; feeds docs/capacity.md`,
+        });
+      }
     }
     await new Promise((r) => server.close(r));
   } finally {

@@ -2,6 +2,8 @@
  * Local dates of Asia/Ho_Chi_Minh (UTC+7 all year: Vietnam has had no DST since 1975).
  * A `LocalDate` is the string `YYYY-MM-DD`; arithmetic goes through whole days since the epoch.
  */
+import { validationError } from "../errors";
+
 export const TIMEZONE = "Asia/Ho_Chi_Minh";
 export const UTC_OFFSET_MINUTES = 7 * 60;
 const DAY_MS = 86_400_000;
@@ -70,6 +72,17 @@ export function monthRange(period: string): { from: LocalDate; to: LocalDate } {
 /** Days between two dates, `to − from`. */
 export function daysBetween(from: LocalDate, to: LocalDate): number {
   return dayIndex(to) - dayIndex(from);
+}
+
+/** The longest date range a listing, an uptake report, a session calendar or an evaluation covers, both ends in. */
+export const MAX_RANGE_DAYS = 366;
+
+/** Refuses a range longer than `MAX_RANGE_DAYS` (a 400 naming `to`). `what` starts the message. */
+export function assertRangeLength(from: LocalDate, to: LocalDate, what = "The range"): void {
+  if (daysBetween(from, to) + 1 > MAX_RANGE_DAYS)
+    throw validationError(`${what} may cover at most ${MAX_RANGE_DAYS} days`, [
+      { path: "to", message: "Range too long" },
+    ]);
 }
 
 /**

@@ -1,7 +1,14 @@
 import { createHash } from "node:crypto";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { addDays, isLocalDate, type LocalDate, localTimeToUtc, monthRange } from "../calendar/localDate";
+import {
+  addDays,
+  assertRangeLength,
+  isLocalDate,
+  type LocalDate,
+  localTimeToUtc,
+  monthRange,
+} from "../calendar/localDate";
 import { laterDate } from "../calendar/sessions";
 import { type Clock, newId } from "../clock";
 import { validationError } from "../errors";
@@ -41,11 +48,7 @@ export function resolvePeriod(req: PeriodRequest): { from: LocalDate; to: LocalD
     throw validationError("`from` and `to` must be dates with from ≤ to", [
       { path: "to", message: "Invalid range" },
     ]);
-  if (
-    localTimeToUtc(req.to, "00:00").getTime() - localTimeToUtc(req.from, "00:00").getTime() >
-    366 * 86_400_000
-  )
-    throw validationError("A period may cover at most 366 days", [{ path: "to", message: "Range too long" }]);
+  assertRangeLength(req.from, req.to, "A period");
   const month = req.from.slice(0, 7);
   const sameMonth = req.from === `${month}-01` && req.to.slice(0, 7) === month;
   return { from: req.from, to: req.to, key: sameMonth ? month : `${req.from}_${req.to}` };

@@ -1,11 +1,11 @@
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
-import { daysBetween, type LocalDate } from "../calendar/localDate";
+import { assertRangeLength, type LocalDate } from "../calendar/localDate";
 import { type Session, sessionsBetween } from "../calendar/sessions";
 import { ANIMALS } from "../calendar/zodiac";
 import type { Clock } from "../clock";
-import { conflict, notFound, validationError } from "../errors";
+import { conflict, notFound } from "../errors";
 import { LocalDateSchema } from "../schemas";
 import { guard, queryPage, type Store } from "../store/client";
 import { Keys } from "../store/keys";
@@ -149,13 +149,8 @@ export async function update(
   return market;
 }
 
-export const MAX_SESSION_RANGE_DAYS = 366;
-
 /** Scheduled sessions of a market in a range of at most 366 days. */
 export function sessions(market: Market, from: LocalDate, to: LocalDate): Session[] {
-  if (daysBetween(from, to) + 1 > MAX_SESSION_RANGE_DAYS)
-    throw validationError("The range may cover at most 366 days", [
-      { path: "to", message: "Range too long" },
-    ]);
+  assertRangeLength(from, to);
   return sessionsBetween(market, from, to);
 }

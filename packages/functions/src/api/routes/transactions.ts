@@ -1,10 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Access } from "@market40/core/auth/access";
-import { daysBetween } from "@market40/core/calendar/localDate";
+import { assertRangeLength } from "@market40/core/calendar/localDate";
 import { reconcile } from "@market40/core/callback/reconcile";
 import * as Transactions from "@market40/core/callback/transactions";
 import { PROVIDERS } from "@market40/core/callback/types";
-import { validationError } from "@market40/core/errors";
 import * as Market from "@market40/core/market/market";
 import { DateRangePageQuerySchema, PageQuerySchema } from "@market40/core/schemas";
 import * as Stall from "@market40/core/stall/stall";
@@ -38,12 +37,7 @@ export const TransactionSchema = z
 
 const RangePage = DateRangePageQuerySchema;
 
-function checkRange(range: { from: string; to: string }) {
-  if (daysBetween(range.from, range.to) > 366)
-    throw validationError("The range may cover at most 366 days", [
-      { path: "to", message: "Range too long" },
-    ]);
-}
+const checkRange = (range: { from: string; to: string }) => assertRangeLength(range.from, range.to);
 
 /** Transaction listings (contract §6) and the unmatched queue. */
 export function transactionRoutes({ store }: Deps) {

@@ -1,7 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Access } from "@market40/core/auth/access";
-import { addDays, daysBetween, localTimeToUtc } from "@market40/core/calendar/localDate";
-import { validationError } from "@market40/core/errors";
+import { addDays, assertRangeLength, localTimeToUtc } from "@market40/core/calendar/localDate";
 import * as Market from "@market40/core/market/market";
 import { uptake } from "@market40/core/rollup/uptake";
 import { DateRangeQuerySchema } from "@market40/core/schemas";
@@ -63,10 +62,7 @@ export function uptimeRoutes({ store, clock }: Deps) {
       const { id } = c.req.valid("param");
       Access.manageMarket(c.var.principal, id);
       const { from, to } = c.req.valid("query");
-      if (daysBetween(from, to) > 366)
-        throw validationError("The range may cover at most 366 days", [
-          { path: "to", message: "Range too long" },
-        ]);
+      assertRangeLength(from, to);
       await Market.get(store, id);
       return c.json(await uptake(store, id, from, to), 200);
     },
