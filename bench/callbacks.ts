@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import * as ApiKeys from "@market40/core/auth/keys";
 import { systemClock } from "@market40/core/clock";
 import type { AppConfig } from "@market40/core/config";
@@ -16,6 +16,7 @@ import {
 import { ProviderClients } from "../packages/functions/src/local/providerClients";
 import { listen } from "../packages/functions/src/local/server";
 import { type Figure, percentile, round } from "./harness";
+import { itemSize, writeUnits } from "./itemSize";
 
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 const SECRETS = {
@@ -24,6 +25,9 @@ const SECRETS = {
   sepay: "bench-sepay",
   casso: "bench-casso",
 };
+
+/** A cheap integer hash (spreads consecutive i over payers and amounts, deterministically). */
+const mix = (i: number) => Math.abs(Math.imul(i ^ (i >>> 16), 0x45d9f3b) ^ (i * 0x9e3779b1)) >>> 0;
 
 /** Runs `total` tasks with `inFlight` at a time; returns each task's latency in ms and the wall time. */
 async function pool(total: number, inFlight: number, task: (i: number) => Promise<void>) {
@@ -133,10 +137,11 @@ export async function callbackBench(): Promise<Figure[]> {
           bin: "970405",
           accountNumber: accounts[i % accounts.length]!,
           bankShortName: "Agribank",
-          amount: 10000 + (i % 50) * 1000,
+          // Spread like a market day: each stall sees many payers and ticket sizes (they size its day's item).
+          amount: 10000 + (mix(i) % 50) * 1000,
           paidAt: now,
           description: "bench",
-          payer: `p${i % 300}`,
+          payer: `p${mix(i + 1) % 5000}`,
         },
         SECRETS,
         now,
@@ -154,6 +159,7 @@ export async function callbackBench(): Promise<Figure[]> {
     });
     await pool(600, 16, (i) => send(`WARM-${i}`, i).then(() => undefined));
 
+    let dynamoDbLocalReport = 0;
     for (const inFlight of [1, 16]) {
       const n = inFlight === 1 ? 500 : 3000;
       const raw = await pool(n, inFlight, async () => {
@@ -209,24 +215,94 @@ export async function callbackBench(): Promise<Figure[]> {
       });
       if (inFlight === 16) {
         const per = (n: number) => round(n / Math.max(1, accepted), 1);
+        dynamoDbLocalReport = per(calls.wcu);
         const indexes = Object.entries(calls.indexes)
           .map(([name, units]) => `${name} ${per(units)}`)
           .join(", ");
         figures.push({
           suite: "callbacks",
-          name: "write units per stored callback (DynamoDB's ConsumedCapacity)",
+          name: "write units per stored callback, as DynamoDB Local reports them",
           value: per(calls.wcu),
           unit: "WRU",
-          peer: "the same 4 items as plain PutItems (1 KB, no transaction, no indexes)",
-          peerValue: 4,
-          ratio: round(4 / (calls.wcu / Math.max(1, accepted)), 2),
-          note: `table ${per(calls.table)}, ${indexes}; feeds docs/capacity.md`,
+          note: `ConsumedCapacity: table ${per(calls.table)}, ${indexes}`,
         });
       }
     }
+    figures.push(...(await itemSizes(store, dynamoDbLocalReport)));
     await new Promise((r) => server.close(r));
   } finally {
     await ddb.stop();
   }
+  return figures;
+}
+
+/**
+ * The sizes of what a stored callback writes, read back after the run, and the write units AWS's published rules
+ * give for them: a transactional write costs 2 units per started KB of each item (a ConditionCheck too, on the
+ * item it checks), an update is sized by the larger of the item before and after, and each index whose copy
+ * changes costs 1 unit per KB (indexes are updated after the transaction, as ordinary writes).
+ */
+async function itemSizes(store: Store, dynamoDbLocalReport: number): Promise<Figure[]> {
+  const byType: Record<string, number[]> = {};
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await store.doc.send(new ScanCommand({ TableName: store.table, ExclusiveStartKey }));
+    for (const item of page.Items ?? []) {
+      const sizes = byType[String(item.type)] ?? [];
+      sizes.push(itemSize(item));
+      byType[String(item.type)] = sizes;
+    }
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  const sorted = (t: string) => (byType[t] ?? [0]).sort((a, b) => a - b);
+  const record = percentile(sorted("transaction"), 50);
+  const account = percentile(sorted("account"), 50);
+  const stallDay = percentile(sorted("stallDay"), 50);
+  const stallDayMax = percentile(sorted("stallDay"), 100);
+  const marketDay = percentile(sorted("marketDay"), 50);
+  const paymentsPerStallDay = round(
+    (byType.transaction?.length ?? 0) / Math.max(1, byType.stallDay?.length ?? 1),
+    0,
+  );
+  const table = 2 * (writeUnits(record) + writeUnits(account) + writeUnits(stallDay) + writeUnits(marketDay));
+  const indexes = 2 * writeUnits(record) + writeUnits(stallDay);
+  const figures: Figure[] = [
+    {
+      suite: "callbacks",
+      name: "transaction record size (median)",
+      value: record,
+      unit: "B",
+      peer: "one write unit",
+      peerValue: 1024,
+      ratio: round(1024 / record, 2),
+    },
+    {
+      suite: "callbacks",
+      name: `stall-day rollup size after ${paymentsPerStallDay} payments (median / largest)`,
+      value: stallDay,
+      unit: "B",
+      peer: "one write unit",
+      peerValue: 1024,
+      ratio: round(1024 / stallDay, 2),
+      note: `largest ${stallDayMax} B`,
+    },
+    {
+      suite: "callbacks",
+      name: "market-day shard / account item size",
+      value: marketDay,
+      unit: "B",
+      note: `account ${account} B`,
+    },
+    {
+      suite: "callbacks",
+      name: "write units per matched callback by AWS's rules, from these sizes",
+      value: table + indexes,
+      unit: "WRU",
+      peer: "DynamoDB Local's ConsumedCapacity report (it bills a 1-item transactional Put 4, AWS 2)",
+      peerValue: dynamoDbLocalReport,
+      ratio: round(dynamoDbLocalReport / (table + indexes), 2),
+      note: `table ${table} (record, account check, stall-day, market-day at 2 per KB), indexes ${indexes}`,
+    },
+  ];
   return figures;
 }
