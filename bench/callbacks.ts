@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import * as ApiKeys from "@market40/core/auth/keys";
+import { ingest } from "@market40/core/callback/ingest";
 import { systemClock } from "@market40/core/clock";
 import type { AppConfig } from "@market40/core/config";
 import * as Market from "@market40/core/market/market";
@@ -212,6 +213,31 @@ export async function callbackBench(): Promise<Figure[]> {
         peer: "INPROGRESS/COMPLETED idempotency (Powertools): put + update + the write itself",
         peerValue: 3,
         ratio: round(3 / (calls.n / Math.max(1, accepted)), 2),
+      });
+      // The same stores without HTTP, JSON or signatures: what the exactly-once transaction itself costs.
+      const direct = await pool(n, inFlight, async (i) => {
+        const paidAt = new Date().toISOString();
+        await ingest(deps, {
+          provider: "generic",
+          providerTxnId: `D${run}-${inFlight}-${i}`,
+          bin: "970405",
+          accountNumber: accounts[i % accounts.length]!,
+          amount: 10000 + (mix(i) % 50) * 1000,
+          direction: "in",
+          paidAt,
+          description: "bench",
+          payer: `p${mix(i + 1) % 5000}`,
+        });
+      });
+      figures.push({
+        suite: "callbacks",
+        name: `ingest() alone (the transaction, no HTTP), ${inFlight} in flight`,
+        value: round(n / direct.seconds, 0),
+        unit: "/s",
+        peer: `raw conditional PutItem, ${inFlight} in flight`,
+        peerValue: round(rawRate, 0),
+        ratio: round(n / direct.seconds / rawRate, 2),
+        note: "where the HTTP figure above loses the rest",
       });
       if (inFlight === 16) {
         const per = (n: number) => round(n / Math.max(1, accepted), 1);
