@@ -24,8 +24,9 @@ export function WebStack({ stack }: StackContext) {
   });
   const site = new StaticSite(stack, "Web", {
     path: "packages/web",
-    buildCommand: "npx vite build",
-    buildOutput: "dist",
+    // Its own output folder: synthesizing (in tests too) never rewrites the dist/ the local server serves.
+    buildCommand: "npx vite build --outDir dist-site",
+    buildOutput: "dist-site",
     environment: { VITE_API_URL: api.url },
     errorPage: "redirect_to_index_page",
     cdk: { distribution: { defaultBehavior: { responseHeadersPolicy: headers } } },
