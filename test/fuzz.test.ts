@@ -5,7 +5,7 @@ import { DONG_VAN, type Harness, harness, stallInput } from "./support/harness";
 
 /**
  * Hostile input on every route of the OpenAPI document: random path ids (traversal included), query strings,
- * JSON and non-JSON bodies and headers, with and without a valid key. No answer may be a 5xx, and a request
+ * JSON and non-JSON bodies, content types and other headers, with and without a valid key. No answer may be a 5xx, and a request
  * without a valid key may change nothing.
  */
 let h: Harness;
@@ -65,6 +65,34 @@ const query = fc.dictionary(
   { maxKeys: 4 },
 );
 
+/** Headers a client may send, hostile values included (no CR, LF or NUL: those cannot be sent at all). */
+const headers = fc.dictionary(
+  fc.oneof(
+    fc.constantFrom(
+      "x-request-id",
+      "accept",
+      "accept-language",
+      "if-none-match",
+      "x-forwarded-for",
+      "origin",
+      "range",
+    ),
+    fc.stringMatching(/^x-[a-z0-9-]{1,20}$/),
+  ),
+  fc.oneof(
+    fc.string({ maxLength: 80 }).map((v) => v.replace(/[\r\n\0]/g, "")),
+    fc.constantFrom(
+      "*",
+      "../../etc/passwd",
+      "' OR 1=1 --",
+      "<script>alert(1)</script>",
+      "x".repeat(4000),
+      "\t",
+    ),
+  ),
+  { maxKeys: 4 },
+);
+
 function fill(path: string, values: string[]): string {
   let i = 0;
   return path.replace(/\{[^}]+\}/g, () => encodeURIComponent(values[i++ % values.length] ?? ""));
@@ -75,7 +103,7 @@ async function count(): Promise<number> {
 }
 
 describe("fuzzing every route", () => {
-  it("never answers 5xx, with a valid admin key", async () => {
+  it("never answers 5xx and writes nothing when it refuses, with a valid admin key", async () => {
     const seen = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(
@@ -83,15 +111,20 @@ describe("fuzzing every route", () => {
         fc.array(segment, { minLength: 1, maxLength: 3 }),
         query,
         body,
-        async (r, ids, q, b) => {
+        headers,
+        async (r, ids, q, b, extra) => {
           const route = routes[r % routes.length]!;
           const qs = new URLSearchParams(q).toString();
+          const before = await count();
           const res = await h.app.request(`${fill(route.path, ids)}${qs ? `?${qs}` : ""}`, {
             method: route.method,
-            headers: { authorization: `Bearer ${h.adminToken}`, "content-type": b.type },
+            headers: { ...extra, authorization: `Bearer ${h.adminToken}`, "content-type": b.type },
             body: route.method === "GET" || route.method === "DELETE" ? undefined : b.text,
           });
           expect(res.status, `${route.method} ${route.path}`).toBeLessThan(500);
+          // A refused request writes nothing, even with a key that could write.
+          if (res.status >= 400)
+            expect(await count(), `${route.method} ${route.path} ${res.status}`).toBe(before);
           seen.set(res.status, (seen.get(res.status) ?? 0) + 1);
           const text = await res.text();
           expect(text).not.toMatch(/at .+\.(ts|js):\d+/);
@@ -113,18 +146,20 @@ describe("fuzzing every route", () => {
         query,
         body,
         fc.constantFrom(undefined, "Bearer ", "Bearer m40_forged", "Basic abc", "Apikey x"),
-        async (r, ids, q, b, auth) => {
+        headers,
+        async (r, ids, q, b, auth, extra) => {
           const route = routes[r % routes.length]!;
           const qs = new URLSearchParams(q).toString();
-          const headers: Record<string, string> = {
+          const sent: Record<string, string> = {
+            ...extra,
             "content-type": b.type,
             "x-signature": "t=1,v1=00",
             "x-casso-signature": "t=1,v1=ab",
           };
-          if (auth) headers.authorization = auth;
+          if (auth) sent.authorization = auth;
           const res = await h.app.request(`${fill(route.path, ids)}${qs ? `?${qs}` : ""}`, {
             method: route.method,
-            headers,
+            headers: sent,
             body: route.method === "GET" || route.method === "DELETE" ? undefined : b.text,
           });
           expect(res.status).toBeLessThan(500);
