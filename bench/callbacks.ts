@@ -16,7 +16,7 @@ import {
 } from "../packages/functions/src/local/dynamodbLocal";
 import { ProviderClients } from "../packages/functions/src/local/providerClients";
 import { listen } from "../packages/functions/src/local/server";
-import { type Figure, percentile, round } from "./harness";
+import { benchMarket, type Figure, percentile, round } from "./harness";
 import { itemSize, writeUnits } from "./itemSize";
 
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
@@ -98,15 +98,7 @@ export async function callbackBench(): Promise<Figure[]> {
     const store = createStore(config);
     await ensureTable(store);
     const deps: Deps = { store, clock: systemClock, config, logger: quiet };
-    await Market.create(store, systemClock, {
-      id: "bench",
-      name: "Chợ bench",
-      province: "Tuyên Quang",
-      commune: "Đồng Văn",
-      launchedOn: "2026-01-01",
-      schedule: { kind: "daily" },
-      hours: { open: "05:00", close: "12:00" },
-    });
+    await Market.create(store, systemClock, benchMarket("bench"));
     const stalls = await Stall.registerMany(
       store,
       systemClock,

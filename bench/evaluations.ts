@@ -8,7 +8,7 @@ import { createStore, type Store } from "@market40/core/store/client";
 import { Keys } from "@market40/core/store/keys";
 import { ensureTable } from "@market40/core/store/table";
 import { startDynamoDbLocal } from "../packages/functions/src/local/dynamodbLocal";
-import { type Figure, round, time } from "./harness";
+import { benchMarket, type Figure, round, time } from "./harness";
 
 const STALLS = 200;
 
@@ -117,15 +117,7 @@ async function seedTransactions(store: Store, marketId: string, stalls: Stall.St
 }
 
 async function marketWithStalls(store: Store, id: string) {
-  const market = await Market.create(store, systemClock, {
-    id,
-    name: `Chợ ${id}`,
-    province: "Tuyên Quang",
-    commune: "Đồng Yên",
-    launchedOn: "2026-01-01",
-    schedule: { kind: "daily" },
-    hours: { open: "05:00", close: "12:00" },
-  });
+  const market = await Market.create(store, systemClock, benchMarket(id, "Đồng Yên"));
   const results = await Stall.registerMany(
     store,
     systemClock,

@@ -39,3 +39,14 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** A daily morning market for a benchmark: its own id and name, the rest as the seeded markets are. */
+export const benchMarket = (id: string, commune = "Đồng Văn") => ({
+  id,
+  name: `Chợ ${id}`,
+  province: "Tuyên Quang",
+  commune,
+  launchedOn: "2026-01-01",
+  schedule: { kind: "daily" as const },
+  hours: { open: "05:00", close: "12:00" },
+});

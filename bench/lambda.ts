@@ -11,7 +11,7 @@ import { build } from "esbuild";
 import { startDynamoDbLocal } from "../packages/functions/src/local/dynamodbLocal";
 import { ProviderClients } from "../packages/functions/src/local/providerClients";
 import { FUNCTION_DEFAULTS } from "../stacks/defaults";
-import { type Figure, round } from "./harness";
+import { benchMarket, type Figure, round } from "./harness";
 
 /** The Lambda handlers as the stacks deploy them (stacks/ApiStack.ts, stacks/JobsStack.ts). */
 const HANDLERS = {
@@ -190,15 +190,7 @@ export async function lambdaBench(): Promise<Figure[]> {
     const secret = "bench-generic";
     const store = createStore({ tableName: "bench-lambda", endpoint: ddb.endpoint });
     await ensureTable(store);
-    await Market.create(store, systemClock, {
-      id: "cold",
-      name: "Chợ cold start",
-      province: "Tuyên Quang",
-      commune: "Đồng Văn",
-      launchedOn: "2026-01-01",
-      schedule: { kind: "daily" },
-      hours: { open: "05:00", close: "12:00" },
-    });
+    await Market.create(store, systemClock, benchMarket("cold"));
     await Stall.registerMany(store, systemClock, "cold", [
       {
         code: "C-1",
