@@ -69,6 +69,9 @@ export async function record(
   return { accepted: items.length };
 }
 
+/** Day partitions read at once: a month's beats in ~4 round trips instead of ~33, without a burst per market. */
+const DAYS_IN_FLIGHT = 8;
+
 /** A market's beats on the local dates `from`..`to`, oldest first. */
 export async function between(
   store: Store,
@@ -76,15 +79,21 @@ export async function between(
   from: LocalDate,
   to: LocalDate,
 ): Promise<Beat[]> {
-  const out: Beat[] = [];
-  for (const date of eachDate(from, to)) {
-    const items = await queryAll(store, {
-      KeyConditionExpression: "pk = :pk",
-      ExpressionAttributeValues: { ":pk": Keys.heartbeatsPk(marketId, date) },
-      ProjectionExpression: "#at, ok",
-      ExpressionAttributeNames: { "#at": "at" },
-    });
-    for (const i of items) out.push({ at: String(i.at), ok: Boolean(i.ok) });
-  }
-  return out;
+  const dates = eachDate(from, to);
+  const byDate: Beat[][] = new Array(dates.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < dates.length) {
+      const k = next++;
+      const items = await queryAll(store, {
+        KeyConditionExpression: "pk = :pk",
+        ExpressionAttributeValues: { ":pk": Keys.heartbeatsPk(marketId, dates[k]!) },
+        ProjectionExpression: "#at, ok",
+        ExpressionAttributeNames: { "#at": "at" },
+      });
+      byDate[k] = items.map((i) => ({ at: String(i.at), ok: Boolean(i.ok) }));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(DAYS_IN_FLIGHT, dates.length) }, worker));
+  return byDate.flat();
 }
