@@ -21,107 +21,158 @@ import { ProviderClients } from "../packages/functions/src/local/providerClients
 import { DONG_VAN, TEST_PAYER_KEY, TEST_SECRETS } from "./support/harness";
 
 /**
- * DynamoDB goes away in the middle of a stream of callbacks and comes back. Providers retry whatever was not
- * answered 200. Afterwards every acknowledged callback is stored exactly once and the rollups equal a recount.
+ * DynamoDB goes away in the middle of a stream of callbacks (8 in flight) and comes back on the same data. Providers
+ * retry whatever was not answered 200, and redeliver some that were. Afterwards every payment is stored exactly
+ * once and the rollups equal a recount.
  */
 const dataDir = mkdtempSync(join(tmpdir(), "m40-faults-"));
 let ddb: DynamoDbLocal | undefined;
+let tables = 0;
+let TABLE = "faults";
 afterAll(async () => {
   await ddb?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-describe("store outage during a callback stream", () => {
-  it("answers 503 while down, loses nothing acknowledged, counts nothing twice after retries", async () => {
-    const port = await freePort();
-    ddb = await startDynamoDbLocal({ dataDir, port });
-    const config: AppConfig = {
-      tableName: "faults",
-      endpoint: ddb.endpoint,
-      secrets: TEST_SECRETS,
-      payerKey: TEST_PAYER_KEY,
-      stage: "test",
-    };
-    const store = createStore(config, {
-      maxAttempts: 1,
-      requestHandler: { requestTimeout: 2000, connectionTimeout: 1000 } as never,
+async function outage(how: "stop" | "crash") {
+  TABLE = `faults${++tables}`;
+  await ddb?.stop();
+  const port = await freePort();
+  ddb = await startDynamoDbLocal({ dataDir, port });
+  const config: AppConfig = {
+    tableName: TABLE,
+    endpoint: ddb.endpoint,
+    secrets: TEST_SECRETS,
+    payerKey: TEST_PAYER_KEY,
+    stage: "test",
+  };
+  const store = createStore(config, {
+    maxAttempts: 1,
+    requestHandler: { requestTimeout: 2000, connectionTimeout: 1000 } as never,
+  });
+  await ensureTable(store);
+  await Market.create(store, systemClock, { ...DONG_VAN, schedule: { kind: "daily" as const } });
+  const stalls = await Stall.registerMany(
+    store,
+    systemClock,
+    "dong-van",
+    Array.from({ length: 10 }, (_, i) => ({
+      code: `F-${i}`,
+      vendorName: "F",
+      bank: { bin: "970405", accountNumber: `${4400 + i}`, accountName: "F" },
+    })),
+  );
+  await ApiKeys.create(store, systemClock, { role: "admin" });
+  const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+  const app = createApp({ store, clock: systemClock, config, logger: quiet });
+
+  const N = 200;
+  const payments = Array.from({ length: N }, (_, i) => ({
+    id: `FAULT-${i}`,
+    bin: "970405",
+    accountNumber: `${4400 + (i % 10)}`,
+    bankShortName: "Agribank",
+    amount: 1000 * (1 + (i % 7)),
+    paidAt: new Date(),
+    description: "f",
+  }));
+  const statuses = new Map<string, number[]>();
+  const replies = new Map<string, string[]>();
+  const deliver = async (i: number) => {
+    const now = new Date();
+    const req = ProviderClients.generic(payments[i]!, TEST_SECRETS, now);
+    const res = await app.request("/api/callbacks/generic", {
+      method: "POST",
+      body: req.body,
+      headers: req.headers,
     });
-    await ensureTable(store);
-    await Market.create(store, systemClock, { ...DONG_VAN, schedule: { kind: "daily" as const } });
-    const stalls = await Stall.registerMany(
-      store,
-      systemClock,
-      "dong-van",
-      Array.from({ length: 10 }, (_, i) => ({
-        code: `F-${i}`,
-        vendorName: "F",
-        bank: { bin: "970405", accountNumber: `${4400 + i}`, accountName: "F" },
-      })),
-    );
-    await ApiKeys.create(store, systemClock, { role: "admin" });
-    const quiet = { info() {}, warn() {}, error() {}, debug() {} };
-    const app = createApp({ store, clock: systemClock, config, logger: quiet });
+    const id = payments[i]!.id;
+    statuses.set(id, [...(statuses.get(id) ?? []), res.status]);
+    const body = (await res.json()) as { status?: string };
+    replies.set(id, [...(replies.get(id) ?? []), body.status ?? "error"]);
+    return res.status;
+  };
 
-    const payments = Array.from({ length: 120 }, (_, i) => ({
-      id: `FAULT-${i}`,
-      bin: "970405",
-      accountNumber: `${4400 + (i % 10)}`,
-      bankShortName: "Agribank",
-      amount: 1000 * (1 + (i % 7)),
-      paidAt: new Date(),
-      description: "f",
-    }));
-    const statuses = new Map<string, number[]>();
-    const deliver = async (i: number) => {
-      const now = new Date();
-      const req = ProviderClients.generic(payments[i]!, TEST_SECRETS, now);
-      const res = await app.request("/api/callbacks/generic", {
-        method: "POST",
-        body: req.body,
-        headers: req.headers,
-      });
-      statuses.set(payments[i]!.id, [...(statuses.get(payments[i]!.id) ?? []), res.status]);
-      return res.status;
-    };
-
-    // First 40 while up; then the store dies; 40 more are refused; it comes back; everyone retries.
-    for (let i = 0; i < 40; i++) expect(await deliver(i)).toBe(200);
-    await ddb.stop();
-    const whileDown = [];
-    for (let i = 40; i < 80; i++) whileDown.push(await deliver(i));
-    expect(whileDown.every((s) => s === 503)).toBe(true);
-    ddb = await startDynamoDbLocal({ dataDir, port });
-    for (let attempt = 0; attempt < 3; attempt++) {
-      for (let i = 0; i < 120; i++) {
-        const seen = statuses.get(payments[i]!.id) ?? [];
-        if (!seen.includes(200) || attempt === 0) await deliver(i); // providers also redeliver some acknowledged ones
+  // A stream 8 in flight; after 60 answers DynamoDB Local is killed (SIGKILL, requests in flight) and the stream
+  // goes on against the dead store; then it comes back on the same data and every provider retries.
+  let next = 0;
+  let answered = 0;
+  let killed: Promise<void> | undefined;
+  const running = ddb;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < N) {
+        const i = next++;
+        await deliver(i);
+        if (++answered === 60) killed = how === "crash" ? running.kill() : running.stop();
       }
-    }
-    for (const p of payments) expect(statuses.get(p.id)).toContain(200);
+    }),
+  );
+  await killed;
+  const answers = [...statuses.values()].map((s) => s[0]);
+  expect(answers.filter((s) => s === 200).length).toBeGreaterThanOrEqual(60);
+  expect(answers.filter((s) => s === 503).length).toBeGreaterThan(50);
+  expect(answers.every((s) => s === 200 || s === 503)).toBe(true);
+  const acknowledgedBefore = payments.filter((p) => statuses.get(p.id)![0] === 200).map((p) => p.id);
+  const repliesBefore = new Map([...replies].map(([id, r]) => [id, r.length]));
 
-    // Every payment stored once; rollups equal a recount of the records.
-    let total = 0;
-    let value = 0;
-    for (const s of stalls) {
-      if (!s.ok) continue;
-      const res = await store.doc.send(
-        new QueryCommand({
-          TableName: "faults",
-          IndexName: "gsi1",
-          KeyConditionExpression: "gsi1pk = :pk",
-          ExpressionAttributeValues: { ":pk": `STALL#${s.stall.id}#TXNS` },
-        }),
-      );
-      total += res.Items!.length;
-      value += res.Items!.reduce((sum, x) => sum + Number(x.amount), 0);
+  ddb = await startDynamoDbLocal({ dataDir, port });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    for (let i = 0; i < N; i++) {
+      const seen = statuses.get(payments[i]!.id) ?? [];
+      if (!seen.includes(200) || attempt === 0) await deliver(i); // providers also redeliver acknowledged ones
     }
-    expect(total).toBe(120);
-    expect(value).toBe(payments.reduce((s, p) => s + p.amount, 0));
-    const days = await Rollups.marketDays(store, "dong-van", "2000-01-01", "2100-01-01");
-    const counted = [...days.values()].reduce(
-      (s, d) => ({ count: s.count + d.count, value: s.value + d.value }),
-      { count: 0, value: 0 },
+  }
+  for (const p of payments) expect(statuses.get(p.id)).toContain(200);
+  // What was acknowledged before the crash survived it: after the restart it is only ever a duplicate.
+  // An acknowledged payment the store kept is only ever a duplicate after the restart; one it lost comes back
+  // as new — which only the crash may cause (see below).
+  const lost = acknowledgedBefore.filter(
+    (id) => replies.get(id)!.slice(repliesBefore.get(id))[0] !== "duplicate",
+  );
+
+  // Every payment stored once; rollups equal a recount of the records.
+  let total = 0;
+  let value = 0;
+  for (const s of stalls) {
+    if (!s.ok) continue;
+    const res = await store.doc.send(
+      new QueryCommand({
+        TableName: TABLE,
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :pk",
+        ExpressionAttributeValues: { ":pk": `STALL#${s.stall.id}#TXNS` },
+      }),
     );
-    expect(counted).toEqual({ count: 120, value });
+    total += res.Items!.length;
+    value += res.Items!.reduce((sum, x) => sum + Number(x.amount), 0);
+  }
+  expect(total).toBe(N);
+  expect(value).toBe(payments.reduce((s, p) => s + p.amount, 0));
+  const days = await Rollups.marketDays(store, "dong-van", "2000-01-01", "2100-01-01");
+  const counted = [...days.values()].reduce(
+    (s, d) => ({ count: s.count + d.count, value: s.value + d.value }),
+    { count: 0, value: 0 },
+  );
+  expect(counted).toEqual({ count: N, value });
+  return { lost, acknowledgedBefore };
+}
+
+describe("store outage during a callback stream", () => {
+  it("stopped: answers 503 while down, loses nothing acknowledged, counts nothing twice after retries", async () => {
+    const { lost, acknowledgedBefore } = await outage("stop");
+    expect(acknowledgedBefore.length).toBeGreaterThanOrEqual(60);
+    expect(lost).toEqual([]);
+  }, 120_000);
+
+  it("killed (SIGKILL): the same, except what DynamoDB Local had acknowledged but not yet written", async () => {
+    // DynamoDB Local is not crash-durable: it can acknowledge a write and lose it if the JVM dies within
+    // milliseconds (seen here in 3 runs of 8, each time exactly one: the write acknowledged just before the kill). Real DynamoDB
+    // acknowledges only writes already durable in two zones. What the platform itself must still do: never count
+    // twice, store every payment once the provider retries, answer 503 (not 500) while the store is gone — all
+    // asserted inside the scenario — and lose at most what was in the store's hands at the instant of the kill.
+    const { lost, acknowledgedBefore } = await outage("crash");
+    expect(acknowledgedBefore.length).toBeGreaterThanOrEqual(60);
+    expect(lost.length).toBeLessThanOrEqual(8);
   }, 120_000);
 });

@@ -12,7 +12,10 @@ export class LocalStartError extends Error {
 export interface DynamoDbLocal {
   endpoint: string;
   port: number;
+  /** Ends it gracefully (SIGTERM, then SIGKILL after 3 s) and waits for it to exit. */
   stop(): Promise<void>;
+  /** Ends it as a crash would (SIGKILL, no chance to flush), for fault tests. */
+  kill(): Promise<void>;
 }
 
 export interface DynamoDbLocalOptions {
@@ -191,16 +194,17 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const pidFile = options.dataDir ? join(options.dataDir, PID_FILE) : undefined;
   if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid));
 
-  const stop = async () => {
+  const end = async (signal: "SIGTERM" | "SIGKILL") => {
     process.off("exit", killOnExit);
     if (pidFile) rmSync(pidFile, { force: true });
     if (child.exitCode !== null || child.signalCode) return;
     const exited = new Promise<void>((r) => child.once("exit", () => r()));
-    child.kill("SIGTERM");
+    child.kill(signal);
     const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
     await exited;
     clearTimeout(timer);
   };
+  const stop = () => end("SIGTERM");
 
   try {
     await waitForPort(port, child, 30_000, () => output);
@@ -208,5 +212,5 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     await stop();
     throw err;
   }
-  return { endpoint: `http://127.0.0.1:${port}`, port, stop };
+  return { endpoint: `http://127.0.0.1:${port}`, port, stop, kill: () => end("SIGKILL") };
 }
