@@ -45,15 +45,18 @@ function pick(obj: unknown, path: string): unknown {
     );
 }
 
+const FORMULA_START = /^[=+\-@\t\r\n＝＋－＠]/;
+
 /**
- * One CSV cell: quoted when needed; text that a spreadsheet would run as a formula (= + - @, tab, CR) is
- * prefixed with `'` so it shows as text. Numbers are written plainly (a dot decimal), null as empty.
+ * One CSV cell: quoted when needed; text that a spreadsheet would run as a formula — starting with = + - @, tab,
+ * CR or LF (OWASP's list), or their full-width forms ＝ ＋ － ＠ that some spreadsheets also accept — is prefixed
+ * with `'` so it shows as text. Numbers are written plainly (a dot decimal), null as empty.
  */
 export function cell(value: unknown): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "number") return String(value);
   let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (FORMULA_START.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
