@@ -31,9 +31,11 @@ const PID_FILE = "dynamodb-local.pid";
 
 /**
  * A server killed with SIGKILL cannot stop its DynamoDB Local, which then keeps the data folder open. Before
- * starting a new one on the same folder, end the one its pid file names — if that process is DynamoDB Local.
+ * starting a new one on the same folder, end the one its pid file names — if that process is DynamoDB Local —
+ * gracefully first (SIGTERM lets it finish writing what it has acknowledged; a SIGKILL may not: see
+ * test/faults.test.ts), and by force only if it has not exited after 5 s.
  */
-function stopOrphan(dataDir: string): void {
+async function stopOrphan(dataDir: string): Promise<void> {
   const file = join(dataDir, PID_FILE);
   if (!existsSync(file)) return;
   const pid = Number(readFileSync(file, "utf8").trim());
@@ -45,19 +47,31 @@ function stopOrphan(dataDir: string): void {
   } catch {
     return; // gone already (or no /proc to check: leave it be)
   }
-  try {
-    process.kill(pid, "SIGKILL");
-  } catch {
-    // exited meanwhile
-  }
-  // Give the kernel a moment to release the port and the database files.
-  const until = Date.now() + 2000;
-  while (Date.now() < until) {
+  const alive = () => {
     try {
       process.kill(pid, 0);
+      return true;
     } catch {
-      return;
+      return false;
     }
+  };
+  const exitedWithin = async (ms: number) => {
+    for (const until = Date.now() + ms; Date.now() < until; ) {
+      if (!alive()) return true;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return !alive();
+  };
+  for (const [signal, ms] of [
+    ["SIGTERM", 5000],
+    ["SIGKILL", 2000],
+  ] as const) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      return; // exited meanwhile
+    }
+    if (await exitedWithin(ms)) return;
   }
 }
 
@@ -177,7 +191,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     "-sharedDb",
     ...(options.dataDir ? ["-dbPath", resolve(options.dataDir)] : ["-inMemory"]),
   ];
-  if (options.dataDir) stopOrphan(options.dataDir);
+  if (options.dataDir) await stopOrphan(options.dataDir);
   let output = "";
   const child = spawn("java", args, {
     stdio: ["ignore", "pipe", "pipe"],
