@@ -14,12 +14,19 @@ export const SECRET_NAMES = [
   "PAYER_HASH_KEY",
 ] as const;
 
+/** Requests per second the whole API accepts (2× the capacity plan's design point), and the burst above it. */
+export const API_RATE_PER_SECOND = 2000;
+export const API_BURST = 1000;
+
 /** One HTTP API: every `/api/*` route goes to the same Hono Lambda. */
 export function ApiStack({ stack }: StackContext) {
   const { table } = use(StorageStack);
   const secrets = SECRET_NAMES.map((name) => new Config.Secret(stack, name));
   const api = new Api(stack, "Api", {
     defaults: {
+      // A ceiling for the whole API (docs/capacity.md: the design point is 1,000 callbacks/s): a flood is refused
+      // with 429 at the edge before it costs Lambda time or DynamoDB writes. Per-address limits are in the app.
+      throttle: { rate: API_RATE_PER_SECOND, burst: API_BURST },
       function: {
         bind: [table, ...secrets],
         // Poster PDFs embed Be Vietnam Pro; the TTFs travel beside the bundle.

@@ -1,7 +1,7 @@
 import { createTableInput } from "@market40/core/store/design";
 import { Match, Template } from "aws-cdk-lib/assertions";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ApiStack } from "../../stacks/ApiStack";
+import { API_BURST, API_RATE_PER_SECOND, ApiStack } from "../../stacks/ApiStack";
 import { DAILY_SCHEDULE, JobsStack } from "../../stacks/JobsStack";
 import { StorageStack } from "../../stacks/StorageStack";
 import { WebStack } from "../../stacks/WebStack";
@@ -51,6 +51,15 @@ describe("ApiStack", () => {
     api.hasResourceProperties("AWS::ApiGatewayV2::Api", { ProtocolType: "HTTP" });
     api.hasResourceProperties("AWS::ApiGatewayV2::Route", { RouteKey: "ANY /api/{proxy+}" });
     api.hasResourceProperties("AWS::ApiGatewayV2::Route", { RouteKey: "POST /api/callbacks/{provider}" });
+  });
+
+  it("caps the whole API's rate at the edge", () => {
+    api.hasResourceProperties("AWS::ApiGatewayV2::Stage", {
+      DefaultRouteSettings: Match.objectLike({
+        ThrottlingRateLimit: API_RATE_PER_SECOND,
+        ThrottlingBurstLimit: API_BURST,
+      }),
+    });
   });
 
   it("gives callbacks their own small function", async () => {
