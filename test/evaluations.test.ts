@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDaily } from "../packages/functions/src/jobs/daily";
 import { DONG_VAN, type Harness, harness, stallInput, TEST_SECRETS } from "./support/harness";
 import { signGeneric } from "./support/signing";
+import { WORKED_EXAMPLE_FIGURES } from "./support/workedExample";
 
 /**
  * October 2026 at Đồng Văn (Sundays 05:00–11:00): two stalls with QR codes, three payments at one of them,
@@ -189,33 +190,7 @@ describe("evaluations", () => {
       period: { from: "2026-10-01", to: "2026-10-31" },
       version: 1,
       computedAt: "2026-11-02T00:00:00.000Z",
-      method: {
-        timezone: "Asia/Ho_Chi_Minh",
-        definitions: "market40/1",
-        thresholds: { uptimePct: 95, qrSharePct: 80, activeSharePct: 50 },
-      },
-      uptime: {
-        scheduledSessions: 4,
-        scheduledMinutes: 1440,
-        downMinutes: 360,
-        uptimePct: 75,
-        incidents: 1,
-        sessionsWithEvidence: 3,
-        activeSessions: 3,
-        activeSessionsPct: 75,
-      },
-      uptake: {
-        stalls: 2,
-        stallsWithQr: 2,
-        qrSharePct: 100,
-        activeStalls: 1,
-        activeSharePct: 50,
-        transactions: 3,
-        value: 105000,
-        medianTicket: 35000,
-        uniquePayers: 2,
-      },
-      rating: "fail",
+      ...WORKED_EXAMPLE_FIGURES,
     });
     h.clock.set("2026-11-02T01:00:00Z");
     const again = await h.call("POST", "/api/evaluations/run", {

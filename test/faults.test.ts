@@ -18,6 +18,7 @@ import {
   startDynamoDbLocal,
 } from "../packages/functions/src/local/dynamodbLocal";
 import { ProviderClients } from "../packages/functions/src/local/providerClients";
+import { silentLogger } from "../packages/functions/src/log";
 import { DONG_VAN, TEST_PAYER_KEY, TEST_SECRETS } from "./support/harness";
 
 /**
@@ -63,8 +64,7 @@ async function outage(how: "stop" | "crash") {
     })),
   );
   await ApiKeys.create(store, systemClock, { role: "admin" });
-  const quiet = { info() {}, warn() {}, error() {}, debug() {} };
-  const app = createApp({ store, clock: systemClock, config, logger: quiet });
+  const app = createApp({ store, clock: systemClock, config, logger: silentLogger });
 
   const N = 200;
   const payments = Array.from({ length: N }, (_, i) => ({

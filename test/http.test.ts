@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../packages/functions/src/api/app";
 import { freePort } from "../packages/functions/src/local/dynamodbLocal";
 import { listen } from "../packages/functions/src/local/server";
+import { silentLogger } from "../packages/functions/src/log";
 import { DONG_VAN, type Harness, harness, TEST_PAYER_KEY, TEST_SECRETS } from "./support/harness";
 
 let h: Harness;
@@ -89,23 +90,29 @@ describe("over real HTTP", () => {
   });
 });
 
+/** The app over a store endpoint where nothing listens. */
+async function appOnDeadStore(now: string) {
+  const port = await freePort();
+  const config = {
+    tableName: "t",
+    endpoint: `http://127.0.0.1:${port}`,
+    secrets: TEST_SECRETS,
+    payerKey: TEST_PAYER_KEY,
+    stage: "test",
+  };
+  const clock = fixedClock(now);
+  const app = createApp({
+    store: createStore(config, { maxAttempts: 1 }),
+    clock,
+    config,
+    logger: silentLogger,
+  });
+  return { app, clock };
+}
+
 describe("when the store is down", () => {
   it("answers 503 with the envelope and a Retry-After, never a stack trace", async () => {
-    const port = await freePort(); // nothing listens there
-    const config = {
-      tableName: "t",
-      endpoint: `http://127.0.0.1:${port}`,
-      secrets: TEST_SECRETS,
-      payerKey: TEST_PAYER_KEY,
-      stage: "test",
-    };
-    const quiet = { info() {}, warn() {}, error() {}, debug() {} };
-    const app = createApp({
-      store: createStore(config, { maxAttempts: 1 }),
-      clock: fixedClock("2026-11-26T00:00:00Z"),
-      config,
-      logger: quiet,
-    });
+    const { app } = await appOnDeadStore("2026-11-26T00:00:00Z");
     const health = await app.request("/api/health");
     expect(health.status).toBe(503);
     expect(await health.json()).toMatchObject({ status: "unavailable", store: "unreachable" });
@@ -121,17 +128,7 @@ describe("when the store is down", () => {
 describe("callbacks when the store is down", () => {
   it("answer 503 so the provider retries; nothing is acknowledged", async () => {
     const { signGeneric, genericBody } = await import("./support/signing");
-    const port = await freePort();
-    const config = {
-      tableName: "t",
-      endpoint: `http://127.0.0.1:${port}`,
-      secrets: TEST_SECRETS,
-      payerKey: TEST_PAYER_KEY,
-      stage: "test",
-    };
-    const quiet = { info() {}, warn() {}, error() {}, debug() {} };
-    const clock = fixedClock("2026-11-29T00:00:00Z");
-    const app = createApp({ store: createStore(config, { maxAttempts: 1 }), clock, config, logger: quiet });
+    const { app, clock } = await appOnDeadStore("2026-11-29T00:00:00Z");
     const body = genericBody();
     const res = await app.request("/api/callbacks/generic", {
       method: "POST",

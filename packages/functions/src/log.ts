@@ -11,3 +11,6 @@ export const logger = new Logger({
 });
 
 export type AppLogger = Pick<Logger, "info" | "warn" | "error" | "debug">;
+
+/** A logger that says nothing: benchmarks and tests that build their own app. */
+export const silentLogger: AppLogger = { info() {}, warn() {}, error() {}, debug() {} };

@@ -80,6 +80,9 @@ function shardOf(stallId: string): number {
   return Math.abs(h) % MARKET_DAY_SHARDS;
 }
 
+/** Attribute names both rollup updates use (each is a reserved word in DynamoDB expressions, or could be). */
+const ROLLUP_NAMES = { "#count": "count", "#value": "value", "#type": "type", "#v": "v", "#date": "date" };
+
 /**
  * The two rollup updates that count a matched transaction: the stall's day and the market's day. The stall's
  * day also keeps what evaluations need without reading transactions — the minutes of the day that saw a payment
@@ -111,14 +114,7 @@ export function rollupUpdates(store: Store, txn: StoredTransaction, match: Match
       TableName: store.table,
       Key: Keys.stallDay(match.stallId, date),
       UpdateExpression: `${add} SET #type = :stallDay, #v = :v1, gsi1pk = :g1pk, gsi1sk = :g1sk, marketId = :market, stallId = :stall, #date = :date`,
-      ExpressionAttributeNames: {
-        "#count": "count",
-        "#value": "value",
-        "#type": "type",
-        "#v": "v",
-        "#date": "date",
-        "#amt": `a${txn.amount}`,
-      },
+      ExpressionAttributeNames: { ...ROLLUP_NAMES, "#amt": `a${txn.amount}` },
       ExpressionAttributeValues: values,
     },
   };
@@ -128,13 +124,7 @@ export function rollupUpdates(store: Store, txn: StoredTransaction, match: Match
       Key: Keys.marketDay(match.marketId, date, shardOf(match.stallId)),
       UpdateExpression:
         "ADD #count :one, #value :amount SET #type = :marketDay, #v = :v1, marketId = :market, #date = :date",
-      ExpressionAttributeNames: {
-        "#count": "count",
-        "#value": "value",
-        "#type": "type",
-        "#v": "v",
-        "#date": "date",
-      },
+      ExpressionAttributeNames: ROLLUP_NAMES,
       ExpressionAttributeValues: {
         ":one": 1,
         ":amount": txn.amount,

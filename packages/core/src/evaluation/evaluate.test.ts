@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { WORKED_EXAMPLE_FIGURES } from "../../../../test/support/workedExample";
 import type { StallDay } from "../rollup/rollups";
 import { automaticIncidents } from "../uptime/heartbeats";
 import { type EvaluationInput, evaluate, medianOf } from "./evaluate";
@@ -56,35 +57,7 @@ describe("evaluate (market40/1)", () => {
         incidents: [{ startedAt: "2026-10-17T21:30:00Z", endedAt: "2026-10-18T05:00:00Z" }],
       }),
     );
-    expect(result).toEqual({
-      method: {
-        timezone: "Asia/Ho_Chi_Minh",
-        definitions: "market40/1",
-        thresholds: { uptimePct: 95, qrSharePct: 80, activeSharePct: 50 },
-      },
-      uptime: {
-        scheduledSessions: 4,
-        scheduledMinutes: 1440,
-        downMinutes: 360,
-        uptimePct: 75,
-        incidents: 1,
-        sessionsWithEvidence: 3,
-        activeSessions: 3,
-        activeSessionsPct: 75,
-      },
-      uptake: {
-        stalls: 2,
-        stallsWithQr: 2,
-        qrSharePct: 100,
-        activeStalls: 1,
-        activeSharePct: 50,
-        transactions: 3,
-        value: 105000,
-        medianTicket: 35000,
-        uniquePayers: 2,
-      },
-      rating: "fail",
-    });
+    expect(result).toEqual(WORKED_EXAMPLE_FIGURES);
   });
 
   it("clips sessions to launchedOn", () => {
