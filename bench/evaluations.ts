@@ -1,11 +1,13 @@
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { localDateOf } from "@market40/core/calendar/localDate";
+import { TransactionItem } from "@market40/core/callback/transactionItem";
 import { systemClock } from "@market40/core/clock";
 import * as Evaluations from "@market40/core/evaluation/evaluations";
 import * as Market from "@market40/core/market/market";
+import { MarketDayItem } from "@market40/core/rollup/marketDayItem";
+import { StallDayItem } from "@market40/core/rollup/stallDayItem";
 import * as Stall from "@market40/core/stall/stall";
 import { createStore, type Store } from "@market40/core/store/client";
-import { Keys } from "@market40/core/store/keys";
 import { ensureTable } from "@market40/core/store/table";
 import { startDynamoDbLocal } from "../packages/functions/src/local/dynamodbLocal";
 import { benchMarket, type Figure, round, time } from "./harness";
@@ -80,7 +82,7 @@ async function seedTransactions(store: Store, marketId: string, stalls: Stall.St
     d.amounts.set(amount, (d.amounts.get(amount) ?? 0) + 1);
     days.set(key, d);
     records.push({
-      ...Keys.transaction("generic", `${marketId}-${i}`),
+      ...TransactionItem.key("generic", `${marketId}-${i}`),
       type: "transaction",
       id: `${marketId}-${i}`,
       provider: "generic",
@@ -93,26 +95,13 @@ async function seedTransactions(store: Store, marketId: string, stalls: Stall.St
   const rollups: Record<string, unknown>[] = [];
   const marketTotals = new Map<string, { count: number; value: number }>();
   for (const d of days.values()) {
-    rollups.push({
-      ...Keys.stallDay(d.stallId, d.date),
-      ...Keys.stallDaysOfMarket(marketId, d.date, d.stallId),
-      type: "stallDay",
-      stallId: d.stallId,
-      marketId,
-      date: d.date,
-      count: d.count,
-      value: d.value,
-      minutes: d.minutes,
-      payers: d.payers,
-      ...Object.fromEntries([...d.amounts].map(([a, c]) => [`a${a}`, c])),
-    });
+    rollups.push(StallDayItem.toItem(marketId, { ...d, minutes: [...d.minutes], payers: [...d.payers] }));
     const t = marketTotals.get(d.date) ?? { count: 0, value: 0 };
     t.count += d.count;
     t.value += d.value;
     marketTotals.set(d.date, t);
   }
-  for (const [date, t] of marketTotals)
-    rollups.push({ ...Keys.marketDay(marketId, date, 0), type: "marketDay", marketId, date, ...t });
+  for (const [date, t] of marketTotals) rollups.push(MarketDayItem.toItem(marketId, date, 0, t));
   await batchWrite(store, [...records, ...rollups]);
 }
 

@@ -1,6 +1,8 @@
 import { GetCommand, PutCommand, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { TransactionItem } from "@market40/core/callback/transactionItem";
+import { MarketDayItem } from "@market40/core/rollup/marketDayItem";
 import * as Rollups from "@market40/core/rollup/rollups";
-import { Keys } from "@market40/core/store/keys";
+import { StallDayItem } from "@market40/core/rollup/stallDayItem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DONG_VAN, type Harness, harness, stallInput, TEST_SECRETS } from "./support/harness";
 import { genericBody, signGeneric } from "./support/signing";
@@ -33,7 +35,7 @@ async function itemCount(): Promise<number> {
 
 async function rollups(date: string) {
   const stall = await h.store.doc.send(
-    new GetCommand({ TableName: h.store.table, Key: Keys.stallDay(stallId, date) }),
+    new GetCommand({ TableName: h.store.table, Key: StallDayItem.key(stallId, date) }),
   );
   const market = (await Rollups.marketDays(h.store, "dong-van", date, date)).get(date);
   return { stall: stall.Item, market };
@@ -178,7 +180,7 @@ describe("unmatched callbacks", () => {
     const list = await h.call("GET", `/api/stalls/${late.id}/transactions?from=2026-11-29&to=2026-11-29`);
     expect(list.body.items.map((t: { id: string }) => t.id)).toEqual(["FT-EARLY"]);
     const day = await h.store.doc.send(
-      new GetCommand({ TableName: h.store.table, Key: Keys.stallDay(late.id, "2026-11-29") }),
+      new GetCommand({ TableName: h.store.table, Key: StallDayItem.key(late.id, "2026-11-29") }),
     );
     expect(day.Item).toMatchObject({ count: 1, value: 20000 });
     expect((await generic(body)).body.status).toBe("duplicate");
@@ -208,18 +210,18 @@ describe("atomicity", () => {
       await h.store.doc.send(
         new PutCommand({
           TableName: h.store.table,
-          Item: { ...Keys.marketDay("dong-van", "2026-11-30", shard), count: "x" },
+          Item: { ...MarketDayItem.key("dong-van", "2026-11-30", shard), count: "x" },
         }),
       );
     const res = await generic(genericBody({ id: "FT-POISON", paidAt: "2026-11-30T08:00:00+07:00" }));
     expect(res.status).toBe(500);
     expect(res.body.error.code).toBe("internal_error");
     const record = await h.store.doc.send(
-      new GetCommand({ TableName: h.store.table, Key: Keys.transaction("generic", "FT-POISON") }),
+      new GetCommand({ TableName: h.store.table, Key: TransactionItem.key("generic", "FT-POISON") }),
     );
     expect(record.Item).toBeUndefined();
     const stallDay = await h.store.doc.send(
-      new GetCommand({ TableName: h.store.table, Key: Keys.stallDay(stallId, "2026-11-30") }),
+      new GetCommand({ TableName: h.store.table, Key: StallDayItem.key(stallId, "2026-11-30") }),
     );
     expect(stallDay.Item).toBeUndefined();
   });
@@ -336,14 +338,14 @@ describe("reconciliation", () => {
 
     const before = (
       await h.store.doc.send(
-        new GetCommand({ TableName: h.store.table, Key: Keys.stallDay(stallId, "2026-11-29") }),
+        new GetCommand({ TableName: h.store.table, Key: StallDayItem.key(stallId, "2026-11-29") }),
       )
     ).Item!;
     const wet = await upload(csv, true);
     expect(wet.body.ingested).toBe(2);
     const after = (
       await h.store.doc.send(
-        new GetCommand({ TableName: h.store.table, Key: Keys.stallDay(stallId, "2026-11-29") }),
+        new GetCommand({ TableName: h.store.table, Key: StallDayItem.key(stallId, "2026-11-29") }),
       )
     ).Item!;
     expect(after.count).toBe(before.count + 1);

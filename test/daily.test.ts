@@ -1,5 +1,5 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { Keys } from "@market40/core/store/keys";
+import { AccountItem } from "@market40/core/stall/accountItem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runDaily } from "../packages/functions/src/jobs/daily";
 import { DONG_VAN, type Harness, harness, stallInput, TEST_SECRETS } from "./support/harness";
@@ -32,7 +32,7 @@ describe("the daily job", () => {
       new PutCommand({
         TableName: h.store.table,
         Item: {
-          ...Keys.account("970405", "4440001"),
+          ...AccountItem.key("970405", "4440001"),
           type: "account",
           stallId: stall.id,
           marketId: "dong-van",

@@ -22,6 +22,8 @@ export interface AppConfig {
   payerKey: string;
   /** When set, an admin key with exactly this token is ensured at start-up. */
   adminToken?: string;
+  /** Where the poster fonts are when not in node_modules (a Lambda bundle's `fonts/`). */
+  fontDir?: string;
   /** Where the app runs, for logs. */
   stage: string;
   /** Per minute: failed sign-ins from one address, and requests on one key. Defaults 30 and 1,200. */

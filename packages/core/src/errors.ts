@@ -1,4 +1,4 @@
-import type { ZodError } from "zod";
+import { type ZodError, z } from "zod";
 
 /**
  * Domain errors. Core throws these; the HTTP layer maps each `code` to a status in one place
@@ -56,3 +56,14 @@ export class StoreUnavailableError extends DomainError {
 export function zodIssues(err: ZodError): ErrorIssue[] {
   return err.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
 }
+
+/** The error envelope every failed request is answered with (docs/contract.md §2). */
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ example: "validation_error" }),
+      message: z.string(),
+      issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .meta({ id: "Error" });

@@ -1,10 +1,13 @@
 import { createHash, randomBytes } from "node:crypto";
-import { GetCommand, PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
 import { type Clock, newId } from "../clock";
 import { notFound, validationError } from "../errors";
-import { guard, queryPage, type Store } from "../store/client";
-import { Keys } from "../store/keys";
+import * as Market from "../market/market";
+import * as Stall from "../stall/stall";
+import type { Store } from "../store/client";
 import type { Page, PageRequest } from "../store/page";
+import { commit } from "../store/transact";
+import { KeyItem } from "./keyItem";
 
 export const ROLES = ["admin", "manager", "vendor", "liaison", "device"] as const;
 export type Role = (typeof ROLES)[number];
@@ -15,6 +18,8 @@ export interface Principal {
   role: Role;
   marketId?: string;
   stallId?: string;
+  /** A liaison key scoped to one province (docs/contract.md §15). */
+  province?: string;
   label?: string;
 }
 
@@ -34,25 +39,11 @@ export function newToken(): string {
   return TOKEN_PREFIX + randomBytes(32).toString("base64url");
 }
 
-function toItem(key: ApiKey, tokenHash: string) {
-  return {
-    ...Keys.apiKey(tokenHash),
-    ...Keys.apiKeyList(key.keyId),
-    type: "apiKey",
-    v: 1,
-    ...key,
-  };
-}
-
-function fromItem(item: Record<string, unknown>): ApiKey {
-  const { keyId, role, marketId, stallId, label, createdAt, revokedAt } = item as unknown as ApiKey;
-  return { keyId, role, marketId, stallId, label, createdAt, revokedAt };
-}
-
 export interface CreateKeyInput {
   role: Role;
   marketId?: string;
   stallId?: string;
+  province?: string;
   label?: string;
 }
 
@@ -65,8 +56,9 @@ export async function create(
   store: Store,
   clock: Clock,
   input: CreateKeyInput,
-  token: string = newToken(),
+  configuredToken?: string,
 ): Promise<ApiKey & { token: string }> {
+  const token = configuredToken ?? newToken();
   if ((input.role === "manager" || input.role === "device") && !input.marketId)
     throw validationError("A manager or device key needs a marketId", [
       { path: "marketId", message: "Required" },
@@ -78,12 +70,15 @@ export async function create(
     role: input.role,
     ...(input.role === "manager" || input.role === "device" ? { marketId: input.marketId } : {}),
     ...(input.role === "vendor" ? { stallId: input.stallId, marketId: input.marketId } : {}),
+    ...(input.role === "liaison" && input.province ? { province: input.province } : {}),
     ...(input.label ? { label: input.label } : {}),
     createdAt: clock.now().toISOString(),
   };
-  await guard(() =>
-    store.doc.send(new PutCommand({ TableName: store.table, Item: toItem(key, hashToken(token)) })),
-  );
+  // A configured token whose key was revoked is issued again: the operator set it, so it stands.
+  await commit(store, [KeyItem.create(store, key, hashToken(token), configuredToken !== undefined)], () => ({
+    path: "token",
+    message: "This token is already in use",
+  }));
   return { ...key, token };
 }
 
@@ -101,32 +96,78 @@ export async function ensure(
 }
 
 /** The live key for a presented token, or undefined. */
-export async function findByToken(store: Store, token: string): Promise<ApiKey | undefined> {
-  const res = await guard(() =>
-    store.doc.send(new GetCommand({ TableName: store.table, Key: Keys.apiKey(hashToken(token)) })),
-  );
-  return res.Item ? fromItem(res.Item) : undefined;
+export function findByToken(store: Store, token: string): Promise<ApiKey | undefined> {
+  return KeyItem.byTokenHash(store, hashToken(token));
 }
 
 export function list(store: Store, page: PageRequest): Promise<Page<ApiKey>> {
-  return queryPage(store, { gsi1pk: "KEYS" }, page, fromItem);
+  return KeyItem.all(store, page);
 }
 
 /** Revokes a key by id; its token stops working at once. */
 export async function revoke(store: Store, clock: Clock, keyId: string): Promise<ApiKey> {
-  const res = await guard(() =>
-    store.doc.send(
-      new QueryCommand({
-        TableName: store.table,
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :pk AND gsi1sk = :id",
-        ExpressionAttributeValues: { ":pk": "KEYS", ":id": keyId },
-      }),
-    ),
-  );
-  const item = res.Items?.[0];
-  if (!item) throw notFound("API key");
-  const revoked = { ...item, revokedAt: clock.now().toISOString() };
-  await guard(() => store.doc.send(new PutCommand({ TableName: store.table, Item: revoked })));
-  return fromItem(revoked);
+  const found = await KeyItem.byId(store, keyId);
+  if (!found) throw notFound("API key");
+  if (found.apiKey.revokedAt) return found.apiKey;
+  const revokedAt = clock.now().toISOString();
+  await commit(store, [KeyItem.revoke(store, found.ref, revokedAt)]);
+  return { ...found.apiKey, revokedAt };
+}
+
+/** What an admin asks for when issuing a key (POST /api/keys). */
+export const KeyRequestSchema = z
+  .strictObject({
+    role: z.enum(ROLES),
+    marketId: z.string().max(40).optional(),
+    stallId: z.string().max(64).optional(),
+    label: z.string().trim().max(100).optional(),
+  })
+  .meta({ id: "CreateApiKey" });
+
+/**
+ * Issues a key scoped as its role requires: a manager or device key to a market that exists, a vendor key to a
+ * stall that exists (and to that stall's market). A scope that names nothing real is a `400`, so no key is ever
+ * made that reaches nothing or the wrong thing.
+ */
+export async function issue(
+  store: Store,
+  clock: Clock,
+  input: z.input<typeof KeyRequestSchema>,
+): Promise<ApiKey & { token: string }> {
+  const request = KeyRequestSchema.parse(input);
+  let marketId = request.marketId;
+  if (request.role === "manager" || request.role === "device") {
+    if (!marketId)
+      throw validationError("A manager or device key needs a marketId", [
+        { path: "marketId", message: "Required" },
+      ]);
+    if (!(await Market.find(store, marketId)))
+      throw validationError("No such market", [{ path: "marketId", message: "Unknown market" }]);
+  }
+  if (request.role === "vendor") {
+    if (!request.stallId)
+      throw validationError("A vendor key needs a stallId", [{ path: "stallId", message: "Required" }]);
+    const stall = await Stall.find(store, request.stallId);
+    if (!stall) throw validationError("No such stall", [{ path: "stallId", message: "Unknown stall" }]);
+    marketId = stall.marketId;
+  }
+  return create(store, clock, { ...request, marketId });
+}
+
+/** A key as the API shows it: `id`, never the token or its hash. */
+export const ApiKeySchema = z
+  .object({
+    id: z.string(),
+    role: z.enum(ROLES),
+    marketId: z.string().optional(),
+    stallId: z.string().optional(),
+    province: z.string().optional(),
+    label: z.string().optional(),
+    createdAt: z.string(),
+    revokedAt: z.string().optional(),
+  })
+  .meta({ id: "ApiKey" });
+
+export function present({ keyId, ...rest }: ApiKey): z.output<typeof ApiKeySchema> {
+  return { id: keyId, ...rest };
 }

@@ -1,3 +1,4 @@
+import { z } from "zod";
 /**
  * Banks that can receive VietQR (NAPAS 247) transfers, keyed by BIN — never by short code, which
  * differs between lists. Kept as data with its source so it can be refreshed without code changes.
@@ -93,3 +94,8 @@ export function byBin(bin: string): Bank | undefined {
 export function byShortName(name: string): Bank | undefined {
   return BY_SHORT_NAME.get(name.trim().toLowerCase());
 }
+
+/** A bank as `GET /api/banks` lists it. */
+export const BankSchema = z
+  .object({ bin: z.string(), shortName: z.string(), name: z.string() })
+  .meta({ id: "Bank" });

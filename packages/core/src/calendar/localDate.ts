@@ -48,6 +48,13 @@ export function localDateOf(instant: Date | string): LocalDate {
   return new Date(t + UTC_OFFSET_MINUTES * 60_000).toISOString().slice(0, 10);
 }
 
+/** The minute of the local day (0–1439) of an instant. */
+export function localMinuteOfDay(instant: Date | string): number {
+  const t = typeof instant === "string" ? Date.parse(instant) : instant.getTime();
+  const local = new Date(t + UTC_OFFSET_MINUTES * 60_000);
+  return local.getUTCHours() * 60 + local.getUTCMinutes();
+}
+
 /** The UTC instant of a local wall-clock time (`HH:mm`) on a local date. */
 export function localTimeToUtc(date: LocalDate, hhmm: string): Date {
   const [h, m] = hhmm.split(":").map(Number) as [number, number];

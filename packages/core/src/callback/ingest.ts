@@ -1,31 +1,16 @@
 import { createHmac } from "node:crypto";
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { localDateOf } from "../calendar/localDate";
 import type { Clock } from "../clock";
 import { StoreUnavailableError } from "../errors";
-import { accountKey, findByAccount } from "../stall/stall";
-import { guard, isUnavailable, type Store } from "../store/client";
-import { Keys } from "../store/keys";
-import type { IncomingTransaction, IngestStatus, Provider } from "./types";
+import { countPayment } from "../rollup/rollups";
+import { AccountItem, accountKey } from "../stall/accountItem";
+import { findByAccount } from "../stall/stall";
+import { guard, type Store } from "../store/client";
+import { isTransientCancellation, tryCommit, type WriteItem } from "../store/transact";
+import { claimUnmatched } from "./matching";
+import { type Match, type StoredTransaction, TransactionItem } from "./transactionItem";
+import type { IncomingTransaction, IngestStatus } from "./types";
 
-/** A transaction as stored. `stallId`/`marketId` are absent while it is unmatched. */
-export interface StoredTransaction {
-  id: string;
-  provider: Provider;
-  stallId?: string;
-  marketId?: string;
-  bin?: string;
-  accountNumber: string;
-  amount: number;
-  paidAt: string;
-  receivedAt: string;
-  matchedAt?: string;
-  description: string;
-  /** Keyed HMAC of the provider's payer reference, truncated: counts distinct payers without keeping who they are. */
-  payerHash?: string;
-  source: "callback" | "statement";
-}
+export type { Match, StoredTransaction };
 
 export interface IngestResult {
   status: IngestStatus;
@@ -33,13 +18,6 @@ export interface IngestResult {
   stallId?: string;
   /** DynamoDB requests this call made (the figure the benchmark reports). */
   storeCalls: number;
-}
-
-type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>;
-interface Match {
-  stallId: string;
-  marketId: string;
-  bin: string;
 }
 
 const MAX_ATTEMPTS = 10;
@@ -66,90 +44,13 @@ export interface IngestDeps {
   config: { payerKey: string };
 }
 
-function minuteOfDay(paidAt: string): number {
-  const t = new Date(Date.parse(paidAt) + 7 * 3600_000);
-  return t.getUTCHours() * 60 + t.getUTCMinutes();
-}
-
-/** Market-day rollups are split over this many items, by stall. */
-export const MARKET_DAY_SHARDS = 8;
-
-function shardOf(stallId: string): number {
-  let h = 0;
-  for (let i = 0; i < stallId.length; i++) h = (h * 31 + stallId.charCodeAt(i)) | 0;
-  return Math.abs(h) % MARKET_DAY_SHARDS;
-}
-
-/** Attribute names both rollup updates use (each is a reserved word in DynamoDB expressions, or could be). */
-const ROLLUP_NAMES = { "#count": "count", "#value": "value", "#type": "type", "#v": "v", "#date": "date" };
-
-/**
- * The two rollup updates that count a matched transaction: the stall's day and the market's day. The stall's
- * day also keeps what evaluations need without reading transactions — the minutes of the day that saw a payment
- * (session windows), an amount histogram (median ticket) and payer hashes (distinct payers) — so the busier,
- * shared market-day item stays two numbers wide.
- */
-export function rollupUpdates(store: Store, txn: StoredTransaction, match: Match): TransactItems {
-  const date = localDateOf(txn.paidAt);
-  const index = Keys.stallDaysOfMarket(match.marketId, date, match.stallId);
-  const values: Record<string, unknown> = {
-    ":one": 1,
-    ":amount": txn.amount,
-    ":minute": new Set([minuteOfDay(txn.paidAt)]),
-    ":stallDay": "stallDay",
-    ":v1": 1,
-    ":g1pk": index.gsi1pk,
-    ":g1sk": index.gsi1sk,
-    ":market": match.marketId,
-    ":stall": match.stallId,
-    ":date": date,
-  };
-  let add = "ADD #count :one, #value :amount, minutes :minute, #amt :one";
-  if (txn.payerHash) {
-    add += ", payers :payer";
-    values[":payer"] = new Set([txn.payerHash]);
-  }
-  const stallDay = {
-    Update: {
-      TableName: store.table,
-      Key: Keys.stallDay(match.stallId, date),
-      UpdateExpression: `${add} SET #type = :stallDay, #v = :v1, gsi1pk = :g1pk, gsi1sk = :g1sk, marketId = :market, stallId = :stall, #date = :date`,
-      ExpressionAttributeNames: { ...ROLLUP_NAMES, "#amt": `a${txn.amount}` },
-      ExpressionAttributeValues: values,
-    },
-  };
-  const marketDay = {
-    Update: {
-      TableName: store.table,
-      Key: Keys.marketDay(match.marketId, date, shardOf(match.stallId)),
-      UpdateExpression:
-        "ADD #count :one, #value :amount SET #type = :marketDay, #v = :v1, marketId = :market, #date = :date",
-      ExpressionAttributeNames: ROLLUP_NAMES,
-      ExpressionAttributeValues: {
-        ":one": 1,
-        ":amount": txn.amount,
-        ":marketDay": "marketDay",
-        ":v1": 1,
-        ":market": match.marketId,
-        ":date": date,
-      },
-    },
-  };
-  return [stallDay, marketDay];
-}
-
-/** Keys that place a matched transaction in its stall's and market's listings. */
-function matchedIndexKeys(txn: StoredTransaction, match: Match) {
-  return {
-    ...Keys.transactionsOfStall(match.stallId, txn.paidAt, txn.provider, txn.id),
-    ...Keys.transactionsOfMarket(
-      match.marketId,
-      localDateOf(txn.paidAt).slice(0, 7),
-      txn.paidAt,
-      txn.provider,
-      txn.id,
-    ),
-  };
+/** The record and rollup writes that count a transaction for a stall, conditioned on it still holding the account. */
+function matchedItems(store: Store, txn: StoredTransaction, match: Match): WriteItem[] {
+  return [
+    TransactionItem.putMatched(store, txn, match),
+    AccountItem.stillHeldBy(store, match.stallId, match.bin, txn.accountNumber),
+    ...countPayment(store, { ...txn, stallId: match.stallId, marketId: match.marketId }),
+  ];
 }
 
 async function lookup(
@@ -208,96 +109,31 @@ export async function ingest(
     ...(hash ? { payerHash: hash } : {}),
     source,
   };
-  const record = { ...Keys.transaction(txn.provider, txn.id), type: "transaction", v: 1 };
-
   for (let attempt = 1; ; attempt++) {
     const found = await guard(() => lookup(store, txn));
     storeCalls += found.calls;
     const match = found.match;
-    let items: TransactItems;
-    if (match) {
-      const stored = { ...txn, stallId: match.stallId, marketId: match.marketId, matchedAt: txn.receivedAt };
-      items = [
-        {
-          Put: {
-            TableName: store.table,
-            Item: { ...record, ...stored, ...matchedIndexKeys(txn, match) },
-            ConditionExpression: "attribute_not_exists(pk)",
-          },
-        },
-        {
-          ConditionCheck: {
-            TableName: store.table,
-            Key: Keys.account(match.bin, accountKey(txn.accountNumber)),
-            ConditionExpression: "stallId = :stall",
-            ExpressionAttributeValues: { ":stall": match.stallId },
-          },
-        },
-        ...rollupUpdates(store, txn, match),
-      ];
-    } else {
-      items = [
-        {
-          Put: {
-            TableName: store.table,
-            Item: { ...record, ...txn, ...Keys.unmatchedList(txn.receivedAt, txn.provider, txn.id) },
-            ConditionExpression: "attribute_not_exists(pk)",
-          },
-        },
-        ...(txn.bin
-          ? [
-              {
-                ConditionCheck: {
-                  TableName: store.table,
-                  Key: Keys.account(txn.bin, accountKey(txn.accountNumber)),
-                  ConditionExpression: "attribute_not_exists(pk)",
-                },
-              },
-            ]
-          : []),
-        {
-          Put: {
-            TableName: store.table,
-            Item: {
-              ...Keys.unmatchedByAccount(accountKey(txn.accountNumber), txn.provider, txn.id),
-              type: "unmatchedRef",
-              v: 1,
-              provider: txn.provider,
-              id: txn.id,
-              bin: txn.bin,
-            },
-          },
-        },
-      ];
-    }
-    try {
-      storeCalls++;
-      await store.doc.send(new TransactWriteCommand({ TransactItems: items }));
-    } catch (err) {
-      if (err instanceof TransactionCanceledException) {
-        const reasons = err.CancellationReasons ?? [];
-        if (reasons[0]?.Code === "ConditionalCheckFailed")
-          return { status: "duplicate", id: txn.id, storeCalls };
-        if (reasons[1]?.Code === "ConditionalCheckFailed") {
-          // The account changed hands (or was just registered): look it up afresh and try again.
-          forget(store, txn);
-          if (attempt < MAX_ATTEMPTS) continue;
-        }
-        if (
-          attempt < MAX_ATTEMPTS &&
-          reasons.some((r) => r.Code === "TransactionConflict" || r.Code === "ThrottlingError")
-        ) {
-          await backoff(attempt);
-          continue;
-        }
-        throw new StoreUnavailableError("The store is busy with this account; retry", err);
+    const items: WriteItem[] = match
+      ? matchedItems(store, txn, match)
+      : [
+          TransactionItem.putUnmatched(store, txn),
+          ...(txn.bin ? [AccountItem.stillFree(store, txn.bin, txn.accountNumber)] : []),
+          TransactionItem.putRef(store, txn),
+        ];
+    storeCalls++;
+    const reasons = await tryCommit(store, items);
+    if (reasons) {
+      if (reasons[0] === "ConditionalCheckFailed") return { status: "duplicate", id: txn.id, storeCalls };
+      if (reasons[1] === "ConditionalCheckFailed") {
+        // The account changed hands (or was just registered): look it up afresh and try again.
+        forget(store, txn);
+        if (attempt < MAX_ATTEMPTS) continue;
       }
-      if ((err as Error).name === "TransactionInProgressException" && attempt < MAX_ATTEMPTS) {
+      if (attempt < MAX_ATTEMPTS && isTransientCancellation(reasons)) {
         await backoff(attempt);
         continue;
       }
-      if (isUnavailable(err)) throw new StoreUnavailableError(undefined, err);
-      throw err;
+      throw new StoreUnavailableError("The store is busy with this account; retry");
     }
     if (match) return { status: "stored", id: txn.id, stallId: match.stallId, storeCalls };
     if (!txn.bin) {
@@ -315,95 +151,4 @@ export async function ingest(
     }
     return { status: "unmatched", id: txn.id, storeCalls };
   }
-}
-
-/**
- * Matches a stall's earlier unmatched transactions to it and counts them, each in one transaction conditioned on
- * the record still being unmatched — so a claim racing another claim (or the nightly sweep) counts once.
- * Called when a stall is registered or its account changes, and by the daily job. Returns how many it matched.
- */
-export async function claimUnmatched(
-  deps: { store: Store; clock: Clock },
-  stall: { id: string; marketId: string; bin: string; accountNumber: string },
-): Promise<number> {
-  const { store, clock } = deps;
-  const account = accountKey(stall.accountNumber);
-  const refs = await guard(() =>
-    store.doc.send(
-      new QueryCommand({
-        TableName: store.table,
-        KeyConditionExpression: "pk = :pk",
-        ExpressionAttributeValues: { ":pk": Keys.unmatchedByAccountPk(account) },
-        ConsistentRead: true,
-      }),
-    ),
-  );
-  let claimed = 0;
-  for (const ref of refs.Items ?? []) {
-    if (ref.bin && ref.bin !== stall.bin) continue;
-    const res = await guard(() =>
-      store.doc.send(
-        new GetCommand({
-          TableName: store.table,
-          Key: Keys.transaction(ref.provider, ref.id),
-          ConsistentRead: true,
-        }),
-      ),
-    );
-    const txn = res.Item as StoredTransaction | undefined;
-    const match: Match = { stallId: stall.id, marketId: stall.marketId, bin: stall.bin };
-    const refKey = { pk: ref.pk, sk: ref.sk };
-    if (!txn || txn.stallId) {
-      await guard(() =>
-        store.doc.send(
-          new TransactWriteCommand({ TransactItems: [{ Delete: { TableName: store.table, Key: refKey } }] }),
-        ),
-      );
-      continue;
-    }
-    const keys = matchedIndexKeys(txn, match);
-    try {
-      await guard(() =>
-        store.doc.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: store.table,
-                  Key: Keys.transaction(txn.provider, txn.id),
-                  ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(stallId)",
-                  UpdateExpression:
-                    "SET stallId = :stall, marketId = :market, matchedAt = :now, gsi1pk = :g1pk, gsi1sk = :g1sk, gsi2pk = :g2pk, gsi2sk = :g2sk",
-                  ExpressionAttributeValues: {
-                    ":stall": match.stallId,
-                    ":market": match.marketId,
-                    ":now": clock.now().toISOString(),
-                    ":g1pk": keys.gsi1pk,
-                    ":g1sk": keys.gsi1sk,
-                    ":g2pk": keys.gsi2pk,
-                    ":g2sk": keys.gsi2sk,
-                  },
-                },
-              },
-              { Delete: { TableName: store.table, Key: refKey } },
-              {
-                ConditionCheck: {
-                  TableName: store.table,
-                  Key: Keys.account(stall.bin, account),
-                  ConditionExpression: "stallId = :stall",
-                  ExpressionAttributeValues: { ":stall": stall.id },
-                },
-              },
-              ...rollupUpdates(store, txn, match),
-            ],
-          }),
-        ),
-      );
-      claimed++;
-    } catch (err) {
-      // Claimed by someone else meanwhile, or the account moved on: nothing to do for this one.
-      if (!(err instanceof TransactionCanceledException)) throw err;
-    }
-  }
-  return claimed;
 }

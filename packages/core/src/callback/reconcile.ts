@@ -1,14 +1,13 @@
-import { BatchGetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { localDateOf, localDateTimeToUtc } from "../calendar/localDate";
 import { readCsv } from "../csv";
-import { accountKey, findByAccount, mask } from "../stall/stall";
-import { guard } from "../store/client";
-import { Keys } from "../store/keys";
+import { accountKey } from "../stall/accountItem";
+import { findByAccount, mask } from "../stall/stall";
 import { allPages } from "../store/page";
 import { type IngestDeps, ingest } from "./ingest";
+import { TransactionItem } from "./transactionItem";
 import { listForStall } from "./transactions";
-import type { IncomingTransaction, Provider } from "./types";
+import { type IncomingTransaction, PROVIDERS, type Provider } from "./types";
 
 export const STATEMENT_COLUMNS = ["id", "paidAt", "accountNumber", "amount", "description"] as const;
 export const MAX_STATEMENT_ROWS = 20_000;
@@ -30,20 +29,31 @@ interface StatementRow {
   txn: IncomingTransaction;
 }
 
-export interface ReconciliationReport {
-  provider: Provider;
-  rows: number;
-  from: string | null;
-  to: string | null;
-  /** Statement rows the platform already has. */
-  matched: number;
-  /** Statement rows the platform never received (ingested now when asked). */
-  missing: { line: number; id: string; amount: number; paidAt: string; accountNumber: string }[];
-  /** Transactions the platform has, for the statement's accounts and dates, that the statement lacks. */
-  extra: { id: string; amount: number; paidAt: string; stallId: string | null }[];
-  ingested: number;
-  errors: { line: number; message: string }[];
-}
+/** What a statement reconciliation found (admin). */
+export const ReconciliationReportSchema = z
+  .object({
+    provider: z.enum(PROVIDERS),
+    rows: z.number(),
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    matched: z.number(),
+    missing: z.array(
+      z.object({
+        line: z.number(),
+        id: z.string(),
+        amount: z.number(),
+        paidAt: z.string(),
+        accountNumber: z.string(),
+      }),
+    ),
+    extra: z.array(
+      z.object({ id: z.string(), amount: z.number(), paidAt: z.string(), stallId: z.string().nullable() }),
+    ),
+    ingested: z.number(),
+    errors: z.array(z.object({ line: z.number(), message: z.string() })),
+  })
+  .meta({ id: "Reconciliation" });
+export type ReconciliationReport = z.output<typeof ReconciliationReportSchema>;
 
 function parseStatement(
   provider: Provider,
@@ -120,20 +130,11 @@ export async function reconcile(
     errors,
   };
 
-  const known = new Set<string>();
-  for (let i = 0; i < rows.length; i += 100) {
-    const keys = rows.slice(i, i + 100).map((r) => Keys.transaction(provider, r.txn.providerTxnId));
-    let request:
-      | Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression?: string }>
-      | undefined = {
-      [store.table]: { Keys: keys, ProjectionExpression: "id" },
-    };
-    while (request && Object.keys(request).length > 0) {
-      const res = await guard(() => store.doc.send(new BatchGetCommand({ RequestItems: request })));
-      for (const item of res.Responses?.[store.table] ?? []) known.add(String(item.id));
-      request = res.UnprocessedKeys as typeof request;
-    }
-  }
+  const known = await TransactionItem.existing(
+    store,
+    provider,
+    rows.map((r) => r.txn.providerTxnId),
+  );
   for (const row of rows) {
     if (known.has(row.txn.providerTxnId)) {
       report.matched++;
@@ -167,31 +168,15 @@ export async function reconcile(
           if (t.provider === provider && !inStatement.has(t.id))
             report.extra.push({ id: t.id, amount: t.amount, paidAt: t.paidAt, stallId: t.stallId });
       }
-      const refs = await guard(() =>
-        store.doc.send(
-          new QueryCommand({
-            TableName: store.table,
-            KeyConditionExpression: "pk = :pk AND begins_with(sk, :provider)",
-            ExpressionAttributeValues: {
-              ":pk": Keys.unmatchedByAccountPk(accountKey(txn.accountNumber)),
-              ":provider": `${provider}#`,
-            },
-          }),
-        ),
-      );
-      for (const ref of refs.Items ?? [])
+      const refs = await TransactionItem.refsByAccount(store, txn.accountNumber, provider);
+      for (const ref of refs)
         if (
-          !inStatement.has(String(ref.id)) &&
+          !inStatement.has(ref.id) &&
           ref.paidAt &&
-          localDateOf(String(ref.paidAt)) >= report.from &&
-          localDateOf(String(ref.paidAt)) <= report.to
+          localDateOf(ref.paidAt) >= report.from &&
+          localDateOf(ref.paidAt) <= report.to
         )
-          report.extra.push({
-            id: String(ref.id),
-            amount: Number(ref.amount ?? 0),
-            paidAt: String(ref.paidAt ?? ""),
-            stallId: null,
-          });
+          report.extra.push({ id: ref.id, amount: ref.amount ?? 0, paidAt: ref.paidAt, stallId: null });
     }
   }
   return report;

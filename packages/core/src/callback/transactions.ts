@@ -1,23 +1,30 @@
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
 import { addDays, type LocalDate, localTimeToUtc, monthsBetween } from "../calendar/localDate";
 import { mask } from "../stall/stall";
-import { guard, queryPage, type Store } from "../store/client";
-import { Keys } from "../store/keys";
-import { decodeCursor, encodeCursor, type Page, type PageRequest } from "../store/page";
-import type { StoredTransaction } from "./ingest";
+import type { Store } from "../store/client";
+import type { Page, PageRequest } from "../store/page";
+import { type StoredTransaction, TransactionItem } from "./transactionItem";
 
-/** A transaction as listings show it (contract §6). */
-export interface TransactionView {
-  id: string;
-  provider: string;
-  stallId: string | null;
-  marketId: string | null;
-  amount: number;
-  paidAt: string;
-  receivedAt: string;
-  description: string;
-  accountNumber: string;
-}
+/** A transaction as listings show it (docs/contract.md §6): the receiving account masked. */
+export const TransactionSchema = z
+  .object({
+    id: z.string(),
+    provider: z.string(),
+    stallId: z.string().nullable(),
+    marketId: z.string().nullable(),
+    amount: z.number().int(),
+    paidAt: z.string(),
+    receivedAt: z.string(),
+    description: z.string(),
+    accountNumber: z.string().meta({ description: "Receiving account, masked" }),
+  })
+  .meta({ id: "Transaction" });
+export type TransactionView = z.output<typeof TransactionSchema>;
+
+/** An unmatched transaction as the admin's queue shows it: with the BIN the provider named, if any. */
+export const UnmatchedTransactionSchema = TransactionSchema.extend({ bin: z.string().nullable() }).meta({
+  id: "UnmatchedTransaction",
+});
 
 export function present(t: StoredTransaction): TransactionView {
   return {
@@ -48,67 +55,33 @@ export async function listForStall(
   range: { from: LocalDate; to: LocalDate },
   page: PageRequest,
 ): Promise<Page<TransactionView>> {
-  const { lo, hi } = bounds(range.from, range.to);
-  return queryPage(store, { gsi1pk: Keys.transactionsOfStallPk(stallId), between: [lo, hi] }, page, (i) =>
-    present(i as unknown as StoredTransaction),
-  );
+  const res = await TransactionItem.byStall(store, stallId, bounds(range.from, range.to), page);
+  return { ...res, items: res.items.map(present) };
 }
 
-/**
- * A market's transactions paid in a local date range, oldest first. The index is split by month, so the
- * cursor carries the month it stopped in as well as the store's position within it.
- */
+/** A market's transactions paid in a local date range, oldest first. */
 export async function listForMarket(
   store: Store,
   marketId: string,
   range: { from: LocalDate; to: LocalDate },
   page: PageRequest,
 ): Promise<Page<TransactionView>> {
-  const { lo, hi } = bounds(range.from, range.to);
   const months = monthsBetween(range.from, range.to);
-  const state = decodeCursor(page.cursor) as { m?: string; k?: string } | undefined;
-  let index = state?.m ? months.indexOf(state.m) : 0;
-  if (index < 0) index = months.length;
-  let startKey = state?.k ? JSON.parse(state.k) : undefined;
-  const items: TransactionView[] = [];
-  while (index < months.length && items.length < page.limit) {
-    const res = await guard(() =>
-      store.doc.send(
-        new QueryCommand({
-          TableName: store.table,
-          IndexName: "gsi2",
-          KeyConditionExpression: "gsi2pk = :pk AND gsi2sk BETWEEN :lo AND :hi",
-          ExpressionAttributeValues: {
-            ":pk": Keys.transactionsOfMarketPk(marketId, months[index]!),
-            ":lo": lo,
-            ":hi": hi,
-          },
-          Limit: page.limit - items.length,
-          ExclusiveStartKey: startKey,
-        }),
-      ),
-    );
-    items.push(...(res.Items ?? []).map((i) => present(i as StoredTransaction)));
-    if (res.LastEvaluatedKey) startKey = res.LastEvaluatedKey;
-    else {
-      index++;
-      startKey = undefined;
-    }
-  }
-  const nextCursor =
-    index < months.length
-      ? encodeCursor({ m: months[index]!, ...(startKey ? { k: JSON.stringify(startKey) } : {}) })
-      : undefined;
-  return { items, nextCursor };
+  const res = await TransactionItem.byMarketMonth(
+    store,
+    marketId,
+    months,
+    bounds(range.from, range.to),
+    page,
+  );
+  return { ...res, items: res.items.map(present) };
 }
 
-/** Transactions no stall has claimed yet, oldest first (admin). */
-export function listUnmatched(
+/** Transactions no stall has been given yet, oldest first (admin). */
+export async function listUnmatched(
   store: Store,
   page: PageRequest,
-): Promise<Page<TransactionView & { bin: string | null }>> {
-  return queryPage(store, { gsi1pk: "UNMATCHED" }, page, (i) => ({
-    ...present(i as unknown as StoredTransaction),
-    bin: (i.bin as string) ?? null,
-  }));
+): Promise<Page<z.output<typeof UnmatchedTransactionSchema>>> {
+  const res = await TransactionItem.unmatched(store, page);
+  return { ...res, items: res.items.map((t) => ({ ...present(t), bin: t.bin ?? null })) };
 }

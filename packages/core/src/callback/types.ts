@@ -41,3 +41,13 @@ export interface ProviderAdapter {
 }
 
 export const MoneySchema = z.number().int().safe();
+
+/** What a callback is answered: our `{ok, status}` and the `{success: true}` payOS, SePay and Casso expect. */
+export const ReplySchema = z
+  .object({
+    ok: z.literal(true),
+    success: z.literal(true),
+    status: z.enum(["stored", "duplicate", "unmatched", "ignored"]),
+    id: z.string().optional(),
+  })
+  .meta({ id: "CallbackReply" });

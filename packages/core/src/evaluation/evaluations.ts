@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { PutCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
 import {
   addDays,
   assertRangeLength,
@@ -15,25 +14,65 @@ import { validationError } from "../errors";
 import type { Market } from "../market/market";
 import * as Rollups from "../rollup/rollups";
 import * as Stall from "../stall/stall";
-import { guard, queryAll, type Store } from "../store/client";
-import { Keys } from "../store/keys";
+import type { Store } from "../store/client";
+import { tryCommit } from "../store/transact";
 import * as Heartbeats from "../uptime/heartbeatStore";
 import * as Incidents from "../uptime/incidents";
-import { type EvaluationInput, evaluate, type Figures } from "./evaluate";
+import { type EvaluationInput, evaluate } from "./evaluate";
+import { EvaluationItem } from "./evaluationItem";
 
-/** An immutable, versioned evaluation (contract §9). */
-export interface Evaluation extends Figures {
-  id: string;
-  marketId: string;
-  market: { name: string; province: string; commune: string };
-  period: { from: LocalDate; to: LocalDate };
-  /** `YYYY-MM` for a month (month-to-date or final), else `from_to`. */
-  periodKey: string;
-  version: number;
-  computedAt: string;
-  /** SHA-256 of the inputs (calendar, stalls, rollups, incidents, beats): equal inputs, same evaluation. */
-  inputsHash: string;
-}
+const Pct = z.number().nullable();
+/** An immutable, versioned evaluation as the API answers it (docs/contract.md §9). */
+export const EvaluationSchema = z
+  .object({
+    id: z.string(),
+    marketId: z.string(),
+    market: z.object({ name: z.string(), province: z.string(), commune: z.string() }),
+    period: z.object({ from: z.string(), to: z.string() }),
+    periodKey: z.string(),
+    version: z.number().int(),
+    computedAt: z.string(),
+    method: z.object({
+      timezone: z.string(),
+      definitions: z.string(),
+      thresholds: z.object({ uptimePct: z.number(), qrSharePct: z.number(), activeSharePct: z.number() }),
+    }),
+    uptime: z.object({
+      scheduledSessions: z.number(),
+      scheduledMinutes: z.number(),
+      downMinutes: z.number(),
+      uptimePct: Pct,
+      incidents: z.number(),
+      sessionsWithEvidence: z.number(),
+      activeSessions: z.number(),
+      activeSessionsPct: Pct,
+    }),
+    uptake: z.object({
+      stalls: z.number(),
+      stallsWithQr: z.number(),
+      qrSharePct: Pct,
+      activeStalls: z.number(),
+      activeSharePct: Pct,
+      transactions: z.number(),
+      value: z.number(),
+      medianTicket: z.number().nullable(),
+      uniquePayers: z.number(),
+    }),
+    rating: z.enum(["pass", "fail", "insufficient-data"]),
+    /** SHA-256 of the inputs (calendar, stalls, rollups, incidents, beats): equal inputs, same evaluation. */
+    inputsHash: z.string(),
+  })
+  .meta({ id: "Evaluation" });
+
+export type Evaluation = z.output<typeof EvaluationSchema>;
+
+/** What an admin asks to evaluate: a month or a date range, for every market or one. */
+export const EvaluationRunSchema = z
+  .union([
+    z.strictObject({ period: z.string(), marketId: z.string().max(40).optional() }),
+    z.strictObject({ from: z.string(), to: z.string(), marketId: z.string().max(40).optional() }),
+  ])
+  .meta({ id: "EvaluationRun" });
 
 export type PeriodRequest = { period: string } | { from: string; to: string };
 
@@ -105,26 +144,6 @@ export async function gatherInputs(
   };
 }
 
-function clean(raw: Record<string, unknown>): Evaluation {
-  const { pk: _a, sk: _b, gsi1pk: _c, gsi1sk: _d, type: _e, v: _f, ...rest } = raw;
-  return rest as unknown as Evaluation;
-}
-
-/** Every stored version of a market's evaluation for a period key, oldest first. */
-async function versionsFor(store: Store, marketId: string, periodKey: string): Promise<Evaluation[]> {
-  const res = await guard(() =>
-    store.doc.send(
-      new QueryCommand({
-        TableName: store.table,
-        KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-        ExpressionAttributeValues: { ":pk": `MARKET#${marketId}`, ":prefix": `EVAL#${periodKey}#v` },
-        ConsistentRead: true,
-      }),
-    ),
-  );
-  return (res.Items ?? []).map(clean);
-}
-
 /**
  * Evaluates a market for a period and files the result. An unchanged input gives back the latest stored version
  * (no copy); a changed one stores version n+1 with a conditional put, so two concurrent runs cannot both write
@@ -151,7 +170,7 @@ export async function run(
     )
     .digest("hex");
   for (let attempt = 0; attempt < 5; attempt++) {
-    const versions = await versionsFor(store, market.id, period.key);
+    const versions = await EvaluationItem.versions(store, market.id, period.key);
     const latest = versions.at(-1);
     if (
       latest &&
@@ -175,26 +194,8 @@ export async function run(
       rating: figures.rating,
       inputsHash,
     };
-    try {
-      await guard(() =>
-        store.doc.send(
-          new PutCommand({
-            TableName: store.table,
-            Item: {
-              ...Keys.evaluation(market.id, period.key, evaluation.version),
-              ...Keys.evaluationsOfPeriod(period.key, market.id, evaluation.version),
-              type: "evaluation",
-              v: 1,
-              ...evaluation,
-            },
-            ConditionExpression: "attribute_not_exists(pk)",
-          }),
-        ),
-      );
-      return evaluation;
-    } catch (err) {
-      if (!(err instanceof ConditionalCheckFailedException)) throw err;
-    }
+    // Cancelled: a concurrent run filed this version first; read again and compare.
+    if ((await tryCommit(store, [EvaluationItem.create(store, evaluation)])) === null) return evaluation;
   }
   throw new Error(`Could not file an evaluation for ${market.id} ${period.key}: too many concurrent runs`);
 }
@@ -202,13 +203,7 @@ export async function run(
 /** The latest version for every market evaluated for a period key, by market id. */
 export async function latestForPeriod(store: Store, periodKey: string): Promise<Evaluation[]> {
   const latest = new Map<string, Evaluation>();
-  const items = await queryAll(store, {
-    IndexName: "gsi1",
-    KeyConditionExpression: "gsi1pk = :pk",
-    ExpressionAttributeValues: { ":pk": `EVALS#${periodKey}` },
-  });
-  for (const raw of items) {
-    const e = clean(raw);
+  for (const e of await EvaluationItem.byPeriod(store, periodKey)) {
     const seen = latest.get(e.marketId);
     if (!seen || seen.version < e.version) latest.set(e.marketId, e);
   }
@@ -217,12 +212,7 @@ export async function latestForPeriod(store: Store, periodKey: string): Promise<
 
 /** Every version of every evaluation of a market, newest first. */
 export async function historyOf(store: Store, marketId: string): Promise<Evaluation[]> {
-  const out = (
-    await queryAll(store, {
-      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
-      ExpressionAttributeValues: { ":pk": `MARKET#${marketId}`, ":prefix": "EVAL#" },
-    })
-  ).map(clean);
+  const out = await EvaluationItem.ofMarket(store, marketId);
   return out.sort((a, b) =>
     a.computedAt === b.computedAt ? b.version - a.version : b.computedAt.localeCompare(a.computedAt),
   );

@@ -1,15 +1,14 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { assertRangeLength, type LocalDate } from "../calendar/localDate";
 import { type Session, sessionsBetween } from "../calendar/sessions";
 import { ANIMALS } from "../calendar/zodiac";
 import type { Clock } from "../clock";
-import { conflict, notFound } from "../errors";
+import { notFound } from "../errors";
 import { LocalDateSchema } from "../schemas";
-import { guard, queryPage, type Store } from "../store/client";
-import { Keys } from "../store/keys";
+import type { Store } from "../store/client";
 import { allPages, type Page, type PageRequest } from "../store/page";
+import { commit } from "../store/transact";
+import { MarketItem } from "./marketItem";
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Expected a local time HH:mm");
 
@@ -51,25 +50,16 @@ export const MarketInputSchema = z
 export const MarketPatchSchema = MarketInputSchema.omit({ id: true }).partial().meta({ id: "MarketPatch" });
 
 export type MarketInput = z.input<typeof MarketInputSchema>;
-export type Market = z.output<typeof MarketInputSchema> & { createdAt: string; updatedAt: string };
+/** A market as the API answers it. */
+export const MarketSchema = MarketInputSchema.extend({ createdAt: z.string(), updatedAt: z.string() }).meta({
+  id: "Market",
+});
+export type Market = z.output<typeof MarketSchema>;
 
-/** A stored item as the API shows it: the entity's fields in a stable order, no key attributes. */
-function clean(item: Record<string, unknown>): Market {
-  const m = item as unknown as Market;
-  return {
-    id: m.id,
-    name: m.name,
-    province: m.province,
-    commune: m.commune,
-    ...(m.legacyDistrict ? { legacyDistrict: m.legacyDistrict } : {}),
-    launchedOn: m.launchedOn,
-    schedule: Object.assign({ kind: m.schedule.kind }, m.schedule),
-    hours: { open: m.hours.open, close: m.hours.close },
-    closures: m.closures ?? [],
-    createdAt: m.createdAt,
-    updatedAt: m.updatedAt,
-  };
-}
+/** A scheduled session as the API lists it: its local date and UTC opening and closing instants. */
+export const SessionSchema = z
+  .object({ date: z.string(), opensAt: z.string(), closesAt: z.string() })
+  .meta({ id: "Session" });
 
 function normalise(market: Market): Market {
   return { ...market, closures: [...new Set(market.closures)].sort() };
@@ -80,29 +70,15 @@ export async function create(store: Store, clock: Clock, input: MarketInput): Pr
   const parsed = MarketInputSchema.parse(input);
   const now = clock.now().toISOString();
   const market = normalise({ ...parsed, createdAt: now, updatedAt: now });
-  try {
-    await guard(() =>
-      store.doc.send(
-        new PutCommand({
-          TableName: store.table,
-          Item: { ...Keys.market(market.id), ...Keys.marketList(market.id), type: "market", v: 1, ...market },
-          ConditionExpression: "attribute_not_exists(pk)",
-        }),
-      ),
-    );
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException)
-      throw conflict(`Market '${market.id}' already exists`, [{ path: "id", message: "Already taken" }]);
-    throw err;
-  }
+  await commit(store, [MarketItem.create(store, market)], () => ({
+    path: "id",
+    message: `Market '${market.id}' already exists`,
+  }));
   return market;
 }
 
-export async function find(store: Store, id: string): Promise<Market | undefined> {
-  const res = await guard(() =>
-    store.doc.send(new GetCommand({ TableName: store.table, Key: Keys.market(id) })),
-  );
-  return res.Item ? clean(res.Item) : undefined;
+export function find(store: Store, id: string): Promise<Market | undefined> {
+  return MarketItem.get(store, id);
 }
 
 export async function get(store: Store, id: string): Promise<Market> {
@@ -112,7 +88,7 @@ export async function get(store: Store, id: string): Promise<Market> {
 }
 
 export function list(store: Store, page: PageRequest): Promise<Page<Market>> {
-  return queryPage(store, { gsi1pk: "MARKETS" }, page, clean);
+  return MarketItem.all(store, page);
 }
 
 /** Every market, all pages (for the scheduler and the seed). */
@@ -131,21 +107,10 @@ export async function update(
   const { createdAt, updatedAt, ...rest } = current;
   const merged = MarketInputSchema.parse({ ...rest, ...MarketPatchSchema.parse(patch) });
   const market = normalise({ ...merged, createdAt, updatedAt: clock.now().toISOString() });
-  try {
-    await guard(() =>
-      store.doc.send(
-        new PutCommand({
-          TableName: store.table,
-          Item: { ...Keys.market(id), ...Keys.marketList(id), type: "market", v: 1, ...market },
-          ConditionExpression: "updatedAt = :seen",
-          ExpressionAttributeValues: { ":seen": updatedAt },
-        }),
-      ),
-    );
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) throw conflict("The market changed meanwhile; retry");
-    throw err;
-  }
+  await commit(store, [MarketItem.replace(store, market, updatedAt)], () => ({
+    path: "",
+    message: "The market changed meanwhile; retry",
+  }));
   return market;
 }
 

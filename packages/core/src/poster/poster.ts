@@ -22,23 +22,28 @@ const MARGIN = 18;
 
 let fonts: { regular: Uint8Array; bold: Uint8Array } | undefined;
 
+/** Where to find the fonts when they are not in node_modules: a Lambda bundle copies them to `fonts/`. */
+export interface RenderOptions {
+  fontDir?: string;
+}
+
 /** The font files: from the npm package, or — in a Lambda bundle — copied beside it (`stacks/ApiStack.ts`). */
 export const FONT_FILES = {
   regular: "@expo-google-fonts/be-vietnam-pro/400Regular/BeVietnamPro_400Regular.ttf",
   bold: "@expo-google-fonts/be-vietnam-pro/700Bold/BeVietnamPro_700Bold.ttf",
 } as const;
 
-function fontPath(spec: string): string {
-  const bundled = process.env.LAMBDA_TASK_ROOT && join(process.env.LAMBDA_TASK_ROOT, "fonts", basename(spec));
+function fontPath(spec: string, fontDir?: string): string {
+  const bundled = fontDir && join(fontDir, basename(spec));
   if (bundled && existsSync(bundled)) return bundled;
   return createRequire(import.meta.url).resolve(spec);
 }
 
 /** Be Vietnam Pro (SIL OFL): designed for Vietnamese, every diacritic stacked correctly. Read once. */
-function fontBytes() {
+function fontBytes(fontDir?: string) {
   fonts ??= {
-    regular: readFileSync(fontPath(FONT_FILES.regular)),
-    bold: readFileSync(fontPath(FONT_FILES.bold)),
+    regular: readFileSync(fontPath(FONT_FILES.regular, fontDir)),
+    bold: readFileSync(fontPath(FONT_FILES.bold, fontDir)),
   };
   return fonts;
 }
@@ -149,10 +154,10 @@ function drawPoster(doc: PDFDocument, f: Fonts, content: PosterContent): void {
   });
 }
 
-async function newDocument(title: string) {
+async function newDocument(title: string, options: RenderOptions) {
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
-  const bytes = fontBytes();
+  const bytes = fontBytes(options.fontDir);
   // Subset: only the glyphs used are embedded, once per document however many posters it holds.
   const fontsInDoc: Fonts = {
     regular: await doc.embedFont(bytes.regular, { subset: true }),
@@ -166,13 +171,17 @@ async function newDocument(title: string) {
 }
 
 /** One A6 poster. */
-export async function render(content: PosterContent): Promise<Uint8Array> {
-  return renderMany(`Mã QR quầy ${content.stall.code} — ${content.marketName}`, [content]);
+export async function render(content: PosterContent, options: RenderOptions = {}): Promise<Uint8Array> {
+  return renderMany(`Mã QR quầy ${content.stall.code} — ${content.marketName}`, [content], options);
 }
 
 /** One poster per page, in the order given. */
-export async function renderMany(title: string, contents: PosterContent[]): Promise<Uint8Array> {
-  const { doc, fonts: f } = await newDocument(title);
+export async function renderMany(
+  title: string,
+  contents: PosterContent[],
+  options: RenderOptions = {},
+): Promise<Uint8Array> {
+  const { doc, fonts: f } = await newDocument(title, options);
   for (const content of contents) drawPoster(doc, f, content);
   return doc.save({ useObjectStreams: true });
 }

@@ -1,7 +1,27 @@
+import { z } from "zod";
 import { addDays, eachDate, type LocalDate, localTimeToUtc } from "../calendar/localDate";
 import * as Stall from "../stall/stall";
 import type { Store } from "../store/client";
 import { marketDays, stallDays } from "./rollups";
+
+/** A market's uptake over a range, as the API answers it (docs/contract.md §7). */
+export const UptakeSchema = z
+  .object({
+    marketId: z.string(),
+    from: z.string(),
+    to: z.string(),
+    totals: z.object({
+      stalls: z.number(),
+      stallsWithQr: z.number(),
+      activeStalls: z.number(),
+      transactions: z.number(),
+      value: z.number(),
+    }),
+    days: z.array(
+      z.object({ date: z.string(), transactions: z.number(), value: z.number(), activeStalls: z.number() }),
+    ),
+  })
+  .meta({ id: "Uptake" });
 
 export interface Uptake {
   marketId: string;

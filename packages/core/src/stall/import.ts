@@ -1,9 +1,10 @@
-import { ZodError } from "zod";
+import { ZodError, z } from "zod";
 import type { Clock } from "../clock";
 import { readCsv } from "../csv";
 import { DomainError } from "../errors";
 import type { Store } from "../store/client";
-import { accountKey, findByCode, registerMany, type Stall, type StallInput } from "./stall";
+import { accountKey } from "./accountItem";
+import { findByCode, registerMany, type Stall, type StallInput } from "./stall";
 
 export const IMPORT_COLUMNS = [
   "code",
@@ -16,12 +17,16 @@ export const IMPORT_COLUMNS = [
 ] as const;
 export const MAX_IMPORT_ROWS = 5000;
 
-export interface ImportResult {
-  created: number;
-  /** Rows that describe a stall already registered exactly so (a re-import): nothing to do. */
-  skipped: number;
-  errors: { line: number; message: string }[];
-}
+/** The report of a CSV import, as the manager reads it. */
+export const ImportResultSchema = z
+  .object({
+    created: z.number(),
+    /** Rows that describe a stall already registered exactly so (a re-import): nothing to do. */
+    skipped: z.number(),
+    errors: z.array(z.object({ line: z.number(), message: z.string() })),
+  })
+  .meta({ id: "ImportResult" });
+export type ImportResult = z.output<typeof ImportResultSchema>;
 
 interface Row {
   line: number;
@@ -67,15 +72,15 @@ function describe(err: unknown): string {
  * Imports stalls from a CSV file (`code,vendorName,phone,category,bankBin,accountNumber,accountName`).
  * Each good row is registered atomically; bad rows are reported by line and create nothing. A row that
  * matches an existing stall of the market (same code and same account) is skipped, so importing the
- * same file twice creates nothing new. Store failures are not row errors: they abort with 503.
+ * same file twice creates nothing new. Store failures are not row errors: they abort with 503. Returns the
+ * report the manager reads and the stalls it created.
  */
 export async function importCsv(
   store: Store,
   clock: Clock,
   marketId: string,
   body: Uint8Array,
-  onCreated: (stalls: Stall[]) => Promise<void> = async () => {},
-): Promise<ImportResult> {
+): Promise<{ report: ImportResult; created: Stall[] }> {
   const { rows, errors } = parseRows(body);
   const result: ImportResult = { created: 0, skipped: 0, errors };
 
@@ -128,7 +133,6 @@ export async function importCsv(
     }
     errors.push({ line: row.line, message: describe(outcome.error) });
   }
-  await onCreated(created);
   errors.sort((a, b) => a.line - b.line);
-  return result;
+  return { report: result, created };
 }

@@ -1,13 +1,23 @@
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { ZodError, z } from "zod";
 import * as Banks from "../bank/directory";
 import { type Clock, newId } from "../clock";
-import { conflict, type DomainError, type ErrorIssue, notFound, validationError, zodIssues } from "../errors";
-import { guard, queryPage, type Store } from "../store/client";
-import { Keys } from "../store/keys";
+import {
+  conflict,
+  type DomainError,
+  type ErrorIssue,
+  notFound,
+  StoreUnavailableError,
+  validationError,
+  zodIssues,
+} from "../errors";
+import type { Store } from "../store/client";
 import { allPages, type Page, type PageRequest } from "../store/page";
+import { commit, tryCommit, type WriteItem } from "../store/transact";
 import { asciiFold } from "../text";
+import { type AccountHolder, AccountItem, accountKey } from "./accountItem";
+import { StallItem } from "./stallItem";
+
+export { accountKey };
 
 export const STALL_STATUSES = ["active", "suspended"] as const;
 
@@ -59,19 +69,28 @@ export const StallPatchSchema = z
 export type StallInput = z.input<typeof StallInputSchema>;
 export type StallStatus = (typeof STALL_STATUSES)[number];
 
-export interface Stall {
-  id: string;
-  marketId: string;
-  code: string;
-  vendorName: string;
-  phone?: string;
-  category?: string;
-  bank: { bin: string; accountNumber: string; accountName: string; bankName: string };
-  status: StallStatus;
-  createdAt: string;
-  updatedAt: string;
-  qrIssuedAt: string | null;
-}
+/** A stall as the API answers it (phone and account number masked in lists). */
+export const StallSchema = z
+  .object({
+    id: z.string(),
+    marketId: z.string(),
+    code: z.string(),
+    vendorName: z.string(),
+    phone: z.string().optional(),
+    category: z.string().optional(),
+    bank: z.object({
+      bin: z.string(),
+      accountNumber: z.string(),
+      accountName: z.string(),
+      bankName: z.string(),
+    }),
+    status: z.enum(STALL_STATUSES),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    qrIssuedAt: z.string().nullable(),
+  })
+  .meta({ id: "Stall" });
+export type Stall = z.output<typeof StallSchema>;
 
 /** Keeps the last four characters: `*******6789`. */
 export function mask(value: string): string {
@@ -91,90 +110,6 @@ export function masked(stall: Stall): Stall {
 /** The account holder's name as QR codes carry it: ASCII upper case, diacritics removed, đ → D. */
 export function qrAccountName(name: string): string {
   return asciiFold(name).toUpperCase().replace(/\s+/g, " ").trim();
-}
-
-/** A stored item as the API shows it: the entity's fields in a stable order, no key attributes. */
-function clean(item: Record<string, unknown>): Stall {
-  const s = item as unknown as Stall;
-  return {
-    id: s.id,
-    marketId: s.marketId,
-    code: s.code,
-    vendorName: s.vendorName,
-    ...(s.phone ? { phone: s.phone } : {}),
-    ...(s.category ? { category: s.category } : {}),
-    bank: {
-      bin: s.bank.bin,
-      bankName: s.bank.bankName,
-      accountNumber: s.bank.accountNumber,
-      accountName: s.bank.accountName,
-    },
-    status: s.status,
-    createdAt: s.createdAt,
-    updatedAt: s.updatedAt,
-    qrIssuedAt: s.qrIssuedAt ?? null,
-  };
-}
-
-function stallItem(stall: Stall) {
-  return {
-    ...Keys.stall(stall.id),
-    ...Keys.stallsOfMarket(stall.marketId, stall.code),
-    type: "stall",
-    v: 1,
-    ...stall,
-  };
-}
-
-/** The uniqueness guard for a stall's bank account; also the index callbacks match on. */
-function accountItem(stall: Stall) {
-  return {
-    ...Keys.account(stall.bank.bin, accountKey(stall.bank.accountNumber)),
-    type: "account",
-    v: 1,
-    stallId: stall.id,
-    marketId: stall.marketId,
-  };
-}
-
-/** Account numbers compare case-insensitively: banks print them either way. */
-export function accountKey(accountNumber: string): string {
-  return accountNumber.toUpperCase();
-}
-
-function codeKey(code: string): string {
-  return code.toUpperCase();
-}
-
-/** Explains which uniqueness rule a cancelled transaction broke, by the position of its failed condition. */
-function explainCancellation(
-  err: TransactionCanceledException,
-  checks: (ErrorIssue | null)[],
-): DomainError | undefined {
-  const reasons = err.CancellationReasons ?? [];
-  const issues: ErrorIssue[] = [];
-  reasons.forEach((r, i) => {
-    if (r.Code === "ConditionalCheckFailed" && checks[i]) issues.push(checks[i]!);
-  });
-  if (issues.length > 0) return conflict(issues.map((i) => i.message).join("; "), issues);
-  return undefined;
-}
-
-/** Runs a transaction; a failed uniqueness/revision condition becomes a 409 naming the field. */
-type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>;
-
-async function transact(store: Store, items: TransactItems, checks: (ErrorIssue | null)[]) {
-  try {
-    await guard(() => store.doc.send(new TransactWriteCommand({ TransactItems: items })));
-  } catch (err) {
-    if (err instanceof TransactionCanceledException) {
-      const explained = explainCancellation(err, checks);
-      if (explained) throw explained;
-      if (err.CancellationReasons?.some((r) => r.Code === "TransactionConflict"))
-        throw conflict("Another change to this stall was in progress; retry");
-    }
-    throw err;
-  }
 }
 
 const CODE_TAKEN = (code: string): ErrorIssue => ({
@@ -204,35 +139,19 @@ function newStall(clock: Clock, marketId: string, input: StallInput): Stall {
   };
 }
 
+/** What a stall's account guard says about it. */
+const holder = (stall: Stall) => ({
+  stallId: stall.id,
+  marketId: stall.marketId,
+  active: stall.status === "active",
+});
+
 /** The three conditional puts that register a stall: itself, its code's guard, its account's guard. */
-function registrationItems(store: Store, stall: Stall): TransactItems {
+function registrationItems(store: Store, stall: Stall): WriteItem[] {
   return [
-    {
-      Put: {
-        TableName: store.table,
-        Item: stallItem(stall),
-        ConditionExpression: "attribute_not_exists(pk)",
-      },
-    },
-    {
-      Put: {
-        TableName: store.table,
-        Item: {
-          ...Keys.stallCode(stall.marketId, codeKey(stall.code)),
-          type: "stallCode",
-          v: 1,
-          stallId: stall.id,
-        },
-        ConditionExpression: "attribute_not_exists(pk)",
-      },
-    },
-    {
-      Put: {
-        TableName: store.table,
-        Item: accountItem(stall),
-        ConditionExpression: "attribute_not_exists(pk)",
-      },
-    },
+    StallItem.create(store, stall),
+    StallItem.claimCode(store, stall),
+    AccountItem.claim(store, holder(stall), stall.bank.bin, stall.bank.accountNumber),
   ];
 }
 
@@ -250,7 +169,8 @@ export async function register(
   input: StallInput,
 ): Promise<Stall> {
   const stall = newStall(clock, marketId, input);
-  await transact(store, registrationItems(store, stall), registrationChecks(stall));
+  const checks = registrationChecks(stall);
+  await commit(store, registrationItems(store, stall), (i) => checks[i] ?? null);
   return stall;
 }
 
@@ -286,23 +206,20 @@ export async function registerMany(
   const runBatch = async (first: typeof pending) => {
     let batch = first;
     for (let attempt = 0; batch.length > 0; attempt++) {
-      try {
-        await guard(() =>
-          store.doc.send(
-            new TransactWriteCommand({
-              TransactItems: batch.flatMap((b) => registrationItems(store, b.stall)),
-            }),
-          ),
-        );
+      const reasons = await tryCommit(
+        store,
+        batch.flatMap((b) => registrationItems(store, b.stall)),
+      );
+      if (!reasons) {
         for (const b of batch) results[b.index] = { ok: true, stall: b.stall };
         break;
-      } catch (err) {
-        if (!(err instanceof TransactionCanceledException) || attempt > 10) throw err;
-        const reasons = err.CancellationReasons ?? [];
+      }
+      if (attempt > 10) throw new StoreUnavailableError("The store is busy registering stalls; retry");
+      {
         const failed = new Set<number>();
         batch.forEach((b, i) => {
           const issues = registrationChecks(b.stall).flatMap((check, j) =>
-            reasons[i * 3 + j]?.Code === "ConditionalCheckFailed" && check ? [check] : [],
+            reasons[i * 3 + j] === "ConditionalCheckFailed" && check ? [check] : [],
           );
           if (issues.length > 0) {
             results[b.index] = {
@@ -326,13 +243,8 @@ export async function registerMany(
   return results;
 }
 
-export async function find(store: Store, stallId: string): Promise<Stall | undefined> {
-  const res = await guard(() =>
-    store.doc.send(
-      new GetCommand({ TableName: store.table, Key: Keys.stall(stallId), ConsistentRead: true }),
-    ),
-  );
-  return res.Item ? clean(res.Item) : undefined;
+export function find(store: Store, stallId: string): Promise<Stall | undefined> {
+  return StallItem.get(store, stallId);
 }
 
 export async function get(store: Store, stallId: string): Promise<Stall> {
@@ -343,22 +255,13 @@ export async function get(store: Store, stallId: string): Promise<Stall> {
 
 /** The stall registered in a market under a code (case-insensitive), if any. */
 export async function findByCode(store: Store, marketId: string, code: string): Promise<Stall | undefined> {
-  const res = await guard(() =>
-    store.doc.send(
-      new GetCommand({
-        TableName: store.table,
-        Key: Keys.stallCode(marketId, codeKey(code)),
-        ConsistentRead: true,
-      }),
-    ),
-  );
-  const stallId = res.Item?.stallId as string | undefined;
+  const stallId = await StallItem.idByCode(store, marketId, code);
   return stallId ? find(store, stallId) : undefined;
 }
 
 /** A market's stalls in code order (unmasked: callers decide what to show). */
 export function listByMarket(store: Store, marketId: string, page: PageRequest): Promise<Page<Stall>> {
-  return queryPage(store, { gsi1pk: Keys.stallsOfMarketPk(marketId) }, page, clean);
+  return StallItem.byMarket(store, marketId, page);
 }
 
 /** Every stall of a market, in code order. */
@@ -366,18 +269,9 @@ export function allOfMarket(store: Store, marketId: string): Promise<Stall[]> {
   return allPages((page) => listByMarket(store, marketId, page));
 }
 
-/**
- * Changes a stall. A new code or bank account moves its uniqueness guard in the same transaction,
- * conditioned on the stall not having changed since it was read.
- */
-export async function update(
-  store: Store,
-  clock: Clock,
-  stallId: string,
-  patch: z.input<typeof StallPatchSchema>,
-): Promise<Stall> {
+/** The stall as a patch would leave it (validated), without writing anything. */
+export function applyPatch(clock: Clock, current: Stall, patch: z.input<typeof StallPatchSchema>): Stall {
   const p = StallPatchSchema.parse(patch);
-  const current = await get(store, stallId);
   const next: Stall = {
     ...current,
     ...(p.code !== undefined ? { code: p.code } : {}),
@@ -390,57 +284,59 @@ export async function update(
   else if (p.phone !== undefined) next.phone = p.phone;
   if (p.category === null) delete next.category;
   else if (p.category !== undefined) next.category = p.category;
-
-  const codeChanged = codeKey(next.code) !== codeKey(current.code);
-  const accountChanged =
-    next.bank.bin !== current.bank.bin ||
-    accountKey(next.bank.accountNumber) !== accountKey(current.bank.accountNumber);
   // A stall whose bank details change gets its QR re-issued: the old printed code pays the old account.
-  if (accountChanged) next.qrIssuedAt = null;
+  if (accountChanged(current, next)) next.qrIssuedAt = null;
+  return next;
+}
 
-  const items: TransactItems = [
-    {
-      Put: {
-        TableName: store.table,
-        Item: stallItem(next),
-        ConditionExpression: "updatedAt = :seen",
-        ExpressionAttributeValues: { ":seen": current.updatedAt },
-      },
-    },
-  ];
+/** True when a change moves the stall to another bank account. */
+export function accountChanged(before: Stall, after: Stall): boolean {
+  return (
+    before.bank.bin !== after.bank.bin ||
+    accountKey(before.bank.accountNumber) !== accountKey(after.bank.accountNumber)
+  );
+}
+
+/**
+ * The writes that change a stall from `current` to `next`: the stall, conditioned on not having changed since it
+ * was read; a new code or bank account moves its uniqueness guard; a new status is restated on the account guard
+ * (matching reads it). `checks` names what each failed condition means.
+ */
+export function changeItems(
+  store: Store,
+  current: Stall,
+  next: Stall,
+): { items: WriteItem[]; checks: (ErrorIssue | null)[] } {
+  const items: WriteItem[] = [StallItem.replace(store, next, current.updatedAt)];
   const checks: (ErrorIssue | null)[] = [{ path: "", message: "The stall changed meanwhile; retry" }];
-  if (codeChanged) {
-    items.push(
-      {
-        Put: {
-          TableName: store.table,
-          Item: { ...Keys.stallCode(next.marketId, codeKey(next.code)), type: "stallCode", v: 1, stallId },
-          ConditionExpression: "attribute_not_exists(pk)",
-        },
-      },
-      { Delete: { TableName: store.table, Key: Keys.stallCode(current.marketId, codeKey(current.code)) } },
-    );
+  if (next.code.toUpperCase() !== current.code.toUpperCase()) {
+    items.push(StallItem.claimCode(store, next), StallItem.releaseCode(store, current));
     checks.push(CODE_TAKEN(next.code), null);
   }
-  if (accountChanged) {
+  if (accountChanged(current, next)) {
     items.push(
-      {
-        Put: {
-          TableName: store.table,
-          Item: accountItem(next),
-          ConditionExpression: "attribute_not_exists(pk)",
-        },
-      },
-      {
-        Delete: {
-          TableName: store.table,
-          Key: Keys.account(current.bank.bin, accountKey(current.bank.accountNumber)),
-        },
-      },
+      AccountItem.claim(store, holder(next), next.bank.bin, next.bank.accountNumber),
+      AccountItem.release(store, current.bank.bin, current.bank.accountNumber),
     );
     checks.push(ACCOUNT_TAKEN, null);
+  } else if (next.status !== current.status) {
+    items.push(AccountItem.restate(store, holder(next), next.bank.bin, next.bank.accountNumber));
+    checks.push(null);
   }
-  await transact(store, items, checks);
+  return { items, checks };
+}
+
+/** Changes a stall in one transaction (see `changeItems`). */
+export async function update(
+  store: Store,
+  clock: Clock,
+  stallId: string,
+  patch: z.input<typeof StallPatchSchema>,
+): Promise<Stall> {
+  const current = await get(store, stallId);
+  const next = applyPatch(clock, current, patch);
+  const { items, checks } = changeItems(store, current, next);
+  await commit(store, items, (i) => checks[i] ?? null);
   return next;
 }
 
@@ -448,24 +344,8 @@ export async function update(
 export async function markQrIssued(store: Store, clock: Clock, stall: Stall): Promise<Stall> {
   if (stall.qrIssuedAt) return stall;
   const at = clock.now().toISOString();
-  try {
-    await guard(() =>
-      store.doc.send(
-        new UpdateCommand({
-          TableName: store.table,
-          Key: Keys.stall(stall.id),
-          UpdateExpression: "SET qrIssuedAt = :at",
-          ConditionExpression:
-            "attribute_exists(pk) AND (attribute_not_exists(qrIssuedAt) OR qrIssuedAt = :null)",
-          ExpressionAttributeValues: { ":at": at, ":null": null },
-        }),
-      ),
-    );
-    return { ...stall, qrIssuedAt: at };
-  } catch (err) {
-    if ((err as Error).name === "ConditionalCheckFailedException") return get(store, stall.id);
-    throw err;
-  }
+  if (await StallItem.setQrIssuedOnce(store, stall.id, at)) return { ...stall, qrIssuedAt: at };
+  return get(store, stall.id);
 }
 
 /** `markQrIssued` for many stalls (a market's batch of posters), a few at a time. */
@@ -480,29 +360,9 @@ export async function findByAccount(
   store: Store,
   accountNumber: string,
   bin?: string,
-): Promise<{ stallId: string; marketId: string; bin: string } | undefined> {
-  const acct = accountKey(accountNumber);
-  if (bin) {
-    const res = await guard(() =>
-      store.doc.send(
-        new GetCommand({ TableName: store.table, Key: Keys.account(bin, acct), ConsistentRead: true }),
-      ),
-    );
-    return res.Item ? { stallId: res.Item.stallId, marketId: res.Item.marketId, bin } : undefined;
-  }
-  const res = await guard(() =>
-    store.doc.send(
-      new QueryCommand({
-        TableName: store.table,
-        KeyConditionExpression: "pk = :pk",
-        ExpressionAttributeValues: { ":pk": Keys.accountPk(acct) },
-        ConsistentRead: true,
-        Limit: 2,
-      }),
-    ),
-  );
+): Promise<AccountHolder | undefined> {
+  if (bin) return AccountItem.get(store, bin, accountNumber);
+  const holders = await AccountItem.byAccountNumber(store, accountNumber, 2);
   // The same number at two banks cannot be told apart without a BIN: leave it unmatched.
-  if (res.Items?.length !== 1) return undefined;
-  const item = res.Items[0]!;
-  return { stallId: item.stallId, marketId: item.marketId, bin: String(item.sk).slice(4) };
+  return holders.length === 1 ? holders[0] : undefined;
 }

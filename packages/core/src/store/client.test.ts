@@ -1,9 +1,8 @@
 import {
-  ConditionalCheckFailedException,
   ProvisionedThroughputExceededException,
   TransactionCanceledException,
 } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { fixedClock } from "../clock";
@@ -44,10 +43,17 @@ describe("store error mapping", () => {
   });
 
   it("turns a failed create condition into a 409", async () => {
-    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: "exists", $metadata: {} }));
+    ddb.on(TransactWriteCommand).rejects(
+      new TransactionCanceledException({
+        message: "cancelled",
+        $metadata: {},
+        CancellationReasons: [{ Code: "ConditionalCheckFailed" }],
+      }),
+    );
     const err = await Market.create(store, clock, market).catch((e) => e);
     expect(err).toBeInstanceOf(DomainError);
     expect(err.code).toBe("conflict");
+    expect(err.issues).toEqual([{ path: "id", message: expect.stringContaining("already exists") }]);
   });
 
   it("names the field whose uniqueness guard failed in a cancelled transaction", async () => {

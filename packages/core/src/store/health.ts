@@ -1,4 +1,5 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { z } from "zod";
 import type { Store } from "./client";
 
 /** True when the table answers a read within `timeoutMs`. */
@@ -12,3 +13,8 @@ export async function ping(store: Store, timeoutMs = 2000): Promise<boolean> {
     return false;
   }
 }
+
+/** `GET /api/health`: liveness and the store's reachability. */
+export const HealthSchema = z
+  .object({ status: z.enum(["ok", "unavailable"]), store: z.enum(["ok", "unreachable"]), time: z.string() })
+  .meta({ id: "Health" });

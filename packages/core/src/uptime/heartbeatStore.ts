@@ -1,16 +1,15 @@
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
-import { eachDate, type LocalDate, localDateOf } from "../calendar/localDate";
+import { eachDate, type LocalDate } from "../calendar/localDate";
 import type { Clock } from "../clock";
 import { StoreUnavailableError, validationError } from "../errors";
 import { InstantSchema } from "../schemas";
-import { guard, queryAll, type Store } from "../store/client";
-import { Keys } from "../store/keys";
+import { guard, type Store } from "../store/client";
+import { HeartbeatItem } from "./heartbeatItem";
 import type { Beat } from "./heartbeats";
 
 export const MAX_BEATS = 500;
 export const MAX_AGE_MS = 7 * 86_400_000;
-const RETENTION_S = 400 * 86_400;
 
 export const HeartbeatBatchSchema = z
   .strictObject({
@@ -43,16 +42,7 @@ export async function record(
   if (issues.length > 0) throw validationError("Some beats are out of range; nothing was stored", issues);
   const unique = new Map(beats.map((b) => [new Date(b.at).toISOString(), b.ok]));
   const items = [...unique.entries()].map(([at, ok]) => ({
-    PutRequest: {
-      Item: {
-        ...Keys.heartbeat(marketId, localDateOf(at), at),
-        type: "heartbeat",
-        v: 1,
-        at,
-        ok,
-        expiresAt: Math.floor(Date.parse(at) / 1000) + RETENTION_S,
-      },
-    },
+    PutRequest: { Item: HeartbeatItem.toItem(marketId, { at, ok }) },
   }));
   for (let i = 0; i < items.length; i += 25) {
     let pending: Record<string, unknown>[] | undefined = items.slice(i, i + 25);
@@ -85,13 +75,7 @@ export async function between(
   const worker = async () => {
     while (next < dates.length) {
       const k = next++;
-      const items = await queryAll(store, {
-        KeyConditionExpression: "pk = :pk",
-        ExpressionAttributeValues: { ":pk": Keys.heartbeatsPk(marketId, dates[k]!) },
-        ProjectionExpression: "#at, ok",
-        ExpressionAttributeNames: { "#at": "at" },
-      });
-      byDate[k] = items.map((i) => ({ at: String(i.at), ok: Boolean(i.ok) }));
+      byDate[k] = await HeartbeatItem.byMarketDay(store, marketId, dates[k]!);
     }
   };
   await Promise.all(Array.from({ length: Math.min(DAYS_IN_FLIGHT, dates.length) }, worker));

@@ -1,13 +1,13 @@
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { type Clock, newId } from "../clock";
-import { conflict, notFound, validationError } from "../errors";
+import { notFound, validationError } from "../errors";
 import { InstantSchema } from "../schemas";
-import { guard, queryAll, type Store } from "../store/client";
-import { Keys } from "../store/keys";
+import type { Store } from "../store/client";
+import { commit } from "../store/transact";
+import { CAUSES } from "./causes";
+import { IncidentItem } from "./incidentItem";
 
-export const CAUSES = ["network", "provider", "power", "other"] as const;
+export { CAUSES };
 
 export const IncidentInputSchema = z
   .strictObject({
@@ -26,17 +26,24 @@ export const IncidentPatchSchema = z
   })
   .meta({ id: "IncidentPatch" });
 
-export interface Incident {
-  id: string;
-  marketId: string;
-  startedAt: string;
-  endedAt: string | null;
-  cause: (typeof CAUSES)[number];
-  note?: string;
-  reportedBy: string;
-  createdAt: string;
-  updatedAt: string;
-}
+/** An incident as the API answers it. */
+export const IncidentSchema = z
+  .object({
+    id: z.string(),
+    marketId: z.string(),
+    startedAt: z.string(),
+    endedAt: z.string().nullable(),
+    cause: z.enum(CAUSES),
+    note: z.string().optional(),
+    /** The key that reported it. */
+    reportedBy: z.string(),
+    /** That key's role: who may change the incident depends on it (docs/contract.md §10). */
+    reporterRole: z.string().optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: "Incident" });
+export type Incident = z.output<typeof IncidentSchema>;
 
 /** A reported outage must start before it ends and not in the future (beyond 5 minutes of clock skew). */
 function checkTimes(clock: Clock, startedAt: string, endedAt: string | null) {
@@ -55,31 +62,6 @@ function checkTimes(clock: Clock, startedAt: string, endedAt: string | null) {
         { path: "endedAt", message: "In the future" },
       ]);
   }
-}
-
-function item(i: Incident) {
-  return {
-    ...Keys.incident(i.id),
-    ...Keys.incidentsOfMarket(i.marketId, i.startedAt, i.id),
-    type: "incident",
-    v: 1,
-    ...i,
-  };
-}
-
-function clean(raw: Record<string, unknown>): Incident {
-  const i = raw as unknown as Incident;
-  return {
-    id: i.id,
-    marketId: i.marketId,
-    startedAt: i.startedAt,
-    endedAt: i.endedAt ?? null,
-    cause: i.cause,
-    ...(i.note ? { note: i.note } : {}),
-    reportedBy: i.reportedBy,
-    createdAt: i.createdAt,
-    updatedAt: i.updatedAt,
-  };
 }
 
 export async function report(
@@ -105,26 +87,14 @@ export async function report(
     createdAt: now,
     updatedAt: now,
   };
-  await guard(() =>
-    store.doc.send(
-      new PutCommand({
-        TableName: store.table,
-        Item: item(incident),
-        ConditionExpression: "attribute_not_exists(pk)",
-      }),
-    ),
-  );
+  await commit(store, [IncidentItem.create(store, incident)]);
   return incident;
 }
 
 export async function get(store: Store, incidentId: string): Promise<Incident> {
-  const res = await guard(() =>
-    store.doc.send(
-      new GetCommand({ TableName: store.table, Key: Keys.incident(incidentId), ConsistentRead: true }),
-    ),
-  );
-  if (!res.Item) throw notFound(`Incident '${incidentId}'`);
-  return clean(res.Item);
+  const incident = await IncidentItem.get(store, incidentId);
+  if (!incident) throw notFound(`Incident '${incidentId}'`);
+  return incident;
 }
 
 /** Closes an open incident (sets `endedAt`) or corrects its cause or note; optimistic on `updatedAt`. */
@@ -144,22 +114,10 @@ export async function update(
     updatedAt: clock.now().toISOString(),
   };
   checkTimes(clock, next.startedAt, next.endedAt);
-  try {
-    await guard(() =>
-      store.doc.send(
-        new PutCommand({
-          TableName: store.table,
-          Item: item(next),
-          ConditionExpression: "updatedAt = :seen",
-          ExpressionAttributeValues: { ":seen": current.updatedAt },
-        }),
-      ),
-    );
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException)
-      throw conflict("The incident changed meanwhile; retry");
-    throw err;
-  }
+  await commit(store, [IncidentItem.replace(store, next, current.updatedAt)], () => ({
+    path: "",
+    message: "The incident changed meanwhile; retry",
+  }));
   return next;
 }
 
@@ -170,11 +128,6 @@ export async function overlapping(
   fromIso: string,
   toIso: string,
 ): Promise<Incident[]> {
-  const items = await queryAll(store, {
-    IndexName: "gsi1",
-    KeyConditionExpression: "gsi1pk = :pk AND gsi1sk < :to",
-    ExpressionAttributeValues: { ":pk": Keys.incidentsOfMarketPk(marketId), ":to": toIso },
-  });
-  const out = items.map(clean).filter((i) => i.endedAt === null || i.endedAt > fromIso);
-  return out;
+  const started = await IncidentItem.byMarketBefore(store, marketId, toIso);
+  return started.filter((i) => i.endedAt === null || i.endedAt > fromIso);
 }

@@ -1,9 +1,15 @@
+import { z } from "zod";
 import type { Stall } from "../stall/stall";
 import { qrAccountName } from "../stall/stall";
 import { asciiFold, safeAscii } from "../text";
 import { encode } from "./payload";
 
 export const MAX_AMOUNT = 9_999_999_999_999;
+
+/** A payment code as the API answers it. */
+export const PaymentQrSchema = z
+  .object({ payload: z.string(), kind: z.enum(["static", "dynamic"]) })
+  .meta({ id: "PaymentQr" });
 
 /** The transfer description pre-filled in the payer's app: ASCII letters, digits and spaces, ≤ 25. */
 export function purposeFor(stallCode: string): string {

@@ -1,21 +1,14 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { DomainError } from "@market40/core/errors";
+import { DomainError, ErrorSchema } from "@market40/core/errors";
+
+export { ErrorSchema };
+
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import type { AppEnv } from "./context";
 
 /** Shared pieces of route definitions, so each route file states only what is its own. */
-export const ErrorSchema = z
-  .object({
-    error: z.object({
-      code: z.string().meta({ example: "validation_error" }),
-      message: z.string(),
-      issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-    }),
-  })
-  .meta({ id: "Error" });
-
 const errorResponse = (description: string) => ({
   description,
   content: { "application/json": { schema: ErrorSchema } },

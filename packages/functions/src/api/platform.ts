@@ -1,22 +1,31 @@
-import { randomUUID } from "node:crypto";
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv, Deps } from "./context";
 import { errorBody, toErrorResponse } from "./errors";
-import { API_SECURITY_HEADERS, setHeaders } from "./securityHeaders";
 
-/** Logging, headers and the one error handler every app of ours shares. */
+/**
+ * Headers on every API answer: JSON, PNG, SVG and PDF are never to be sniffed, framed or run as a page. Hono's
+ * defaults, except the cross-origin resource rule: the web app may be served from another origin (CloudFront).
+ */
+const apiSecurityHeaders = secureHeaders({
+  contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+  xFrameOptions: "DENY",
+  crossOriginResourcePolicy: false,
+});
+
+/** Request ids, logging, headers and the one error handler every app of ours shares. */
 export function platformApp(deps: Deps) {
   const app = new OpenAPIHono<AppEnv>();
 
+  // A caller's own id is kept when it is short and plain (it ends up in our logs); otherwise one is made.
+  app.use("*", requestId({ limitLength: 64 }));
   // One JSON log line per request: id, route pattern (never the raw path with ids), status, latency.
   app.use("*", async (c, next) => {
     const started = performance.now();
-    const requestId = c.req.header("x-request-id")?.slice(0, 64) || randomUUID();
-    c.set("requestId", requestId);
-    c.header("X-Request-Id", requestId);
     await next();
     deps.logger.info("request", {
-      requestId,
+      requestId: c.var.requestId,
       method: c.req.method,
       route: c.req.routePath,
       status: c.res.status,
@@ -29,7 +38,7 @@ export function platformApp(deps: Deps) {
     c.header("Cache-Control", "no-store");
     await next();
   });
-  app.use("/api/*", setHeaders(API_SECURITY_HEADERS));
+  app.use("/api/*", apiSecurityHeaders);
 
   app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
   app.onError((err, c) => toErrorResponse(err, c, deps.logger));

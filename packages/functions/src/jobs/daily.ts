@@ -1,4 +1,4 @@
-import { sweepUnmatched } from "@market40/core/callback/sweep";
+import { sweepUnmatched } from "@market40/core/callback/matching";
 import { evaluateAll } from "@market40/core/evaluation/scheduled";
 import type { Deps } from "../api/context";
 

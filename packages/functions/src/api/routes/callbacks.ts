@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { ingest } from "@market40/core/callback/ingest";
 import { ADAPTERS } from "@market40/core/callback/providers/adapters";
 import { GenericCallbackSchema } from "@market40/core/callback/providers/generic";
-import { PROVIDERS } from "@market40/core/callback/types";
+import { PROVIDERS, ReplySchema } from "@market40/core/callback/types";
 import { DomainError } from "@market40/core/errors";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
@@ -10,15 +10,6 @@ import type { Deps } from "../context";
 import { ErrorSchema, json, router, tooLargeError } from "../openapi";
 
 export const CALLBACK_BODY_LIMIT = 64 * 1024;
-
-const ReplySchema = z
-  .object({
-    ok: z.literal(true),
-    success: z.literal(true),
-    status: z.enum(["stored", "duplicate", "unmatched", "ignored"]),
-    id: z.string().optional(),
-  })
-  .meta({ id: "CallbackReply" });
 
 const errorResponse = (description: string) => ({
   description,

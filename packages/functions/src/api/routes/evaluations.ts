@@ -2,62 +2,15 @@ import { createRoute } from "@hono/zod-openapi";
 import { Access } from "@market40/core/auth/access";
 import { toCsv } from "@market40/core/evaluation/csv";
 import * as Evaluations from "@market40/core/evaluation/evaluations";
+import { evaluateMarkets, FailedRunSchema } from "@market40/core/evaluation/scheduled";
 import * as Market from "@market40/core/market/market";
 import { z } from "zod";
 import type { Deps } from "../context";
 import { bearer, commonErrors, json, jsonBody, router } from "../openapi";
 
-const Pct = z.number().nullable();
-export const EvaluationSchema = z
-  .object({
-    id: z.string(),
-    marketId: z.string(),
-    market: z.object({ name: z.string(), province: z.string(), commune: z.string() }),
-    period: z.object({ from: z.string(), to: z.string() }),
-    periodKey: z.string(),
-    version: z.number().int(),
-    computedAt: z.string(),
-    method: z.object({
-      timezone: z.string(),
-      definitions: z.string(),
-      thresholds: z.object({ uptimePct: z.number(), qrSharePct: z.number(), activeSharePct: z.number() }),
-    }),
-    uptime: z.object({
-      scheduledSessions: z.number(),
-      scheduledMinutes: z.number(),
-      downMinutes: z.number(),
-      uptimePct: Pct,
-      incidents: z.number(),
-      sessionsWithEvidence: z.number(),
-      activeSessions: z.number(),
-      activeSessionsPct: Pct,
-    }),
-    uptake: z.object({
-      stalls: z.number(),
-      stallsWithQr: z.number(),
-      qrSharePct: Pct,
-      activeStalls: z.number(),
-      activeSharePct: Pct,
-      transactions: z.number(),
-      value: z.number(),
-      medianTicket: z.number().nullable(),
-      uniquePayers: z.number(),
-    }),
-    rating: z.enum(["pass", "fail", "insufficient-data"]),
-    inputsHash: z.string(),
-  })
-  .meta({ id: "Evaluation" });
-
-const RunSchema = z
-  .union([
-    z.strictObject({ period: z.string(), marketId: z.string().max(40).optional() }),
-    z.strictObject({ from: z.string(), to: z.string(), marketId: z.string().max(40).optional() }),
-  ])
-  .meta({ id: "EvaluationRun" });
-
 /** Evaluations (contract §9): run, the liaison's export, and a market's history. */
 export function evaluationRoutes(deps: Deps) {
-  const { store, clock } = deps;
+  const { store } = deps;
   const app = router();
 
   app.openapi(
@@ -67,19 +20,16 @@ export function evaluationRoutes(deps: Deps) {
       tags: ["Evaluations"],
       summary: "Evaluate every market (or one) for a month or a date range (admin)",
       security: bearer,
-      request: { body: jsonBody(RunSchema) },
-      responses: { 200: json(z.object({ items: z.array(EvaluationSchema) })), ...commonErrors },
+      request: { body: jsonBody(Evaluations.EvaluationRunSchema) },
+      responses: {
+        200: json(z.object({ items: z.array(z.union([Evaluations.EvaluationSchema, FailedRunSchema])) })),
+        ...commonErrors,
+      },
     }),
     async (c) => {
       Access.admin(c.var.principal);
-      const body = c.req.valid("json");
-      const { marketId, ...req } = body;
-      Evaluations.resolvePeriod(req as Evaluations.PeriodRequest);
-      const markets = marketId ? [await Market.get(store, marketId)] : await Market.all(store);
-      const items: Evaluations.Evaluation[] = [];
-      for (const market of markets)
-        items.push(await Evaluations.run(store, clock, market, req as Evaluations.PeriodRequest));
-      return c.json({ items }, 200);
+      const { marketId, ...period } = c.req.valid("json");
+      return c.json({ items: await evaluateMarkets(deps, period, marketId) }, 200);
     },
   );
 
@@ -105,7 +55,7 @@ export function evaluationRoutes(deps: Deps) {
         200: {
           description: "The evaluations",
           content: {
-            "application/json": { schema: z.object({ items: z.array(EvaluationSchema) }) },
+            "application/json": { schema: z.object({ items: z.array(Evaluations.EvaluationSchema) }) },
             "text/csv": { schema: z.string() },
           },
         },
@@ -133,7 +83,7 @@ export function evaluationRoutes(deps: Deps) {
       summary: "Every version of the market's evaluations, newest first",
       security: bearer,
       request: { params: z.object({ id: z.string().max(40) }) },
-      responses: { 200: json(z.object({ items: z.array(EvaluationSchema) })), ...commonErrors },
+      responses: { 200: json(z.object({ items: z.array(Evaluations.EvaluationSchema) })), ...commonErrors },
     }),
     async (c) => {
       const { id } = c.req.valid("param");

@@ -1,14 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import * as Banks from "@market40/core/bank/directory";
-import { ping } from "@market40/core/store/health";
+import { HealthSchema, ping } from "@market40/core/store/health";
 import { z } from "zod";
 import type { Deps } from "../context";
 import { json, router } from "../openapi";
-import { BankSchema } from "../schemas";
-
-const HealthSchema = z
-  .object({ status: z.enum(["ok", "unavailable"]), store: z.enum(["ok", "unreachable"]), time: z.string() })
-  .meta({ id: "Health" });
 
 /** Public routes: health and the bank directory. */
 export function healthRoutes({ store, clock }: Deps) {
@@ -39,7 +34,7 @@ export function healthRoutes({ store, clock }: Deps) {
       path: "/banks",
       tags: ["Platform"],
       summary: "The bank directory (VietQR BINs)",
-      responses: { 200: json(z.object({ items: z.array(BankSchema) })) },
+      responses: { 200: json(z.object({ items: z.array(Banks.BankSchema) })) },
     }),
     (c) => {
       c.header("Cache-Control", "public, max-age=86400");

@@ -5,7 +5,6 @@ import { DateRangeQuerySchema, PageQuerySchema } from "@market40/core/schemas";
 import { z } from "zod";
 import type { Deps } from "../context";
 import { bearer, commonErrors, conflictError, json, jsonBody, listOf, router } from "../openapi";
-import { MarketSchema, SessionSchema } from "../schemas";
 
 const MarketParams = z.object({ id: z.string().max(40) });
 
@@ -21,7 +20,7 @@ export function marketRoutes({ store, clock }: Deps) {
       summary: "Register a market (admin)",
       security: bearer,
       request: { body: jsonBody(Market.MarketInputSchema) },
-      responses: { 201: json(MarketSchema, "Created"), ...commonErrors, ...conflictError },
+      responses: { 201: json(Market.MarketSchema, "Created"), ...commonErrors, ...conflictError },
     }),
     async (c) => {
       Access.admin(c.var.principal);
@@ -37,7 +36,7 @@ export function marketRoutes({ store, clock }: Deps) {
       summary: "List markets (a manager sees its own)",
       security: bearer,
       request: { query: PageQuerySchema },
-      responses: { 200: json(listOf(MarketSchema)), ...commonErrors },
+      responses: { 200: json(listOf(Market.MarketSchema)), ...commonErrors },
     }),
     async (c) => {
       const p = c.var.principal;
@@ -58,7 +57,7 @@ export function marketRoutes({ store, clock }: Deps) {
       summary: "One market",
       security: bearer,
       request: { params: MarketParams },
-      responses: { 200: json(MarketSchema), ...commonErrors },
+      responses: { 200: json(Market.MarketSchema), ...commonErrors },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -75,7 +74,7 @@ export function marketRoutes({ store, clock }: Deps) {
       summary: "Change a market's details, hours or closures (admin, its manager)",
       security: bearer,
       request: { params: MarketParams, body: jsonBody(Market.MarketPatchSchema) },
-      responses: { 200: json(MarketSchema), ...commonErrors, ...conflictError },
+      responses: { 200: json(Market.MarketSchema), ...commonErrors, ...conflictError },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -92,7 +91,7 @@ export function marketRoutes({ store, clock }: Deps) {
       summary: "Scheduled sessions in a date range (at most 366 days)",
       security: bearer,
       request: { params: MarketParams, query: DateRangeQuerySchema },
-      responses: { 200: json(z.object({ items: z.array(SessionSchema) })), ...commonErrors },
+      responses: { 200: json(z.object({ items: z.array(Market.SessionSchema) })), ...commonErrors },
     }),
     async (c) => {
       const { id } = c.req.valid("param");

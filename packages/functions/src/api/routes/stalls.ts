@@ -1,10 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Access } from "@market40/core/auth/access";
-import { claimUnmatched } from "@market40/core/callback/ingest";
 import * as Market from "@market40/core/market/market";
 import { PageQuerySchema } from "@market40/core/schemas";
-import { importCsv } from "@market40/core/stall/import";
+import { ImportResultSchema } from "@market40/core/stall/import";
 import * as Stall from "@market40/core/stall/stall";
+import * as Stalls from "@market40/core/stall/workflows";
 import { z } from "zod";
 import type { Deps } from "../context";
 import {
@@ -20,30 +20,14 @@ import {
   router,
   tooLargeError,
 } from "../openapi";
-import { StallSchema } from "../schemas";
 
 const MarketParams = z.object({ id: z.string().max(40) });
 const StallParams = z.object({ stallId: z.string().max(64) });
 
 /** Stalls and their CSV import (contract §4). */
 export function stallRoutes(deps: Deps) {
-  const { store, clock } = deps;
+  const { store } = deps;
   const app = router();
-
-  /** Payments that arrived before their account was registered are matched and counted now. */
-  async function claimFor(stalls: Stall.Stall[]) {
-    for (let i = 0; i < stalls.length; i += 16)
-      await Promise.all(
-        stalls.slice(i, i + 16).map((s) =>
-          claimUnmatched(deps, {
-            id: s.id,
-            marketId: s.marketId,
-            bin: s.bank.bin,
-            accountNumber: s.bank.accountNumber,
-          }),
-        ),
-      );
-  }
 
   app.openapi(
     createRoute({
@@ -53,15 +37,12 @@ export function stallRoutes(deps: Deps) {
       summary: "Register a stall (admin, the market's manager)",
       security: bearer,
       request: { params: MarketParams, body: jsonBody(Stall.StallInputSchema) },
-      responses: { 201: json(StallSchema, "Created"), ...commonErrors, ...conflictError },
+      responses: { 201: json(Stall.StallSchema, "Created"), ...commonErrors, ...conflictError },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
       Access.manageMarket(c.var.principal, id);
-      await Market.get(store, id);
-      const stall = await Stall.register(store, clock, id, c.req.valid("json"));
-      await claimFor([stall]);
-      return c.json(stall, 201);
+      return c.json(await Stalls.registerStall(deps, id, c.req.valid("json")), 201);
     },
   );
 
@@ -73,7 +54,7 @@ export function stallRoutes(deps: Deps) {
       summary: "A market's stalls in code order, phone and account masked",
       security: bearer,
       request: { params: MarketParams, query: PageQuerySchema },
-      responses: { 200: json(listOf(StallSchema)), ...commonErrors },
+      responses: { 200: json(listOf(Stall.StallSchema)), ...commonErrors },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -100,13 +81,7 @@ export function stallRoutes(deps: Deps) {
       },
       middleware: [csvLimit] as const,
       responses: {
-        200: json(
-          z.object({
-            created: z.number(),
-            skipped: z.number(),
-            errors: z.array(z.object({ line: z.number(), message: z.string() })),
-          }),
-        ),
+        200: json(ImportResultSchema),
         ...commonErrors,
         ...tooLargeError,
       },
@@ -114,9 +89,7 @@ export function stallRoutes(deps: Deps) {
     async (c) => {
       const { id } = c.req.valid("param");
       Access.manageMarket(c.var.principal, id);
-      await Market.get(store, id);
-      const body = await readCsv(c);
-      return c.json(await importCsv(store, clock, id, body, claimFor), 200);
+      return c.json(await Stalls.importStalls(deps, id, await readCsv(c)), 200);
     },
   );
 
@@ -128,7 +101,7 @@ export function stallRoutes(deps: Deps) {
       summary: "One stall, unmasked (admin, its manager, its vendor)",
       security: bearer,
       request: { params: StallParams },
-      responses: { 200: json(StallSchema), ...commonErrors },
+      responses: { 200: json(Stall.StallSchema), ...commonErrors },
     }),
     async (c) => {
       const stall = await Stall.get(store, c.req.valid("param").stallId);
@@ -145,16 +118,12 @@ export function stallRoutes(deps: Deps) {
       summary: "Change or suspend a stall (admin, its manager)",
       security: bearer,
       request: { params: StallParams, body: jsonBody(Stall.StallPatchSchema) },
-      responses: { 200: json(StallSchema), ...commonErrors, ...conflictError },
+      responses: { 200: json(Stall.StallSchema), ...commonErrors, ...conflictError },
     }),
     async (c) => {
-      const { stallId } = c.req.valid("param");
-      const stall = await Stall.get(store, stallId);
+      const stall = await Stall.get(store, c.req.valid("param").stallId);
       Access.manageMarket(c.var.principal, stall.marketId);
-      const updated = await Stall.update(store, clock, stallId, c.req.valid("json"));
-      if (updated.bank.accountNumber !== stall.bank.accountNumber || updated.bank.bin !== stall.bank.bin)
-        await claimFor([updated]);
-      return c.json(updated, 200);
+      return c.json(await Stalls.changeStall(deps, stall, c.req.valid("json")), 200);
     },
   );
 

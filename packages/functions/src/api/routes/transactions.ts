@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Access } from "@market40/core/auth/access";
 import { assertRangeLength } from "@market40/core/calendar/localDate";
-import { reconcile } from "@market40/core/callback/reconcile";
+import { ReconciliationReportSchema, reconcile } from "@market40/core/callback/reconcile";
 import * as Transactions from "@market40/core/callback/transactions";
 import { PROVIDERS } from "@market40/core/callback/types";
 import * as Market from "@market40/core/market/market";
@@ -21,20 +21,6 @@ import {
   tooLargeError,
 } from "../openapi";
 
-export const TransactionSchema = z
-  .object({
-    id: z.string(),
-    provider: z.string(),
-    stallId: z.string().nullable(),
-    marketId: z.string().nullable(),
-    amount: z.number().int(),
-    paidAt: z.string(),
-    receivedAt: z.string(),
-    description: z.string(),
-    accountNumber: z.string().meta({ description: "Receiving account, masked" }),
-  })
-  .meta({ id: "Transaction" });
-
 const RangePage = DateRangePageQuerySchema;
 
 const checkRange = (range: { from: string; to: string }) => assertRangeLength(range.from, range.to);
@@ -51,7 +37,7 @@ export function transactionRoutes({ store }: Deps) {
       summary: "A stall's transactions paid between two local dates (its vendor, its manager, admin)",
       security: bearer,
       request: { params: z.object({ stallId: z.string().max(64) }), query: RangePage },
-      responses: { 200: json(listOf(TransactionSchema)), ...commonErrors },
+      responses: { 200: json(listOf(Transactions.TransactionSchema)), ...commonErrors },
     }),
     async (c) => {
       const stall = await Stall.get(store, c.req.valid("param").stallId);
@@ -70,7 +56,7 @@ export function transactionRoutes({ store }: Deps) {
       summary: "A market's transactions paid between two local dates",
       security: bearer,
       request: { params: z.object({ id: z.string().max(40) }), query: RangePage },
-      responses: { 200: json(listOf(TransactionSchema)), ...commonErrors },
+      responses: { 200: json(listOf(Transactions.TransactionSchema)), ...commonErrors },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -91,7 +77,7 @@ export function transactionRoutes({ store }: Deps) {
       security: bearer,
       request: { query: PageQuerySchema },
       responses: {
-        200: json(listOf(TransactionSchema.extend({ bin: z.string().nullable() }))),
+        200: json(listOf(Transactions.UnmatchedTransactionSchema)),
         ...commonErrors,
       },
     }),
@@ -103,30 +89,6 @@ export function transactionRoutes({ store }: Deps) {
 
   return app;
 }
-
-const ReconciliationSchema = z
-  .object({
-    provider: z.enum(PROVIDERS),
-    rows: z.number(),
-    from: z.string().nullable(),
-    to: z.string().nullable(),
-    matched: z.number(),
-    missing: z.array(
-      z.object({
-        line: z.number(),
-        id: z.string(),
-        amount: z.number(),
-        paidAt: z.string(),
-        accountNumber: z.string(),
-      }),
-    ),
-    extra: z.array(
-      z.object({ id: z.string(), amount: z.number(), paidAt: z.string(), stallId: z.string().nullable() }),
-    ),
-    ingested: z.number(),
-    errors: z.array(z.object({ line: z.number(), message: z.string() })),
-  })
-  .meta({ id: "Reconciliation" });
 
 /** Statement reconciliation (admin): what a provider sent that we lack, and the reverse. */
 export function reconciliationRoutes(deps: Deps) {
@@ -148,7 +110,7 @@ export function reconciliationRoutes(deps: Deps) {
         body: csvRequestBody,
       },
       middleware: [csvLimit] as const,
-      responses: { 200: json(ReconciliationSchema), ...commonErrors, ...tooLargeError },
+      responses: { 200: json(ReconciliationReportSchema), ...commonErrors, ...tooLargeError },
     }),
     async (c) => {
       Access.admin(c.var.principal);

@@ -2,7 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { Access } from "@market40/core/auth/access";
 import { addDays, assertRangeLength, localTimeToUtc } from "@market40/core/calendar/localDate";
 import * as Market from "@market40/core/market/market";
-import { uptake } from "@market40/core/rollup/uptake";
+import { UptakeSchema, uptake } from "@market40/core/rollup/uptake";
 import { DateRangeQuerySchema } from "@market40/core/schemas";
 import * as Heartbeats from "@market40/core/uptime/heartbeatStore";
 import * as Incidents from "@market40/core/uptime/incidents";
@@ -11,38 +11,6 @@ import type { Deps } from "../context";
 import { bearer, commonErrors, conflictError, json, jsonBody, router } from "../openapi";
 
 const MarketParams = z.object({ id: z.string().max(40) });
-
-const IncidentSchema = z
-  .object({
-    id: z.string(),
-    marketId: z.string(),
-    startedAt: z.string(),
-    endedAt: z.string().nullable(),
-    cause: z.enum(Incidents.CAUSES),
-    note: z.string().optional(),
-    reportedBy: z.string(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .meta({ id: "Incident" });
-
-const UptakeSchema = z
-  .object({
-    marketId: z.string(),
-    from: z.string(),
-    to: z.string(),
-    totals: z.object({
-      stalls: z.number(),
-      stallsWithQr: z.number(),
-      activeStalls: z.number(),
-      transactions: z.number(),
-      value: z.number(),
-    }),
-    days: z.array(
-      z.object({ date: z.string(), transactions: z.number(), value: z.number(), activeStalls: z.number() }),
-    ),
-  })
-  .meta({ id: "Uptake" });
 
 /** Uptake (contract §7), incidents and heartbeats (contract §8). */
 export function uptimeRoutes({ store, clock }: Deps) {
@@ -76,7 +44,7 @@ export function uptimeRoutes({ store, clock }: Deps) {
       summary: "Report an outage (open when endedAt is omitted)",
       security: bearer,
       request: { params: MarketParams, body: jsonBody(Incidents.IncidentInputSchema) },
-      responses: { 201: json(IncidentSchema, "Reported"), ...commonErrors },
+      responses: { 201: json(Incidents.IncidentSchema, "Reported"), ...commonErrors },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -97,7 +65,7 @@ export function uptimeRoutes({ store, clock }: Deps) {
       summary: "Incidents overlapping a date range",
       security: bearer,
       request: { params: MarketParams, query: DateRangeQuerySchema },
-      responses: { 200: json(z.object({ items: z.array(IncidentSchema) })), ...commonErrors },
+      responses: { 200: json(z.object({ items: z.array(Incidents.IncidentSchema) })), ...commonErrors },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -124,7 +92,7 @@ export function uptimeRoutes({ store, clock }: Deps) {
         params: z.object({ incidentId: z.string().max(64) }),
         body: jsonBody(Incidents.IncidentPatchSchema),
       },
-      responses: { 200: json(IncidentSchema), ...commonErrors, ...conflictError },
+      responses: { 200: json(Incidents.IncidentSchema), ...commonErrors, ...conflictError },
     }),
     async (c) => {
       const { incidentId } = c.req.valid("param");

@@ -1,0 +1,294 @@
+import { BatchGetCommand, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { localDateOf } from "../calendar/localDate";
+import { validationError } from "../errors";
+import { accountKey } from "../stall/accountItem";
+import { guard, queryAll, queryPage, type Store } from "../store/client";
+import { decodeCursor, encodeCursor, type Page, type PageRequest } from "../store/page";
+import type { WriteItem } from "../store/transact";
+import type { Provider } from "./types";
+
+/** A transaction as stored. `stallId`/`marketId` are absent while it is unmatched. */
+export interface StoredTransaction {
+  id: string;
+  provider: Provider;
+  stallId?: string;
+  marketId?: string;
+  bin?: string;
+  accountNumber: string;
+  amount: number;
+  paidAt: string;
+  receivedAt: string;
+  matchedAt?: string;
+  description: string;
+  /** Keyed HMAC of the provider's payer reference, truncated: counts distinct payers without keeping who they are. */
+  payerHash?: string;
+  source: "callback" | "statement";
+  /** Why it waits unmatched: no stall holds the account, or more than one could (no BIN to tell them apart). */
+  reason?: "no-account" | "ambiguous";
+}
+
+/** The stall a transaction is counted for. */
+export interface Match {
+  stallId: string;
+  marketId: string;
+  bin: string;
+}
+
+/**
+ * The stored transaction and its unmatched reference (docs/data-model.md).
+ *  - record (exactly-once guard) ... pk TXN#<provider>#<id>  sk TXN
+ *  - byStall ........................ gsi1 STALL#<stallId>#TXNS / <paidAt>#<provider>#<id>
+ *  - byMarketMonth .................. gsi2 MARKET#<marketId>#TXNS#<YYYY-MM> / <paidAt>#<provider>#<id>
+ *  - unmatched (list) ............... gsi1 UNMATCHED / <receivedAt>#<provider>#<id>
+ *  - unmatched byAccount ............ pk UNMATCHED#<ACCOUNT>  sk <provider>#<id>
+ */
+const key = (provider: string, id: string) => ({ pk: `TXN#${provider}#${id}`, sk: "TXN" });
+const byStallPk = (stallId: string) => `STALL#${stallId}#TXNS`;
+const byMarketMonthPk = (marketId: string, month: string) => `MARKET#${marketId}#TXNS#${month}`;
+const UNMATCHED = "UNMATCHED";
+const refPk = (accountNumber: string) => `UNMATCHED#${accountKey(accountNumber)}`;
+const refKey = (accountNumber: string, provider: string, id: string) => ({
+  pk: refPk(accountNumber),
+  sk: `${provider}#${id}`,
+});
+
+/** Keys that place a matched transaction in its stall's and market's listings. */
+function matchedIndexKeys(txn: StoredTransaction, match: Match) {
+  const sort = `${txn.paidAt}#${txn.provider}#${txn.id}`;
+  return {
+    gsi1pk: byStallPk(match.stallId),
+    gsi1sk: sort,
+    gsi2pk: byMarketMonthPk(match.marketId, localDateOf(txn.paidAt).slice(0, 7)),
+    gsi2sk: sort,
+  };
+}
+
+function fromItem(item: Record<string, unknown>): StoredTransaction {
+  const { pk: _a, sk: _b, gsi1pk: _c, gsi1sk: _d, gsi2pk: _e, gsi2sk: _f, type: _g, v: _h, ...rest } = item;
+  return rest as unknown as StoredTransaction;
+}
+
+/** An unmatched transaction's pointer under its account number, for claiming it when a stall registers. */
+export interface UnmatchedRef {
+  provider: Provider;
+  id: string;
+  bin?: string;
+  accountNumber: string;
+  amount?: number;
+  paidAt?: string;
+  ref: { pk: string; sk: string };
+}
+
+export const TransactionItem = {
+  key,
+  fromItem,
+  /** The record of a transaction counted for a stall; fails if `(provider, id)` was stored before. */
+  putMatched: (store: Store, txn: StoredTransaction, match: Match): WriteItem => ({
+    Put: {
+      TableName: store.table,
+      Item: {
+        ...key(txn.provider, txn.id),
+        type: "transaction",
+        v: 1,
+        ...txn,
+        stallId: match.stallId,
+        marketId: match.marketId,
+        matchedAt: txn.receivedAt,
+        ...matchedIndexKeys(txn, match),
+      },
+      ConditionExpression: "attribute_not_exists(pk)",
+    },
+  }),
+  /** The record of a transaction no stall can be given yet; fails if `(provider, id)` was stored before. */
+  putUnmatched: (store: Store, txn: StoredTransaction): WriteItem => ({
+    Put: {
+      TableName: store.table,
+      Item: {
+        ...key(txn.provider, txn.id),
+        type: "transaction",
+        v: 1,
+        ...txn,
+        gsi1pk: UNMATCHED,
+        gsi1sk: `${txn.receivedAt}#${txn.provider}#${txn.id}`,
+      },
+      ConditionExpression: "attribute_not_exists(pk)",
+    },
+  }),
+  /** The unmatched transaction's reference under its account number. */
+  putRef: (store: Store, txn: StoredTransaction): WriteItem => ({
+    Put: {
+      TableName: store.table,
+      Item: {
+        ...refKey(txn.accountNumber, txn.provider, txn.id),
+        type: "unmatchedRef",
+        v: 1,
+        provider: txn.provider,
+        id: txn.id,
+        bin: txn.bin,
+        accountNumber: txn.accountNumber,
+        amount: txn.amount,
+        paidAt: txn.paidAt,
+      },
+    },
+  }),
+  deleteRef: (store: Store, ref: UnmatchedRef): WriteItem => ({
+    Delete: { TableName: store.table, Key: ref.ref },
+  }),
+  /** Gives a stored unmatched transaction to a stall; fails if it was given to one meanwhile. */
+  assign: (store: Store, txn: StoredTransaction, match: Match, at: string): WriteItem => {
+    const keys = matchedIndexKeys(txn, match);
+    return {
+      Update: {
+        TableName: store.table,
+        Key: key(txn.provider, txn.id),
+        ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(stallId)",
+        UpdateExpression:
+          "SET stallId = :stall, marketId = :market, matchedAt = :now, gsi1pk = :g1pk, gsi1sk = :g1sk, gsi2pk = :g2pk, gsi2sk = :g2sk REMOVE reason",
+        ExpressionAttributeValues: {
+          ":stall": match.stallId,
+          ":market": match.marketId,
+          ":now": at,
+          ":g1pk": keys.gsi1pk,
+          ":g1sk": keys.gsi1sk,
+          ":g2pk": keys.gsi2pk,
+          ":g2sk": keys.gsi2sk,
+        },
+      },
+    };
+  },
+  async get(store: Store, provider: string, id: string): Promise<StoredTransaction | undefined> {
+    const res = await guard(() =>
+      store.doc.send(
+        new GetCommand({ TableName: store.table, Key: key(provider, id), ConsistentRead: true }),
+      ),
+    );
+    return res.Item ? fromItem(res.Item) : undefined;
+  },
+  /** Which of these `(provider, id)` are stored. */
+  async existing(store: Store, provider: string, ids: string[]): Promise<Set<string>> {
+    const known = new Set<string>();
+    for (let i = 0; i < ids.length; i += 100) {
+      let request:
+        | Record<string, { Keys: Record<string, unknown>[]; ProjectionExpression?: string }>
+        | undefined = {
+        [store.table]: {
+          Keys: ids.slice(i, i + 100).map((id) => key(provider, id)),
+          ProjectionExpression: "id",
+        },
+      };
+      while (request && Object.keys(request).length > 0) {
+        const res = await guard(() => store.doc.send(new BatchGetCommand({ RequestItems: request })));
+        for (const item of res.Responses?.[store.table] ?? []) known.add(String(item.id));
+        request = res.UnprocessedKeys as typeof request;
+      }
+    }
+    return known;
+  },
+  /** byStall: a stall's transactions paid in `[lo, hi)` (UTC ISO), oldest first. */
+  byStall: (
+    store: Store,
+    stallId: string,
+    range: { lo: string; hi: string },
+    page: PageRequest,
+  ): Promise<Page<StoredTransaction>> =>
+    queryPage(store, { gsi1pk: byStallPk(stallId), between: [range.lo, range.hi] }, page, fromItem),
+  /**
+   * byMarketMonth: a market's transactions paid in `[lo, hi)` over the given months, oldest first. The index is
+   * split by month, so the cursor carries the month it stopped in as well as the store's position within it.
+   */
+  async byMarketMonth(
+    store: Store,
+    marketId: string,
+    months: string[],
+    range: { lo: string; hi: string },
+    page: PageRequest,
+  ): Promise<Page<StoredTransaction>> {
+    const state = decodeCursor(page.cursor) as { m?: string; k?: string } | undefined;
+    let index = state?.m ? months.indexOf(state.m) : 0;
+    if (index < 0) index = months.length;
+    let startKey = state?.k ? parseStartKey(state.k) : undefined;
+    const items: StoredTransaction[] = [];
+    while (index < months.length && items.length < page.limit) {
+      const res = await guard(() =>
+        store.doc.send(
+          new QueryCommand({
+            TableName: store.table,
+            IndexName: "gsi2",
+            KeyConditionExpression: "gsi2pk = :pk AND gsi2sk BETWEEN :lo AND :hi",
+            ExpressionAttributeValues: {
+              ":pk": byMarketMonthPk(marketId, months[index]!),
+              ":lo": range.lo,
+              ":hi": range.hi,
+            },
+            Limit: page.limit - items.length,
+            ExclusiveStartKey: startKey,
+          }),
+        ),
+      );
+      items.push(...(res.Items ?? []).map(fromItem));
+      if (res.LastEvaluatedKey) startKey = res.LastEvaluatedKey;
+      else {
+        index++;
+        startKey = undefined;
+      }
+    }
+    const nextCursor =
+      index < months.length
+        ? encodeCursor({ m: months[index]!, ...(startKey ? { k: JSON.stringify(startKey) } : {}) })
+        : undefined;
+    return { items, nextCursor };
+  },
+  /** unmatched: transactions no stall has been given, oldest first. */
+  unmatched: (store: Store, page: PageRequest): Promise<Page<StoredTransaction>> =>
+    queryPage(store, { gsi1pk: UNMATCHED }, page, fromItem),
+  /** Every unmatched transaction's receiving account and BIN (what the nightly sweep tries again). */
+  async unmatchedAccounts(store: Store): Promise<{ bin?: string; accountNumber: string }[]> {
+    const items = await queryAll(store, {
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: { ":pk": UNMATCHED },
+      ProjectionExpression: "bin, accountNumber",
+    });
+    return items.map((i) => ({
+      ...(i.bin ? { bin: String(i.bin) } : {}),
+      accountNumber: String(i.accountNumber),
+    }));
+  },
+  /** unmatched byAccount: references to the unmatched transactions paid to an account number (any BIN). */
+  async refsByAccount(store: Store, accountNumber: string, provider?: string): Promise<UnmatchedRef[]> {
+    const items = await queryAll(store, {
+      KeyConditionExpression: provider ? "pk = :pk AND begins_with(sk, :p)" : "pk = :pk",
+      ExpressionAttributeValues: {
+        ":pk": refPk(accountNumber),
+        ...(provider ? { ":p": `${provider}#` } : {}),
+      },
+      ConsistentRead: true,
+    });
+    return items.map((i) => ({
+      provider: i.provider as Provider,
+      id: String(i.id),
+      ...(i.bin ? { bin: String(i.bin) } : {}),
+      accountNumber: String(i.accountNumber ?? accountNumber),
+      ...(i.amount !== undefined ? { amount: Number(i.amount) } : {}),
+      ...(i.paidAt ? { paidAt: String(i.paidAt) } : {}),
+      ref: { pk: String(i.pk), sk: String(i.sk) },
+    }));
+  },
+};
+
+/** A cursor's inner start key; anything malformed is the caller's mistake, never a store error. */
+function parseStartKey(text: string): Record<string, unknown> {
+  try {
+    const value = JSON.parse(text);
+    if (
+      value &&
+      typeof value === "object" &&
+      !Array.isArray(value) &&
+      Object.values(value).every((v) => typeof v === "string")
+    )
+      return value;
+  } catch {
+    // fall through
+  }
+  throw validationError("Invalid cursor", [{ path: "cursor", message: "Not a cursor this API issued" }]);
+}

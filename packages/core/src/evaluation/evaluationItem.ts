@@ -1,0 +1,63 @@
+import { marketPartition } from "../market/marketItem";
+import { queryAll, type Store } from "../store/client";
+import type { WriteItem } from "../store/transact";
+import type { Evaluation } from "./evaluations";
+
+/**
+ * A stored evaluation version: immutable, written once (docs/data-model.md).
+ *  - by market, period and version ... pk MARKET#<marketId>  sk EVAL#<periodKey>#v<0001>
+ *  - byPeriod ......................... gsi1 EVALS#<periodKey> / <marketId>#v<0001>
+ */
+const version4 = (version: number) => `v${String(version).padStart(4, "0")}`;
+const sk = (periodKey: string, version: number) => `EVAL#${periodKey}#${version4(version)}`;
+const byPeriodPk = (periodKey: string) => `EVALS#${periodKey}`;
+
+function fromItem(raw: Record<string, unknown>): Evaluation {
+  const { pk: _a, sk: _b, gsi1pk: _c, gsi1sk: _d, type: _e, v: _f, ...rest } = raw;
+  return rest as unknown as Evaluation;
+}
+
+export const EvaluationItem = {
+  /** Files a new version; fails if that version exists (a concurrent run filed it first). */
+  create: (store: Store, e: Evaluation): WriteItem => ({
+    Put: {
+      TableName: store.table,
+      Item: {
+        pk: marketPartition(e.marketId),
+        sk: sk(e.periodKey, e.version),
+        gsi1pk: byPeriodPk(e.periodKey),
+        gsi1sk: `${e.marketId}#${version4(e.version)}`,
+        type: "evaluation",
+        v: 1,
+        ...e,
+      },
+      ConditionExpression: "attribute_not_exists(pk)",
+    },
+  }),
+  /** Every version of a market's evaluation for a period key, oldest first. */
+  async versions(store: Store, marketId: string, periodKey: string): Promise<Evaluation[]> {
+    const items = await queryAll(store, {
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: { ":pk": marketPartition(marketId), ":prefix": `EVAL#${periodKey}#v` },
+      ConsistentRead: true,
+    });
+    return items.map(fromItem);
+  },
+  /** Every version of every evaluation of a market. */
+  async ofMarket(store: Store, marketId: string): Promise<Evaluation[]> {
+    const items = await queryAll(store, {
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :prefix)",
+      ExpressionAttributeValues: { ":pk": marketPartition(marketId), ":prefix": "EVAL#" },
+    });
+    return items.map(fromItem);
+  },
+  /** byPeriod: every version of every market's evaluation for a period key. */
+  async byPeriod(store: Store, periodKey: string): Promise<Evaluation[]> {
+    const items = await queryAll(store, {
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: { ":pk": byPeriodPk(periodKey) },
+    });
+    return items.map(fromItem);
+  },
+};

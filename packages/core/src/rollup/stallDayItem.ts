@@ -1,0 +1,122 @@
+import { type LocalDate, localDateOf, localMinuteOfDay, monthsBetween } from "../calendar/localDate";
+import { stallPartition } from "../stall/stallItem";
+import { queryAll, type Store } from "../store/client";
+import type { WriteItem } from "../store/transact";
+
+/** One stall's payments on one local day, as the callback path counts them. */
+export interface StallDay {
+  stallId: string;
+  date: LocalDate;
+  count: number;
+  value: number;
+  /** Minutes of the local day (0–1439) in which a payment was made. */
+  minutes: number[];
+  /** Distinct payer hashes. */
+  payers: string[];
+  /** Amount → number of payments of that amount. */
+  amounts: Map<number, number>;
+}
+
+/** What a counted payment adds to its rollups. */
+export interface Counted {
+  stallId: string;
+  marketId: string;
+  amount: number;
+  paidAt: string;
+  payerHash?: string;
+}
+
+/**
+ * The stall-day rollup (docs/data-model.md). It keeps what evaluations need without reading transactions — the
+ * minutes of the day that saw a payment (session windows), an amount histogram `a<amount>` (median ticket) and
+ * payer hashes (distinct payers) — so the busier, shared market-day item stays two numbers wide.
+ *  - by stall and day ...... pk STALL#<stallId>  sk DAY#<date>
+ *  - byMarketMonth ......... gsi1 MARKET#<marketId>#STALLDAYS#<YYYY-MM> / <date>#<stallId>
+ */
+const key = (stallId: string, date: LocalDate) => ({ pk: stallPartition(stallId), sk: `DAY#${date}` });
+const byMarketMonthPk = (marketId: string, month: string) => `MARKET#${marketId}#STALLDAYS#${month}`;
+const AMOUNT_ATTR = /^a\d+$/;
+
+function fromItem(i: Record<string, unknown>): StallDay {
+  const amounts = new Map<number, number>();
+  for (const [k, v] of Object.entries(i)) if (AMOUNT_ATTR.test(k)) amounts.set(Number(k.slice(1)), Number(v));
+  return {
+    stallId: String(i.stallId),
+    date: String(i.date),
+    count: Number(i.count ?? 0),
+    value: Number(i.value ?? 0),
+    minutes: [...((i.minutes as Set<number>) ?? [])].map(Number),
+    payers: [...((i.payers as Set<string>) ?? [])].map(String),
+    amounts,
+  };
+}
+
+export const StallDayItem = {
+  key,
+  /** A whole stall-day as the callback path leaves it (for bulk seeding: benchmarks and scale runs). */
+  toItem: (marketId: string, day: StallDay) => ({
+    ...key(day.stallId, day.date),
+    gsi1pk: byMarketMonthPk(marketId, day.date.slice(0, 7)),
+    gsi1sk: `${day.date}#${day.stallId}`,
+    type: "stallDay",
+    v: 1,
+    marketId,
+    stallId: day.stallId,
+    date: day.date,
+    count: day.count,
+    value: day.value,
+    minutes: new Set(day.minutes),
+    ...(day.payers.length ? { payers: new Set(day.payers) } : {}),
+    ...Object.fromEntries([...day.amounts].map(([amount, n]) => [`a${amount}`, n])),
+  }),
+  /** Counts one payment on its stall's day (created on the first). */
+  count(store: Store, paid: Counted): WriteItem {
+    const date = localDateOf(paid.paidAt);
+    const values: Record<string, unknown> = {
+      ":one": 1,
+      ":amount": paid.amount,
+      ":minute": new Set([localMinuteOfDay(paid.paidAt)]),
+      ":type": "stallDay",
+      ":v1": 1,
+      ":g1pk": byMarketMonthPk(paid.marketId, date.slice(0, 7)),
+      ":g1sk": `${date}#${paid.stallId}`,
+      ":market": paid.marketId,
+      ":stall": paid.stallId,
+      ":date": date,
+    };
+    let add = "ADD #count :one, #value :amount, minutes :minute, #amt :one";
+    if (paid.payerHash) {
+      add += ", payers :payer";
+      values[":payer"] = new Set([paid.payerHash]);
+    }
+    return {
+      Update: {
+        TableName: store.table,
+        Key: key(paid.stallId, date),
+        UpdateExpression: `${add} SET #type = :type, #v = :v1, gsi1pk = :g1pk, gsi1sk = :g1sk, marketId = :market, stallId = :stall, #date = :date`,
+        ExpressionAttributeNames: {
+          "#count": "count",
+          "#value": "value",
+          "#type": "type",
+          "#v": "v",
+          "#date": "date",
+          "#amt": `a${paid.amount}`,
+        },
+        ExpressionAttributeValues: values,
+      },
+    };
+  },
+  /** byMarketMonth: every stall-day of a market in a local date range. */
+  async byMarket(store: Store, marketId: string, from: LocalDate, to: LocalDate): Promise<StallDay[]> {
+    const out: StallDay[] = [];
+    for (const month of monthsBetween(from, to)) {
+      const items = await queryAll(store, {
+        IndexName: "gsi1",
+        KeyConditionExpression: "gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi",
+        ExpressionAttributeValues: { ":pk": byMarketMonthPk(marketId, month), ":lo": from, ":hi": `${to}#~` },
+      });
+      out.push(...items.map(fromItem));
+    }
+    return out;
+  },
+};
