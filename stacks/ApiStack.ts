@@ -1,17 +1,16 @@
 import { basename } from "node:path";
+import { PLATFORM_SECRET_NAMES, PROVIDER_SECRET_NAMES } from "@market40/core/config";
 import { FONT_FILES } from "@market40/core/poster/poster";
 import { Api, Config, type StackContext, use } from "sst/constructs";
 import { StorageStack } from "./StorageStack";
 
-/** Provider secrets and the admin token, set per stage with `npx sst secrets set NAME value`. */
+/**
+ * Provider secrets, the admin token and the payer-reference key, set per stage with `npx sst secrets set NAME value`.
+ * The names are core's (`PROVIDER_SECRET_NAMES`, `PLATFORM_SECRET_NAMES`), the same the Lambda config reader reads.
+ */
 export const SECRET_NAMES = [
-  "GENERIC_WEBHOOK_SECRET",
-  "PAYOS_CHECKSUM_KEY",
-  "SEPAY_API_KEY",
-  "CASSO_WEBHOOK_SECRET",
-  "ADMIN_TOKEN",
-  // The HMAC key for stored payer references; never leaves the platform.
-  "PAYER_HASH_KEY",
+  ...Object.values(PROVIDER_SECRET_NAMES),
+  ...Object.values(PLATFORM_SECRET_NAMES),
 ] as const;
 
 /** Requests per second the whole API accepts (2× the capacity plan's design point), and the burst above it. */

@@ -3,12 +3,13 @@ import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
 import * as ApiKeys from "@market40/core/auth/keys";
 import { fixedClock } from "@market40/core/clock";
 import type { AppConfig } from "@market40/core/config";
+import { logLevelOf } from "@market40/core/config";
 import { createStore, type Store } from "@market40/core/store/client";
 import { ensureTable } from "@market40/core/store/table";
 import { inject } from "vitest";
 import { createApp } from "../../packages/functions/src/api/app";
 import type { Deps } from "../../packages/functions/src/api/context";
-import { logger } from "../../packages/functions/src/log";
+import { createLogger } from "../../packages/functions/src/log";
 
 export const TEST_SECRETS = {
   generic: "test-generic-secret",
@@ -56,6 +57,8 @@ export async function harness(now = "2026-11-26T03:00:00Z"): Promise<Harness> {
   const store = createStore(config);
   await ensureTable(store);
   const clock = fixedClock(now);
+  // Quiet unless LOG_LEVEL asks otherwise: a failing test can be re-run with its server's log.
+  const logger = createLogger(logLevelOf(process.env.LOG_LEVEL, "SILENT"));
   const deps: Deps = { store, clock, config, logger };
   const app = createApp(deps);
   const { token: adminToken } = await ApiKeys.create(store, clock, { role: "admin", label: "test admin" });

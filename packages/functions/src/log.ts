@@ -1,14 +1,13 @@
 import { Logger } from "@aws-lambda-powertools/logger";
+import type { LogLevel } from "@market40/core/config";
 
 /**
- * One structured JSON logger for the process, the same shape locally and in Lambda.
- * Never pass it a token, a secret, a phone number or a full account number.
+ * One structured JSON logger per process, the same shape locally and in Lambda, at the level its runtime's
+ * config reader chose. Never pass it a token, a secret, a phone number or a full account number.
  */
-export const logger = new Logger({
-  serviceName: "market40",
-  logLevel:
-    (process.env.LOG_LEVEL as "INFO" | undefined) ?? (process.env.NODE_ENV === "test" ? "SILENT" : "INFO"),
-});
+export function createLogger(level: LogLevel): Logger {
+  return new Logger({ serviceName: "market40", logLevel: level });
+}
 
 export type AppLogger = Pick<Logger, "info" | "warn" | "error" | "debug">;
 

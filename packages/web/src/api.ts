@@ -3,13 +3,7 @@ const BASE: string =
   (import.meta as { env?: Record<string, string> }).env?.VITE_API_URL?.replace(/\/$/, "") ?? "";
 const KEY = "m40.token";
 
-export interface Me {
-  id: string;
-  role: "admin" | "manager" | "vendor" | "liaison" | "device";
-  marketId?: string;
-  stallId?: string;
-  label?: string;
-}
+export type { Me } from "./shapes";
 
 export class ApiError extends Error {
   constructor(

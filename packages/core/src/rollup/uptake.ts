@@ -23,13 +23,7 @@ export const UptakeSchema = z
   })
   .meta({ id: "Uptake" });
 
-export interface Uptake {
-  marketId: string;
-  from: LocalDate;
-  to: LocalDate;
-  totals: { stalls: number; stallsWithQr: number; activeStalls: number; transactions: number; value: number };
-  days: { date: LocalDate; transactions: number; value: number; activeStalls: number }[];
-}
+export type Uptake = z.output<typeof UptakeSchema>;
 
 /**
  * A market's uptake over a date range (contract §7), from the daily rollups — never by reading transactions.

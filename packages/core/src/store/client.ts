@@ -18,7 +18,7 @@ export interface Store {
 
 export function createStore(config: StoreConfig, extra: DynamoDBClientConfig = {}): Store {
   const client = new DynamoDBClient({
-    region: config.region ?? process.env.AWS_REGION ?? "ap-southeast-1",
+    region: config.region ?? "ap-southeast-1",
     ...(config.endpoint
       ? { endpoint: config.endpoint, credentials: { accessKeyId: "local", secretAccessKey: "local" } }
       : {}),

@@ -1,6 +1,8 @@
+import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { LocalDate } from "../calendar/localDate";
 import { localDateOf } from "../calendar/localDate";
-import { queryAll, type Store } from "../store/client";
+import { StoreUnavailableError } from "../errors";
+import { guard, queryAll, type Store } from "../store/client";
 import type { Beat } from "./heartbeats";
 
 /**
@@ -10,9 +12,8 @@ import type { Beat } from "./heartbeats";
 const RETENTION_S = 400 * 86_400;
 const byMarketDayPk = (marketId: string, date: LocalDate) => `MARKET#${marketId}#BEATS#${date}`;
 
-export const HeartbeatItem = {
-  /** The item for a beat (for a batch write; the same instant again overwrites itself). */
-  toItem: (marketId: string, beat: Beat) => ({
+function toItem(marketId: string, beat: Beat) {
+  return {
     pk: byMarketDayPk(marketId, localDateOf(beat.at)),
     sk: beat.at,
     type: "heartbeat",
@@ -20,7 +21,29 @@ export const HeartbeatItem = {
     at: beat.at,
     ok: beat.ok,
     expiresAt: Math.floor(Date.parse(beat.at) / 1000) + RETENTION_S,
-  }),
+  };
+}
+
+export const HeartbeatItem = {
+  /**
+   * Writes beats 25 at a time, retrying what the store leaves unprocessed. A beat at the same instant again
+   * overwrites itself, so a resent batch changes nothing.
+   */
+  async putMany(store: Store, marketId: string, beats: Beat[]): Promise<void> {
+    const items = beats.map((beat) => ({ PutRequest: { Item: toItem(marketId, beat) } }));
+    for (let i = 0; i < items.length; i += 25) {
+      let pending: Record<string, unknown>[] | undefined = items.slice(i, i + 25);
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        const res = await guard(() =>
+          store.doc.send(new BatchWriteCommand({ RequestItems: { [store.table]: pending as never } })),
+        );
+        pending = res.UnprocessedItems?.[store.table] as Record<string, unknown>[] | undefined;
+        if (pending?.length && attempt > 8)
+          throw new StoreUnavailableError("The store is busy; retry the batch");
+        if (pending?.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+      }
+    }
+  },
   /** byMarketDay: a market's beats on one local date, oldest first. */
   async byMarketDay(store: Store, marketId: string, date: LocalDate): Promise<Beat[]> {
     const items = await queryAll(store, {

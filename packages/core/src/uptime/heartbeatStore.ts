@@ -1,10 +1,9 @@
-import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { z } from "zod";
 import { eachDate, type LocalDate } from "../calendar/localDate";
 import type { Clock } from "../clock";
-import { StoreUnavailableError, validationError } from "../errors";
+import { validationError } from "../errors";
 import { InstantSchema } from "../schemas";
-import { guard, type Store } from "../store/client";
+import type { Store } from "../store/client";
 import { HeartbeatItem } from "./heartbeatItem";
 import type { Beat } from "./heartbeats";
 
@@ -41,21 +40,8 @@ export async function record(
   });
   if (issues.length > 0) throw validationError("Some beats are out of range; nothing was stored", issues);
   const unique = new Map(beats.map((b) => [new Date(b.at).toISOString(), b.ok]));
-  const items = [...unique.entries()].map(([at, ok]) => ({
-    PutRequest: { Item: HeartbeatItem.toItem(marketId, { at, ok }) },
-  }));
-  for (let i = 0; i < items.length; i += 25) {
-    let pending: Record<string, unknown>[] | undefined = items.slice(i, i + 25);
-    for (let attempt = 0; pending && pending.length > 0; attempt++) {
-      const res = await guard(() =>
-        store.doc.send(new BatchWriteCommand({ RequestItems: { [store.table]: pending as never } })),
-      );
-      pending = res.UnprocessedItems?.[store.table] as Record<string, unknown>[] | undefined;
-      if (pending?.length && attempt > 8)
-        throw new StoreUnavailableError("The store is busy; retry the batch");
-      if (pending?.length) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-    }
-  }
+  const items = [...unique.entries()].map(([at, ok]) => ({ at, ok }));
+  await HeartbeatItem.putMany(store, marketId, items);
   return { accepted: items.length };
 }
 

@@ -1,7 +1,7 @@
 import * as ApiKeys from "@market40/core/auth/keys";
 import { handle } from "hono/aws-lambda";
 import { createApp } from "../api/app";
-import { deps } from "./deps";
+import { deps } from "./config";
 
 const app = createApp(deps);
 const lambdaHandler = handle(app);

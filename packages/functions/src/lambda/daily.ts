@@ -1,5 +1,5 @@
 import { runDaily } from "../jobs/daily";
-import { deps } from "./deps";
+import { deps } from "./config";
 
 /** EventBridge cron → the daily job. Throws when a step failed, so the failure shows in metrics and alarms. */
 export async function handler() {

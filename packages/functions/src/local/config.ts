@@ -2,9 +2,18 @@ import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { newToken } from "@market40/core/auth/keys";
-import type { AppConfig, ProviderSecrets } from "@market40/core/config";
+import {
+  type AppConfig,
+  type LogLevel,
+  logLevelOf,
+  PLATFORM_SECRET_NAMES,
+  PROVIDER_SECRET_NAMES,
+  type ProviderSecrets,
+} from "@market40/core/config";
 
-/** `npm start`'s settings (contract §1), read from the environment once. */
+/**
+ * `npm start`'s configuration reader: the one place the local runtime reads the environment (docs/contract.md §1).
+ */
 export interface LocalSettings {
   port: number;
   dataDir: string;
@@ -12,6 +21,7 @@ export interface LocalSettings {
   simulate: boolean;
   dynamodbPort: number;
   host: string;
+  logLevel: LogLevel;
 }
 
 function flag(value: string | undefined, fallback: boolean): boolean {
@@ -35,6 +45,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): LocalSetting
     simulate: flag(env.SIMULATE, true),
     dynamodbPort: port(env.DYNAMODB_PORT, 0, "DYNAMODB_PORT"),
     host: env.HOST || "127.0.0.1",
+    logLevel: logLevelOf(env.LOG_LEVEL, env.NODE_ENV === "test" ? "SILENT" : "INFO"),
   };
 }
 
@@ -43,12 +54,7 @@ interface StoredSecrets extends ProviderSecrets {
   payerKey: string;
 }
 
-const ENV_NAMES: Record<keyof ProviderSecrets, string> = {
-  generic: "GENERIC_WEBHOOK_SECRET",
-  payos: "PAYOS_CHECKSUM_KEY",
-  sepay: "SEPAY_API_KEY",
-  casso: "CASSO_WEBHOOK_SECRET",
-};
+const ENV_NAMES = PROVIDER_SECRET_NAMES;
 
 /**
  * Secrets: from the environment when set, else generated once and kept in `$DATA_DIR/secrets.json`
@@ -84,12 +90,14 @@ export function loadSecrets(
   return {
     config: {
       secrets,
-      adminToken: env.ADMIN_TOKEN || stored.adminToken!,
-      payerKey: env.PAYER_HASH_KEY || stored.payerKey!,
+      adminToken: env[PLATFORM_SECRET_NAMES.adminToken] || stored.adminToken!,
+      payerKey: env[PLATFORM_SECRET_NAMES.payerKey] || stored.payerKey!,
     },
     // What to print once: the admin token and provider secrets (never the payer key: nobody outside needs it).
     generated: generated.filter((g) =>
-      g === "adminToken" ? !env.ADMIN_TOKEN : g !== "payerKey" && !env[ENV_NAMES[g as keyof ProviderSecrets]],
+      g === "adminToken"
+        ? !env[PLATFORM_SECRET_NAMES.adminToken]
+        : g !== "payerKey" && !env[ENV_NAMES[g as keyof ProviderSecrets]],
     ),
     file,
   };

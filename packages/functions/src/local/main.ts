@@ -5,7 +5,7 @@ import type { AppConfig } from "@market40/core/config";
 import { createStore } from "@market40/core/store/client";
 import { ensureTable } from "@market40/core/store/table";
 import type { Deps } from "../api/context";
-import { logger } from "../log";
+import { createLogger } from "../log";
 import { ENV_NAMES, loadSecrets, readSettings } from "./config";
 import { assertWritable, type DynamoDbLocal, LocalStartError, startDynamoDbLocal } from "./dynamodbLocal";
 import { startScheduler } from "./scheduler";
@@ -54,10 +54,12 @@ async function main(): Promise<void> {
       tableName: "market40",
       endpoint: ddb.endpoint,
       stage: "local",
+      logLevel: settings.logLevel,
       ...secrets.config,
     };
     const store = createStore(config);
     await ensureTable(store);
+    const logger = createLogger(settings.logLevel);
     const deps: Deps = { store, clock: systemClock, config, logger };
     await ApiKeys.ensure(store, systemClock, config.adminToken!, {
       role: "admin",

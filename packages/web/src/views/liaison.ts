@@ -2,25 +2,10 @@ import { blobUrl, get } from "../api";
 import { lineChart } from "../charts";
 import { esc, num, pct, today } from "../format";
 import { t } from "../i18n";
+import type { Evaluation } from "../shapes";
 import { download, section } from "../ui";
 
-export interface Evaluation {
-  marketId: string;
-  market: { name: string; province: string; commune: string };
-  period: { from: string; to: string };
-  periodKey: string;
-  version: number;
-  computedAt: string;
-  rating: "pass" | "fail" | "insufficient-data";
-  uptime: { uptimePct: number | null; scheduledSessions: number; activeSessionsPct: number | null };
-  uptake: {
-    stalls: number;
-    qrSharePct: number | null;
-    activeSharePct: number | null;
-    transactions: number;
-    value: number;
-  };
-}
+export type { Evaluation };
 
 const COLUMNS: [string, (e: Evaluation) => string | number | null][] = [
   ["market", (e) => e.market.name],

@@ -1,23 +1,11 @@
+import { CAUSES } from "@market40/core/uptime/causes";
 import { blobUrl, get, post, uploadCsv } from "../api";
 import { barChart } from "../charts";
 import { addDays, esc, num, today, vnd } from "../format";
 import { t } from "../i18n";
+import type { Stall, Uptake } from "../shapes";
 import { clearFieldErrors, download, formValues, section, showFieldErrors } from "../ui";
 import { type Evaluation, evaluationsTable } from "./liaison";
-
-interface Stall {
-  id: string;
-  code: string;
-  vendorName: string;
-  status: "active" | "suspended";
-  qrIssuedAt: string | null;
-  category?: string;
-  bank: { bankName: string; accountNumber: string };
-}
-interface Uptake {
-  totals: { stalls: number; stallsWithQr: number; activeStalls: number; transactions: number; value: number };
-  days: { date: string; transactions: number; value: number; activeStalls: number }[];
-}
 
 async function allStalls(marketId: string): Promise<Stall[]> {
   const out: Stall[] = [];
@@ -209,7 +197,7 @@ export function incidentView(app: HTMLElement, marketId: string): void {
     <form id="incident" class="card narrow" novalidate>
       <label for="startedAt">${t("startedAt")}</label><input id="startedAt" name="startedAt" type="datetime-local" value="${now}" required>
       <label for="endedAt">${t("endedAt")}</label><input id="endedAt" name="endedAt" type="datetime-local">
-      <label for="cause">${t("cause")}</label><select id="cause" name="cause">${(["network", "provider", "power", "other"] as const).map((c) => `<option value="${c}">${t(c)}</option>`).join("")}</select>
+      <label for="cause">${t("cause")}</label><select id="cause" name="cause">${CAUSES.map((c) => `<option value="${c}">${t(c)}</option>`).join("")}</select>
       <label for="note">${t("note")}</label><textarea id="note" name="note" rows="2"></textarea>
       <div class="form-status"></div><p><button type="submit">${t("send")}</button></p>
     </form>`;

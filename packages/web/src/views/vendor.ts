@@ -1,21 +1,10 @@
 import { blobUrl, get } from "../api";
 import { addDays, dateTime, esc, today, vnd } from "../format";
 import { t } from "../i18n";
+import type { Stall, Transaction } from "../shapes";
 import { download, section } from "../ui";
 
-interface Stall {
-  id: string;
-  code: string;
-  vendorName: string;
-  marketId: string;
-  bank: { bankName: string; accountName: string; accountNumber: string };
-}
-interface Txn {
-  id: string;
-  amount: number;
-  paidAt: string;
-  description: string;
-}
+type Txn = Pick<Transaction, "id" | "amount" | "paidAt" | "description">;
 
 /** The vendor's page: their stall, the code big enough to scan from the screen, the poster, payments as they come. */
 export async function vendorView(app: HTMLElement, stallId: string): Promise<() => void> {

@@ -1,0 +1,52 @@
+import { systemClock } from "@market40/core/clock";
+import {
+  type AppConfig,
+  logLevelOf,
+  PLATFORM_SECRET_NAMES,
+  PROVIDER_SECRET_NAMES,
+  type ProviderSecrets,
+} from "@market40/core/config";
+import { createStore } from "@market40/core/store/client";
+import { Config } from "sst/node/config";
+import { Table } from "sst/node/table";
+import type { Deps } from "../api/context";
+import { createLogger } from "../log";
+
+/**
+ * Lambda's configuration reader: the one place a function reads its environment — SST's bound table and
+ * secrets, and what the Lambda runtime sets. Built once per container.
+ */
+export function readLambdaConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const secret = Config as unknown as Record<string, string | undefined>;
+  const table = (Table as unknown as Record<string, { tableName: string }>).Table!;
+  const secrets = Object.fromEntries(
+    Object.entries(PROVIDER_SECRET_NAMES).map(([provider, name]) => [provider, secret[name] ?? ""]),
+  ) as unknown as ProviderSecrets;
+  const config: AppConfig = {
+    tableName: table.tableName,
+    region: env.AWS_REGION,
+    stage: env.SST_STAGE ?? "aws",
+    logLevel: logLevelOf(env.LOG_LEVEL, "INFO"),
+    secrets,
+    adminToken: secret[PLATFORM_SECRET_NAMES.adminToken] || undefined,
+    payerKey: secret[PLATFORM_SECRET_NAMES.payerKey] ?? "",
+    // Poster fonts are copied beside the bundle (stacks/ApiStack.ts).
+    fontDir: env.LAMBDA_TASK_ROOT ? `${env.LAMBDA_TASK_ROOT}/fonts` : undefined,
+  };
+  // Fail the cold start loudly rather than store payer references under an empty key.
+  if (!config.payerKey)
+    throw new Error("PAYER_HASH_KEY is not set: npx sst secrets set PAYER_HASH_KEY $(openssl rand -hex 32)");
+  return config;
+}
+
+function fromSst(): Deps {
+  const config = readLambdaConfig();
+  return {
+    store: createStore(config),
+    clock: systemClock,
+    config,
+    logger: createLogger(config.logLevel ?? "INFO"),
+  };
+}
+
+export const deps = fromSst();

@@ -1,0 +1,15 @@
+/**
+ * The API's shapes as the web app reads them: types derived from core's zod schemas (the ones that validate and
+ * document the API), imported as types only, so no server code reaches the browser bundle.
+ */
+export type { TransactionView as Transaction } from "@market40/core/callback/transactions";
+export type { Evaluation } from "@market40/core/evaluation/evaluations";
+export type { Market } from "@market40/core/market/market";
+export type { Uptake } from "@market40/core/rollup/uptake";
+export type { Stall } from "@market40/core/stall/stall";
+
+import type { ApiKeySchema } from "@market40/core/auth/keys";
+import type { z } from "zod";
+
+/** The calling key, as `GET /api/me` answers it. */
+export type Me = Omit<z.output<typeof ApiKeySchema>, "createdAt">;
