@@ -7,7 +7,7 @@ import * as Stall from "@market40/core/stall/stall";
 import { createStore, type Store } from "@market40/core/store/client";
 import { Keys } from "@market40/core/store/keys";
 import { ensureTable } from "@market40/core/store/table";
-import { startDynamoDbLocal } from "../packages/functions/src/local/dynamodbLocal";
+import { startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
 import { benchMarket, type Figure, round, time } from "./harness";
 
 const STALLS = 200;

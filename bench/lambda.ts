@@ -7,9 +7,9 @@ import * as Market from "@market40/core/market/market";
 import * as Stall from "@market40/core/stall/stall";
 import { createStore } from "@market40/core/store/client";
 import { ensureTable } from "@market40/core/store/table";
+import { startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
+import { ProviderClients } from "@market40/devkit/providerClients";
 import { build } from "esbuild";
-import { startDynamoDbLocal } from "../packages/functions/src/local/dynamodbLocal";
-import { ProviderClients } from "../packages/functions/src/local/providerClients";
 import { FUNCTION_DEFAULTS } from "../stacks/defaults";
 import { benchMarket, type Figure, round } from "./harness";
 

@@ -1,9 +1,9 @@
 import { GetCommand, PutCommand, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import * as Rollups from "@market40/core/rollup/rollups";
 import { Keys } from "@market40/core/store/keys";
+import { genericBody, signGeneric } from "@market40/devkit/signing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DONG_VAN, type Harness, harness, stallInput, TEST_SECRETS } from "./support/harness";
-import { genericBody, signGeneric } from "./support/signing";
 
 let h: Harness;
 let stallId: string;

@@ -5,10 +5,9 @@ import { fixedClock } from "@market40/core/clock";
 import type { AppConfig } from "@market40/core/config";
 import { createStore, type Store } from "@market40/core/store/client";
 import { ensureTable } from "@market40/core/store/table";
-import { inject } from "vitest";
-import { createApp } from "../../packages/functions/src/api/app";
-import type { Deps } from "../../packages/functions/src/api/context";
-import { logger } from "../../packages/functions/src/log";
+import { createApp } from "@market40/functions/api/app";
+import type { Deps } from "@market40/functions/api/context";
+import { logger } from "@market40/functions/log";
 
 export const TEST_SECRETS = {
   generic: "test-generic-secret",
@@ -39,9 +38,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** A fresh table on the run's DynamoDB Local, the app over it, and an admin token. */
-export async function harness(now = "2026-11-26T03:00:00Z"): Promise<Harness> {
-  const endpoint = inject("dynamodbEndpoint");
+/** A fresh table on the DynamoDB (Local) at `endpoint`, the app over it, and an admin token. */
+export async function harness(endpoint: string, now = "2026-11-26T03:00:00Z"): Promise<Harness> {
   const tableName = `t_${randomBytes(6).toString("hex")}`;
   // Tests call the app many times a second from one "address": limits high enough not to get in the way
   // (test/ratelimit.test.ts checks the limits themselves).
