@@ -1,4 +1,4 @@
-import { webContentSecurityPolicy } from "@market40/functions/api/securityHeaders";
+import { webContentSecurityPolicy } from "@market40/web/securityPolicy";
 import { Duration, Fn } from "aws-cdk-lib";
 import { HeadersFrameOption, HeadersReferrerPolicy, ResponseHeadersPolicy } from "aws-cdk-lib/aws-cloudfront";
 import { type StackContext, StaticSite, use } from "sst/constructs";
