@@ -8,15 +8,11 @@ import * as Market from "@market40/core/market/market";
 import * as Stall from "@market40/core/stall/stall";
 import { createStore, type Store } from "@market40/core/store/client";
 import { ensureTable } from "@market40/core/store/table";
-import type { Deps } from "../packages/functions/src/api/context";
-import {
-  type DynamoDbLocal,
-  freePort,
-  startDynamoDbLocal,
-} from "../packages/functions/src/local/dynamodbLocal";
-import { ProviderClients } from "../packages/functions/src/local/providerClients";
-import { listen } from "../packages/functions/src/local/server";
-import { silentLogger } from "../packages/functions/src/log";
+import { type DynamoDbLocal, freePort, startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
+import { ProviderClients } from "@market40/devkit/providerClients";
+import type { Deps } from "@market40/functions/api/context";
+import { listen } from "@market40/functions/local/server";
+import { silentLogger } from "@market40/functions/log";
 import { benchMarket, type Figure, percentile, round } from "./harness";
 import { itemSize, writeUnits } from "./itemSize";
 

@@ -9,7 +9,7 @@ import { StallDayItem } from "@market40/core/rollup/stallDayItem";
 import * as Stall from "@market40/core/stall/stall";
 import { createStore, type Store } from "@market40/core/store/client";
 import { ensureTable } from "@market40/core/store/table";
-import { startDynamoDbLocal } from "../packages/functions/src/local/dynamodbLocal";
+import { startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
 import { benchMarket, type Figure, round, time } from "./harness";
 
 const STALLS = 200;

@@ -7,9 +7,10 @@ import * as Market from "@market40/core/market/market";
 import * as Stall from "@market40/core/stall/stall";
 import { createStore } from "@market40/core/store/client";
 import { ensureTable } from "@market40/core/store/table";
+import { startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
+import { sstBuildOptions } from "@market40/devkit/lambdaBundle";
+import { ProviderClients } from "@market40/devkit/providerClients";
 import { build } from "esbuild";
-import { startDynamoDbLocal } from "../packages/functions/src/local/dynamodbLocal";
-import { ProviderClients } from "../packages/functions/src/local/providerClients";
 import { FUNCTION_DEFAULTS } from "../stacks/defaults";
 import { benchMarket, type Figure, round } from "./harness";
 
@@ -26,31 +27,6 @@ const ZIP_LIMIT = 50 * 1024 * 1024;
 const INIT_LIMIT_MS = 10_000;
 const SAMPLES = 7;
 const OUT = resolve("node_modules/.cache/market40-bench/lambda");
-
-/** The esbuild options SST v2 uses for an ESM Node function, with this app's defaults from sst.config.ts. */
-function sstBuildOptions() {
-  const nodejs = FUNCTION_DEFAULTS.nodejs;
-  return {
-    platform: "node" as const,
-    bundle: true,
-    format: "esm" as const,
-    target: "esnext",
-    mainFields: ["module", "main"],
-    keepNames: true,
-    minify: nodejs.minify,
-    external: ["sharp", "pg-native", ...nodejs.esbuild.external],
-    banner: {
-      js: [
-        `import { createRequire as topLevelCreateRequire } from 'module';`,
-        "const require = topLevelCreateRequire(import.meta.url);",
-        `import { fileURLToPath as topLevelFileUrlToPath, URL as topLevelURL } from "url"`,
-        `const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))`,
-      ].join("\n"),
-    },
-    logLevel: "silent" as const,
-    metafile: true,
-  };
-}
 
 /**
  * Runs in a fresh Node process, as a Lambda container's init does: import the handler (timed), then invoke it
@@ -131,7 +107,7 @@ function httpEvent(method: string, path: string, headers: Record<string, string>
 export async function lambdaBench(): Promise<Figure[]> {
   const figures: Figure[] = [];
   mkdirSync(OUT, { recursive: true });
-  const options = sstBuildOptions();
+  const options = sstBuildOptions(FUNCTION_DEFAULTS.nodejs);
   const bundles = {} as Record<Handler, { file: string; bytes: number; zipped: number; modules: number }>;
   for (const [name, entry] of Object.entries(HANDLERS) as [Handler, string][]) {
     const file = join(OUT, `${name}.mjs`);

@@ -7,9 +7,9 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort } from "../packages/functions/src/local/dynamodbLocal";
-import { ProviderClients } from "../packages/functions/src/local/providerClients";
-import { killAll, start, waitReady } from "../test/support/process";
+import { freePort } from "@market40/devkit/dynamodbLocal";
+import { killAll, start, waitReady } from "@market40/devkit/process";
+import { ProviderClients } from "@market40/devkit/providerClients";
 
 const TOTAL = Number(process.env.LOAD_TOTAL ?? 20_000);
 const STALLS = Number(process.env.LOAD_STALLS ?? 2_000);

@@ -1,7 +1,7 @@
+import { webContentSecurityPolicy } from "@market40/web/securityPolicy";
 import { Duration, Fn } from "aws-cdk-lib";
 import { HeadersFrameOption, HeadersReferrerPolicy, ResponseHeadersPolicy } from "aws-cdk-lib/aws-cloudfront";
 import { type StackContext, StaticSite, use } from "sst/constructs";
-import { webContentSecurityPolicy } from "../packages/functions/src/api/securityHeaders";
 import { ApiStack } from "./ApiStack";
 
 /** The web app as a static site (S3 + CloudFront); it talks to the API by its URL. */

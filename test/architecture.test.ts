@@ -46,8 +46,6 @@ describe("architecture", () => {
       "packages/functions/src/lambda/config.ts",
       // Sets (not reads) the SDK's notice switch before anything loads the SDK.
       "packages/functions/src/local/main.ts",
-      // Dev tooling: hands its environment to DynamoDB Local's Java process.
-      "packages/functions/src/local/dynamodbLocal.ts",
     ]);
     const offenders = [...core, ...functions].filter(
       (f) =>

@@ -3,9 +3,9 @@ import { TransactionItem } from "@market40/core/callback/transactionItem";
 import { MarketDayItem } from "@market40/core/rollup/marketDayItem";
 import * as Rollups from "@market40/core/rollup/rollups";
 import { StallDayItem } from "@market40/core/rollup/stallDayItem";
+import { genericBody, signGeneric } from "@market40/devkit/signing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DONG_VAN, type Harness, harness, stallInput, TEST_SECRETS } from "./support/harness";
-import { genericBody, signGeneric } from "./support/signing";
 
 let h: Harness;
 let stallId: string;

@@ -1,9 +1,9 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { AccountItem } from "@market40/core/stall/accountItem";
+import { genericBody, signGeneric } from "@market40/devkit/signing";
+import { runDaily } from "@market40/functions/jobs/daily";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runDaily } from "../packages/functions/src/jobs/daily";
 import { DONG_VAN, type Harness, harness, stallInput, TEST_SECRETS } from "./support/harness";
-import { genericBody, signGeneric } from "./support/signing";
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,8 +1,8 @@
+import { signGeneric } from "@market40/devkit/signing";
+import { WORKED_EXAMPLE_FIGURES } from "@market40/devkit/workedExample";
+import { runDaily } from "@market40/functions/jobs/daily";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runDaily } from "../packages/functions/src/jobs/daily";
 import { DONG_VAN, type Harness, harness, stallInput, TEST_SECRETS } from "./support/harness";
-import { signGeneric } from "./support/signing";
-import { WORKED_EXAMPLE_FIGURES } from "./support/workedExample";
 
 /**
  * October 2026 at Đồng Văn (Sundays 05:00–11:00): two stalls with QR codes, three payments at one of them,

@@ -10,15 +10,11 @@ import * as Rollups from "@market40/core/rollup/rollups";
 import * as Stall from "@market40/core/stall/stall";
 import { createStore } from "@market40/core/store/client";
 import { ensureTable } from "@market40/core/store/table";
+import { type DynamoDbLocal, freePort, startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
+import { ProviderClients } from "@market40/devkit/providerClients";
+import { createApp } from "@market40/functions/api/app";
+import { silentLogger } from "@market40/functions/log";
 import { afterAll, describe, expect, it } from "vitest";
-import { createApp } from "../packages/functions/src/api/app";
-import {
-  type DynamoDbLocal,
-  freePort,
-  startDynamoDbLocal,
-} from "../packages/functions/src/local/dynamodbLocal";
-import { ProviderClients } from "../packages/functions/src/local/providerClients";
-import { silentLogger } from "../packages/functions/src/log";
 import { DONG_VAN, TEST_PAYER_KEY, TEST_SECRETS } from "./support/harness";
 
 /**

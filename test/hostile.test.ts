@@ -1,9 +1,9 @@
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { Provider } from "@market40/core/config";
 import * as Rollups from "@market40/core/rollup/rollups";
+import { ProviderClients } from "@market40/devkit/providerClients";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ProviderClients } from "../packages/functions/src/local/providerClients";
 import { DONG_VAN, type Harness, harness, stallInput, TEST_SECRETS } from "./support/harness";
 
 /**

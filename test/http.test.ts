@@ -1,11 +1,11 @@
 import type { ServerType } from "@hono/node-server";
 import { fixedClock } from "@market40/core/clock";
 import { createStore } from "@market40/core/store/client";
+import { freePort } from "@market40/devkit/dynamodbLocal";
+import { createApp } from "@market40/functions/api/app";
+import { listen } from "@market40/functions/local/server";
+import { silentLogger } from "@market40/functions/log";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../packages/functions/src/api/app";
-import { freePort } from "../packages/functions/src/local/dynamodbLocal";
-import { listen } from "../packages/functions/src/local/server";
-import { silentLogger } from "../packages/functions/src/log";
 import { DONG_VAN, type Harness, harness, TEST_PAYER_KEY, TEST_SECRETS } from "./support/harness";
 
 let h: Harness;
@@ -127,7 +127,7 @@ describe("when the store is down", () => {
 
 describe("callbacks when the store is down", () => {
   it("answer 503 so the provider retries; nothing is acknowledged", async () => {
-    const { signGeneric, genericBody } = await import("./support/signing");
+    const { signGeneric, genericBody } = await import("@market40/devkit/signing");
     const { app, clock } = await appOnDeadStore("2026-11-29T00:00:00Z");
     const body = genericBody();
     const res = await app.request("/api/callbacks/generic", {

@@ -1,10 +1,10 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "@market40/devkit/dynamodbLocal";
+import { javaProcessesFor, killAll, start, waitReady } from "@market40/devkit/process";
+import { ProviderClients } from "@market40/devkit/providerClients";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort } from "../packages/functions/src/local/dynamodbLocal";
-import { ProviderClients } from "../packages/functions/src/local/providerClients";
-import { javaProcessesFor, killAll, start, waitReady } from "./support/process";
 
 /**
  * The local server is killed with SIGKILL in the middle of a callback stream — no shutdown code runs — and started

@@ -1,7 +1,7 @@
 import { decode } from "@market40/core/vietqr/payload";
+import { decodePng, decodeSvg, pdfText } from "@market40/devkit/oracles";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DONG_VAN, type Harness, harness, stallInput } from "./support/harness";
-import { decodePng, decodeSvg, pdfText } from "./support/oracles";
 
 let h: Harness;
 let stall: { id: string };

@@ -1,6 +1,6 @@
+import { createApp } from "@market40/functions/api/app";
+import { RateLimiter } from "@market40/functions/api/rateLimit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../packages/functions/src/api/app";
-import { RateLimiter } from "../packages/functions/src/api/rateLimit";
 import { type Harness, harness } from "./support/harness";
 
 let h: Harness;

@@ -1,8 +1,8 @@
 import type { ServerType } from "@hono/node-server";
+import { freePort } from "@market40/devkit/dynamodbLocal";
+import { listen } from "@market40/functions/local/server";
+import { startSimulator } from "@market40/functions/local/simulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../packages/functions/src/local/dynamodbLocal";
-import { listen } from "../packages/functions/src/local/server";
-import { startSimulator } from "../packages/functions/src/local/simulator";
 import { DONG_VAN, type Harness, harness, stallInput } from "./support/harness";
 
 let h: Harness;

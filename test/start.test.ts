@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "@market40/devkit/dynamodbLocal";
+import { javaProcessesFor, killAll, start, waitReady } from "@market40/devkit/process";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort } from "../packages/functions/src/local/dynamodbLocal";
-import { javaProcessesFor, killAll, start, waitReady } from "./support/process";
 
 /** `npm start` as a newcomer runs it: a real process, its own DynamoDB Local, Ctrl-C to stop. */
 const dataDir = mkdtempSync(join(tmpdir(), "m40-start-"));

@@ -2,12 +2,12 @@ import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import type { ServerType } from "@hono/node-server";
+import { freePort } from "@market40/devkit/dynamodbLocal";
+import { signGeneric } from "@market40/devkit/signing";
+import { listen } from "@market40/functions/local/server";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../packages/functions/src/local/dynamodbLocal";
-import { listen } from "../packages/functions/src/local/server";
 import { DONG_VAN, type Harness, harness, stallInput, TEST_SECRETS } from "./support/harness";
-import { signGeneric } from "./support/signing";
 
 /** The web UI in Debian's Chromium, against the real server on DynamoDB Local. Screenshots go to test-results/. */
 const SHOTS = "test-results/screenshots";

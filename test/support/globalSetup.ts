@@ -1,5 +1,5 @@
+import { startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
 import type { TestProject } from "vitest/node";
-import { startDynamoDbLocal } from "../../packages/functions/src/local/dynamodbLocal";
 
 /** One in-memory DynamoDB Local for the whole integration run; each test file makes its own table. */
 export default async function setup(project: TestProject) {

@@ -1,5 +1,5 @@
+import { genericBody, signGeneric } from "@market40/devkit/signing";
 import { describe, expect, it } from "vitest";
-import { genericBody, signGeneric } from "../../../../test/support/signing";
 import { casso } from "./providers/casso";
 import { generic } from "./providers/generic";
 import { payos, payosSignedString } from "./providers/payos";
@@ -207,7 +207,7 @@ describe("SePay", () => {
 });
 
 describe("generic", () => {
-  // Signed as an integrator would, with node's own HMAC (test/support/signing.ts), not the code under test.
+  // Signed as an integrator would, with node's own HMAC (@market40/devkit/signing), not the code under test.
   const body = genericBody();
   const sign = (secret: string, t: number, text = body) => signGeneric(secret, text, new Date(t * 1000));
   const t = Math.floor(now.getTime() / 1000);

@@ -1,6 +1,6 @@
+import { WORKED_EXAMPLE_FIGURES } from "@market40/devkit/workedExample";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { WORKED_EXAMPLE_FIGURES } from "../../../../test/support/workedExample";
 import type { StallDay } from "../rollup/rollups";
 import { automaticIncidents } from "../uptime/heartbeats";
 import { type EvaluationInput, evaluate, medianOf } from "./evaluate";

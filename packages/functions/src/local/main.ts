@@ -4,10 +4,15 @@ import { systemClock } from "@market40/core/clock";
 import type { AppConfig } from "@market40/core/config";
 import { createStore } from "@market40/core/store/client";
 import { ensureTable } from "@market40/core/store/table";
+import {
+  assertWritable,
+  type DynamoDbLocal,
+  LocalStartError,
+  startDynamoDbLocal,
+} from "@market40/devkit/dynamodbLocal";
 import type { Deps } from "../api/context";
 import { createLogger } from "../log";
 import { ENV_NAMES, loadSecrets, readSettings } from "./config";
-import { assertWritable, type DynamoDbLocal, LocalStartError, startDynamoDbLocal } from "./dynamodbLocal";
 import { startScheduler } from "./scheduler";
 import { listen } from "./server";
 

@@ -2,10 +2,11 @@ import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { type ServerType, serve } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
+import { webSecurityHeaders } from "@market40/web/securityPolicy";
 import { Hono } from "hono";
 import { createApp } from "../api/app";
 import type { Deps } from "../api/context";
-import { setHeaders, webSecurityHeaders } from "../api/securityHeaders";
+import { setHeaders } from "../api/securityHeaders";
 
 /** The web UI's built files (`npm install` and `npm start` build them with Vite). */
 export function webRoot(): string {

@@ -4,8 +4,8 @@ import { sessionsBetween } from "@market40/core/calendar/sessions";
 import type { Provider } from "@market40/core/config";
 import * as Market from "@market40/core/market/market";
 import * as Stall from "@market40/core/stall/stall";
+import { ProviderClients, type SimulatedPayment } from "@market40/devkit/providerClients";
 import type { Deps } from "../api/context";
-import { ProviderClients, type SimulatedPayment } from "./providerClients";
 
 const PROVIDERS: [Provider, number][] = [
   ["generic", 40],

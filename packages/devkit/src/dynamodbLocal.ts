@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
-import { EMULATOR_DIR, install, JAR } from "../../../../scripts/dynamodb-local.mjs";
+import { EMULATOR_DIR, install, JAR } from "./dynamodb-local.mjs";
 
 /** A start-up problem `npm start` reports in one line before exiting non-zero. */
 export class LocalStartError extends Error {

@@ -10,7 +10,9 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const PACKAGE = "amplify-dynamodb-simulator@2.9.30";
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+// Kept in the repository root's node_modules (this file is in packages/devkit/src/): one copy for every
+// workspace, and `npm ci` clears it with the rest of node_modules.
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
 export const EMULATOR_DIR = join(root, "node_modules", ".dynamodb-local", "emulator");
 export const JAR = join(EMULATOR_DIR, "DynamoDBLocal.jar");
 

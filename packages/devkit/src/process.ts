@@ -1,4 +1,8 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { createRequire } from "node:module";
+
+/** `npm start`'s entry point, resolved by package name as an import of it would be. */
+const MAIN = createRequire(import.meta.url).resolve("@market40/functions/local/main");
 
 /** `npm start`'s entry point as a real child process, and what it printed. */
 export interface Started {
@@ -11,7 +15,7 @@ export interface Started {
 export const children: ChildProcess[] = [];
 
 export function start(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, ["--import", "tsx", "packages/functions/src/local/main.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", MAIN], {
     env: { ...process.env, NODE_ENV: "", LOG_LEVEL: "WARN", SIMULATE: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

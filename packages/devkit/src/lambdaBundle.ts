@@ -1,0 +1,34 @@
+import type { BuildOptions } from "esbuild";
+
+/** The part of an SST function's `nodejs` props that changes its bundle (see stacks/defaults.ts). */
+export interface NodejsBundleProps {
+  minify?: boolean;
+  esbuild?: { external?: string[] };
+}
+
+/**
+ * The esbuild options SST v2 uses for an ESM Node function, with an app's `nodejs` function defaults: so that what
+ * `npm run bench -- lambda` measures and what test/bundles.test.ts inspects is the bundle `sst deploy` uploads.
+ */
+export function sstBuildOptions(nodejs: NodejsBundleProps) {
+  return {
+    platform: "node" as const,
+    bundle: true,
+    format: "esm" as const,
+    target: "esnext",
+    mainFields: ["module", "main"],
+    keepNames: true,
+    minify: nodejs.minify,
+    external: ["sharp", "pg-native", ...(nodejs.esbuild?.external ?? [])],
+    banner: {
+      js: [
+        `import { createRequire as topLevelCreateRequire } from 'module';`,
+        "const require = topLevelCreateRequire(import.meta.url);",
+        `import { fileURLToPath as topLevelFileUrlToPath, URL as topLevelURL } from "url"`,
+        `const __dirname = topLevelFileUrlToPath(new topLevelURL(".", import.meta.url))`,
+      ].join("\n"),
+    },
+    logLevel: "silent" as const,
+    metafile: true,
+  } satisfies BuildOptions;
+}
