@@ -17,7 +17,10 @@ export const SECRET_NAMES = [
 export const API_RATE_PER_SECOND = 2000;
 export const API_BURST = 1000;
 
-/** One HTTP API: every `/api/*` route goes to the same Hono Lambda. */
+/**
+ * One HTTP API with two functions: provider callbacks (`POST /api/callbacks/{provider}`) go to their own Lambda,
+ * every other `/api/*` request to the Hono app's.
+ */
 export function ApiStack({ stack }: StackContext) {
   const { table } = use(StorageStack);
   const secrets = SECRET_NAMES.map((name) => new Config.Secret(stack, name));
@@ -42,7 +45,9 @@ export function ApiStack({ stack }: StackContext) {
     },
     routes: {
       "ANY /api/{proxy+}": "packages/functions/src/lambda/api.handler",
-      // The money path gets its own function: small bundle, its own concurrency, no PDF code on cold start.
+      // The money path gets its own function: a small bundle (no PDF or font code to load on a cold start) and its
+      // memory stated here. No concurrency is reserved for it: like the API function it draws on the account's
+      // unreserved pool, which covers the capacity plan's design point; docs/capacity.md says when to reserve some.
       "POST /api/callbacks/{provider}": {
         function: {
           handler: "packages/functions/src/lambda/callbacks.handler",
