@@ -5,7 +5,7 @@ import { JobsStack } from "./stacks/JobsStack";
 import { StorageStack } from "./stacks/StorageStack";
 import { WebStack } from "./stacks/WebStack";
 
-/** market40 on AWS: one table, one HTTP API to one Hono Lambda, a daily cron, a static web app. */
+/** market40 on AWS: one table, one HTTP API to two Hono Lambdas (the API, and the callbacks alone), a daily cron, a static web app. */
 export default {
   config() {
     return { name: "market40", region: "ap-southeast-1" };

@@ -2,7 +2,7 @@ import { forbidden } from "../errors";
 import type { Principal } from "./keys";
 
 /**
- * Who may do what (contract §2), as one function per kind of access. Routes call these after loading
+ * Who may do what (docs/contract.md §2), as one function per kind of access. Routes call these after loading
  * the thing they guard, so a key scoped to one market can never reach another's data.
  *
  * | role    | may                                                                            |

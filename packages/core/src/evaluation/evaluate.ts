@@ -65,7 +65,7 @@ export function medianOf(histogram: Map<number, number>): number | null {
 }
 
 /**
- * A market's Market 4.0 evaluation for a period (definitions `market40/1`, contract §9). Pure: the same inputs
+ * A market's Market 4.0 evaluation for a period (definitions `market40/1`, docs/contract.md §9). Pure: the same inputs
  * always give the same figures; no store, no clock but `input.now`.
  */
 export function evaluate(input: EvaluationInput): Figures {

@@ -8,8 +8,8 @@ import type { Evaluation } from "./evaluations";
  *  - by market, period and version ... pk MARKET#<marketId>  sk EVAL#<periodKey>#v<0001>
  *  - byPeriod ......................... gsi1 EVALS#<periodKey> / <marketId>#v<0001>
  */
-const version4 = (version: number) => `v${String(version).padStart(4, "0")}`;
-const sk = (periodKey: string, version: number) => `EVAL#${periodKey}#${version4(version)}`;
+const padded = (version: number) => String(version).padStart(4, "0");
+const sk = (periodKey: string, version: number) => `EVAL#${periodKey}#v${padded(version)}`;
 const byPeriodPk = (periodKey: string) => `EVALS#${periodKey}`;
 
 function fromItem(raw: Record<string, unknown>): Evaluation {
@@ -26,7 +26,7 @@ export const EvaluationItem = {
         pk: marketPartition(e.marketId),
         sk: sk(e.periodKey, e.version),
         gsi1pk: byPeriodPk(e.periodKey),
-        gsi1sk: `${e.marketId}#${version4(e.version)}`,
+        gsi1sk: `${e.marketId}#v${padded(e.version)}`,
         type: "evaluation",
         v: 1,
         ...e,

@@ -17,10 +17,9 @@ function shardOf(stallId: string): number {
   return Math.abs(h) % SHARDS;
 }
 
-const daySk = (date: LocalDate) => `DAY#${date}`;
 const key = (marketId: string, date: LocalDate, shard: number) => ({
   pk: marketPartition(marketId),
-  sk: `${daySk(date)}#${shard}`,
+  sk: `DAY#${date}#${shard}`,
 });
 
 export const MarketDayItem = {
@@ -72,8 +71,8 @@ export const MarketDayItem = {
       KeyConditionExpression: "pk = :pk AND sk BETWEEN :lo AND :hi",
       ExpressionAttributeValues: {
         ":pk": marketPartition(marketId),
-        ":lo": daySk(from),
-        ":hi": `${daySk(to)}#~`,
+        ":lo": key(marketId, from, 0).sk,
+        ":hi": key(marketId, to, SHARDS).sk,
       },
       ConsistentRead: true,
     });

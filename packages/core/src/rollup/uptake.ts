@@ -26,7 +26,7 @@ export const UptakeSchema = z
 export type Uptake = z.output<typeof UptakeSchema>;
 
 /**
- * A market's uptake over a date range (contract §7), from the daily rollups — never by reading transactions.
+ * A market's uptake over a date range (docs/contract.md §7), from the daily rollups — never by reading transactions.
  * `stalls`: active stalls registered by the end of `to`; `stallsWithQr`: those whose code was issued by then;
  * `activeStalls`: distinct stalls with at least one matched payment in the range.
  */

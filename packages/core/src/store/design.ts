@@ -13,7 +13,7 @@ export const TableDesign = {
     gsi1: { partitionKey: "gsi1pk", sortKey: "gsi1sk" },
     gsi2: { partitionKey: "gsi2pk", sortKey: "gsi2sk" },
   },
-  /** Epoch seconds; heartbeats and rate-limit counters expire, money records never do. */
+  /** Epoch seconds; heartbeats expire, money records never do. */
   ttlAttribute: "expiresAt",
 } as const;
 

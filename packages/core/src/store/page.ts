@@ -1,6 +1,6 @@
 import { validationError } from "../errors";
 
-/** One page of a list: the contract's `{items, nextCursor?}`. */
+/** One page of a list: `{items, nextCursor?}` (docs/contract.md §2). */
 export interface Page<T> {
   items: T[];
   nextCursor?: string;

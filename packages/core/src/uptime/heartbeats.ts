@@ -9,7 +9,7 @@ export interface Beat {
 export const TRAILING_FAILURE_MS = 5 * 60_000;
 
 /**
- * Automatic incidents from a device's beats (contract §8): a run of `ok:false` beats is down from the first
+ * Automatic incidents from a device's beats (docs/contract.md §8): a run of `ok:false` beats is down from the first
  * `false` to the next `true`, or to the last `false` + 5 minutes when no `true` follows.
  */
 export function automaticIncidents(beats: Beat[]): Interval[] {

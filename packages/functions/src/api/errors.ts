@@ -6,7 +6,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError } from "zod";
 import type { AppLogger } from "../log";
 
-/** The one place a domain error becomes an HTTP status (contract §2). */
+/** The one place a domain error becomes an HTTP status (docs/contract.md §2). */
 export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   validation_error: 400,
   unauthorized: 401,

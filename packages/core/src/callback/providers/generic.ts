@@ -4,7 +4,7 @@ import { hmacHex, parseSignatureHeader, safeEqual, secretList } from "../signatu
 import type { ProviderAdapter } from "../types";
 import { badSignature, parseJson, validate } from "./common";
 
-/** How far the signed timestamp may be from now, either way (contract §6). */
+/** How far the signed timestamp may be from now, either way (docs/contract.md §6). */
 export const TOLERANCE_SECONDS = 300;
 
 export const GenericCallbackSchema = z

@@ -17,7 +17,7 @@ const errorResponse = (description: string) => ({
 });
 
 /**
- * Provider callbacks (contract §6): public routes, authenticated by each provider's own signature over the raw
+ * Provider callbacks (docs/contract.md §6): public routes, authenticated by each provider's own signature over the raw
  * bytes. The reply carries both our `{ok, status}` and the `{success: true}` payOS, SePay and Casso expect.
  */
 export function callbackRoutes(deps: Deps) {

@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { Deps } from "../context";
 import { bearer, commonErrors, json, jsonBody, router } from "../openapi";
 
-/** Evaluations (contract §9): run, the liaison's export, and a market's history. */
+/** Evaluations (docs/contract.md §9): run, the liaison's export, and a market's history. */
 export function evaluationRoutes(deps: Deps) {
   const { store } = deps;
   const app = router();

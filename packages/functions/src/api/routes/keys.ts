@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Deps } from "../context";
 import { bearer, commonErrors, json, jsonBody, listOf, router } from "../openapi";
 
-/** API keys (contract §2): created by an admin, the token shown once, stored hashed. */
+/** API keys (docs/contract.md §2): created by an admin, the token shown once, stored hashed. */
 export function keyRoutes({ store, clock }: Deps) {
   const app = router();
 

@@ -8,7 +8,7 @@ import { bearer, commonErrors, conflictError, json, jsonBody, listOf, router } f
 
 const MarketParams = z.object({ id: z.string().max(40) });
 
-/** Markets and their session calendars (contract §3). */
+/** Markets and their session calendars (docs/contract.md §3). */
 export function marketRoutes({ store, clock }: Deps) {
   const app = router();
 

@@ -24,7 +24,7 @@ import {
 const MarketParams = z.object({ id: z.string().max(40) });
 const StallParams = z.object({ stallId: z.string().max(64) });
 
-/** Stalls and their CSV import (contract §4). */
+/** Stalls and their CSV import (docs/contract.md §4). */
 export function stallRoutes(deps: Deps) {
   const { store } = deps;
   const app = router();

@@ -25,7 +25,7 @@ const RangePage = DateRangePageQuerySchema;
 
 const checkRange = (range: { from: string; to: string }) => assertRangeLength(range.from, range.to);
 
-/** Transaction listings (contract §6) and the unmatched queue. */
+/** Transaction listings (docs/contract.md §6) and the unmatched queue. */
 export function transactionRoutes({ store }: Deps) {
   const app = router();
 

@@ -12,7 +12,7 @@ import { bearer, commonErrors, conflictError, json, jsonBody, router } from "../
 
 const MarketParams = z.object({ id: z.string().max(40) });
 
-/** Uptake (contract §7), incidents and heartbeats (contract §8). */
+/** Uptake (docs/contract.md §7), incidents and heartbeats (docs/contract.md §8). */
 export function uptimeRoutes({ store, clock }: Deps) {
   const app = router();
 
