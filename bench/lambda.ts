@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
+import { SYSTEM } from "@market40/core/audit/audit";
 import { systemClock } from "@market40/core/clock";
 import * as Market from "@market40/core/market/market";
 import * as Stall from "@market40/core/stall/stall";
@@ -167,7 +168,7 @@ export async function lambdaBench(): Promise<Figure[]> {
     const store = createStore({ tableName: "bench-lambda", endpoint: ddb.endpoint });
     await ensureTable(store);
     await Market.create(store, systemClock, benchMarket("cold"));
-    await Stall.registerMany(store, systemClock, "cold", [
+    await Stall.registerMany(store, systemClock, SYSTEM, "cold", [
       {
         code: "C-1",
         vendorName: "Cold",
