@@ -1,3 +1,5 @@
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { StallDayItem } from "@market40/core/rollup/stallDayItem";
 import { genericBody, signGeneric } from "@market40/devkit/signing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DONG_VAN, type Harness, harness, stallInput, TEST_SECRETS } from "./support/harness";
@@ -186,6 +188,36 @@ describe("amounts", () => {
     ).not.toContain(9007199254740991);
     expect((await pay({ amount: 9_999_999_999_999, accountNumber: "6660001" })).status).toBe(200);
     expect((await pay({ amount: 10_000_000_000_000, accountNumber: "6660001" })).status).toBe(400);
+  });
+});
+
+describe("one market's impossible total", () => {
+  it("is reported in its place while every other market is still evaluated, and is never rounded", async () => {
+    await h.call("POST", "/api/markets", { body: { ...DONG_VAN, id: "cho-x", name: "Chợ X" } });
+    // Past 2^53: what the unbounded amounts of old could leave behind (written as the store would hold it).
+    await h.store.doc.send(
+      new PutCommand({
+        TableName: h.store.table,
+        Item: {
+          ...StallDayItem.toItem("cho-x", {
+            stallId: "ghost",
+            date: "2026-11-20",
+            count: 1,
+            value: 0,
+            minutes: [420],
+            payers: [],
+            amounts: new Map(),
+          }),
+          value: 9007199254740993n,
+        },
+      }),
+    );
+    const res = await h.call("POST", "/api/evaluations/run", { body: { period: "2026-11" } });
+    expect(res.status).toBe(200);
+    const byMarket = new Map(res.body.items.map((e: { marketId: string }) => [e.marketId, e]));
+    expect(byMarket.get("cho-x")).toMatchObject({ marketId: "cho-x", error: { code: "internal_error" } });
+    expect(byMarket.get("cho-a")).toMatchObject({ marketId: "cho-a", version: expect.any(Number) });
+    expect(byMarket.get("cho-b")).toMatchObject({ marketId: "cho-b", version: expect.any(Number) });
   });
 });
 
