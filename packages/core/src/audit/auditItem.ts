@@ -1,5 +1,5 @@
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { guard, queryPage, type Store } from "../store/client";
+import { guard, queryAcrossPartitions, queryPage, type Store } from "../store/client";
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from "../store/page";
 import type { WriteItem } from "../store/transact";
 import type { AuditEntry } from "./audit";
@@ -70,47 +70,21 @@ export const AuditItem = {
    * byMonth: every market's entries between two instants, newest first, month partition by month. The cursor
    * carries the month it stopped in and the store's position in it.
    */
-  async byMonth(
+  byMonth: (
     store: Store,
     months: string[],
     range: { lo: string; hi: string },
     page: PageRequest,
-  ): Promise<Page<AuditEntry>> {
-    const newestFirst = [...months].reverse();
-    const state = decodeCursor(page.cursor) as { m?: string; k?: string } | undefined;
-    let index = state?.m ? newestFirst.indexOf(state.m) : 0;
-    if (index < 0) index = newestFirst.length;
-    let startKey = state?.k ? (decodeCursor(state.k) as Record<string, unknown>) : undefined;
-    const items: AuditEntry[] = [];
-    while (index < newestFirst.length && items.length < page.limit) {
-      const res = await guard(() =>
-        store.doc.send(
-          new QueryCommand({
-            TableName: store.table,
-            IndexName: "gsi2",
-            KeyConditionExpression: "gsi2pk = :pk AND gsi2sk BETWEEN :lo AND :hi",
-            ExpressionAttributeValues: {
-              ":pk": byMonthPk(newestFirst[index]!),
-              ":lo": range.lo,
-              ":hi": range.hi,
-            },
-            ScanIndexForward: false,
-            Limit: page.limit - items.length,
-            ExclusiveStartKey: startKey,
-          }),
-        ),
-      );
-      items.push(...(res.Items ?? []).map(fromItem));
-      if (res.LastEvaluatedKey) startKey = res.LastEvaluatedKey;
-      else {
-        index++;
-        startKey = undefined;
-      }
-    }
-    const nextCursor =
-      index < newestFirst.length
-        ? encodeCursor({ m: newestFirst[index]!, ...(startKey ? { k: encodeCursor(startKey)! } : {}) })
-        : undefined;
-    return { items, nextCursor };
-  },
+  ): Promise<Page<AuditEntry>> =>
+    queryAcrossPartitions(
+      store,
+      {
+        index: "gsi2",
+        partitions: [...months].reverse().map(byMonthPk),
+        between: [range.lo, range.hi],
+        newestFirst: true,
+      },
+      page,
+      fromItem,
+    ),
 };

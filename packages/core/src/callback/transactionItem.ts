@@ -1,10 +1,9 @@
-import { BatchGetCommand, GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
 import { localDateOf } from "../calendar/localDate";
-import { validationError } from "../errors";
 import { accountKey } from "../stall/accountItem";
-import { guard, queryAll, queryPage, type Store } from "../store/client";
-import { decodeCursor, encodeCursor, type Page, type PageRequest } from "../store/page";
-import type { WriteItem } from "../store/transact";
+import { guard, queryAcrossPartitions, queryAll, queryPage, type Store } from "../store/client";
+import type { Page, PageRequest } from "../store/page";
+import { putNew, type WriteItem } from "../store/transact";
 import type { Provider } from "./types";
 
 /** A transaction as stored. `stallId`/`marketId` are absent while it is unmatched. */
@@ -63,6 +62,14 @@ function matchedIndexKeys(txn: StoredTransaction, match: Match) {
   };
 }
 
+/** The stored record's own attributes: its exactly-once key, kind and fields. */
+const record = (txn: StoredTransaction) => ({
+  ...key(txn.provider, txn.id),
+  type: "transaction",
+  v: 1,
+  ...txn,
+});
+
 function fromItem(item: Record<string, unknown>): StoredTransaction {
   const { pk: _a, sk: _b, gsi1pk: _c, gsi1sk: _d, gsi2pk: _e, gsi2sk: _f, type: _g, v: _h, ...rest } = item;
   return rest as unknown as StoredTransaction;
@@ -83,37 +90,21 @@ export const TransactionItem = {
   key,
   fromItem,
   /** The record of a transaction counted for a stall; fails if `(provider, id)` was stored before. */
-  putMatched: (store: Store, txn: StoredTransaction, match: Match): WriteItem => ({
-    Put: {
-      TableName: store.table,
-      Item: {
-        ...key(txn.provider, txn.id),
-        type: "transaction",
-        v: 1,
-        ...txn,
-        stallId: match.stallId,
-        marketId: match.marketId,
-        matchedAt: txn.receivedAt,
-        ...matchedIndexKeys(txn, match),
-      },
-      ConditionExpression: "attribute_not_exists(pk)",
-    },
-  }),
+  putMatched: (store: Store, txn: StoredTransaction, match: Match): WriteItem =>
+    putNew(store, {
+      ...record(txn),
+      stallId: match.stallId,
+      marketId: match.marketId,
+      matchedAt: txn.receivedAt,
+      ...matchedIndexKeys(txn, match),
+    }),
   /** The record of a transaction no stall can be given yet; fails if `(provider, id)` was stored before. */
-  putUnmatched: (store: Store, txn: StoredTransaction): WriteItem => ({
-    Put: {
-      TableName: store.table,
-      Item: {
-        ...key(txn.provider, txn.id),
-        type: "transaction",
-        v: 1,
-        ...txn,
-        gsi1pk: UNMATCHED,
-        gsi1sk: `${txn.receivedAt}#${txn.provider}#${txn.id}`,
-      },
-      ConditionExpression: "attribute_not_exists(pk)",
-    },
-  }),
+  putUnmatched: (store: Store, txn: StoredTransaction): WriteItem =>
+    putNew(store, {
+      ...record(txn),
+      gsi1pk: UNMATCHED,
+      gsi1sk: `${txn.receivedAt}#${txn.provider}#${txn.id}`,
+    }),
   /** The unmatched transaction's reference under its account number. */
   putRef: (store: Store, txn: StoredTransaction): WriteItem => ({
     Put: {
@@ -196,48 +187,23 @@ export const TransactionItem = {
    * byMarketMonth: a market's transactions paid in `[lo, hi)` over the given months, oldest first. The index is
    * split by month, so the cursor carries the month it stopped in as well as the store's position within it.
    */
-  async byMarketMonth(
+  byMarketMonth: (
     store: Store,
     marketId: string,
     months: string[],
     range: { lo: string; hi: string },
     page: PageRequest,
-  ): Promise<Page<StoredTransaction>> {
-    const state = decodeCursor(page.cursor) as { m?: string; k?: string } | undefined;
-    let index = state?.m ? months.indexOf(state.m) : 0;
-    if (index < 0) index = months.length;
-    let startKey = state?.k ? parseStartKey(state.k) : undefined;
-    const items: StoredTransaction[] = [];
-    while (index < months.length && items.length < page.limit) {
-      const res = await guard(() =>
-        store.doc.send(
-          new QueryCommand({
-            TableName: store.table,
-            IndexName: "gsi2",
-            KeyConditionExpression: "gsi2pk = :pk AND gsi2sk BETWEEN :lo AND :hi",
-            ExpressionAttributeValues: {
-              ":pk": byMarketMonthPk(marketId, months[index]!),
-              ":lo": range.lo,
-              ":hi": range.hi,
-            },
-            Limit: page.limit - items.length,
-            ExclusiveStartKey: startKey,
-          }),
-        ),
-      );
-      items.push(...(res.Items ?? []).map(fromItem));
-      if (res.LastEvaluatedKey) startKey = res.LastEvaluatedKey;
-      else {
-        index++;
-        startKey = undefined;
-      }
-    }
-    const nextCursor =
-      index < months.length
-        ? encodeCursor({ m: months[index]!, ...(startKey ? { k: JSON.stringify(startKey) } : {}) })
-        : undefined;
-    return { items, nextCursor };
-  },
+  ): Promise<Page<StoredTransaction>> =>
+    queryAcrossPartitions(
+      store,
+      {
+        index: "gsi2",
+        partitions: months.map((m) => byMarketMonthPk(marketId, m)),
+        between: [range.lo, range.hi],
+      },
+      page,
+      fromItem,
+    ),
   /** unmatched: transactions no stall has been given, oldest first. */
   unmatched: (store: Store, page: PageRequest): Promise<Page<StoredTransaction>> =>
     queryPage(store, { gsi1pk: UNMATCHED }, page, fromItem),
@@ -275,20 +241,3 @@ export const TransactionItem = {
     }));
   },
 };
-
-/** A cursor's inner start key; anything malformed is the caller's mistake, never a store error. */
-function parseStartKey(text: string): Record<string, unknown> {
-  try {
-    const value = JSON.parse(text);
-    if (
-      value &&
-      typeof value === "object" &&
-      !Array.isArray(value) &&
-      Object.values(value).every((v) => typeof v === "string")
-    )
-      return value;
-  } catch {
-    // fall through
-  }
-  throw validationError("Invalid cursor", [{ path: "cursor", message: "Not a cursor this API issued" }]);
-}

@@ -1,7 +1,7 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { guard, queryPage, type Store } from "../store/client";
 import type { Page, PageRequest } from "../store/page";
-import type { WriteItem } from "../store/transact";
+import { putIfUnchanged, putNew, type WriteItem } from "../store/transact";
 import type { Market } from "./market";
 
 /**
@@ -41,18 +41,10 @@ export const MarketItem = {
   key,
   fromItem,
   /** A new market; fails if the id is taken. */
-  create: (store: Store, market: Market): WriteItem => ({
-    Put: { TableName: store.table, Item: toItem(market), ConditionExpression: "attribute_not_exists(pk)" },
-  }),
+  create: (store: Store, market: Market): WriteItem => putNew(store, toItem(market)),
   /** The market as changed; fails unless it is still as it was read (`updatedAt` unchanged). */
-  replace: (store: Store, market: Market, seenUpdatedAt: string): WriteItem => ({
-    Put: {
-      TableName: store.table,
-      Item: toItem(market),
-      ConditionExpression: "updatedAt = :seen",
-      ExpressionAttributeValues: { ":seen": seenUpdatedAt },
-    },
-  }),
+  replace: (store: Store, market: Market, seenUpdatedAt: string): WriteItem =>
+    putIfUnchanged(store, toItem(market), seenUpdatedAt),
   async get(store: Store, id: string): Promise<Market | undefined> {
     const res = await guard(() => store.doc.send(new GetCommand({ TableName: store.table, Key: key(id) })));
     return res.Item ? fromItem(res.Item) : undefined;

@@ -1,7 +1,7 @@
 import { GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { guard, queryPage, type Store } from "../store/client";
 import type { Page, PageRequest } from "../store/page";
-import type { WriteItem } from "../store/transact";
+import { putIfUnchanged, putNew, type WriteItem } from "../store/transact";
 import type { Stall } from "./stall";
 
 /**
@@ -58,18 +58,10 @@ function fromItem(item: Record<string, unknown>): Stall {
 export const StallItem = {
   fromItem,
   /** A new stall; fails if the id exists. */
-  create: (store: Store, stall: Stall): WriteItem => ({
-    Put: { TableName: store.table, Item: toItem(stall), ConditionExpression: "attribute_not_exists(pk)" },
-  }),
+  create: (store: Store, stall: Stall): WriteItem => putNew(store, toItem(stall)),
   /** The stall as changed; fails unless it is still as it was read. */
-  replace: (store: Store, stall: Stall, seenUpdatedAt: string): WriteItem => ({
-    Put: {
-      TableName: store.table,
-      Item: toItem(stall),
-      ConditionExpression: "updatedAt = :seen",
-      ExpressionAttributeValues: { ":seen": seenUpdatedAt },
-    },
-  }),
+  replace: (store: Store, stall: Stall, seenUpdatedAt: string): WriteItem =>
+    putIfUnchanged(store, toItem(stall), seenUpdatedAt),
   /** Claims a code in a market; fails if another stall holds it. */
   claimCode: (store: Store, stall: Pick<Stall, "id" | "marketId" | "code">): WriteItem => ({
     Put: {

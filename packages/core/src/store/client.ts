@@ -127,3 +127,53 @@ export async function queryPage<T>(
   );
   return { items: (res.Items ?? []).map(map), nextCursor: encodeCursor(res.LastEvaluatedKey) };
 }
+
+/**
+ * One page of a listing spread over several partitions of a GSI taken in order (a month each, say): `limit` items
+ * from the caller's cursor, which carries the partition it stopped in and the store's position within it. `gsi2`
+ * and `gsi1` are sorted the same way (`gsi*sk` between `lo` and `hi`); `newestFirst` reads each backwards.
+ */
+export async function queryAcrossPartitions<T>(
+  store: Store,
+  query: {
+    index: "gsi1" | "gsi2";
+    partitions: string[];
+    between: [string, string];
+    newestFirst?: boolean;
+  },
+  page: PageRequest,
+  map: (item: Record<string, unknown>) => T,
+): Promise<Page<T>> {
+  const { index, partitions, between } = query;
+  const state = decodeCursor(page.cursor) as { p?: string; k?: string } | undefined;
+  let at = state?.p ? partitions.indexOf(state.p) : 0;
+  if (at < 0) at = partitions.length;
+  let startKey = state?.k ? decodeCursor(state.k) : undefined;
+  const items: T[] = [];
+  while (at < partitions.length && items.length < page.limit) {
+    const res = await guard(() =>
+      store.doc.send(
+        new QueryCommand({
+          TableName: store.table,
+          IndexName: index,
+          KeyConditionExpression: `${index}pk = :pk AND ${index}sk BETWEEN :lo AND :hi`,
+          ExpressionAttributeValues: { ":pk": partitions[at]!, ":lo": between[0], ":hi": between[1] },
+          ScanIndexForward: !query.newestFirst,
+          Limit: page.limit - items.length,
+          ExclusiveStartKey: startKey,
+        }),
+      ),
+    );
+    items.push(...(res.Items ?? []).map(map));
+    if (res.LastEvaluatedKey) startKey = res.LastEvaluatedKey;
+    else {
+      at++;
+      startKey = undefined;
+    }
+  }
+  const nextCursor =
+    at < partitions.length
+      ? encodeCursor({ p: partitions[at]!, ...(startKey ? { k: encodeCursor(startKey)! } : {}) })
+      : undefined;
+  return { items, nextCursor };
+}

@@ -6,6 +6,27 @@ import { guard, type Store } from "./client";
 /** One element of a `TransactWriteItems` request: what entity modules hand to `commit`. */
 export type WriteItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 
+/** Puts a new item; fails if one with its key exists (ids, guards, immutable records). */
+export function putNew(store: Store, item: Record<string, unknown>): WriteItem {
+  return { Put: { TableName: store.table, Item: item, ConditionExpression: "attribute_not_exists(pk)" } };
+}
+
+/** Puts an item over the one read, failing unless that is unchanged since (optimistic, on `updatedAt`). */
+export function putIfUnchanged(
+  store: Store,
+  item: Record<string, unknown>,
+  seenUpdatedAt: string,
+): WriteItem {
+  return {
+    Put: {
+      TableName: store.table,
+      Item: item,
+      ConditionExpression: "updatedAt = :seen",
+      ExpressionAttributeValues: { ":seen": seenUpdatedAt },
+    },
+  };
+}
+
 /**
  * The cancellation reason of each item of a cancelled transaction, by position (`"None"` where the item was
  * fine), or an empty list when `err` is not a cancellation. The one place reasons are decoded.

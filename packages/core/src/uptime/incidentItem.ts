@@ -1,6 +1,6 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { guard, queryAll, type Store } from "../store/client";
-import type { WriteItem } from "../store/transact";
+import { putIfUnchanged, putNew, type WriteItem } from "../store/transact";
 import type { Incident } from "./incidents";
 
 /**
@@ -39,18 +39,10 @@ function fromItem(raw: Record<string, unknown>): Incident {
 }
 
 export const IncidentItem = {
-  create: (store: Store, incident: Incident): WriteItem => ({
-    Put: { TableName: store.table, Item: toItem(incident), ConditionExpression: "attribute_not_exists(pk)" },
-  }),
+  create: (store: Store, incident: Incident): WriteItem => putNew(store, toItem(incident)),
   /** The incident as changed; fails unless it is still as it was read. */
-  replace: (store: Store, incident: Incident, seenUpdatedAt: string): WriteItem => ({
-    Put: {
-      TableName: store.table,
-      Item: toItem(incident),
-      ConditionExpression: "updatedAt = :seen",
-      ExpressionAttributeValues: { ":seen": seenUpdatedAt },
-    },
-  }),
+  replace: (store: Store, incident: Incident, seenUpdatedAt: string): WriteItem =>
+    putIfUnchanged(store, toItem(incident), seenUpdatedAt),
   async get(store: Store, incidentId: string): Promise<Incident | undefined> {
     const res = await guard(() =>
       store.doc.send(new GetCommand({ TableName: store.table, Key: key(incidentId), ConsistentRead: true })),
