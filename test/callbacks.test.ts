@@ -249,7 +249,7 @@ describe("payOS, SePay and Casso over HTTP", () => {
       virtualAccountName: "",
       virtualAccountNumber: "",
     };
-    const signature = createHmac("sha256", TEST_SECRETS.payos).update(payosSignedString(data)).digest("hex");
+    const signature = createHmac("sha256", TEST_SECRETS.payos).update(payosSignedString(data)!).digest("hex");
     const body = JSON.stringify({ code: "00", desc: "success", success: true, data, signature });
     const res = await post("payos", body, {});
     expect(res.status).toBe(200);
