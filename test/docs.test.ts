@@ -180,7 +180,10 @@ describe("docs/contract.md", () => {
   const contract = read("docs/contract.md");
   const ISSUES: Record<number, number> = { 10: 13, 11: 14, 12: 15, 13: 16, 14: 17, 15: 18 };
 
-  it("has sections §1–§15 in order, each under its fixed anchor; §10–§15 say they are planned and where", () => {
+  /** Sections of this round whose issue has landed: they say so, with the issue, instead of "planned". */
+  const IMPLEMENTED = new Set([11]);
+
+  it("has sections §1–§15 in order, each under its fixed anchor; §10–§15 say whether they are planned, and where", () => {
     const headings = [...contract.matchAll(/^## §(\d+) /gm)].map((m) => Number(m[1]));
     expect(headings).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
     for (let n = 1; n <= 15; n++) {
@@ -189,9 +192,38 @@ describe("docs/contract.md", () => {
       );
       const body = contract.split(`<a id="s${n}"></a>`)[1]!.split(/<a id="s\d+"><\/a>/)[0]!;
       const status = /Status: planned — tracked in issue (\d+)/.exec(body);
+      const done = /Status: implemented — issue (\d+)/.exec(body);
       if (n <= 9) expect(status, `§${n} is implemented`).toBeNull();
+      else if (IMPLEMENTED.has(n))
+        expect(Number(done?.[1]), `§${n} is implemented, by its issue`).toBe(ISSUES[n]);
       else expect(Number(status?.[1]), `§${n}'s issue`).toBe(ISSUES[n]);
     }
+  });
+});
+
+describe("tests the docs cite", () => {
+  it('every `file.test.ts` › "name" the docs cite is a test of that name in that file', () => {
+    let cited = 0;
+    for (const doc of DOCS) {
+      const text = read(doc).replace(/\s+/g, " ");
+      for (const m of text.matchAll(/`([\w./-]+\.test\.ts)` › /g)) {
+        const file = m[1]!;
+        expect(existsSync(join(ROOT, file)), `${doc} cites ${file}`).toBe(true);
+        const source = read(file);
+        // The names follow: "a", "b" and "c".
+        let rest = text.slice(m.index! + m[0].length);
+        for (
+          let name = /^(?:,\s*|and\s+)?"([^"]+)"/.exec(rest);
+          name;
+          name = /^\s*(?:,\s*|and\s+)?"([^"]+)"/.exec(rest)
+        ) {
+          expect(source, `${doc}: ${file} › "${name[1]}"`).toContain(`"${name[1]}"`);
+          cited++;
+          rest = rest.slice(name[0].length);
+        }
+      }
+    }
+    expect(cited).toBeGreaterThan(10);
   });
 });
 
