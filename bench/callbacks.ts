@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { SYSTEM } from "@market40/core/audit/audit";
 import * as ApiKeys from "@market40/core/auth/keys";
 import { ingest } from "@market40/core/callback/ingest";
 import { systemClock } from "@market40/core/clock";
@@ -100,6 +101,7 @@ export async function callbackBench(): Promise<Figure[]> {
     const stalls = await Stall.registerMany(
       store,
       systemClock,
+      SYSTEM,
       "bench",
       Array.from({ length: 200 }, (_, i) => ({
         code: `B-${i}`,

@@ -1,4 +1,5 @@
 import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { SYSTEM } from "@market40/core/audit/audit";
 import { localDateOf } from "@market40/core/calendar/localDate";
 import { TransactionItem } from "@market40/core/callback/transactionItem";
 import { systemClock } from "@market40/core/clock";
@@ -110,6 +111,7 @@ async function marketWithStalls(store: Store, id: string) {
   const results = await Stall.registerMany(
     store,
     systemClock,
+    SYSTEM,
     id,
     Array.from({ length: STALLS }, (_, i) => ({
       code: `S-${i}`,

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
+import { SYSTEM } from "@market40/core/audit/audit";
 import { systemClock } from "@market40/core/clock";
 import { PROVIDER_SECRET_NAMES, type ProviderSecrets } from "@market40/core/config";
 import * as Market from "@market40/core/market/market";
@@ -171,7 +172,7 @@ export async function lambdaBench(): Promise<Figure[]> {
     const store = createStore({ tableName: "bench-lambda", endpoint: ddb.endpoint });
     await ensureTable(store);
     await Market.create(store, systemClock, benchMarket("cold"));
-    await Stall.registerMany(store, systemClock, "cold", [
+    await Stall.registerMany(store, systemClock, SYSTEM, "cold", [
       {
         code: "C-1",
         vendorName: "Cold",

@@ -13,7 +13,7 @@ export const SECRET_NAMES = [
   ...Object.values(PLATFORM_SECRET_NAMES),
 ] as const;
 
-/** Requests per second the whole API accepts (2× the capacity plan's design point), and the burst above it. */
+/** Requests per second the whole API accepts, and the burst above it (sized in docs/capacity.md). */
 export const API_RATE_PER_SECOND = 2000;
 export const API_BURST = 1000;
 
@@ -26,7 +26,7 @@ export function ApiStack({ stack }: StackContext) {
   const secrets = SECRET_NAMES.map((name) => new Config.Secret(stack, name));
   const api = new Api(stack, "Api", {
     defaults: {
-      // A ceiling for the whole API (docs/capacity.md: the design point is 1,000 callbacks/s): a flood is refused
+      // A ceiling for the whole API (sized from the design point in docs/capacity.md): a flood is refused
       // with 429 at the edge before it costs Lambda time or DynamoDB writes. Per-address limits are in the app.
       throttle: { rate: API_RATE_PER_SECOND, burst: API_BURST },
       function: {

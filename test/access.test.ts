@@ -169,6 +169,21 @@ const CASES: Case[] = [
     request: () => ({ method: "PATCH", path: `/api/incidents/${incidentId}`, body: { note: "ok" } }),
   },
   {
+    name: "GET /audit?marketId",
+    allowed: ["admin", "manager", "liaison"],
+    request: () => ({ method: "GET", path: "/api/audit?marketId=dong-van" }),
+  },
+  {
+    name: "GET /audit (every market)",
+    allowed: ["admin", "liaison"],
+    request: () => ({ method: "GET", path: "/api/audit" }),
+  },
+  {
+    name: "GET /stalls/{id}/audit",
+    allowed: ["admin", "manager", "vendor", "liaison"],
+    request: () => ({ method: "GET", path: `/api/stalls/${stallId}/audit` }),
+  },
+  {
     name: "POST /markets/{id}/heartbeats",
     allowed: ["admin", "manager", "device"],
     request: () => ({
@@ -206,11 +221,6 @@ beforeAll(async () => {
     .id;
   const other = (await h.call("POST", "/api/markets/meo-vac/stalls", { body: stallInput("A-1", "1002") }))
     .body.id;
-  incidentId = (
-    await h.call("POST", "/api/markets/dong-van/incidents", {
-      body: { startedAt: "2026-11-20T01:00:00Z", cause: "power" },
-    })
-  ).body.id;
   tokens = {
     admin: h.adminToken,
     manager: await h.token("manager", { marketId: "dong-van" }),
@@ -220,6 +230,13 @@ beforeAll(async () => {
     liaison: await h.token("liaison"),
     device: await h.token("device", { marketId: "dong-van" }),
   };
+  // Reported by the market's manager: it may change it; an admin-reported one only an admin may (attribution test).
+  incidentId = (
+    await h.call("POST", "/api/markets/dong-van/incidents", {
+      body: { startedAt: "2026-11-20T01:00:00Z", cause: "power" },
+      token: tokens.manager,
+    })
+  ).body.id;
 });
 afterAll(() => h.close());
 

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { SYSTEM } from "@market40/core/audit/audit";
 import * as ApiKeys from "@market40/core/auth/keys";
 import { systemClock } from "@market40/core/clock";
 import type { AppConfig } from "@market40/core/config";
@@ -52,6 +53,7 @@ async function outage(how: "stop" | "crash") {
   const stalls = await Stall.registerMany(
     store,
     systemClock,
+    SYSTEM,
     "dong-van",
     Array.from({ length: 10 }, (_, i) => ({
       code: `F-${i}`,

@@ -108,7 +108,7 @@ export const DONG_VAN = {
   commune: "Đồng Văn",
   legacyDistrict: "Đồng Văn",
   launchedOn: "2026-01-01",
-  schedule: { kind: "weekly", days: [7] },
+  schedule: { kind: "weekly" as const, days: [7] },
   hours: { open: "05:00", close: "12:00" },
   closures: ["2026-02-17"],
 };

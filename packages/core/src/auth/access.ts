@@ -43,6 +43,30 @@ export const Access = {
     Access.manageMarket(p, marketId);
   },
 
+  /** The audit trail: admin and liaison read every market's (`null`: all markets), a manager its own market's. */
+  readAudit(p: Principal, marketId: string | null): void {
+    if (p.role === "admin" || p.role === "liaison") return;
+    if (p.role === "manager" && marketId !== null && p.marketId === marketId) return;
+    throw forbidden("This key may not read this audit trail");
+  },
+
+  /** A stall's audit entries: also its vendor, who must see who changed where its payments go. */
+  readStallAudit(p: Principal, stall: { id: string; marketId: string }): void {
+    if (p.role === "vendor" && p.stallId === stall.id) return;
+    Access.readAudit(p, stall.marketId);
+  },
+
+  /**
+   * Changing an incident (evaluation input): an admin any; a manager only one its own market's keys reported —
+   * never one an admin reported, so the evaluated party cannot shorten the outage someone else recorded.
+   */
+  changeIncident(p: Principal, incident: { marketId: string; reporterRole?: string }): void {
+    if (p.role === "admin") return;
+    Access.manageMarket(p, incident.marketId);
+    if (incident.reporterRole !== "manager" && incident.reporterRole !== "device")
+      throw forbidden("Only an admin may change an incident an admin reported");
+  },
+
   /** Evaluations: the liaison reads all, a manager its own market's. */
   readEvaluations(p: Principal, marketId?: string): void {
     if (p.role === "admin" || p.role === "liaison") return;

@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
+import type { Actor } from "../audit/audit";
+import * as Audit from "../audit/audit";
 import { type Clock, newId } from "../clock";
 import { notFound, validationError } from "../errors";
 import * as Market from "../market/market";
@@ -57,6 +59,7 @@ export async function create(
   clock: Clock,
   input: CreateKeyInput,
   configuredToken?: string,
+  actor: Actor = Audit.SYSTEM,
 ): Promise<ApiKey & { token: string }> {
   const token = configuredToken ?? newToken();
   if ((input.role === "manager" || input.role === "device") && !input.marketId)
@@ -75,10 +78,20 @@ export async function create(
     createdAt: clock.now().toISOString(),
   };
   // A configured token whose key was revoked is issued again: the operator set it, so it stands.
-  await commit(store, [KeyItem.create(store, key, hashToken(token), configuredToken !== undefined)], () => ({
-    path: "token",
-    message: "This token is already in use",
-  }));
+  await commit(
+    store,
+    [
+      KeyItem.create(store, key, hashToken(token), configuredToken !== undefined),
+      Audit.entry(store, clock, {
+        actor,
+        action: "key.created",
+        entity: { kind: "key", id: key.keyId },
+        marketId: key.marketId ?? null,
+        after: present(key),
+      }),
+    ],
+    (i) => (i === 0 ? { path: "token", message: "This token is already in use" } : null),
+  );
   return { ...key, token };
 }
 
@@ -105,12 +118,22 @@ export function list(store: Store, page: PageRequest): Promise<Page<ApiKey>> {
 }
 
 /** Revokes a key by id; its token stops working at once. */
-export async function revoke(store: Store, clock: Clock, keyId: string): Promise<ApiKey> {
+export async function revoke(store: Store, clock: Clock, actor: Actor, keyId: string): Promise<ApiKey> {
   const found = await KeyItem.byId(store, keyId);
   if (!found) throw notFound("API key");
   if (found.apiKey.revokedAt) return found.apiKey;
   const revokedAt = clock.now().toISOString();
-  await commit(store, [KeyItem.revoke(store, found.ref, revokedAt)]);
+  await commit(store, [
+    KeyItem.revoke(store, found.ref, revokedAt),
+    Audit.entry(store, clock, {
+      actor,
+      action: "key.revoked",
+      entity: { kind: "key", id: keyId },
+      marketId: found.apiKey.marketId ?? null,
+      before: { revokedAt: null },
+      after: { revokedAt },
+    }),
+  ]);
   return { ...found.apiKey, revokedAt };
 }
 
@@ -132,6 +155,7 @@ export const KeyRequestSchema = z
 export async function issue(
   store: Store,
   clock: Clock,
+  actor: Actor,
   input: z.input<typeof KeyRequestSchema>,
 ): Promise<ApiKey & { token: string }> {
   const request = KeyRequestSchema.parse(input);
@@ -151,7 +175,7 @@ export async function issue(
     if (!stall) throw validationError("No such stall", [{ path: "stallId", message: "Unknown stall" }]);
     marketId = stall.marketId;
   }
-  return create(store, clock, { ...request, marketId });
+  return create(store, clock, { ...request, marketId }, undefined, actor);
 }
 
 /** A key as the API shows it: `id`, never the token or its hash. */

@@ -1,12 +1,12 @@
 import { createHmac } from "node:crypto";
 import type { Clock } from "../clock";
-import { StoreUnavailableError } from "../errors";
+import { StoreUnavailableError, validationError } from "../errors";
 import { countPayment } from "../rollup/rollups";
 import { AccountItem, accountKey } from "../stall/accountItem";
-import { findByAccount } from "../stall/stall";
+import { AccountNumberItem, soleActiveHolder } from "../stall/accountNumberItem";
 import { guard, type Store } from "../store/client";
 import { isTransientCancellation, tryCommit, type WriteItem } from "../store/transact";
-import { claimUnmatched } from "./matching";
+import { MAX_AMOUNT } from "../vietqr/stallQr";
 import { type Match, type StoredTransaction, TransactionItem } from "./transactionItem";
 import type { IncomingTransaction, IngestStatus } from "./types";
 
@@ -22,8 +22,22 @@ export interface IngestResult {
 
 const MAX_ATTEMPTS = 10;
 const CACHE_TTL_MS = 5 * 60_000;
-/** Positive account → stall lookups, per table. Safe to be stale: every write re-checks the account guard. */
-const accountCache = new WeakMap<Store, Map<string, { match: Match; expires: number }>>();
+
+/**
+ * Where a payment goes, as read before its write: a stall, or nowhere and why. `rev` is the revision of the account
+ * number's holders a payment naming no bank was matched on; its write is conditioned on it.
+ */
+interface Lookup {
+  match?: Match;
+  reason?: "no-account" | "ambiguous";
+  rev?: number;
+}
+
+/**
+ * Positive lookups, per table. Safe to be stale: every write re-checks what the lookup read — the exact pair's
+ * guard, or the revision of the number's holders — so a cached match can never outlive a bank change.
+ */
+const accountCache = new WeakMap<Store, Map<string, { found: Lookup; expires: number }>>();
 
 /**
  * A payer reference as stored: HMAC-SHA256 under the platform's `payerKey` (a secret kept outside the table),
@@ -44,19 +58,35 @@ export interface IngestDeps {
   config: { payerKey: string };
 }
 
-/** The record and rollup writes that count a transaction for a stall, conditioned on it still holding the account. */
-function matchedItems(store: Store, txn: StoredTransaction, match: Match): WriteItem[] {
-  return [
-    TransactionItem.putMatched(store, txn, match),
-    AccountItem.stillHeldBy(store, match.stallId, match.bin, txn.accountNumber),
-    ...countPayment(store, { ...txn, stallId: match.stallId, marketId: match.marketId }),
-  ];
+/**
+ * The writes that store a transaction, in one transaction. Position 0 is the record (fails on a redelivery);
+ * position 1 re-checks what the lookup read (fails when the account changed hands meanwhile).
+ */
+function writes(store: Store, txn: StoredTransaction, found: Lookup): WriteItem[] {
+  const recheck = txn.bin
+    ? found.match
+      ? AccountItem.stillHeldBy(store, found.match.stallId, txn.bin, txn.accountNumber)
+      : AccountItem.stillFree(store, txn.bin, txn.accountNumber)
+    : AccountNumberItem.unchanged(store, txn.accountNumber, found.rev ?? 0);
+  if (found.match)
+    return [
+      TransactionItem.putMatched(store, txn, found.match),
+      recheck,
+      ...countPayment(store, { ...txn, stallId: found.match.stallId, marketId: found.match.marketId }),
+    ];
+  const waiting = { ...txn, reason: found.reason ?? "no-account" };
+  return [TransactionItem.putUnmatched(store, waiting), recheck, TransactionItem.putRef(store, waiting)];
 }
 
+/**
+ * Whose payment it is (docs/contract.md §10). Naming a bank, only the stall holding that exact (BIN, account)
+ * pair. Naming none, only the one active stall on the platform holding the number; with none it waits as
+ * `no-account`, with several (or none active among its holders) as `ambiguous`, for an admin.
+ */
 async function lookup(
   store: Store,
   txn: { bin?: string; accountNumber: string },
-): Promise<{ match?: Match; calls: number }> {
+): Promise<Lookup & { calls: number }> {
   const key = `${txn.bin ?? "*"}|${accountKey(txn.accountNumber)}`;
   let cache = accountCache.get(store);
   if (!cache) {
@@ -64,10 +94,20 @@ async function lookup(
     accountCache.set(store, cache);
   }
   const hit = cache.get(key);
-  if (hit && hit.expires > Date.now()) return { match: hit.match, calls: 0 };
-  const match = await findByAccount(store, txn.accountNumber, txn.bin);
-  if (match) cache.set(key, { match, expires: Date.now() + CACHE_TTL_MS });
-  return { match, calls: 1 };
+  if (hit && hit.expires > Date.now()) return { ...hit.found, calls: 0 };
+  let found: Lookup;
+  if (txn.bin) {
+    const holder = await AccountItem.get(store, txn.bin, txn.accountNumber);
+    found = holder ? { match: { stallId: holder.stallId, marketId: holder.marketId, bin: txn.bin } } : {};
+  } else {
+    const { holders, rev } = await AccountNumberItem.get(store, txn.accountNumber);
+    const sole = soleActiveHolder(holders);
+    found = sole
+      ? { match: { stallId: sole.stallId, marketId: sole.marketId, bin: sole.bin }, rev }
+      : { reason: holders.length === 0 ? "no-account" : "ambiguous", rev };
+  }
+  if (found.match) cache.set(key, { found, expires: Date.now() + CACHE_TTL_MS });
+  return { ...found, calls: 1 };
 }
 
 function forget(store: Store, txn: { bin?: string; accountNumber: string }) {
@@ -96,6 +136,11 @@ export async function ingest(
   let storeCalls = 0;
   if (incoming.direction !== "in" || incoming.amount <= 0)
     return { status: "ignored", id: incoming.providerTxnId, storeCalls };
+  // Adapters and statements refuse these first; this is the money path's own guard (docs/contract.md §10).
+  if (!Number.isSafeInteger(incoming.amount) || incoming.amount > MAX_AMOUNT)
+    throw validationError("The amount must be a whole number of VND of at most 13 digits", [
+      { path: "amount", message: "At most 9,999,999,999,999" },
+    ]);
   const hash = payerHash(deps.config.payerKey, incoming.payer);
   const txn: StoredTransaction = {
     id: incoming.providerTxnId,
@@ -112,16 +157,8 @@ export async function ingest(
   for (let attempt = 1; ; attempt++) {
     const found = await guard(() => lookup(store, txn));
     storeCalls += found.calls;
-    const match = found.match;
-    const items: WriteItem[] = match
-      ? matchedItems(store, txn, match)
-      : [
-          TransactionItem.putUnmatched(store, txn),
-          ...(txn.bin ? [AccountItem.stillFree(store, txn.bin, txn.accountNumber)] : []),
-          TransactionItem.putRef(store, txn),
-        ];
     storeCalls++;
-    const reasons = await tryCommit(store, items);
+    const reasons = await tryCommit(store, writes(store, txn, found));
     if (reasons) {
       if (reasons[0] === "ConditionalCheckFailed") return { status: "duplicate", id: txn.id, storeCalls };
       if (reasons[1] === "ConditionalCheckFailed") {
@@ -135,20 +172,7 @@ export async function ingest(
       }
       throw new StoreUnavailableError("The store is busy with this account; retry");
     }
-    if (match) return { status: "stored", id: txn.id, stallId: match.stallId, storeCalls };
-    if (!txn.bin) {
-      // Without a BIN the write could not check that the account is still unregistered; look once more so a
-      // stall registered meanwhile claims it now rather than at the nightly sweep.
-      const again = await guard(() => findByAccount(store, txn.accountNumber));
-      storeCalls++;
-      if (again)
-        await claimUnmatched(deps, {
-          id: again.stallId,
-          marketId: again.marketId,
-          bin: again.bin,
-          accountNumber: txn.accountNumber,
-        });
-    }
+    if (found.match) return { status: "stored", id: txn.id, stallId: found.match.stallId, storeCalls };
     return { status: "unmatched", id: txn.id, storeCalls };
   }
 }

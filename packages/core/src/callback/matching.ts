@@ -1,15 +1,22 @@
+import { z } from "zod";
+import type { Actor } from "../audit/audit";
+import * as Audit from "../audit/audit";
 import type { Clock } from "../clock";
+import { conflict, notFound } from "../errors";
 import { countPayment } from "../rollup/rollups";
 import { AccountItem, accountKey } from "../stall/accountItem";
-import { findByAccount, type Stall } from "../stall/stall";
+import * as Stall from "../stall/stall";
 import type { Store } from "../store/client";
-import { tryCommit } from "../store/transact";
-import { type Match, TransactionItem } from "./transactionItem";
+import { commit, tryCommit } from "../store/transact";
+import { type Match, type StoredTransaction, TransactionItem } from "./transactionItem";
+import { PROVIDERS } from "./types";
 
 /**
- * Matching payments that arrived before a stall held their account: claimed when a stall registers or changes
- * its account, and by the nightly sweep. Every claim is conditioned on the record still being unmatched and the
- * stall still holding the account, so claims racing each other (or a new callback) count a payment once.
+ * Matching payments that arrived before a stall held their account (docs/contract.md §10). Only a payment that
+ * named the exact (BIN, account) pair is attached by itself — when a stall registers or changes to that account,
+ * and by the nightly sweep; one that named no bank waits for an admin's `assignUnmatched`, since whoever registers
+ * a number first must not collect what was paid to it. Every claim is conditioned on the record still being
+ * unmatched, so claims racing each other (or a new callback) count a payment once.
  */
 
 /**
@@ -26,7 +33,7 @@ export async function claimUnmatched(
   const match: Match = { stallId: stall.id, marketId: stall.marketId, bin: stall.bin };
   let claimed = 0;
   for (const ref of refs) {
-    if (ref.bin && ref.bin !== stall.bin) continue;
+    if (ref.bin !== stall.bin) continue;
     const txn = await TransactionItem.get(store, ref.provider, ref.id);
     if (!txn || txn.stallId) {
       await tryCommit(store, [TransactionItem.deleteRef(store, ref)]);
@@ -45,7 +52,10 @@ export async function claimUnmatched(
 }
 
 /** Claims, for each of these stalls, the payments that wait for its account (a few stalls at a time). */
-export async function claimForStalls(deps: { store: Store; clock: Clock }, stalls: Stall[]): Promise<number> {
+export async function claimForStalls(
+  deps: { store: Store; clock: Clock },
+  stalls: Stall.Stall[],
+): Promise<number> {
   let claimed = 0;
   for (let i = 0; i < stalls.length; i += 16) {
     const counts = await Promise.all(
@@ -83,14 +93,83 @@ export async function sweepUnmatched(deps: {
   const { count, accounts } = await unmatchedAccounts(deps.store);
   let claimed = 0;
   for (const { bin, accountNumber } of accounts) {
-    const owner = await findByAccount(deps.store, accountNumber, bin);
+    if (!bin) continue;
+    const owner = await AccountItem.get(deps.store, bin, accountNumber);
     if (owner)
       claimed += await claimUnmatched(deps, {
         id: owner.stallId,
         marketId: owner.marketId,
-        bin: owner.bin,
+        bin,
         accountNumber,
       });
   }
   return { unmatched: count, claimed };
+}
+
+/** What an admin sends to give a waiting payment to a stall. */
+export const AssignPaymentSchema = z
+  .strictObject({ stallId: z.string().min(1).max(64) })
+  .meta({ id: "AssignPayment" });
+
+/** The unmatched payments an admin may assign: by `provider:id`, or by the provider's id alone when unambiguous. */
+async function findUnmatched(store: Store, ref: string): Promise<StoredTransaction> {
+  const split = ref.indexOf(":");
+  const candidates =
+    split > 0 && (PROVIDERS as readonly string[]).includes(ref.slice(0, split))
+      ? [await TransactionItem.get(store, ref.slice(0, split), ref.slice(split + 1))]
+      : await Promise.all(PROVIDERS.map((p) => TransactionItem.get(store, p, ref)));
+  const found = candidates.filter((t): t is StoredTransaction => t !== undefined);
+  if (found.length === 0) throw notFound(`Payment '${ref}'`);
+  if (found.length > 1)
+    throw conflict("Several providers sent a payment with this id; name it as provider:id", [
+      { path: "id", message: "Ambiguous: use provider:id" },
+    ]);
+  const txn = found[0]!;
+  if (txn.stallId)
+    throw conflict("This payment is already counted for a stall", [{ path: "id", message: "Matched" }]);
+  return txn;
+}
+
+/**
+ * An admin gives a waiting payment to a stall (docs/contract.md §10): the record gets its stall, the stall's and
+ * market's rollups count it, its reference under the account is removed and an audit entry says who did it — all
+ * in one transaction, conditioned on the payment still being unmatched, so it is counted once however often it is
+ * asked. Returns the payment as the stall's listings now show it.
+ */
+export async function assignUnmatched(
+  deps: { store: Store; clock: Clock },
+  actor: Actor,
+  ref: string,
+  stallId: string,
+): Promise<StoredTransaction> {
+  const { store, clock } = deps;
+  const txn = await findUnmatched(store, ref);
+  const stall = await Stall.get(store, stallId);
+  const match: Match = { stallId: stall.id, marketId: stall.marketId, bin: stall.bank.bin };
+  const at = clock.now().toISOString();
+  const refs = await TransactionItem.refsByAccount(store, txn.accountNumber, txn.provider);
+  const own = refs.find((r) => r.id === txn.id);
+  await commit(
+    store,
+    [
+      TransactionItem.assign(store, txn, match, at),
+      ...countPayment(store, { ...txn, stallId: match.stallId, marketId: match.marketId }),
+      ...(own ? [TransactionItem.deleteRef(store, own)] : []),
+      Audit.entry(store, clock, {
+        actor,
+        action: "payment.assigned",
+        entity: { kind: "transaction", id: `${txn.provider}:${txn.id}` },
+        marketId: stall.marketId,
+        before: { stallId: null, reason: txn.reason ?? null },
+        after: {
+          stallId: stall.id,
+          amount: txn.amount,
+          accountNumber: txn.accountNumber,
+          bin: txn.bin ?? null,
+        },
+      }),
+    ],
+    (i) => (i === 0 ? { path: "id", message: "This payment was assigned meanwhile" } : null),
+  );
+  return { ...txn, stallId: stall.id, marketId: stall.marketId, matchedAt: at };
 }

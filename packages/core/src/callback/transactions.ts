@@ -22,7 +22,11 @@ export const TransactionSchema = z
 export type TransactionView = z.output<typeof TransactionSchema>;
 
 /** An unmatched transaction as the admin's queue shows it: with the BIN the provider named, if any. */
-export const UnmatchedTransactionSchema = TransactionSchema.extend({ bin: z.string().nullable() }).meta({
+export const UnmatchedTransactionSchema = TransactionSchema.extend({
+  bin: z.string().nullable(),
+  /** `no-account`: no stall holds it; `ambiguous`: it named no bank and more than one stall (or none active) could. */
+  reason: z.enum(["no-account", "ambiguous"]),
+}).meta({
   id: "UnmatchedTransaction",
 });
 
@@ -83,5 +87,8 @@ export async function listUnmatched(
   page: PageRequest,
 ): Promise<Page<z.output<typeof UnmatchedTransactionSchema>>> {
   const res = await TransactionItem.unmatched(store, page);
-  return { ...res, items: res.items.map((t) => ({ ...present(t), bin: t.bin ?? null })) };
+  return {
+    ...res,
+    items: res.items.map((t) => ({ ...present(t), bin: t.bin ?? null, reason: t.reason ?? "no-account" })),
+  };
 }

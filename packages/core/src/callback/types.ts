@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ProviderSecrets } from "../config";
+import { MAX_AMOUNT } from "../vietqr/stallQr";
 
 export const PROVIDERS = ["generic", "payos", "sepay", "casso"] as const;
 export type Provider = (typeof PROVIDERS)[number];
@@ -55,12 +56,12 @@ export interface ProviderAdapter {
 }
 
 /** The largest amount a callback or statement may carry: 13 digits, the VietQR cap (docs/contract.md §10). */
-export const MAX_AMOUNT = 9_999_999_999_999;
+export { MAX_AMOUNT };
 
 /**
  * A transaction amount as a provider writes it: whole VND, at most 13 digits either side of zero (Casso writes money
  * out as negative). Anything else is a 400 with nothing stored; zero and negative amounts are acknowledged and
- * ignored later, by `ingest`. Balances (`accumulated`, `runningBalance`, `cusum_balance`) are not amounts.
+ * ignored later, by `ingest` (which checks the cap again, for statements). Balances (`accumulated`, `runningBalance`, `cusum_balance`) are not amounts.
  */
 export const MoneySchema = z
   .number()

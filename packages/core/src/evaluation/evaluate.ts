@@ -1,5 +1,6 @@
 import { addDays, type LocalDate, localTimeToUtc, TIMEZONE } from "../calendar/localDate";
 import { laterDate, type MarketCalendar, sessionMinutes, sessionsBetween } from "../calendar/sessions";
+import { sumMoney } from "../rollup/money";
 import type { StallDay } from "../rollup/rollups";
 import { automaticIncidents, type Beat } from "../uptime/heartbeats";
 import { type Interval, overlapMs, overlaps, union } from "../uptime/intervals";
@@ -117,10 +118,9 @@ export function evaluate(input: EvaluationInput): Figures {
   const histogram = new Map<number, number>();
   const payers = new Set<string>();
   let transactions = 0;
-  let value = 0;
+  const value = sumMoney(inRange.map((d) => d.value));
   for (const d of inRange) {
     transactions += d.count;
-    value += d.value;
     for (const [amount, n] of d.amounts) histogram.set(amount, (histogram.get(amount) ?? 0) + n);
     for (const p of d.payers) payers.add(p);
   }

@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import type { Actor } from "../audit/audit";
+import * as Audit from "../audit/audit";
 import {
   addDays,
   assertRangeLength,
@@ -22,6 +24,29 @@ import { type EvaluationInput, evaluate } from "./evaluate";
 import { EvaluationItem } from "./evaluationItem";
 
 const Pct = z.number().nullable();
+const InputsSummarySchema = z.object({
+  transactions: z.number(),
+  stalls: z.number(),
+  /** Incident id → its `updatedAt`, for the incidents that overlapped the period. */
+  incidents: z.record(z.string(), z.string()),
+  /** The market's closures inside the period. */
+  closures: z.array(z.string()),
+});
+
+const ChangesSchema = z
+  .object({
+    transactions: z.number(),
+    stalls: z.number(),
+    incidents: z.object({
+      added: z.array(z.string()),
+      changed: z.array(z.string()),
+      removed: z.array(z.string()),
+    }),
+    closures: z.object({ added: z.array(z.string()), removed: z.array(z.string()) }),
+  })
+  .meta({ id: "EvaluationChanges" });
+export type Changes = z.output<typeof ChangesSchema>;
+
 /** An immutable, versioned evaluation as the API answers it (docs/contract.md §9). */
 export const EvaluationSchema = z
   .object({
@@ -61,6 +86,10 @@ export const EvaluationSchema = z
     rating: z.enum(["pass", "fail", "insufficient-data"]),
     /** SHA-256 of the inputs (calendar, stalls, rollups, incidents, beats): equal inputs, same evaluation. */
     inputsHash: z.string(),
+    /** The inputs in brief: counted transactions and stalls, the incidents (id → last change) and closures. */
+    inputs: InputsSummarySchema.optional(),
+    /** From version 2 on: what differs from the previous version's inputs. */
+    changes: ChangesSchema.optional(),
   })
   .meta({ id: "Evaluation" });
 
@@ -105,13 +134,38 @@ function canonical(value: unknown): string {
   );
 }
 
+/** What an evaluation was computed from, in brief: kept with each version so the next can say what changed. */
+export type InputsSummary = z.output<typeof InputsSummarySchema>;
+
+/** What differs from the previous version's inputs (docs/contract.md §10). */
+export function changesBetween(before: InputsSummary, after: InputsSummary): Changes {
+  const ids = (r: Record<string, string>) => Object.keys(r);
+  const was = new Set(before.closures);
+  const now = new Set(after.closures);
+  return {
+    transactions: after.transactions - before.transactions,
+    stalls: after.stalls - before.stalls,
+    incidents: {
+      added: ids(after.incidents).filter((id) => !(id in before.incidents)),
+      changed: ids(after.incidents).filter(
+        (id) => id in before.incidents && before.incidents[id] !== after.incidents[id],
+      ),
+      removed: ids(before.incidents).filter((id) => !(id in after.incidents)),
+    },
+    closures: {
+      added: after.closures.filter((d) => !was.has(d)),
+      removed: before.closures.filter((d) => !now.has(d)),
+    },
+  };
+}
+
 /** Gathers a market's inputs for a period from the store: rollups, never individual transactions. */
 export async function gatherInputs(
   store: Store,
   market: Market,
   period: { from: LocalDate; to: LocalDate },
   now: Date,
-): Promise<EvaluationInput> {
+): Promise<EvaluationInput & { summary: InputsSummary }> {
   const start = laterDate(period.from, market.launchedOn);
   const fromIso = localTimeToUtc(period.from, "00:00").toISOString();
   const toIso = localTimeToUtc(addDays(period.to, 1), "00:00").toISOString();
@@ -141,6 +195,12 @@ export async function gatherInputs(
     incidents: incidents.map((i) => ({ startedAt: i.startedAt, endedAt: i.endedAt })),
     beats,
     now,
+    summary: {
+      transactions: stallDays.reduce((n, d) => n + d.count, 0),
+      stalls: stalls.length,
+      incidents: Object.fromEntries(incidents.map((i) => [i.id, i.updatedAt])),
+      closures: market.closures.filter((d) => d >= period.from && d <= period.to),
+    },
   };
 }
 
@@ -154,10 +214,11 @@ export async function run(
   clock: Clock,
   market: Market,
   req: PeriodRequest,
+  actor: Actor = Audit.SYSTEM,
 ): Promise<Evaluation> {
   const period = resolvePeriod(req);
   const now = clock.now();
-  const input = await gatherInputs(store, market, period, now);
+  const { summary, ...input } = await gatherInputs(store, market, period, now);
   // Open incidents make the figures depend on `now`; closed ones do not. Hash `now` only when it matters.
   const open = input.incidents.some((i) => i.endedAt === null);
   const inputsHash = createHash("sha256")
@@ -193,9 +254,27 @@ export async function run(
       uptake: figures.uptake,
       rating: figures.rating,
       inputsHash,
+      inputs: summary,
+      ...(latest?.inputs ? { changes: changesBetween(latest.inputs, summary) } : {}),
     };
+    const filed = await tryCommit(store, [
+      EvaluationItem.create(store, evaluation),
+      Audit.entry(store, clock, {
+        actor,
+        action: "evaluation.run",
+        entity: { kind: "evaluation", id: evaluation.id },
+        marketId: market.id,
+        after: {
+          period: evaluation.period,
+          version: evaluation.version,
+          rating: evaluation.rating,
+          inputsHash,
+          ...(evaluation.changes ? { changes: evaluation.changes } : {}),
+        },
+      }),
+    ]);
     // Cancelled: a concurrent run filed this version first; read again and compare.
-    if ((await tryCommit(store, [EvaluationItem.create(store, evaluation)])) === null) return evaluation;
+    if (filed === null) return evaluation;
   }
   throw new Error(`Could not file an evaluation for ${market.id} ${period.key}: too many concurrent runs`);
 }

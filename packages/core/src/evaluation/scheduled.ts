@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type Actor, SYSTEM } from "../audit/audit";
 import { addDays, localDateOf, monthRange } from "../calendar/localDate";
 import type { Clock } from "../clock";
 import { DomainError } from "../errors";
@@ -27,9 +28,10 @@ export async function evaluateMarkets(
   deps: { store: Store; clock: Clock },
   req: PeriodRequest,
   marketId?: string,
+  actor: Actor = SYSTEM,
 ): Promise<RunOutcome[]> {
   resolvePeriod(req);
-  return evaluateEach(deps, await marketsFor(deps.store, marketId), req);
+  return evaluateEach(deps, await marketsFor(deps.store, marketId), req, actor);
 }
 
 /** One market (a 404 if it does not exist), or every market. */
@@ -41,11 +43,12 @@ async function evaluateEach(
   deps: { store: Store; clock: Clock },
   markets: Market.Market[],
   req: PeriodRequest,
+  actor: Actor = SYSTEM,
 ): Promise<RunOutcome[]> {
   const out: RunOutcome[] = [];
   for (const market of markets) {
     try {
-      out.push(await run(deps.store, deps.clock, market, req));
+      out.push(await run(deps.store, deps.clock, market, req, actor));
     } catch (err) {
       out.push({
         marketId: market.id,

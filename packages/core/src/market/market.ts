@@ -1,9 +1,11 @@
 import { z } from "zod";
-import { assertRangeLength, type LocalDate } from "../calendar/localDate";
+import type { Actor } from "../audit/audit";
+import * as Audit from "../audit/audit";
+import { assertRangeLength, type LocalDate, localDateOf } from "../calendar/localDate";
 import { type Session, sessionsBetween } from "../calendar/sessions";
 import { ANIMALS } from "../calendar/zodiac";
 import type { Clock } from "../clock";
-import { notFound } from "../errors";
+import { forbidden, notFound } from "../errors";
 import { LocalDateSchema } from "../schemas";
 import type { Store } from "../store/client";
 import { allPages, type Page, type PageRequest } from "../store/page";
@@ -65,16 +67,68 @@ function normalise(market: Market): Market {
   return { ...market, closures: [...new Set(market.closures)].sort() };
 }
 
-/** Registers a market. The same id again is a conflict. */
-export async function create(store: Store, clock: Clock, input: MarketInput): Promise<Market> {
+/** What a market's audit entries record: everything its evaluation depends on, and its names. */
+const AUDITED: (keyof Market)[] = [
+  "name",
+  "province",
+  "commune",
+  "legacyDistrict",
+  "launchedOn",
+  "schedule",
+  "hours",
+  "closures",
+];
+
+/** Registers a market, with its audit entry. The same id again is a conflict. */
+export async function create(
+  store: Store,
+  clock: Clock,
+  input: MarketInput,
+  actor: Actor = Audit.SYSTEM,
+): Promise<Market> {
   const parsed = MarketInputSchema.parse(input);
   const now = clock.now().toISOString();
   const market = normalise({ ...parsed, createdAt: now, updatedAt: now });
-  await commit(store, [MarketItem.create(store, market)], () => ({
-    path: "id",
-    message: `Market '${market.id}' already exists`,
-  }));
+  await commit(
+    store,
+    [
+      MarketItem.create(store, market),
+      Audit.entry(store, clock, {
+        actor,
+        action: "market.created",
+        entity: { kind: "market", id: market.id },
+        marketId: market.id,
+        ...Audit.diff(undefined, market, AUDITED),
+      }),
+    ],
+    (i) => (i === 0 ? { path: "id", message: `Market '${market.id}' already exists` } : null),
+  );
   return market;
+}
+
+/** Fields a market's manager may change: its names, and closures still to come. The rest is the admin's. */
+const MANAGER_FIELDS = new Set<keyof Market>(["name", "commune", "legacyDistrict", "closures"]);
+
+/**
+ * The evaluated party may not rewrite its own calendar (docs/contract.md §10): a manager may add or remove only
+ * closures after today (local) and may not change the schedule, hours, launch date or province; an admin may.
+ */
+function assertManagerMayChange(actor: Actor, today: string, before: Market, after: Market): void {
+  if (actor.role === "admin" || actor.role === "system") return;
+  for (const field of AUDITED)
+    if (!MANAGER_FIELDS.has(field) && JSON.stringify(before[field]) !== JSON.stringify(after[field]))
+      throw forbidden(`Only an admin may change a market's ${field}`);
+  const was = new Set(before.closures);
+  const now = new Set(after.closures);
+  const touched = [
+    ...after.closures.filter((d) => !was.has(d)),
+    ...before.closures.filter((d) => !now.has(d)),
+  ];
+  const past = touched.filter((d) => d <= today);
+  if (past.length > 0)
+    throw forbidden(
+      `A manager may add or remove only closures after today; ask an admin for ${past.join(", ")}`,
+    );
 }
 
 export function find(store: Store, id: string): Promise<Market | undefined> {
@@ -100,6 +154,7 @@ export function all(store: Store): Promise<Market[]> {
 export async function update(
   store: Store,
   clock: Clock,
+  actor: Actor,
   id: string,
   patch: z.input<typeof MarketPatchSchema>,
 ): Promise<Market> {
@@ -107,10 +162,23 @@ export async function update(
   const { createdAt, updatedAt, ...rest } = current;
   const merged = MarketInputSchema.parse({ ...rest, ...MarketPatchSchema.parse(patch) });
   const market = normalise({ ...merged, createdAt, updatedAt: clock.now().toISOString() });
-  await commit(store, [MarketItem.replace(store, market, updatedAt)], () => ({
-    path: "",
-    message: "The market changed meanwhile; retry",
-  }));
+  assertManagerMayChange(actor, localDateOf(clock.now()), current, market);
+  const change = Audit.diff(current, market, AUDITED);
+  if (!change) return current;
+  await commit(
+    store,
+    [
+      MarketItem.replace(store, market, updatedAt),
+      Audit.entry(store, clock, {
+        actor,
+        action: "market.changed",
+        entity: { kind: "market", id },
+        marketId: id,
+        ...change,
+      }),
+    ],
+    (i) => (i === 0 ? { path: "", message: "The market changed meanwhile; retry" } : null),
+  );
   return market;
 }
 

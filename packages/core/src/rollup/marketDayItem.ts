@@ -2,6 +2,7 @@ import { type LocalDate, localDateOf } from "../calendar/localDate";
 import { marketPartition } from "../market/marketItem";
 import { queryAll, type Store } from "../store/client";
 import type { WriteItem } from "../store/transact";
+import { exactMoney, sumMoney } from "./money";
 import type { Counted } from "./stallDayItem";
 
 /**
@@ -81,7 +82,7 @@ export const MarketDayItem = {
       const date = String(i.date);
       const day = out.get(date) ?? { count: 0, value: 0 };
       day.count += Number(i.count ?? 0);
-      day.value += Number(i.value ?? 0);
+      day.value = sumMoney([day.value, exactMoney(i.value)]);
       out.set(date, day);
     }
     return out;

@@ -2,6 +2,7 @@ import { type LocalDate, localDateOf, localMinuteOfDay, monthsBetween } from "..
 import { stallPartition } from "../stall/stallItem";
 import { queryAll, type Store } from "../store/client";
 import type { WriteItem } from "../store/transact";
+import { exactMoney } from "./money";
 
 /** One stall's payments on one local day, as the callback path counts them. */
 export interface StallDay {
@@ -44,7 +45,7 @@ function fromItem(i: Record<string, unknown>): StallDay {
     stallId: String(i.stallId),
     date: String(i.date),
     count: Number(i.count ?? 0),
-    value: Number(i.value ?? 0),
+    value: exactMoney(i.value),
     minutes: [...((i.minutes as Set<number>) ?? [])].map(Number),
     payers: [...((i.payers as Set<string>) ?? [])].map(String),
     amounts,

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { addDays, eachDate, type LocalDate, localTimeToUtc } from "../calendar/localDate";
 import * as Stall from "../stall/stall";
 import type { Store } from "../store/client";
+import { sumMoney } from "./money";
 import { marketDays, stallDays } from "./rollups";
 
 /** A market's uptake over a range, as the API answers it (docs/contract.md §7). */
@@ -64,7 +65,7 @@ export async function uptake(
       stallsWithQr: withQr.length,
       activeStalls: new Set([...activeByDay.values()].flatMap((s) => [...s])).size,
       transactions: days.reduce((s, d) => s + d.transactions, 0),
-      value: days.reduce((s, d) => s + d.value, 0),
+      value: sumMoney(days.map((d) => d.value)),
     },
     days,
   };

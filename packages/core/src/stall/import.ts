@@ -1,4 +1,5 @@
 import { ZodError, z } from "zod";
+import type { Actor } from "../audit/audit";
 import type { Clock } from "../clock";
 import { readCsv } from "../csv";
 import { DomainError } from "../errors";
@@ -78,6 +79,7 @@ function describe(err: unknown): string {
 export async function importCsv(
   store: Store,
   clock: Clock,
+  actor: Actor,
   marketId: string,
   body: Uint8Array,
 ): Promise<{ report: ImportResult; created: Stall[] }> {
@@ -108,6 +110,7 @@ export async function importCsv(
   const outcomes = await registerMany(
     store,
     clock,
+    actor,
     marketId,
     unique.map((r) => r.input),
   );

@@ -1,4 +1,6 @@
 import { ZodError, z } from "zod";
+import type { Actor } from "../audit/audit";
+import * as Audit from "../audit/audit";
 import * as Banks from "../bank/directory";
 import { type Clock, newId } from "../clock";
 import {
@@ -15,6 +17,7 @@ import { allPages, type Page, type PageRequest } from "../store/page";
 import { commit, tryCommit, type WriteItem } from "../store/transact";
 import { asciiFold } from "../text";
 import { type AccountHolder, AccountItem, accountKey } from "./accountItem";
+import { AccountNumberItem, type NumberHolder, type NumberHolders } from "./accountNumberItem";
 import { StallItem } from "./stallItem";
 
 export { accountKey };
@@ -116,9 +119,14 @@ const CODE_TAKEN = (code: string): ErrorIssue => ({
   path: "code",
   message: `Stall code '${code}' is already used in this market`,
 });
+/** Deliberately the same whether the account is in this market or another: a 409 must not say where. */
 const ACCOUNT_TAKEN: ErrorIssue = {
   path: "bank.accountNumber",
   message: "This bank account is already registered to a stall",
+};
+const CHANGED_MEANWHILE: ErrorIssue = {
+  path: "",
+  message: "Another change to this account was in progress; retry",
 };
 
 function newStall(clock: Clock, marketId: string, input: StallInput): Stall {
@@ -145,51 +153,101 @@ const holder = (stall: Stall) => ({
   marketId: stall.marketId,
   active: stall.status === "active",
 });
+const numberHolder = (stall: Stall): NumberHolder => ({ ...holder(stall), bin: stall.bank.bin });
 
-/** The three conditional puts that register a stall: itself, its code's guard, its account's guard. */
-function registrationItems(store: Store, stall: Stall): WriteItem[] {
+/**
+ * Only the platform's admins may give one account number to stalls of two markets: a manager who could register
+ * another market's account (under any BIN) could capture its payments (docs/security.md, tenant squatting).
+ */
+const mayShareAcrossMarkets = (actor: Actor) => actor.role === "admin" || actor.role === "system";
+
+function assertNotSquatting(
+  actor: Actor,
+  marketId: string,
+  seen: NumberHolders,
+  ignoreStallId?: string,
+): void {
+  if (mayShareAcrossMarkets(actor)) return;
+  if (seen.holders.some((h) => h.marketId !== marketId && h.stallId !== ignoreStallId))
+    throw conflict(ACCOUNT_TAKEN.message, [ACCOUNT_TAKEN]);
+}
+
+/** The fields of a stall an audit entry records (not bookkeeping such as `updatedAt`). */
+const AUDITED: (keyof Stall)[] = ["code", "vendorName", "phone", "category", "bank", "status"];
+
+/** What registers a stall: itself, its code's and account's guards, its number's holders, and its audit entry. */
+function registrationItems(
+  store: Store,
+  clock: Clock,
+  actor: Actor,
+  stall: Stall,
+  seen: NumberHolders,
+): WriteItem[] {
   return [
     StallItem.create(store, stall),
     StallItem.claimCode(store, stall),
     AccountItem.claim(store, holder(stall), stall.bank.bin, stall.bank.accountNumber),
+    AccountNumberItem.write(store, stall.bank.accountNumber, seen, [...seen.holders, numberHolder(stall)]),
+    Audit.entry(store, clock, {
+      actor,
+      action: "stall.created",
+      entity: { kind: "stall", id: stall.id },
+      marketId: stall.marketId,
+      ...Audit.diff(undefined, stall, AUDITED),
+    }),
   ];
 }
 
-const registrationChecks = (stall: Stall) => [null, CODE_TAKEN(stall.code), ACCOUNT_TAKEN];
+const registrationChecks = (stall: Stall): (ErrorIssue | null)[] => [
+  null,
+  CODE_TAKEN(stall.code),
+  ACCOUNT_TAKEN,
+  CHANGED_MEANWHILE,
+  null,
+];
 
 /**
- * Registers a stall: the stall, its code's uniqueness guard and its account's uniqueness guard are
- * written in one transaction, so a conflicting stall leaves nothing behind.
- * @example await Stall.register(store, clock, "dong-van", { code: "A-12", vendorName: "Giàng Thị Mai", bank: {...} });
+ * Registers a stall: the stall, its code's and account's uniqueness guards, its account number's holders and its
+ * audit entry are written in one transaction, so a conflicting stall leaves nothing behind. A manager may not
+ * register an account number a stall of another market holds, at any bank (`409`, naming no market).
+ * @example await Stall.register(store, clock, actor, "dong-van", { code: "A-12", vendorName: "Giàng Thị Mai", bank: {...} });
  */
 export async function register(
   store: Store,
   clock: Clock,
+  actor: Actor,
   marketId: string,
   input: StallInput,
 ): Promise<Stall> {
   const stall = newStall(clock, marketId, input);
+  const seen = await AccountNumberItem.get(store, stall.bank.accountNumber);
+  assertNotSquatting(actor, marketId, seen);
   const checks = registrationChecks(stall);
-  await commit(store, registrationItems(store, stall), (i) => checks[i] ?? null);
+  await commit(store, registrationItems(store, clock, actor, stall, seen), (i) => checks[i] ?? null);
   return stall;
 }
 
-/** Stalls per transaction when registering many: 3 items each, DynamoDB allows 100 per transaction. */
-const BATCH = 33;
+/** Stalls per transaction when registering many: 5 items each, DynamoDB allows 100 per transaction. */
+const BATCH = 20;
 const BATCH_CONCURRENCY = 4;
+const ITEMS_PER_STALL = 5;
+
+type Outcome = { ok: true; stall: Stall } | { ok: false; error: DomainError };
 
 /**
- * Registers many stalls with few round trips: up to 33 per transaction. When a transaction is cancelled,
- * the stalls whose conditions failed are set aside with their 409 and the rest are retried, so every
- * stall is still all-or-nothing and the outcome is the same as registering them one by one.
+ * Registers many stalls with few round trips: up to 20 per transaction, each stall still all-or-nothing. When a
+ * transaction is cancelled, the stalls whose conditions failed are set aside with their 409 and the rest retried;
+ * stalls sharing an account number go in separate transactions (one item cannot be written twice in one), and a
+ * number whose holders changed meanwhile is read again. The outcome is the same as registering them one by one.
  */
 export async function registerMany(
   store: Store,
   clock: Clock,
+  actor: Actor,
   marketId: string,
   inputs: StallInput[],
-): Promise<({ ok: true; stall: Stall } | { ok: false; error: DomainError })[]> {
-  const results: ({ ok: true; stall: Stall } | { ok: false; error: DomainError })[] = [];
+): Promise<Outcome[]> {
+  const results: Outcome[] = [];
   const pending: { index: number; stall: Stall }[] = [];
   inputs.forEach((input, index) => {
     try {
@@ -200,39 +258,58 @@ export async function registerMany(
       else throw err;
     }
   });
+  // Batches in which no account number appears twice.
   const batches: (typeof pending)[] = [];
-  for (let start = 0; start < pending.length; start += BATCH)
-    batches.push(pending.slice(start, start + BATCH));
+  for (const p of pending) {
+    const number = accountKey(p.stall.bank.accountNumber);
+    const fits = batches.find(
+      (b) => b.length < BATCH && !b.some((o) => accountKey(o.stall.bank.accountNumber) === number),
+    );
+    if (fits) fits.push(p);
+    else batches.push([p]);
+  }
   const runBatch = async (first: typeof pending) => {
     let batch = first;
     for (let attempt = 0; batch.length > 0; attempt++) {
+      const seen = await Promise.all(
+        batch.map((b) => AccountNumberItem.get(store, b.stall.bank.accountNumber)),
+      );
+      const live: { index: number; stall: Stall; seen: NumberHolders }[] = [];
+      batch.forEach((b, i) => {
+        try {
+          assertNotSquatting(actor, marketId, seen[i]!);
+          live.push({ ...b, seen: seen[i]! });
+        } catch (err) {
+          results[b.index] = { ok: false, error: err as DomainError };
+        }
+      });
+      if (live.length === 0) break;
       const reasons = await tryCommit(
         store,
-        batch.flatMap((b) => registrationItems(store, b.stall)),
+        live.flatMap((b) => registrationItems(store, clock, actor, b.stall, b.seen)),
       );
       if (!reasons) {
-        for (const b of batch) results[b.index] = { ok: true, stall: b.stall };
+        for (const b of live) results[b.index] = { ok: true, stall: b.stall };
         break;
       }
       if (attempt > 10) throw new StoreUnavailableError("The store is busy registering stalls; retry");
-      {
-        const failed = new Set<number>();
-        batch.forEach((b, i) => {
-          const issues = registrationChecks(b.stall).flatMap((check, j) =>
-            reasons[i * 3 + j] === "ConditionalCheckFailed" && check ? [check] : [],
-          );
-          if (issues.length > 0) {
-            results[b.index] = {
-              ok: false,
-              error: conflict(issues.map((x) => x.message).join("; "), issues),
-            };
-            failed.add(i);
-          }
-        });
-        if (failed.size === 0)
-          await new Promise((r) => setTimeout(r, 20 * 2 ** Math.min(attempt, 5) * Math.random()));
-        batch = batch.filter((_, i) => !failed.has(i));
-      }
+      const failed = new Set<number>();
+      live.forEach((b, i) => {
+        const issues = registrationChecks(b.stall).flatMap((check, j) =>
+          reasons[i * ITEMS_PER_STALL + j] === "ConditionalCheckFailed" &&
+          check &&
+          check !== CHANGED_MEANWHILE
+            ? [check]
+            : [],
+        );
+        if (issues.length > 0) {
+          results[b.index] = { ok: false, error: conflict(issues.map((x) => x.message).join("; "), issues) };
+          failed.add(i);
+        }
+      });
+      if (failed.size === 0)
+        await new Promise((r) => setTimeout(r, 20 * 2 ** Math.min(attempt, 5) * Math.random()));
+      batch = live.filter((_, i) => !failed.has(i));
     }
   };
   let next = 0;
@@ -298,22 +375,30 @@ export function accountChanged(before: Stall, after: Stall): boolean {
 }
 
 /**
- * The writes that change a stall from `current` to `next`: the stall, conditioned on not having changed since it
- * was read; a new code or bank account moves its uniqueness guard; a new status is restated on the account guard
- * (matching reads it). `checks` names what each failed condition means.
+ * Changes a stall in one transaction, with its audit entry: the stall, conditioned on not having changed since it
+ * was read; a new code or bank account moves its uniqueness guard and its number's holders; a new status is
+ * restated on the account guard and the number's holders (matching reads both). A manager may not move a stall to
+ * an account number another market's stall holds.
  */
-export function changeItems(
+export async function update(
   store: Store,
-  current: Stall,
-  next: Stall,
-): { items: WriteItem[]; checks: (ErrorIssue | null)[] } {
+  clock: Clock,
+  actor: Actor,
+  stallId: string,
+  patch: z.input<typeof StallPatchSchema>,
+): Promise<Stall> {
+  const current = await get(store, stallId);
+  const next = applyPatch(clock, current, patch);
+  const change = Audit.diff(current, next, AUDITED);
+  if (!change) return current;
   const items: WriteItem[] = [StallItem.replace(store, next, current.updatedAt)];
   const checks: (ErrorIssue | null)[] = [{ path: "", message: "The stall changed meanwhile; retry" }];
   if (next.code.toUpperCase() !== current.code.toUpperCase()) {
     items.push(StallItem.claimCode(store, next), StallItem.releaseCode(store, current));
     checks.push(CODE_TAKEN(next.code), null);
   }
-  if (accountChanged(current, next)) {
+  const moved = accountChanged(current, next);
+  if (moved) {
     items.push(
       AccountItem.claim(store, holder(next), next.bank.bin, next.bank.accountNumber),
       AccountItem.release(store, current.bank.bin, current.bank.accountNumber),
@@ -323,19 +408,41 @@ export function changeItems(
     items.push(AccountItem.restate(store, holder(next), next.bank.bin, next.bank.accountNumber));
     checks.push(null);
   }
-  return { items, checks };
-}
-
-/** Changes a stall in one transaction (see `changeItems`). */
-export async function update(
-  store: Store,
-  clock: Clock,
-  stallId: string,
-  patch: z.input<typeof StallPatchSchema>,
-): Promise<Stall> {
-  const current = await get(store, stallId);
-  const next = applyPatch(clock, current, patch);
-  const { items, checks } = changeItems(store, current, next);
+  if (moved || next.status !== current.status) {
+    const others = (h: NumberHolder) => h.stallId !== stallId;
+    const oldNumber = current.bank.accountNumber;
+    const newNumber = next.bank.accountNumber;
+    const seenOld = await AccountNumberItem.get(store, oldNumber);
+    if (accountKey(newNumber) === accountKey(oldNumber)) {
+      items.push(
+        AccountNumberItem.write(store, newNumber, seenOld, [
+          ...seenOld.holders.filter(others),
+          numberHolder(next),
+        ]),
+      );
+      checks.push(CHANGED_MEANWHILE);
+    } else {
+      const seenNew = await AccountNumberItem.get(store, newNumber);
+      assertNotSquatting(actor, next.marketId, seenNew, stallId);
+      items.push(
+        AccountNumberItem.write(store, newNumber, seenNew, [
+          ...seenNew.holders.filter(others),
+          numberHolder(next),
+        ]),
+        AccountNumberItem.write(store, oldNumber, seenOld, seenOld.holders.filter(others)),
+      );
+      checks.push(CHANGED_MEANWHILE, CHANGED_MEANWHILE);
+    }
+  }
+  items.push(
+    Audit.entry(store, clock, {
+      actor,
+      action: "stall.changed",
+      entity: { kind: "stall", id: stallId },
+      marketId: next.marketId,
+      ...change,
+    }),
+  );
   await commit(store, items, (i) => checks[i] ?? null);
   return next;
 }

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { Actor } from "../audit/audit";
 import { claimForStalls } from "../callback/matching";
 import type { Clock } from "../clock";
 import * as Market from "../market/market";
@@ -19,11 +20,12 @@ interface Deps {
 /** Registers a stall in a market and claims the payments its account received before. */
 export async function registerStall(
   deps: Deps,
+  actor: Actor,
   marketId: string,
   input: Stall.StallInput,
 ): Promise<Stall.Stall> {
   await Market.get(deps.store, marketId);
-  const stall = await Stall.register(deps.store, deps.clock, marketId, input);
+  const stall = await Stall.register(deps.store, deps.clock, actor, marketId, input);
   await claimForStalls(deps, [stall]);
   return stall;
 }
@@ -31,18 +33,24 @@ export async function registerStall(
 /** Changes a stall; a new bank account claims the payments that wait for it. */
 export async function changeStall(
   deps: Deps,
+  actor: Actor,
   current: Stall.Stall,
   patch: z.input<typeof Stall.StallPatchSchema>,
 ): Promise<Stall.Stall> {
-  const next = await Stall.update(deps.store, deps.clock, current.id, patch);
+  const next = await Stall.update(deps.store, deps.clock, actor, current.id, patch);
   if (Stall.accountChanged(current, next)) await claimForStalls(deps, [next]);
   return next;
 }
 
 /** Imports a market's stalls from CSV and claims the payments waiting for each new stall's account. */
-export async function importStalls(deps: Deps, marketId: string, csv: Uint8Array): Promise<ImportResult> {
+export async function importStalls(
+  deps: Deps,
+  actor: Actor,
+  marketId: string,
+  csv: Uint8Array,
+): Promise<ImportResult> {
   await Market.get(deps.store, marketId);
-  const { report, created } = await importCsv(deps.store, deps.clock, marketId, csv);
+  const { report, created } = await importCsv(deps.store, deps.clock, actor, marketId, csv);
   await claimForStalls(deps, created);
   return report;
 }

@@ -5,6 +5,7 @@ import {
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
+import { SYSTEM } from "../audit/audit";
 import { fixedClock } from "../clock";
 import { DomainError, StoreUnavailableError } from "../errors";
 import * as Market from "../market/market";
@@ -57,14 +58,21 @@ describe("store error mapping", () => {
   });
 
   it("names the field whose uniqueness guard failed in a cancelled transaction", async () => {
+    ddb.on(GetCommand).resolves({});
     ddb.on(TransactWriteCommand).rejects(
       new TransactionCanceledException({
         message: "cancelled",
         $metadata: {},
-        CancellationReasons: [{ Code: "None" }, { Code: "None" }, { Code: "ConditionalCheckFailed" }],
+        CancellationReasons: [
+          { Code: "None" },
+          { Code: "None" },
+          { Code: "ConditionalCheckFailed" },
+          { Code: "None" },
+          { Code: "None" },
+        ],
       }),
     );
-    const err = await Stall.register(store, clock, "dong-van", stall).catch((e) => e);
+    const err = await Stall.register(store, clock, SYSTEM, "dong-van", stall).catch((e) => e);
     expect(err.code).toBe("conflict");
     expect(err.issues).toEqual([
       { path: "bank.accountNumber", message: expect.stringContaining("already registered") },
@@ -73,14 +81,15 @@ describe("store error mapping", () => {
 
   it("registerMany sets aside only the stalls whose conditions failed and retries the rest", async () => {
     let calls = 0;
+    ddb.on(GetCommand).resolves({});
     ddb.on(TransactWriteCommand).callsFake((input: { TransactItems: unknown[] }) => {
       calls++;
       if (calls === 1) {
         const reasons = input.TransactItems.map(() => ({ Code: "None" }));
-        reasons[4] = { Code: "ConditionalCheckFailed" }; // second stall's code guard
+        reasons[6] = { Code: "ConditionalCheckFailed" }; // second stall's code guard (5 items a stall)
         throw new TransactionCanceledException({ message: "c", $metadata: {}, CancellationReasons: reasons });
       }
-      expect(input.TransactItems).toHaveLength(6);
+      expect(input.TransactItems).toHaveLength(10);
       return {};
     });
     const inputs = ["A-1", "A-2", "A-3"].map((code, i) => ({
@@ -88,7 +97,7 @@ describe("store error mapping", () => {
       code,
       bank: { ...stall.bank, accountNumber: `${i}` },
     }));
-    const results = await Stall.registerMany(store, clock, "dong-van", inputs);
+    const results = await Stall.registerMany(store, clock, SYSTEM, "dong-van", inputs);
     expect(results.map((r) => r.ok)).toEqual([true, false, true]);
     expect(calls).toBe(2);
   });

@@ -3,6 +3,12 @@ import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from "@a
 import { StoreUnavailableError } from "../errors";
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from "./page";
 
+/** DynamoDB's number text as a JavaScript number, or a `bigint` when a number would lose digits. */
+export function readNumber(text: string): number | bigint {
+  const n = Number(text);
+  return Number.isSafeInteger(n) || !/^-?\d+$/.test(text) ? n : BigInt(text);
+}
+
 /** Where the table lives. Locally an endpoint of DynamoDB Local; in Lambda the region's default. */
 export interface StoreConfig {
   tableName: string;
@@ -27,6 +33,9 @@ export function createStore(config: StoreConfig, extra: DynamoDBClientConfig = {
   });
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
+    // A number past 2^53 (only ever a money total) comes back exact, as a bigint, for `exactMoney` to refuse
+    // rather than the SDK's default error, which would stop a whole listing.
+    unmarshallOptions: { wrapNumbers: readNumber },
   });
   return { doc, table: config.tableName };
 }

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { Actor } from "../audit/audit";
+import * as Audit from "../audit/audit";
 import { type Clock, newId } from "../clock";
 import { notFound, validationError } from "../errors";
 import { InstantSchema } from "../schemas";
@@ -6,6 +8,9 @@ import type { Store } from "../store/client";
 import { commit } from "../store/transact";
 import { CAUSES } from "./causes";
 import { IncidentItem } from "./incidentItem";
+
+/** What an incident's audit entries record. */
+const AUDITED: (keyof Incident)[] = ["startedAt", "endedAt", "cause", "note"];
 
 export { CAUSES };
 
@@ -69,7 +74,7 @@ export async function report(
   clock: Clock,
   marketId: string,
   input: z.input<typeof IncidentInputSchema>,
-  reportedBy: string,
+  actor: Actor,
 ): Promise<Incident> {
   const p = IncidentInputSchema.parse(input);
   const startedAt = new Date(p.startedAt).toISOString();
@@ -83,11 +88,21 @@ export async function report(
     endedAt,
     cause: p.cause,
     ...(p.note ? { note: p.note } : {}),
-    reportedBy,
+    reportedBy: actor.keyId,
+    reporterRole: actor.role,
     createdAt: now,
     updatedAt: now,
   };
-  await commit(store, [IncidentItem.create(store, incident)]);
+  await commit(store, [
+    IncidentItem.create(store, incident),
+    Audit.entry(store, clock, {
+      actor,
+      action: "incident.created",
+      entity: { kind: "incident", id: incident.id },
+      marketId,
+      ...Audit.diff(undefined, incident, AUDITED),
+    }),
+  ]);
   return incident;
 }
 
@@ -101,6 +116,7 @@ export async function get(store: Store, incidentId: string): Promise<Incident> {
 export async function update(
   store: Store,
   clock: Clock,
+  actor: Actor,
   incidentId: string,
   patch: z.input<typeof IncidentPatchSchema>,
 ): Promise<Incident> {
@@ -114,10 +130,22 @@ export async function update(
     updatedAt: clock.now().toISOString(),
   };
   checkTimes(clock, next.startedAt, next.endedAt);
-  await commit(store, [IncidentItem.replace(store, next, current.updatedAt)], () => ({
-    path: "",
-    message: "The incident changed meanwhile; retry",
-  }));
+  const change = Audit.diff(current, next, AUDITED);
+  if (!change) return current;
+  await commit(
+    store,
+    [
+      IncidentItem.replace(store, next, current.updatedAt),
+      Audit.entry(store, clock, {
+        actor,
+        action: "incident.changed",
+        entity: { kind: "incident", id: incidentId },
+        marketId: current.marketId,
+        ...change,
+      }),
+    ],
+    (i) => (i === 0 ? { path: "", message: "The incident changed meanwhile; retry" } : null),
+  );
   return next;
 }
 

@@ -4,6 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import { authenticate } from "./auth";
 import type { AppEnv, Deps } from "./context";
 import { platformApp } from "./platform";
+import { auditRoutes } from "./routes/audit";
 import { callbackRoutes } from "./routes/callbacks";
 import { evaluationRoutes } from "./routes/evaluations";
 import { healthRoutes } from "./routes/health";
@@ -60,6 +61,7 @@ export function createApp(deps: Deps) {
   api.route("/", reconciliationRoutes(deps));
   api.route("/", uptimeRoutes(deps));
   api.route("/", evaluationRoutes(deps));
+  api.route("/", auditRoutes(deps));
   app.route("/api", api);
 
   return app;

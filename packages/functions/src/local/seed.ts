@@ -1,3 +1,4 @@
+import { SYSTEM } from "@market40/core/audit/audit";
 import * as ApiKeys from "@market40/core/auth/keys";
 import { fixedClock } from "@market40/core/clock";
 import * as Market from "@market40/core/market/market";
@@ -190,7 +191,7 @@ export async function seedIfEmpty(deps: Deps): Promise<{ markets: number; stalls
     const demo = demoStalls(i, 24 + ((i * 7) % 17));
     for (const s of demo) {
       try {
-        await Stall.register(store, clock, input.id, s);
+        await Stall.register(store, clock, SYSTEM, input.id, s);
         stalls++;
       } catch {
         // a random account collided: skip it, the demo needs no particular stall

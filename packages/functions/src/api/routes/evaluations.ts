@@ -29,7 +29,7 @@ export function evaluationRoutes(deps: Deps) {
     async (c) => {
       Access.admin(c.var.principal);
       const { marketId, ...period } = c.req.valid("json");
-      return c.json({ items: await evaluateMarkets(deps, period, marketId) }, 200);
+      return c.json({ items: await evaluateMarkets(deps, period, marketId, c.var.principal) }, 200);
     },
   );
 

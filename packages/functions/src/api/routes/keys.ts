@@ -25,7 +25,7 @@ export function keyRoutes({ store, clock }: Deps) {
     }),
     async (c) => {
       Access.admin(c.var.principal);
-      const { token, ...key } = await ApiKeys.issue(store, clock, c.req.valid("json"));
+      const { token, ...key } = await ApiKeys.issue(store, clock, c.var.principal, c.req.valid("json"));
       return c.json({ ...ApiKeys.present(key), token }, 201);
     },
   );
@@ -59,7 +59,10 @@ export function keyRoutes({ store, clock }: Deps) {
     }),
     async (c) => {
       Access.admin(c.var.principal);
-      return c.json(ApiKeys.present(await ApiKeys.revoke(store, clock, c.req.valid("param").keyId)), 200);
+      return c.json(
+        ApiKeys.present(await ApiKeys.revoke(store, clock, c.var.principal, c.req.valid("param").keyId)),
+        200,
+      );
     },
   );
 

@@ -24,7 +24,7 @@ export function marketRoutes({ store, clock }: Deps) {
     }),
     async (c) => {
       Access.admin(c.var.principal);
-      return c.json(await Market.create(store, clock, c.req.valid("json")), 201);
+      return c.json(await Market.create(store, clock, c.req.valid("json"), c.var.principal), 201);
     },
   );
 
@@ -79,7 +79,7 @@ export function marketRoutes({ store, clock }: Deps) {
     async (c) => {
       const { id } = c.req.valid("param");
       Access.manageMarket(c.var.principal, id);
-      return c.json(await Market.update(store, clock, id, c.req.valid("json")), 200);
+      return c.json(await Market.update(store, clock, c.var.principal, id, c.req.valid("json")), 200);
     },
   );
 

@@ -42,7 +42,7 @@ export function stallRoutes(deps: Deps) {
     async (c) => {
       const { id } = c.req.valid("param");
       Access.manageMarket(c.var.principal, id);
-      return c.json(await Stalls.registerStall(deps, id, c.req.valid("json")), 201);
+      return c.json(await Stalls.registerStall(deps, c.var.principal, id, c.req.valid("json")), 201);
     },
   );
 
@@ -89,7 +89,7 @@ export function stallRoutes(deps: Deps) {
     async (c) => {
       const { id } = c.req.valid("param");
       Access.manageMarket(c.var.principal, id);
-      return c.json(await Stalls.importStalls(deps, id, await readCsv(c)), 200);
+      return c.json(await Stalls.importStalls(deps, c.var.principal, id, await readCsv(c)), 200);
     },
   );
 
@@ -123,7 +123,7 @@ export function stallRoutes(deps: Deps) {
     async (c) => {
       const stall = await Stall.get(store, c.req.valid("param").stallId);
       Access.manageMarket(c.var.principal, stall.marketId);
-      return c.json(await Stalls.changeStall(deps, stall, c.req.valid("json")), 200);
+      return c.json(await Stalls.changeStall(deps, c.var.principal, stall, c.req.valid("json")), 200);
     },
   );
 

@@ -1,6 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Access } from "@market40/core/auth/access";
 import { assertRangeLength } from "@market40/core/calendar/localDate";
+import { AssignPaymentSchema, assignUnmatched } from "@market40/core/callback/matching";
 import { ReconciliationReportSchema, reconcile } from "@market40/core/callback/reconcile";
 import * as Transactions from "@market40/core/callback/transactions";
 import { PROVIDERS } from "@market40/core/callback/types";
@@ -12,9 +13,11 @@ import type { Deps } from "../context";
 import {
   bearer,
   commonErrors,
+  conflictError,
   csvLimit,
   csvRequestBody,
   json,
+  jsonBody,
   listOf,
   readCsv,
   router,
@@ -26,7 +29,8 @@ const RangePage = DateRangePageQuerySchema;
 const checkRange = (range: { from: string; to: string }) => assertRangeLength(range.from, range.to);
 
 /** Transaction listings (docs/contract.md §6) and the unmatched queue. */
-export function transactionRoutes({ store }: Deps) {
+export function transactionRoutes(deps: Deps) {
+  const { store } = deps;
   const app = router();
 
   app.openapi(
@@ -84,6 +88,29 @@ export function transactionRoutes({ store }: Deps) {
     async (c) => {
       Access.admin(c.var.principal);
       return c.json(await Transactions.listUnmatched(store, c.req.valid("query")), 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/callbacks/unmatched/{id}/assign",
+      tags: ["Callbacks"],
+      summary: "Give a waiting payment to a stall (admin); audited",
+      description:
+        "`id` is the payment's id as the unmatched list shows it, or `provider:id` when two providers used the same id.",
+      security: bearer,
+      request: {
+        params: z.object({ id: z.string().min(1).max(140) }),
+        body: jsonBody(AssignPaymentSchema),
+      },
+      responses: { 200: json(Transactions.TransactionSchema), ...commonErrors, ...conflictError },
+    }),
+    async (c) => {
+      Access.admin(c.var.principal);
+      const { stallId } = c.req.valid("json");
+      const txn = await assignUnmatched(deps, c.var.principal, c.req.valid("param").id, stallId);
+      return c.json(Transactions.present(txn), 200);
     },
   );
 

@@ -50,10 +50,7 @@ export function uptimeRoutes({ store, clock }: Deps) {
       const { id } = c.req.valid("param");
       Access.manageMarket(c.var.principal, id);
       await Market.get(store, id);
-      return c.json(
-        await Incidents.report(store, clock, id, c.req.valid("json"), c.var.principal.keyId),
-        201,
-      );
+      return c.json(await Incidents.report(store, clock, id, c.req.valid("json"), c.var.principal), 201);
     },
   );
 
@@ -97,8 +94,11 @@ export function uptimeRoutes({ store, clock }: Deps) {
     async (c) => {
       const { incidentId } = c.req.valid("param");
       const incident = await Incidents.get(store, incidentId);
-      Access.manageMarket(c.var.principal, incident.marketId);
-      return c.json(await Incidents.update(store, clock, incidentId, c.req.valid("json")), 200);
+      Access.changeIncident(c.var.principal, incident);
+      return c.json(
+        await Incidents.update(store, clock, c.var.principal, incidentId, c.req.valid("json")),
+        200,
+      );
     },
   );
 

@@ -1,0 +1,139 @@
+import { z } from "zod";
+import {
+  addDays,
+  assertRangeLength,
+  type LocalDate,
+  localTimeToUtc,
+  monthsBetween,
+} from "../calendar/localDate";
+import { type Clock, newId } from "../clock";
+import type { Store } from "../store/client";
+import type { Page, PageRequest } from "../store/page";
+import type { WriteItem } from "../store/transact";
+import { AuditItem } from "./auditItem";
+
+/**
+ * The audit trail (docs/contract.md §10): every change to what money or evaluations depend on writes one entry, in
+ * the same DynamoDB transaction as the change, so there is no change without its entry and no entry without its
+ * change. Entries are append-only: no route changes or deletes one.
+ */
+
+/** Who made a change: the key (never its token), or the platform itself (seed data, the scheduler). */
+export interface Actor {
+  role: string;
+  keyId: string;
+}
+
+export const SYSTEM: Actor = { role: "system", keyId: "system" };
+
+export const AUDIT_ACTIONS = [
+  "stall.created",
+  "stall.changed",
+  "market.created",
+  "market.changed",
+  "incident.created",
+  "incident.changed",
+  "key.created",
+  "key.revoked",
+  "payment.assigned",
+  "evaluation.run",
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const AuditEntrySchema = z
+  .object({
+    id: z.string(),
+    at: z.string(),
+    actor: z.object({ role: z.string(), keyId: z.string() }),
+    action: z.enum(AUDIT_ACTIONS),
+    entity: z.object({ kind: z.string(), id: z.string() }),
+    marketId: z.string().nullable(),
+    /** The changed fields before the change (absent for a creation); account numbers and phones masked. */
+    before: z.record(z.string(), z.unknown()).optional(),
+    /** The changed fields after the change; account numbers and phones masked. */
+    after: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: "AuditEntry" });
+export type AuditEntry = z.output<typeof AuditEntrySchema>;
+
+/** Keeps the last four characters: `*******6789`. Audit entries never hold a full account or phone number. */
+function maskTail(value: string): string {
+  return value.length <= 4 ? "*".repeat(value.length) : "*".repeat(value.length - 4) + value.slice(-4);
+}
+
+const SENSITIVE = new Set(["accountNumber", "phone"]);
+
+function maskDeep(value: unknown, key = ""): unknown {
+  if (typeof value === "string" && SENSITIVE.has(key)) return maskTail(value);
+  if (Array.isArray(value)) return value.map((v) => maskDeep(v));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskDeep(v, k)]));
+  return value;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The fields that differ between two versions of a thing, as `before`/`after` holding only those fields (masked).
+ * `fields` limits what is compared (bookkeeping like `updatedAt` is left out).
+ */
+export function diff<T extends object>(
+  before: T | undefined,
+  after: T,
+  fields: (keyof T)[],
+): { before?: Record<string, unknown>; after: Record<string, unknown> } | null {
+  const changed = fields.filter((f) => !before || !same(before[f], after[f]));
+  if (changed.length === 0) return null;
+  const pick = (v: T) =>
+    maskDeep(Object.fromEntries(changed.map((f) => [f as string, v[f] ?? null]))) as Record<string, unknown>;
+  return before ? { before: pick(before), after: pick(after) } : { after: pick(after) };
+}
+
+/** The write that records a change; goes into the same transaction as the change. */
+export function entry(
+  store: Store,
+  clock: Clock,
+  fields: {
+    actor: Actor;
+    action: AuditAction;
+    entity: { kind: string; id: string };
+    marketId: string | null;
+    before?: Record<string, unknown>;
+    after?: Record<string, unknown>;
+  },
+): WriteItem {
+  return AuditItem.create(store, {
+    id: newId(clock),
+    at: clock.now().toISOString(),
+    ...fields,
+    ...(fields.before ? { before: maskDeep(fields.before) as Record<string, unknown> } : {}),
+    ...(fields.after ? { after: maskDeep(fields.after) as Record<string, unknown> } : {}),
+  });
+}
+
+function bounds(from: LocalDate, to: LocalDate) {
+  assertRangeLength(from, to, "An audit range");
+  return {
+    lo: localTimeToUtc(from, "00:00").toISOString(),
+    hi: localTimeToUtc(addDays(to, 1), "00:00").toISOString(),
+  };
+}
+
+/** A market's entries (or, with `null`, every market's) in a local date range, newest first. */
+export function list(
+  store: Store,
+  marketId: string | null,
+  range: { from: LocalDate; to: LocalDate },
+  page: PageRequest,
+): Promise<Page<AuditEntry>> {
+  const b = bounds(range.from, range.to);
+  if (marketId) return AuditItem.byMarket(store, marketId, b, page);
+  // Entries are filed by their UTC month; a local range can reach into the UTC month before it.
+  const months = monthsBetween(addDays(range.from, -1), range.to);
+  return AuditItem.byMonth(store, months, b, page);
+}
+
+/** A stall's entries, oldest first. */
+export function ofStall(store: Store, stallId: string, page: PageRequest): Promise<Page<AuditEntry>> {
+  return AuditItem.byStall(store, stallId, page);
+}
