@@ -4,7 +4,7 @@ import { SYSTEM } from "@market40/core/audit/audit";
 import * as ApiKeys from "@market40/core/auth/keys";
 import { ingest } from "@market40/core/callback/ingest";
 import { systemClock } from "@market40/core/clock";
-import type { AppConfig } from "@market40/core/config";
+import type { AppConfig, ProviderSecrets } from "@market40/core/config";
 import * as Market from "@market40/core/market/market";
 import * as Stall from "@market40/core/stall/stall";
 import { createStore, type Store } from "@market40/core/store/client";
@@ -17,11 +17,13 @@ import { silentLogger } from "@market40/functions/log";
 import { benchMarket, type Figure, percentile, round } from "./harness";
 import { itemSize, writeUnits } from "./itemSize";
 
-const SECRETS = {
+const SECRETS: ProviderSecrets = {
   generic: "bench-generic",
   payos: "bench-payos",
   sepay: "bench-sepay",
+  sepayWebhookSecret: "bench-sepay-webhook",
   casso: "bench-casso",
+  cassoSecureToken: "bench-casso-token",
 };
 
 /** A cheap integer hash (spreads consecutive i over payers and amounts, deterministically). */

@@ -195,6 +195,32 @@ describe("docs/contract.md", () => {
   });
 });
 
+describe("tests the docs cite", () => {
+  it('every `file.test.ts` › "name" the docs cite is a test of that name in that file', () => {
+    let cited = 0;
+    for (const doc of DOCS) {
+      const text = read(doc).replace(/\s+/g, " ");
+      for (const m of text.matchAll(/`([\w./-]+\.test\.ts)` › /g)) {
+        const file = m[1]!;
+        expect(existsSync(join(ROOT, file)), `${doc} cites ${file}`).toBe(true);
+        const source = read(file);
+        // The names follow: "a", "b" and "c".
+        let rest = text.slice(m.index! + m[0].length);
+        for (
+          let name = /^(?:,\s*|and\s+)?"([^"]+)"/.exec(rest);
+          name;
+          name = /^\s*(?:,\s*|and\s+)?"([^"]+)"/.exec(rest)
+        ) {
+          expect(source, `${doc}: ${file} › "${name[1]}"`).toContain(`"${name[1]}"`);
+          cited++;
+          rest = rest.slice(name[0].length);
+        }
+      }
+    }
+    expect(cited).toBeGreaterThan(10);
+  });
+});
+
 // ---- Statements the code settles ----
 
 const apiStack = read("stacks/ApiStack.ts");

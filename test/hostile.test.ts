@@ -1,7 +1,7 @@
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { Provider } from "@market40/core/config";
 import * as Rollups from "@market40/core/rollup/rollups";
-import { ProviderClients } from "@market40/devkit/providerClients";
+import { type DeliveryMode, ProviderClients, signAs } from "@market40/devkit/providerClients";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DONG_VAN, type Harness, harness, stallInput, TEST_SECRETS } from "./support/harness";
@@ -127,12 +127,10 @@ describe("CSV import under hostile files", () => {
   }, 600_000);
 });
 
-/** The object each provider's signature covers, inside its parsed body. */
-const signedPart: Record<
-  Exclude<Provider, "sepay">,
-  (body: Record<string, unknown>) => Record<string, unknown>
-> = {
+/** The object each provider's signature covers, inside its parsed body (SePay: in its HMAC mode). */
+const signedPart: Record<Provider, (body: Record<string, unknown>) => Record<string, unknown>> = {
   generic: (b) => b,
+  sepay: (b) => b,
   payos: (b) => b.data as Record<string, unknown>,
   casso: (b) => b.data as Record<string, unknown>,
 };
@@ -160,10 +158,16 @@ async function transactions(): Promise<number> {
 
 describe("tampered callbacks", () => {
   let seq = 0;
-  const signed = (provider: Provider, over: { accountNumber?: string; amount?: number } = {}) => {
+  const signed = (
+    provider: Provider,
+    over: { accountNumber?: string; amount?: number } = {},
+    // SePay signs only in its HMAC mode (its API-key mode is tested below).
+    mode: DeliveryMode<Provider> | undefined = provider === "sepay" ? "hmac" : undefined,
+  ) => {
     const now = h.clock.now();
     seq++;
-    return ProviderClients[provider](
+    return signAs(
+      provider,
       {
         id: `FT2633${String(seq).padStart(6, "0")}`,
         bin: "970405",
@@ -176,6 +180,7 @@ describe("tampered callbacks", () => {
       },
       TEST_SECRETS,
       now,
+      mode,
     );
   };
   const send = (provider: Provider, body: string, headers: Record<string, string>) =>
@@ -186,7 +191,7 @@ describe("tampered callbacks", () => {
     let originals = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom("generic", "payos", "casso") as fc.Arbitrary<Exclude<Provider, "sepay">>,
+        fc.constantFrom<Provider>("generic", "payos", "casso", "sepay"),
         fc.nat(),
         fc.nat(),
         async (provider, pick, salt) => {
@@ -235,30 +240,28 @@ describe("tampered callbacks", () => {
     expect(await transactions()).toBe(before);
   }, 600_000);
 
-  it("refuses timestamps outside five minutes either way, and a wrong SePay key", async () => {
+  it("refuses timestamps outside five minutes either way (generic, SePay's HMAC), and a wrong SePay key", async () => {
     const before = await transactions();
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 301, max: 10_000_000 }), fc.boolean(), async (skew, future) => {
         const at = new Date(h.clock.now().getTime() + (future ? skew : -skew) * 1000);
-        const now = h.clock.now();
-        const req = ProviderClients.generic(
-          {
-            id: `FT-SKEW-${skew}`,
-            bin: "970405",
-            accountNumber: "8888000001",
-            bankShortName: "Agribank",
-            amount: 1000,
-            paidAt: now,
-            description: "skew",
-          },
-          TEST_SECRETS,
-          at,
-        );
+        const payment = {
+          id: `FT-SKEW-${skew}`,
+          bin: "970405",
+          accountNumber: "8888000001",
+          bankShortName: "Agribank",
+          amount: 1000,
+          paidAt: h.clock.now(),
+          description: "skew",
+        };
+        const req = ProviderClients.generic(payment, TEST_SECRETS, at);
         expect((await send("generic", req.body, req.headers)).status).toBe(401);
+        const sepay = signAs("sepay", payment, TEST_SECRETS, at, "hmac");
+        expect((await send("sepay", sepay.body, sepay.headers)).status).toBe(401);
       }),
       { numRuns: 60 },
     );
-    const sepay = signed("sepay");
+    const sepay = signed("sepay", {}, "apikey");
     for (const authorization of [
       "",
       "Apikey ",

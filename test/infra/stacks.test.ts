@@ -1,24 +1,34 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createTableInput } from "@market40/core/store/design";
 import { Match, Template } from "aws-cdk-lib/assertions";
-import { beforeAll, describe, expect, it } from "vitest";
-import { API_BURST, API_RATE_PER_SECOND, ApiStack } from "../../stacks/ApiStack";
+import { AssetManifestArtifact, type CloudAssembly } from "aws-cdk-lib/cx-api";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { API_BURST, API_RATE_PER_SECOND, ApiStack, SECRET_NAMES } from "../../stacks/ApiStack";
 import { DAILY_SCHEDULE, JobsStack } from "../../stacks/JobsStack";
 import { StorageStack } from "../../stacks/StorageStack";
 import { WebStack } from "../../stacks/WebStack";
+import { schemaDrift, sstCdkAssets, sstReaderSchemas, writerSchema } from "./cloudAssembly";
 import { synthesize } from "./synth";
 
 let storage: Template;
 let api: Template;
 let jobs: Template;
 let web: Template;
+let assembly: CloudAssembly;
 
 beforeAll(async () => {
-  const { getStack } = await synthesize();
+  const { app, getStack } = await synthesize();
+  // The cloud assembly on disk, as `sst deploy` hands it to CDK's deployment code.
+  assembly = app.synth();
   storage = Template.fromStack(getStack(StorageStack));
   api = Template.fromStack(getStack(ApiStack));
   jobs = Template.fromStack(getStack(JobsStack));
   web = Template.fromStack(getStack(WebStack));
 }, 120_000);
+// CDK writes the assembly to a fresh temporary folder: leave none behind.
+afterAll(() => rmSync(assembly.directory, { recursive: true, force: true }));
 
 describe("StorageStack", () => {
   it("has the table the local launcher creates: keys, indexes, on-demand, PITR, TTL, stream", () => {
@@ -83,11 +93,7 @@ describe("ApiStack", () => {
       Environment: {
         Variables: Match.objectLike({
           SST_Table_tableName_Table: Match.anyValue(),
-          SST_Secret_value_GENERIC_WEBHOOK_SECRET: Match.anyValue(),
-          SST_Secret_value_PAYOS_CHECKSUM_KEY: Match.anyValue(),
-          SST_Secret_value_SEPAY_API_KEY: Match.anyValue(),
-          SST_Secret_value_CASSO_WEBHOOK_SECRET: Match.anyValue(),
-          SST_Secret_value_PAYER_HASH_KEY: Match.anyValue(),
+          ...Object.fromEntries(SECRET_NAMES.map((name) => [`SST_Secret_value_${name}`, Match.anyValue()])),
         }),
       },
     });
@@ -175,5 +181,63 @@ describe("WebStack", () => {
         DefaultCacheBehavior: Match.objectLike({ ResponseHeadersPolicyId: { Ref: logicalId } }),
       }),
     });
+  });
+});
+
+describe("deployability (what `sst bootstrap` and `sst deploy` read, offline)", () => {
+  /** Every stack's asset manifest, found as `sst deploy` finds them (`buildAndPublishAssets`). */
+  const assetManifests = () =>
+    assembly.stacks.flatMap((stack) =>
+      stack.dependencies.filter(AssetManifestArtifact.isAssetManifestArtifact).map((a) => a.file),
+    );
+
+  it("loads every synthesized asset manifest with the cdk-assets SST itself resolves", () => {
+    const { AssetManifest } = sstCdkAssets();
+    const files = assetManifests();
+    expect(files.length).toBe(assembly.stacks.length);
+    for (const file of files) {
+      const manifest = AssetManifest.fromFile(file);
+      // Each stack publishes at least its own template.
+      expect(manifest.entries.length, file).toBeGreaterThan(0);
+    }
+  });
+
+  it("writes and reads the cloud assembly with one schema revision, and every reader accepts every manifest", () => {
+    const writer = writerSchema();
+    const readers = sstReaderSchemas();
+    expect(schemaDrift(writer, readers)).toEqual([]);
+    const written = JSON.parse(readFileSync(join(assembly.directory, "manifest.json"), "utf8")).version;
+    expect(written).toBe(writer.schemaVersion);
+    for (const reader of readers) {
+      expect(
+        () => reader.Manifest.loadAssemblyManifest(join(assembly.directory, "manifest.json")),
+        reader.via,
+      ).not.toThrow();
+      for (const file of assetManifests())
+        expect(() => reader.Manifest.loadAssetManifest(file), `${reader.via}: ${file}`).not.toThrow();
+    }
+  });
+
+  it("would fail on drift: a reader at another revision is reported, and cdk-assets refuses a newer manifest", () => {
+    const writer = writerSchema();
+    const older = {
+      ...writer,
+      via: "a lock file's cdk-assets → @aws-cdk/cloud-assembly-schema",
+      schemaVersion: "44.0.0",
+    };
+    expect(schemaDrift(writer, [older])).toEqual([expect.stringContaining("reads schema 44.0.0")]);
+    // What an older reader meets, seen from the other side: a manifest of the next revision, which the cdk-assets SST
+    // resolves refuses with CDK's own version-mismatch error.
+    const dir = mkdtempSync(join(tmpdir(), "m40-assets-"));
+    try {
+      const [file] = assetManifests();
+      const next = `${Number(writer.schemaVersion.split(".")[0]) + 1}.0.0`;
+      const copy = join(dir, "next.assets.json");
+      copyFileSync(file!, copy);
+      writeFileSync(copy, JSON.stringify({ ...JSON.parse(readFileSync(copy, "utf8")), version: next }));
+      expect(() => sstCdkAssets().AssetManifest.fromFile(copy)).toThrow(/schema version mismatch/i);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,26 +4,31 @@
  * (`packages/functions/src/lambda/config.ts`, from SST `Config`) — and passed down; nothing else reads
  * `process.env` (a test checks).
  */
-export type Provider = keyof ProviderSecrets;
-
-export interface ProviderSecrets {
-  /** The platform's own scheme; several comma-separated values are all accepted (rotation). */
-  generic: string;
-  payos: string;
-  sepay: string;
-  casso: string;
-}
+export type { Provider } from "./callback/types";
 
 /**
- * Each provider's secret and the name it has in the environment (`npm start`) and among SST secrets (AWS).
- * Adding a provider's secret is one entry here, read by both runtimes and declared by `stacks/ApiStack.ts`.
+ * Every provider secret, the one table of them: its field in `ProviderSecrets` (what the adapters in
+ * `callback/providers/` read) and its name in the environment (`npm start`) and among SST secrets (AWS). Both
+ * configuration readers iterate it, `npm start` generates and prints any that is missing, and `stacks/ApiStack.ts`
+ * declares every name. Adding a secret is an entry here, the adapter that reads it and its tests. Each value may be
+ * a comma-separated list, all accepted (rotation); an empty value accepts nothing.
  */
-export const PROVIDER_SECRET_NAMES: Record<keyof ProviderSecrets, string> = {
+export const PROVIDER_SECRET_NAMES = {
+  /** The platform's own scheme (`X-Signature`). */
   generic: "GENERIC_WEBHOOK_SECRET",
+  /** payOS's checksum key (the body's `signature`). */
   payos: "PAYOS_CHECKSUM_KEY",
+  /** SePay's API-key mode (`Authorization: Apikey …`). */
   sepay: "SEPAY_API_KEY",
+  /** SePay's HMAC-SHA256 mode (`X-SePay-Signature`). */
+  sepayWebhookSecret: "SEPAY_WEBHOOK_SECRET",
+  /** Casso webhook v2 (`X-Casso-Signature`). */
   casso: "CASSO_WEBHOOK_SECRET",
-};
+  /** Casso's legacy webhooks (`secure-token`). */
+  cassoSecureToken: "CASSO_SECURE_TOKEN",
+} as const;
+
+export type ProviderSecrets = Record<keyof typeof PROVIDER_SECRET_NAMES, string>;
 
 /** The platform's own secrets, by the same names. */
 export const PLATFORM_SECRET_NAMES = {

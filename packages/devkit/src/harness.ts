@@ -2,18 +2,21 @@ import { randomBytes } from "node:crypto";
 import { DeleteTableCommand } from "@aws-sdk/client-dynamodb";
 import * as ApiKeys from "@market40/core/auth/keys";
 import { fixedClock } from "@market40/core/clock";
-import { type AppConfig, logLevelOf } from "@market40/core/config";
+import { type AppConfig, logLevelOf, type ProviderSecrets } from "@market40/core/config";
 import { createStore, type Store } from "@market40/core/store/client";
 import { ensureTable } from "@market40/core/store/table";
 import { createApp } from "@market40/functions/api/app";
 import type { Deps } from "@market40/functions/api/context";
 import { createLogger } from "@market40/functions/log";
 
-export const TEST_SECRETS = {
+/** One value per entry of core's `PROVIDER_SECRET_NAMES`; payOS's and Casso's are their published samples' keys. */
+export const TEST_SECRETS: ProviderSecrets = {
   generic: "test-generic-secret",
   payos: "1a54716c8f0efb2744fb28b6e38b25da7f67a925d98bc1c18bd8faaecadd7675",
   sepay: "test-sepay-api-key",
+  sepayWebhookSecret: "test-sepay-webhook-secret",
   casso: "mgExMrjj4i7a1p8Cs6LmFbpCd8lbw4sSX4LZXPag7TKazeIogtR90tvWYTkwQbvs",
+  cassoSecureToken: "test-casso-secure-token",
 };
 
 export const TEST_PAYER_KEY = "test-payer-key";

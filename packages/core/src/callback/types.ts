@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { ProviderSecrets } from "../config";
+import { MAX_AMOUNT } from "../vietqr/stallQr";
 
 export const PROVIDERS = ["generic", "payos", "sepay", "casso"] as const;
 export type Provider = (typeof PROVIDERS)[number];
@@ -19,6 +21,19 @@ export interface IncomingTransaction {
   description: string;
   /** Opaque payer reference, hashed before it is stored. */
   payer?: string;
+  /**
+   * A provider's test delivery (payOS's sample when a webhook URL is confirmed, Casso's transaction id 0): well
+   * signed, acknowledged as `test`, never stored.
+   */
+  test?: boolean;
+}
+
+/**
+ * What a verified delivery carries: one transaction for most providers, several for Casso's legacy webhooks, none
+ * for a well-signed notification that is not a payment (a failed payOS payment, a Casso delivery with an error).
+ */
+export interface Delivery {
+  transactions: IncomingTransaction[];
 }
 
 /** What became of a callback. `ignored`: acknowledged but not money in (outgoing, zero, or a failed payment). */
@@ -33,21 +48,42 @@ export interface RawCallback {
 export interface ProviderAdapter {
   provider: Provider;
   /**
-   * Verifies the signature over the raw bytes in constant time and parses the body.
-   * Throws `unauthorized` (bad/missing signature) or `validation_error` (bad body) — never stores.
-   * Returns `null` for a well-signed notification that is not a payment (acknowledged, ignored).
+   * Verifies the delivery's signature in constant time, then parses the body. Reads only its own provider's
+   * entries of `secrets` (core's `PROVIDER_SECRET_NAMES`). Throws `unauthorized` (bad or missing signature) or
+   * `validation_error` (not the provider's format, or an amount out of range) — never stores anything.
    */
-  verifyAndParse(raw: RawCallback, secret: string, now: Date): IncomingTransaction | null;
+  verifyAndParse(raw: RawCallback, secrets: ProviderSecrets, now: Date): Delivery;
 }
 
-export const MoneySchema = z.number().int().safe();
+/** The largest amount a callback or statement may carry: 13 digits, the VietQR cap (docs/contract.md §10). */
+export { MAX_AMOUNT };
 
-/** What a callback is answered: our `{ok, status}` and the `{success: true}` payOS, SePay and Casso expect. */
+/**
+ * A transaction amount as a provider writes it: whole VND, at most 13 digits either side of zero (Casso writes money
+ * out as negative). Anything else is a 400 with nothing stored; zero and negative amounts are acknowledged and
+ * ignored later, by `ingest` (which checks the cap again, for statements). Balances (`accumulated`, `runningBalance`, `cusum_balance`) are not amounts.
+ */
+export const MoneySchema = z
+  .number()
+  .int("Expected a whole number of VND")
+  .min(-MAX_AMOUNT, "Expected at most 13 digits")
+  .max(MAX_AMOUNT, "Expected at most 13 digits (9,999,999,999,999 VND)");
+
+/** What became of one transaction of a delivery: stored, a duplicate, kept unmatched, ignored, or a test. */
+export const ReplyStatusSchema = z.enum(["stored", "duplicate", "unmatched", "ignored", "test"]);
+export type ReplyStatus = z.infer<typeof ReplyStatusSchema>;
+
+/**
+ * What a callback is answered: our `{ok, status}` and the `{success: true}` payOS, SePay and Casso expect. A delivery
+ * of several transactions (Casso's legacy webhooks) also lists each one's outcome in `items`.
+ */
 export const ReplySchema = z
   .object({
     ok: z.literal(true),
     success: z.literal(true),
-    status: z.enum(["stored", "duplicate", "unmatched", "ignored"]),
+    status: ReplyStatusSchema,
     id: z.string().optional(),
+    items: z.array(z.object({ id: z.string(), status: ReplyStatusSchema })).optional(),
   })
   .meta({ id: "CallbackReply" });
+export type CallbackReply = z.infer<typeof ReplySchema>;

@@ -20,8 +20,8 @@ export function readLambdaConfig(env: NodeJS.ProcessEnv = process.env): AppConfi
   const secret = Config as unknown as Record<string, string | undefined>;
   const table = (Table as unknown as Record<string, { tableName: string }>).Table!;
   const secrets = Object.fromEntries(
-    Object.entries(PROVIDER_SECRET_NAMES).map(([provider, name]) => [provider, secret[name] ?? ""]),
-  ) as unknown as ProviderSecrets;
+    Object.entries(PROVIDER_SECRET_NAMES).map(([field, name]) => [field, secret[name] ?? ""]),
+  ) as ProviderSecrets;
   const config: AppConfig = {
     tableName: table.tableName,
     region: env.AWS_REGION,

@@ -76,17 +76,16 @@ export function loadSecrets(
   };
   make("adminToken", newToken);
   make("payerKey", () => randomBytes(32).toString("hex"));
-  make("generic", () => randomBytes(32).toString("hex"));
-  make("payos", () => randomBytes(32).toString("hex"));
-  make("sepay", () => randomBytes(24).toString("base64url"));
-  make("casso", () => randomBytes(32).toString("base64url"));
+  // Every provider secret in core's table; the format is ours (providers issue their own in production).
+  const fields = Object.keys(ENV_NAMES) as (keyof ProviderSecrets)[];
+  for (const field of fields) make(field, () => randomBytes(32).toString("hex"));
   if (generated.length > 0) {
     writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
     chmodSync(file, 0o600);
   }
   const secrets = Object.fromEntries(
-    (Object.keys(ENV_NAMES) as (keyof ProviderSecrets)[]).map((k) => [k, env[ENV_NAMES[k]] || stored[k]!]),
-  ) as unknown as ProviderSecrets;
+    fields.map((field) => [field, env[ENV_NAMES[field]] || stored[field]!]),
+  ) as ProviderSecrets;
   return {
     config: {
       secrets,

@@ -4,7 +4,7 @@ import { sessionsBetween } from "@market40/core/calendar/sessions";
 import type { Provider } from "@market40/core/config";
 import * as Market from "@market40/core/market/market";
 import * as Stall from "@market40/core/stall/stall";
-import { ProviderClients, type SimulatedPayment } from "@market40/devkit/providerClients";
+import { DELIVERY_MODES, type SimulatedPayment, signAs } from "@market40/devkit/providerClients";
 import type { Deps } from "../api/context";
 
 const PROVIDERS: [Provider, number][] = [
@@ -31,8 +31,9 @@ export function demoAmount(): number {
 
 /**
  * The demo's payment traffic (`SIMULATE=1`): every few seconds, a market in session now gets a payment at a random
- * stall, signed by a random provider and posted through the real HTTP endpoint. About 1 in 10 is redelivered
- * (a duplicate) and 1 in 20 goes to an account no stall has (unmatched). Outside session hours it stays quiet.
+ * stall, signed by a random provider in one of its delivery modes and posted through the real HTTP endpoint. About
+ * 1 in 10 is redelivered (a duplicate) and 1 in 20 goes to an account no stall has (unmatched). Outside session hours
+ * it stays quiet.
  */
 export function startSimulator(deps: Deps, baseUrl: string, intervalMs = 6000) {
   let last: { provider: Provider; body: string; headers: Record<string, string> } | undefined;
@@ -75,7 +76,11 @@ export function startSimulator(deps: Deps, baseUrl: string, intervalMs = 6000) {
       payer: `payer-${randomInt(400)}`,
     };
     const provider = pickProvider();
-    last = { ...ProviderClients[provider](payment, deps.config.secrets, now) };
+    // Each of the provider's set-ups in turn at random: SePay's API key or HMAC, Casso's v2 (Node- or PHP-signed)
+    // or legacy webhook.
+    const modes: readonly string[] = DELIVERY_MODES[provider];
+    const mode = modes[randomInt(modes.length)] as never;
+    last = { ...signAs(provider, payment, deps.config.secrets, now, mode) };
     await post(last);
   }
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { InstantSchema } from "../../schemas";
 import { hmacHex, parseSignatureHeader, safeEqual, secretList } from "../signature";
-import type { ProviderAdapter } from "../types";
+import { type IncomingTransaction, MoneySchema, type ProviderAdapter } from "../types";
 import { badSignature, parseJson, validate } from "./common";
 
 /** How far the signed timestamp may be from now, either way (docs/contract.md §6). */
@@ -15,7 +15,7 @@ export const GenericCallbackSchema = z
       .regex(/^\d{6}$/, "6-digit BIN")
       .optional(),
     accountNumber: z.string().regex(/^[0-9A-Za-z]{1,19}$/, "1 to 19 letters or digits"),
-    amount: z.number().int().safe(),
+    amount: MoneySchema,
     paidAt: InstantSchema,
     description: z.string().max(500).default(""),
     payer: z.string().max(200).optional(),
@@ -29,15 +29,15 @@ export const GenericCallbackSchema = z
  */
 export const generic: ProviderAdapter = {
   provider: "generic",
-  verifyAndParse(raw, secret, now) {
+  verifyAndParse(raw, secrets, now) {
     const sig = parseSignatureHeader(raw.header("x-signature"));
     if (!sig) throw badSignature("missing or malformed X-Signature header");
     if (Math.abs(now.getTime() / 1000 - Number(sig.t)) > TOLERANCE_SECONDS)
       throw badSignature(`timestamp outside the ${TOLERANCE_SECONDS} s tolerance`);
-    const expected = secretList(secret).map((s) => hmacHex("sha256", s, `${sig.t}.`, raw.body));
+    const expected = secretList(secrets.generic).map((s) => hmacHex("sha256", s, `${sig.t}.`, raw.body));
     if (!expected.some((e) => sig.v1.some((v) => safeEqual(e, v)))) throw badSignature("no v1 value matches");
     const body = validate(GenericCallbackSchema, parseJson(raw.body));
-    return {
+    const txn: IncomingTransaction = {
       provider: "generic",
       providerTxnId: body.id,
       ...(body.bin ? { bin: body.bin } : {}),
@@ -48,5 +48,6 @@ export const generic: ProviderAdapter = {
       description: body.description,
       ...(body.payer ? { payer: body.payer } : {}),
     };
+    return { transactions: [txn] };
   },
 };

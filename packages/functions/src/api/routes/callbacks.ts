@@ -1,7 +1,7 @@
 import { createRoute } from "@hono/zod-openapi";
-import { ingest } from "@market40/core/callback/ingest";
 import { ADAPTERS } from "@market40/core/callback/providers/adapters";
 import { GenericCallbackSchema } from "@market40/core/callback/providers/generic";
+import { receive } from "@market40/core/callback/receive";
 import { PROVIDERS, ReplySchema } from "@market40/core/callback/types";
 import { DomainError } from "@market40/core/errors";
 import { bodyLimit } from "hono/body-limit";
@@ -32,8 +32,11 @@ export function callbackRoutes(deps: Deps) {
       summary: "A provider's transaction notification (signed)",
       description:
         '`generic`: `X-Signature: t=<unix s>,v1=HMAC-SHA256(secret, "<t>.<raw body>")`, ±300 s. `payos`: body ' +
-        "`signature` over sorted `data`. `sepay`: `Authorization: Apikey <key>`. `casso`: `X-Casso-Signature: " +
-        't=<ms>,v1=HMAC-SHA512(secret, "<t>." + sorted JSON)`. Idempotent on (provider, transaction id).',
+        "`signature` over sorted `data`, as payOS's SDK signs it. `sepay`: `X-SePay-Timestamp` and " +
+        '`X-SePay-Signature: sha256=HMAC-SHA256(secret, "<timestamp>.<raw body>")`, ±300 s, or ' +
+        "`Authorization: Apikey <key>`. `casso`: `X-Casso-Signature: " +
+        't=<ms>,v1=HMAC-SHA512(secret, "<t>." + sorted JSON)` (Node or PHP JSON), or legacy `secure-token`. ' +
+        "Idempotent on (provider, transaction id). Providers' test deliveries are answered `test` and not stored.",
       // The body is deliberately not declared for validation: nothing may read or judge it before the
       // signature over its raw bytes is checked. Its `generic` shape is the `GenericCallback` component.
       request: { params: z.object({ provider: z.enum(PROVIDERS) }) },
@@ -46,8 +49,8 @@ export function callbackRoutes(deps: Deps) {
         }),
       ] as const,
       responses: {
-        200: json(ReplySchema, "Durably stored (or a duplicate, or acknowledged and ignored)"),
-        400: errorResponse("Not the provider's format; nothing stored"),
+        200: json(ReplySchema, "Durably stored (or a duplicate, a test, or acknowledged and ignored)"),
+        400: errorResponse("Not the provider's format, or an amount out of range; nothing stored"),
         401: errorResponse("Bad or missing signature; nothing stored"),
         ...tooLargeError,
         503: errorResponse("The store is unavailable; nothing acknowledged — retry"),
@@ -58,14 +61,12 @@ export function callbackRoutes(deps: Deps) {
       const body = new Uint8Array(await c.req.arrayBuffer());
       if (body.length > CALLBACK_BODY_LIMIT)
         throw new DomainError("payload_too_large", "Callbacks are at most 64 KiB");
-      const incoming = ADAPTERS[provider].verifyAndParse(
+      const delivery = ADAPTERS[provider].verifyAndParse(
         { body, header: (n) => c.req.header(n) },
-        config.secrets[provider],
+        config.secrets,
         clock.now(),
       );
-      if (!incoming) return c.json({ ok: true, success: true, status: "ignored" } as const, 200);
-      const result = await ingest(deps, incoming);
-      return c.json({ ok: true, success: true, status: result.status, id: result.id } as const, 200);
+      return c.json(await receive(deps, delivery), 200);
     },
   );
 

@@ -1,0 +1,31 @@
+import { type IngestDeps, ingest } from "./ingest";
+import type { CallbackReply, Delivery, ReplyStatus } from "./types";
+
+/** A batch's summary status: the most consequential outcome among its transactions, in this order. */
+const PRECEDENCE: ReplyStatus[] = ["stored", "unmatched", "duplicate", "ignored", "test"];
+
+/**
+ * Takes a verified delivery (`ProviderAdapter.verifyAndParse`) and answers it (docs/callbacks.md, "Replies").
+ *
+ * Each transaction goes through `ingest` on its own, exactly once by its own `(provider, id)`; a provider's test
+ * delivery is answered `test` and not stored. A delivery of several (Casso's legacy webhooks) is taken in order: if
+ * the store fails part-way, the error propagates (503), the provider redelivers the whole batch, and the
+ * transactions already stored come back as `duplicate` — so a batch is never half-counted. Its reply lists every
+ * transaction in `items`, and `status` is the most consequential outcome: `stored` if any was, else `unmatched`,
+ * `duplicate`, `ignored`, `test`. A delivery with no transaction (not a payment) is `ignored`.
+ */
+export async function receive(deps: IngestDeps, delivery: Delivery): Promise<CallbackReply> {
+  const items: { id: string; status: ReplyStatus }[] = [];
+  for (const txn of delivery.transactions) {
+    if (txn.test) items.push({ id: txn.providerTxnId, status: "test" });
+    else {
+      const { id, status } = await ingest(deps, txn);
+      items.push({ id, status });
+    }
+  }
+  const reply = { ok: true, success: true } as const;
+  if (items.length === 0) return { ...reply, status: "ignored" };
+  if (items.length === 1) return { ...reply, ...items[0]! };
+  const status = PRECEDENCE.find((s) => items.some((i) => i.status === s)) ?? "ignored";
+  return { ...reply, status, items };
+}

@@ -1,0 +1,24 @@
+import { PLATFORM_SECRET_NAMES, PROVIDER_SECRET_NAMES } from "@market40/core/config";
+import { afterEach, describe, expect, it, vi } from "vitest";
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  vi.resetModules();
+});
+
+describe("Lambda's configuration reader", () => {
+  it("reads every provider secret in core's table from SST's bound secrets", async () => {
+    // What SST's `bind` sets on the function: one variable per bound secret, and the table's name.
+    vi.stubEnv("SST_APP", "market40");
+    vi.stubEnv("SST_STAGE", "test");
+    vi.stubEnv("SST_Table_tableName_Table", "t");
+    for (const [field, name] of Object.entries(PROVIDER_SECRET_NAMES))
+      vi.stubEnv(`SST_Secret_value_${name}`, `value-of-${field}`);
+    for (const name of Object.values(PLATFORM_SECRET_NAMES)) vi.stubEnv(`SST_Secret_value_${name}`, "p");
+    const { readLambdaConfig } = await import("./config");
+    const config = readLambdaConfig({});
+    expect(config.secrets).toEqual(
+      Object.fromEntries(Object.keys(PROVIDER_SECRET_NAMES).map((field) => [field, `value-of-${field}`])),
+    );
+  });
+});
