@@ -1,4 +1,4 @@
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { StallDayItem } from "@market40/core/rollup/stallDayItem";
 import { genericBody, signGeneric } from "@market40/devkit/signing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -137,6 +137,31 @@ describe("account squatting", () => {
     });
     expect(JSON.stringify(seenByB.body)).not.toContain("secret note");
     expect(seenByB.body.items.every((t: { stallId: string }) => t.stallId === shared.body.id)).toBe(true);
+  });
+});
+
+describe("stalls registered before the account-number index", () => {
+  it("are found through their account guards the first time their number is read", async () => {
+    const legacy = (
+      await h.call("POST", "/api/markets/cho-a/stalls", {
+        body: stallInput("L-1", "5150001"),
+        token: managerA,
+      })
+    ).body.id;
+    // As a stall registered by an earlier version left it: its guard, and no holders item.
+    await h.store.doc.send(
+      new DeleteCommand({ TableName: h.store.table, Key: { pk: "ACCTNO#5150001", sk: "HOLDERS" } }),
+    );
+    const squat = await h.call("POST", "/api/markets/cho-b/stalls", {
+      body: stallInput("B-5", "5150001", "970422"),
+      token: managerB,
+    });
+    expect(squat.status).toBe(409);
+    const paid = await pay({ accountNumber: "5150001", bin: null });
+    expect(paid.body.status).toBe("stored");
+    const listed = (await h.call("GET", `/api/stalls/${legacy}/transactions?from=2026-11-01&to=2026-11-30`))
+      .body.items;
+    expect(listed.map((t: { id: string }) => t.id)).toContain(paid.body.id);
   });
 });
 

@@ -1,7 +1,8 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { guard, type Store } from "../store/client";
-import type { WriteItem } from "../store/transact";
-import { accountKey } from "./accountItem";
+import { tryCommit, type WriteItem } from "../store/transact";
+import { AccountItem, accountKey } from "./accountItem";
+import { StallItem } from "./stallItem";
 
 /**
  * Who holds an account number, at any bank: the index that makes matching without a BIN safe (docs/contract.md
@@ -30,16 +31,42 @@ const revCondition = (rev: number) =>
     ? { ConditionExpression: "attribute_not_exists(pk)" }
     : { ConditionExpression: "rev = :rev", ExpressionAttributeValues: { ":rev": rev } };
 
+async function read(store: Store, accountNumber: string): Promise<NumberHolders | undefined> {
+  const res = await guard(() =>
+    store.doc.send(new GetCommand({ TableName: store.table, Key: key(accountNumber), ConsistentRead: true })),
+  );
+  return res.Item
+    ? { holders: (res.Item.holders as NumberHolder[]) ?? [], rev: Number(res.Item.rev) }
+    : undefined;
+}
+
+/**
+ * Stalls registered before this index existed hold their numbers through account guards only: build the index
+ * from those guards (and each stall's status) the first time the number is read, so no reader ever takes a number
+ * with holders for a free one. Written only if still absent; a racing writer's version wins and is read back.
+ */
+async function backfill(store: Store, accountNumber: string): Promise<NumberHolders> {
+  const none: NumberHolders = { holders: [], rev: 0 };
+  const guards = await AccountItem.byAccountNumber(store, accountNumber);
+  if (guards.length === 0) return none;
+  const holders: NumberHolder[] = [];
+  for (const g of guards) {
+    const stall = await StallItem.get(store, g.stallId);
+    if (stall)
+      holders.push({
+        stallId: g.stallId,
+        marketId: g.marketId,
+        bin: g.bin,
+        active: stall.status === "active",
+      });
+  }
+  await tryCommit(store, [AccountNumberItem.write(store, accountNumber, none, holders)]);
+  return (await read(store, accountNumber)) ?? none;
+}
+
 export const AccountNumberItem = {
   async get(store: Store, accountNumber: string): Promise<NumberHolders> {
-    const res = await guard(() =>
-      store.doc.send(
-        new GetCommand({ TableName: store.table, Key: key(accountNumber), ConsistentRead: true }),
-      ),
-    );
-    return res.Item
-      ? { holders: (res.Item.holders as NumberHolder[]) ?? [], rev: Number(res.Item.rev) }
-      : { holders: [], rev: 0 };
+    return (await read(store, accountNumber)) ?? backfill(store, accountNumber);
   },
   /**
    * The holders as changed; fails unless the item is still at revision `seen.rev`. Never deleted, even when no
