@@ -119,18 +119,25 @@ function bounds(from: LocalDate, to: LocalDate) {
   };
 }
 
-/** A market's entries (or, with `null`, every market's) in a local date range, newest first. */
-export function list(
+/**
+ * A market's entries (or, with `null`, every market's — only `markets`' when given, for a province's liaison) in a
+ * local date range, newest first. A filtered page may come back short, with a cursor.
+ */
+export async function list(
   store: Store,
   marketId: string | null,
   range: { from: LocalDate; to: LocalDate },
   page: PageRequest,
+  markets?: Set<string>,
 ): Promise<Page<AuditEntry>> {
   const b = bounds(range.from, range.to);
   if (marketId) return AuditItem.byMarket(store, marketId, b, page);
   // Entries are filed by their UTC month; a local range can reach into the UTC month before it.
   const months = monthsBetween(addDays(range.from, -1), range.to);
-  return AuditItem.byMonth(store, months, b, page);
+  const listed = await AuditItem.byMonth(store, months, b, page);
+  return markets
+    ? { ...listed, items: listed.items.filter((e) => e.marketId && markets.has(e.marketId)) }
+    : listed;
 }
 
 /** A stall's entries, oldest first. */

@@ -13,15 +13,30 @@ import type { Principal } from "./keys";
  * | liaison | read markets and all evaluations                                               |
  * | device  | post heartbeats for its market                                                 |
  */
+/** Province names compare without regard to case, spacing or diacritics' composition. */
+export function sameProvince(a: string, b: string): boolean {
+  const norm = (s: string) => s.normalize("NFC").trim().replace(/\s+/g, " ").toLocaleLowerCase("vi");
+  return norm(a) === norm(b);
+}
+
+const inProvince = (p: Principal, province: string) => !p.province || sameProvince(p.province, province);
+
 export const Access = {
   admin(p: Principal): void {
     if (p.role !== "admin") throw forbidden("Only an admin key may do this");
   },
 
-  /** Market details and sessions. */
-  readMarket(p: Principal, marketId: string): void {
-    if (p.role === "admin" || p.role === "liaison") return;
-    if (p.role === "manager" && p.marketId === marketId) return;
+  /** The market list: admin and liaison (a province's liaison sees its province's), a manager its own market. */
+  listMarkets(p: Principal): void {
+    if (p.role === "admin" || p.role === "liaison" || p.role === "manager") return;
+    throw forbidden("This key may not list markets");
+  },
+
+  /** Market details and sessions. A province's liaison reads only that province's markets. */
+  readMarket(p: Principal, market: { id: string; province: string }): void {
+    if (p.role === "admin") return;
+    if (p.role === "liaison" && inProvince(p, market.province)) return;
+    if (p.role === "manager" && p.marketId === market.id) return;
     throw forbidden("This key may not read this market");
   },
 
@@ -44,16 +59,17 @@ export const Access = {
   },
 
   /** The audit trail: admin and liaison read every market's (`null`: all markets), a manager its own market's. */
-  readAudit(p: Principal, marketId: string | null): void {
-    if (p.role === "admin" || p.role === "liaison") return;
-    if (p.role === "manager" && marketId !== null && p.marketId === marketId) return;
+  readAudit(p: Principal, market: { id: string; province: string } | null): void {
+    if (p.role === "admin") return;
+    if (p.role === "liaison" && (market === null || inProvince(p, market.province))) return;
+    if (p.role === "manager" && market !== null && p.marketId === market.id) return;
     throw forbidden("This key may not read this audit trail");
   },
 
   /** A stall's audit entries: also its vendor, who must see who changed where its payments go. */
-  readStallAudit(p: Principal, stall: { id: string; marketId: string }): void {
+  readStallAudit(p: Principal, stall: { id: string }, market: { id: string; province: string }): void {
     if (p.role === "vendor" && p.stallId === stall.id) return;
-    Access.readAudit(p, stall.marketId);
+    Access.readAudit(p, market);
   },
 
   /**
@@ -67,10 +83,16 @@ export const Access = {
       throw forbidden("Only an admin may change an incident an admin reported");
   },
 
-  /** Evaluations: the liaison reads all, a manager its own market's. */
-  readEvaluations(p: Principal, marketId?: string): void {
-    if (p.role === "admin" || p.role === "liaison") return;
-    if (p.role === "manager" && marketId !== undefined && p.marketId === marketId) return;
+  /** Evaluations: the liaison reads all (a province's liaison its province's), a manager its own market's. */
+  readEvaluations(p: Principal, market?: { id: string; province: string }): void {
+    if (p.role === "admin") return;
+    if (p.role === "liaison" && (market === undefined || inProvince(p, market.province))) return;
+    if (p.role === "manager" && market !== undefined && p.marketId === market.id) return;
     throw forbidden("This key may not read these evaluations");
+  },
+
+  /** The province a key's reads are limited to, if any (a province's liaison; docs/contract.md §15). */
+  province(p: Principal): string | undefined {
+    return p.role === "liaison" ? p.province : undefined;
   },
 };

@@ -143,6 +143,8 @@ export const KeyRequestSchema = z
     role: z.enum(ROLES),
     marketId: z.string().max(40).optional(),
     stallId: z.string().max(64).optional(),
+    /** A liaison key's province: it then reads only that province's markets, evaluations and audit (§15). */
+    province: z.string().trim().min(1).max(80).optional(),
     label: z.string().trim().max(100).optional(),
   })
   .meta({ id: "CreateApiKey" });
@@ -159,6 +161,10 @@ export async function issue(
   input: z.input<typeof KeyRequestSchema>,
 ): Promise<ApiKey & { token: string }> {
   const request = KeyRequestSchema.parse(input);
+  if (request.province !== undefined && request.role !== "liaison")
+    throw validationError("Only a liaison key is scoped to a province", [
+      { path: "province", message: "Only for role liaison" },
+    ]);
   let marketId = request.marketId;
   if (request.role === "manager" || request.role === "device") {
     if (!marketId)

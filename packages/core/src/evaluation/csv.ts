@@ -10,6 +10,7 @@ export const CSV_COLUMNS = [
   "period.to",
   "version",
   "computedAt",
+  "provisional",
   "rating",
   "uptime.scheduledSessions",
   "uptime.scheduledMinutes",

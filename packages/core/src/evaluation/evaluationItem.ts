@@ -2,6 +2,7 @@ import { marketPartition } from "../market/marketItem";
 import { queryAll, type Store } from "../store/client";
 import type { WriteItem } from "../store/transact";
 import type { Evaluation } from "./evaluations";
+import { isProvisional } from "./provisional";
 
 /**
  * A stored evaluation version: immutable, written once (docs/data-model.md).
@@ -14,7 +15,9 @@ const byPeriodPk = (periodKey: string) => `EVALS#${periodKey}`;
 
 function fromItem(raw: Record<string, unknown>): Evaluation {
   const { pk: _a, sk: _b, gsi1pk: _c, gsi1sk: _d, type: _e, v: _f, ...rest } = raw;
-  return rest as unknown as Evaluation;
+  const e = rest as unknown as Evaluation;
+  // Versions filed before the flag existed get it from what they store, as every version would.
+  return { ...e, provisional: e.provisional ?? isProvisional(e.period, e.periodKey, e.computedAt) };
 }
 
 export const EvaluationItem = {

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { Actor } from "../audit/audit";
 import * as Audit from "../audit/audit";
+import { sameProvince } from "../auth/access";
 import {
   addDays,
   assertRangeLength,
@@ -22,6 +23,7 @@ import * as Heartbeats from "../uptime/heartbeatStore";
 import * as Incidents from "../uptime/incidents";
 import { type EvaluationInput, evaluate } from "./evaluate";
 import { EvaluationItem } from "./evaluationItem";
+import { isProvisional } from "./provisional";
 
 const Pct = z.number().nullable();
 const InputsSummarySchema = z.object({
@@ -84,6 +86,8 @@ export const EvaluationSchema = z
       uniquePayers: z.number(),
     }),
     rating: z.enum(["pass", "fail", "insufficient-data"]),
+    /** True while the figures may still change: month-to-date, or computed before the period ended (§15). */
+    provisional: z.boolean(),
     /** SHA-256 of the inputs (calendar, stalls, rollups, incidents, beats): equal inputs, same evaluation. */
     inputsHash: z.string(),
     /** The inputs in brief: counted transactions and stalls, the incidents (id → last change) and closures. */
@@ -237,7 +241,8 @@ export async function run(
       latest &&
       latest.inputsHash === inputsHash &&
       latest.period.to === period.to &&
-      latest.period.from === period.from
+      latest.period.from === period.from &&
+      latest.provisional === isProvisional(period, period.key, now.toISOString())
     )
       return latest;
     const figures = evaluate(input);
@@ -249,6 +254,7 @@ export async function run(
       periodKey: period.key,
       version: (latest?.version ?? 0) + 1,
       computedAt: now.toISOString(),
+      provisional: isProvisional(period, period.key, now.toISOString()),
       method: figures.method,
       uptime: figures.uptime,
       uptake: figures.uptake,
@@ -280,9 +286,14 @@ export async function run(
 }
 
 /** The latest version for every market evaluated for a period key, by market id. */
-export async function latestForPeriod(store: Store, periodKey: string): Promise<Evaluation[]> {
+export async function latestForPeriod(
+  store: Store,
+  periodKey: string,
+  province?: string,
+): Promise<Evaluation[]> {
   const latest = new Map<string, Evaluation>();
   for (const e of await EvaluationItem.byPeriod(store, periodKey)) {
+    if (province && !sameProvince(e.market.province, province)) continue;
     const seen = latest.get(e.marketId);
     if (!seen || seen.version < e.version) latest.set(e.marketId, e);
   }

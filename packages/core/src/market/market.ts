@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Actor } from "../audit/audit";
 import * as Audit from "../audit/audit";
+import { sameProvince } from "../auth/access";
 import { assertRangeLength, type LocalDate, localDateOf } from "../calendar/localDate";
 import { type Session, sessionsBetween } from "../calendar/sessions";
 import { ANIMALS } from "../calendar/zodiac";
@@ -143,6 +144,31 @@ export async function get(store: Store, id: string): Promise<Market> {
 
 export function list(store: Store, page: PageRequest): Promise<Page<Market>> {
   return MarketItem.all(store, page);
+}
+
+/**
+ * The markets a key may list: a manager (or device) its own; a province's liaison that province's (a page may
+ * come back short, with a cursor, when it skipped other provinces); admin and other liaisons every market.
+ */
+export async function listFor(
+  store: Store,
+  reader: { role: string; marketId?: string; province?: string },
+  page: PageRequest,
+): Promise<Page<Market>> {
+  if (reader.role === "manager" || reader.role === "device") {
+    const own = reader.marketId ? await find(store, reader.marketId) : undefined;
+    return { items: own ? [own] : [] };
+  }
+  const listed = await list(store, page);
+  const province = reader.role === "liaison" ? reader.province : undefined;
+  return province
+    ? { ...listed, items: listed.items.filter((m) => sameProvince(m.province, province)) }
+    : listed;
+}
+
+/** Every market in a province (a province's liaison's reports and audit). */
+export async function inProvince(store: Store, province: string): Promise<Market[]> {
+  return (await all(store)).filter((m) => sameProvince(m.province, province));
 }
 
 /** Every market, all pages (for the scheduler and the seed). */

@@ -2,7 +2,12 @@ import {
   ProvisionedThroughputExceededException,
   TransactionCanceledException,
 } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { SYSTEM } from "../audit/audit";
@@ -59,6 +64,7 @@ describe("store error mapping", () => {
 
   it("names the field whose uniqueness guard failed in a cancelled transaction", async () => {
     ddb.on(GetCommand).resolves({});
+    ddb.on(QueryCommand).resolves({ Items: [] });
     ddb.on(TransactWriteCommand).rejects(
       new TransactionCanceledException({
         message: "cancelled",
@@ -82,6 +88,7 @@ describe("store error mapping", () => {
   it("registerMany sets aside only the stalls whose conditions failed and retries the rest", async () => {
     let calls = 0;
     ddb.on(GetCommand).resolves({});
+    ddb.on(QueryCommand).resolves({ Items: [] });
     ddb.on(TransactWriteCommand).callsFake((input: { TransactItems: unknown[] }) => {
       calls++;
       if (calls === 1) {

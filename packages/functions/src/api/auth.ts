@@ -49,6 +49,7 @@ export function authenticate(deps: Deps): MiddlewareHandler<AppEnv> {
       role: key.role,
       marketId: key.marketId,
       stallId: key.stallId,
+      province: key.province,
       label: key.label,
     });
     await next();

@@ -2,6 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import * as Audit from "@market40/core/audit/audit";
 import { Access } from "@market40/core/auth/access";
 import { addDays, localDateOf } from "@market40/core/calendar/localDate";
+import * as Market from "@market40/core/market/market";
 import { LocalDateSchema, PageQuerySchema } from "@market40/core/schemas";
 import * as Stall from "@market40/core/stall/stall";
 import { z } from "zod";
@@ -33,11 +34,17 @@ export function auditRoutes({ store, clock }: Deps) {
     }),
     async (c) => {
       const q = c.req.valid("query");
-      Access.readAudit(c.var.principal, q.marketId ?? null);
+      const market = q.marketId ? await Market.get(store, q.marketId) : null;
+      Access.readAudit(c.var.principal, market);
+      const province = Access.province(c.var.principal);
+      const scope =
+        province && !market
+          ? new Set((await Market.inProvince(store, province)).map((m) => m.id))
+          : undefined;
       const today = localDateOf(clock.now());
       const to = q.to ?? today;
       const from = q.from ?? addDays(to, -30);
-      return c.json(await Audit.list(store, q.marketId ?? null, { from, to }, q), 200);
+      return c.json(await Audit.list(store, market?.id ?? null, { from, to }, q, scope), 200);
     },
   );
 
@@ -53,7 +60,7 @@ export function auditRoutes({ store, clock }: Deps) {
     }),
     async (c) => {
       const stall = await Stall.get(store, c.req.valid("param").stallId);
-      Access.readStallAudit(c.var.principal, stall);
+      Access.readStallAudit(c.var.principal, stall, await Market.get(store, stall.marketId));
       return c.json(await Audit.ofStall(store, stall.id, c.req.valid("query")), 200);
     },
   );

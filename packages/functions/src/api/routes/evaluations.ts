@@ -65,7 +65,7 @@ export function evaluationRoutes(deps: Deps) {
     async (c) => {
       Access.readEvaluations(c.var.principal);
       const { period, format } = c.req.valid("query");
-      const items = await Evaluations.latestForPeriod(store, period);
+      const items = await Evaluations.latestForPeriod(store, period, Access.province(c.var.principal));
       if (format === "csv") {
         c.header("Content-Type", "text/csv; charset=utf-8");
         c.header("Content-Disposition", `attachment; filename="market40-evaluations-${period}.csv"`);
@@ -86,10 +86,9 @@ export function evaluationRoutes(deps: Deps) {
       responses: { 200: json(z.object({ items: z.array(Evaluations.EvaluationSchema) })), ...commonErrors },
     }),
     async (c) => {
-      const { id } = c.req.valid("param");
-      Access.readEvaluations(c.var.principal, id);
-      await Market.get(store, id);
-      return c.json({ items: await Evaluations.historyOf(store, id) }, 200);
+      const market = await Market.get(store, c.req.valid("param").id);
+      Access.readEvaluations(c.var.principal, market);
+      return c.json({ items: await Evaluations.historyOf(store, market.id) }, 200);
     },
   );
 

@@ -39,13 +39,8 @@ export function marketRoutes({ store, clock }: Deps) {
       responses: { 200: json(listOf(Market.MarketSchema)), ...commonErrors },
     }),
     async (c) => {
-      const p = c.var.principal;
-      if (p.role === "manager") {
-        const own = await Market.find(store, p.marketId!);
-        return c.json({ items: own ? [own] : [] }, 200);
-      }
-      if (p.role !== "admin" && p.role !== "liaison") Access.admin(p);
-      return c.json(await Market.list(store, c.req.valid("query")), 200);
+      Access.listMarkets(c.var.principal);
+      return c.json(await Market.listFor(store, c.var.principal, c.req.valid("query")), 200);
     },
   );
 
@@ -60,9 +55,9 @@ export function marketRoutes({ store, clock }: Deps) {
       responses: { 200: json(Market.MarketSchema), ...commonErrors },
     }),
     async (c) => {
-      const { id } = c.req.valid("param");
-      Access.readMarket(c.var.principal, id);
-      return c.json(await Market.get(store, id), 200);
+      const market = await Market.get(store, c.req.valid("param").id);
+      Access.readMarket(c.var.principal, market);
+      return c.json(market, 200);
     },
   );
 
@@ -94,10 +89,9 @@ export function marketRoutes({ store, clock }: Deps) {
       responses: { 200: json(z.object({ items: z.array(Market.SessionSchema) })), ...commonErrors },
     }),
     async (c) => {
-      const { id } = c.req.valid("param");
-      Access.readMarket(c.var.principal, id);
+      const market = await Market.get(store, c.req.valid("param").id);
+      Access.readMarket(c.var.principal, market);
       const { from, to } = c.req.valid("query");
-      const market = await Market.get(store, id);
       return c.json({ items: Market.sessions(market, from, to) }, 200);
     },
   );
