@@ -1,4 +1,5 @@
 import { Cron, type StackContext, use } from "sst/constructs";
+import { tableAndSecrets } from "./access";
 import { ApiStack } from "./ApiStack";
 import { StorageStack } from "./StorageStack";
 
@@ -16,7 +17,7 @@ export function JobsStack({ stack }: StackContext) {
         handler: "packages/functions/src/lambda/daily.handler",
         timeout: 900,
         memorySize: 1024,
-        bind: [table, ...secrets],
+        ...tableAndSecrets("daily", table, secrets),
       },
     },
   });
