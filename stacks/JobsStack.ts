@@ -1,6 +1,6 @@
 import { Cron, type StackContext, use } from "sst/constructs";
-import { tableAndSecrets } from "./access";
 import { ApiStack } from "./ApiStack";
+import { tableAndSecrets } from "./access";
 import { StorageStack } from "./StorageStack";
 
 /** 00:30 in Asia/Ho_Chi_Minh (UTC+7, no DST) is 17:30 UTC the day before. */

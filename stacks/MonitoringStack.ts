@@ -2,9 +2,9 @@ import { Duration } from "aws-cdk-lib";
 import {
   Alarm,
   ComparisonOperator,
+  type IMetric,
   MathExpression,
   Metric,
-  type IMetric,
   TreatMissingData,
 } from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
@@ -66,7 +66,12 @@ export function MonitoringStack({ stack }: StackContext) {
   const daily = cron.jobFunction;
   const tableName = table.tableName;
   const throttles = (metricName: string) =>
-    new Metric({ namespace: "AWS/DynamoDB", metricName, dimensionsMap: { TableName: tableName }, ...fiveMinutes });
+    new Metric({
+      namespace: "AWS/DynamoDB",
+      metricName,
+      dimensionsMap: { TableName: tableName },
+      ...fiveMinutes,
+    });
 
   alarm(
     "Api5xx",
@@ -74,7 +79,11 @@ export function MonitoringStack({ stack }: StackContext) {
     "The HTTP API answered 5xx (a function failed or timed out, or the store was unavailable).",
     5,
   );
-  alarm("CallbackErrors", callbacks.metricErrors(fiveMinutes), "The callbacks function failed: payments may be refused.");
+  alarm(
+    "CallbackErrors",
+    callbacks.metricErrors(fiveMinutes),
+    "The callbacks function failed: payments may be refused.",
+  );
   alarm("CallbackThrottles", callbacks.metricThrottles(fiveMinutes), "The callbacks function was throttled.");
   alarm(
     "EvaluationFailures",

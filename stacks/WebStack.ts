@@ -1,5 +1,5 @@
 import { webContentSecurityPolicy } from "@market40/web/securityPolicy";
-import { Duration } from "aws-cdk-lib";
+import { Duration, Fn } from "aws-cdk-lib";
 import { Certificate } from "aws-cdk-lib/aws-certificatemanager";
 import {
   AllowedMethods,
@@ -15,7 +15,6 @@ import {
 } from "aws-cdk-lib/aws-cloudfront";
 import { HttpOrigin, S3BucketOrigin } from "aws-cdk-lib/aws-cloudfront-origins";
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from "aws-cdk-lib/aws-s3";
-import { Fn } from "aws-cdk-lib";
 import { type StackContext, StaticSite, use } from "sst/constructs";
 import { ApiStack } from "./ApiStack";
 import { EdgeFirewall } from "./EdgeFirewall";
@@ -97,7 +96,9 @@ export function WebStack({ app, stack }: StackContext) {
       ? {
           domainName: webDomain.domainName,
           isExternalDomain: true,
-          cdk: { certificate: Certificate.fromCertificateArn(stack, "WebCertificate", webDomain.certificateArn) },
+          cdk: {
+            certificate: Certificate.fromCertificateArn(stack, "WebCertificate", webDomain.certificateArn),
+          },
         }
       : undefined,
     cdk: {
