@@ -42,6 +42,7 @@ interface Statement {
   Resource: unknown;
   Effect: string;
 }
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation properties, read loosely by the assertions below
 type Resources = Record<string, { Properties: Record<string, any> }>;
 
 /** The function a handler string deploys, its role's statements (every policy attached to the role). */
