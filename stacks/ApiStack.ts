@@ -2,6 +2,7 @@ import { basename } from "node:path";
 import { PLATFORM_SECRET_NAMES, PROVIDER_SECRET_NAMES } from "@market40/core/config";
 import { FONT_FILES } from "@market40/core/poster/poster";
 import { Api, Config, type StackContext, use } from "sst/constructs";
+import { tableAndSecrets } from "./access";
 import { StorageStack } from "./StorageStack";
 
 /**
@@ -19,7 +20,8 @@ export const API_BURST = 1000;
 
 /**
  * One HTTP API with two functions: provider callbacks (`POST /api/callbacks/{provider}`) go to their own Lambda,
- * every other `/api/*` request to the Hono app's.
+ * every other `/api/*` request to the Hono app's. Each function gets only its own table actions and secrets
+ * (`stacks/access.ts`), not SST's `bind` of the table (`dynamodb:*`).
  */
 export function ApiStack({ stack }: StackContext) {
   const { table } = use(StorageStack);
@@ -27,31 +29,36 @@ export function ApiStack({ stack }: StackContext) {
   const api = new Api(stack, "Api", {
     defaults: {
       // A ceiling for the whole API (sized from the design point in docs/capacity.md): a flood is refused
-      // with 429 at the edge before it costs Lambda time or DynamoDB writes. Per-address limits are in the app.
+      // with 429 at the edge before it costs Lambda time or DynamoDB writes. Per-address limits: WAF (WebStack).
       throttle: { rate: API_RATE_PER_SECOND, burst: API_BURST },
-      function: {
-        bind: [table, ...secrets],
-        // Poster PDFs embed Be Vietnam Pro; the TTFs travel beside the bundle.
-        copyFiles: Object.values(FONT_FILES).map((spec) => ({
-          from: `node_modules/${spec}`,
-          to: `fonts/${basename(spec)}`,
-        })),
-      },
     },
+    // One JSON line per request (SST's default format: request id, source IP, route, status, latency), kept as
+    // long as the functions' logs.
+    accessLog: { retention: "three_months" },
     cors: {
       allowMethods: ["ANY"],
       allowOrigins: ["*"],
       allowHeaders: ["authorization", "content-type", "x-signature"],
     },
     routes: {
-      "ANY /api/{proxy+}": "packages/functions/src/lambda/api.handler",
+      "ANY /api/{proxy+}": {
+        function: {
+          handler: "packages/functions/src/lambda/api.handler",
+          ...tableAndSecrets("api", table, secrets),
+          // Poster PDFs embed Be Vietnam Pro; the TTFs travel beside the bundle.
+          copyFiles: Object.values(FONT_FILES).map((spec) => ({
+            from: `node_modules/${spec}`,
+            to: `fonts/${basename(spec)}`,
+          })),
+        },
+      },
       // The money path gets its own function: a small bundle (no PDF or font code to load on a cold start) and its
       // memory stated here. No concurrency is reserved for it: like the API function it draws on the account's
       // unreserved pool, which covers the capacity plan's design point; docs/capacity.md says when to reserve some.
       "POST /api/callbacks/{provider}": {
         function: {
           handler: "packages/functions/src/lambda/callbacks.handler",
-          copyFiles: [],
+          ...tableAndSecrets("callbacks", table, secrets),
           memorySize: 512,
         },
       },

@@ -1,5 +1,6 @@
 import { Cron, type StackContext, use } from "sst/constructs";
 import { ApiStack } from "./ApiStack";
+import { tableAndSecrets } from "./access";
 import { StorageStack } from "./StorageStack";
 
 /** 00:30 in Asia/Ho_Chi_Minh (UTC+7, no DST) is 17:30 UTC the day before. */
@@ -16,7 +17,7 @@ export function JobsStack({ stack }: StackContext) {
         handler: "packages/functions/src/lambda/daily.handler",
         timeout: 900,
         memorySize: 1024,
-        bind: [table, ...secrets],
+        ...tableAndSecrets("daily", table, secrets),
       },
     },
   });

@@ -22,7 +22,9 @@ export function StorageStack({ stack }: StackContext) {
     cdk: {
       table: {
         pointInTimeRecovery: true,
-        deletionProtection: stack.stage === "prod",
+        // On every stage: the table is the evidence. `sst remove` of a stage fails until someone turns it off
+        // by hand (console or `aws dynamodb update-table --no-deletion-protection-enabled`).
+        deletionProtection: true,
       },
     },
   });

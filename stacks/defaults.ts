@@ -6,7 +6,9 @@ import type { FunctionProps } from "sst/constructs";
  * bundles contain.
  */
 export const FUNCTION_DEFAULTS = {
-  runtime: "nodejs20.x",
+  // Node 24 (LTS, supported by Lambda until 2028): Node 20 reached end of life on 30 April 2026 and Lambda stops
+  // creating functions on it from 1 February 2027. The stack test refuses any runtime Lambda has deprecated.
+  runtime: "nodejs24.x",
   architecture: "arm_64",
   memorySize: 512,
   timeout: 20,
@@ -18,7 +20,9 @@ export const FUNCTION_DEFAULTS = {
     // The AWS SDK is bundled, not taken from the runtime: a cold start imports one file instead of hundreds
     // (`npm run bench -- lambda` measures the import), and the SDK is the version the lock file pins and the
     // tests ran, not whatever the runtime carries that week.
-    esbuild: { external: [] as string[] },
+    // esbuild targets the runtime's Node (SST's own default is `esnext`): the syntax the bundle keeps is what
+    // Node 24 runs natively, nothing newer.
+    esbuild: { external: [] as string[], target: "node24" },
   },
   environment: {
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",

@@ -19,6 +19,7 @@ import { CSV_BODY_LIMIT } from "@market40/functions/api/openapi";
 import { CALLBACK_BODY_LIMIT } from "@market40/functions/api/routes/callbacks";
 import { describe, expect, it } from "vitest";
 import { FUNCTION_DEFAULTS } from "../stacks/defaults";
+import { NAG_SUPPRESSIONS } from "../stacks/nagSuppressions";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const read = (path: string) => readFileSync(join(ROOT, path), "utf8");
@@ -298,6 +299,18 @@ describe("README and docs against stacks/", () => {
     const set = [...readme.matchAll(/sst secrets set (\w+)/g)].map((m) => m[1]!);
     expect(names.length).toBeGreaterThan(0);
     expect(set.sort()).toEqual(names.sort());
+  });
+
+  it("docs/security.md lists every cdk-nag suppression in stacks/nagSuppressions.ts, with its reason, and no other", () => {
+    const posture = section(read("docs/security.md"), "AWS posture");
+    const listed = (tables(posture.slice(posture.indexOf("### cdk-nag suppressions")))[0] ?? []).map(
+      ([rule = "", stacks = "", reason = ""]) => ({
+        id: codeSpans(rule)[0],
+        stacks: stacks.replace(/\s*\(only .*\)$/, "").split(", "),
+        reason: reason.trim(),
+      }),
+    );
+    expect(listed).toEqual(NAG_SUPPRESSIONS.map(({ id, stacks, reason }) => ({ id, stacks, reason })));
   });
 
   it("every cron expression in README and docs is JobsStack's schedule", () => {

@@ -17,10 +17,13 @@ import { createLogger } from "../log";
  * secrets, and what the Lambda runtime sets. Built once per container.
  */
 export function readLambdaConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const secret = Config as unknown as Record<string, string | undefined>;
+  // Each function is bound only to the secrets it needs (stacks/access.ts); SST's `Config` throws on a secret not
+  // bound to the function, so an unbound one reads as unset.
+  const bound = Config as unknown as Record<string, string | undefined>;
+  const secret = (name: string) => (name in bound ? bound[name] : undefined);
   const table = (Table as unknown as Record<string, { tableName: string }>).Table!;
   const secrets = Object.fromEntries(
-    Object.entries(PROVIDER_SECRET_NAMES).map(([field, name]) => [field, secret[name] ?? ""]),
+    Object.entries(PROVIDER_SECRET_NAMES).map(([field, name]) => [field, secret(name) ?? ""]),
   ) as ProviderSecrets;
   const config: AppConfig = {
     tableName: table.tableName,
@@ -28,8 +31,8 @@ export function readLambdaConfig(env: NodeJS.ProcessEnv = process.env): AppConfi
     stage: env.SST_STAGE ?? "aws",
     logLevel: logLevelOf(env.LOG_LEVEL, "INFO"),
     secrets,
-    adminToken: secret[PLATFORM_SECRET_NAMES.adminToken] || undefined,
-    payerKey: secret[PLATFORM_SECRET_NAMES.payerKey] ?? "",
+    adminToken: secret(PLATFORM_SECRET_NAMES.adminToken) || undefined,
+    payerKey: secret(PLATFORM_SECRET_NAMES.payerKey) ?? "",
     // Poster fonts are copied beside the bundle (stacks/ApiStack.ts).
     fontDir: env.LAMBDA_TASK_ROOT ? `${env.LAMBDA_TASK_ROOT}/fonts` : undefined,
   };

@@ -1,0 +1,110 @@
+import { PLATFORM_SECRET_NAMES, PROVIDER_SECRET_NAMES } from "@market40/core/config";
+import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
+import type { Config, FunctionProps, Table } from "sst/constructs";
+
+/**
+ * What each function may do to the table: item-level actions only, on the table and, where its queries use them,
+ * on its indexes. Never `dynamodb:*`, never a table-level action (no DeleteTable, UpdateTable, CreateTable,
+ * DescribeTable, UpdateTimeToLive): no deployed function can delete or reconfigure the table.
+ *
+ * TransactWriteItems is authorised item by item, so a function that commits transactions holds the Put, Update,
+ * Delete and ConditionCheck actions its transaction items use. test/infra/stacks.test.ts checks each set against
+ * the DynamoDB commands the function's bundle can reach (module by module) and, for the callbacks function, against
+ * the calls it makes while ingesting every kind of callback.
+ */
+export const TABLE_ACCESS = {
+  /**
+   * `ingest()`: consistent GetItem of the account guard or the number's holders item, then one
+   * TransactWriteItems of Put (record, unmatched reference), Update (rollups) and ConditionCheck (guards).
+   * No Query, no index, no DeleteItem, no batch.
+   */
+  callbacks: {
+    // Query on the table itself: the account-number index is built from the account guards the first time a
+    // number is read (stall/accountNumberItem.ts), which a payment naming no bank can be.
+    actions: [
+      "dynamodb:ConditionCheckItem",
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:Query",
+      "dynamodb:UpdateItem",
+    ],
+    indexes: [] as string[],
+  },
+  /**
+   * The whole Hono app: reads and listings (Get, consistent Query on the table, Query on gsi1 and gsi2),
+   * BatchGetItem (reconciliation, transaction pages), BatchWriteItem (heartbeats), transactions that move or
+   * delete uniqueness guards and unmatched references (Put, Update, Delete, ConditionCheck). No Scan.
+   */
+  api: {
+    actions: [
+      "dynamodb:BatchGetItem",
+      "dynamodb:BatchWriteItem",
+      "dynamodb:ConditionCheckItem",
+      "dynamodb:DeleteItem",
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:Query",
+      "dynamodb:UpdateItem",
+    ],
+    indexes: ["gsi1", "gsi2"],
+  },
+  /**
+   * The daily job: the unmatched sweep (gsi1 queries, Get, BatchGetItem, transactions that assign a payment and
+   * delete its reference) and the evaluations (queries on gsi1 and gsi2, Put of the evaluation and its audit).
+   * BatchWriteItem and the rest come with the core modules it shares with the API (checked in the stack test).
+   */
+  daily: {
+    actions: [
+      "dynamodb:BatchGetItem",
+      "dynamodb:BatchWriteItem",
+      "dynamodb:ConditionCheckItem",
+      "dynamodb:DeleteItem",
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:Query",
+      "dynamodb:UpdateItem",
+    ],
+    indexes: ["gsi1", "gsi2"],
+  },
+} as const satisfies Record<string, { actions: readonly string[]; indexes: readonly string[] }>;
+
+export type FunctionName = keyof typeof TABLE_ACCESS;
+
+/**
+ * The secrets each function reads (SST `Config.Secret`, SSM parameters): a function can read only those bound to
+ * it. Derived from core's names, so a provider secret added there reaches the functions that verify callbacks.
+ * Every function needs `PAYER_HASH_KEY` (the Lambda config reader refuses a cold start without it); only the API
+ * reads `ADMIN_TOKEN`.
+ */
+export const SECRETS_OF: Record<FunctionName, readonly string[]> = {
+  callbacks: [...Object.values(PROVIDER_SECRET_NAMES), PLATFORM_SECRET_NAMES.payerKey],
+  // Reconciliation (`POST /api/reconciliation/{provider}`) checks providers' secrets too.
+  api: [...Object.values(PROVIDER_SECRET_NAMES), ...Object.values(PLATFORM_SECRET_NAMES)],
+  daily: [PLATFORM_SECRET_NAMES.payerKey],
+};
+
+/**
+ * A function's props for the table and its secrets, instead of SST's `bind: [table]` (which grants `dynamodb:*`
+ * on the table and every index): the table's name in the variable `sst/node/table` reads
+ * (`SST_Table_tableName_<id>`, what `bind` would set), the item-level actions of `TABLE_ACCESS`, and a `bind` of
+ * only the secrets `SECRETS_OF` lists (each grants `ssm:GetParameters` on that secret's two parameters).
+ */
+export function tableAndSecrets(
+  name: FunctionName,
+  table: Table,
+  secrets: readonly Config.Secret[],
+): Pick<FunctionProps, "environment" | "permissions" | "bind"> {
+  const { actions, indexes } = TABLE_ACCESS[name];
+  const wanted = new Set(SECRETS_OF[name]);
+  return {
+    environment: { [`SST_Table_tableName_${table.id}`]: table.tableName },
+    permissions: [
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: [...actions],
+        resources: [table.tableArn, ...indexes.map((index) => `${table.tableArn}/index/${index}`)],
+      }),
+    ],
+    bind: secrets.filter((s) => wanted.has(s.name)),
+  };
+}

@@ -1,0 +1,103 @@
+import { genericBody, signGeneric } from "@market40/devkit/signing";
+import { createCallbackApp } from "@market40/functions/api/callbackApp";
+import { runDaily } from "@market40/functions/jobs/daily";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { TABLE_ACCESS } from "../../stacks/access";
+import { DONG_VAN, type Harness, harness, stallInput, TEST_SECRETS } from "../support/harness";
+
+/** The IAM action a DynamoDB document-client command needs, and each item of a TransactWriteItems. */
+function iamActions(command: { constructor: { name: string }; input: Record<string, unknown> }): string[] {
+  const name = command.constructor.name.replace(/Command$/, "");
+  if (name === "TransactWrite")
+    return (command.input.TransactItems as Record<string, unknown>[]).map(
+      (item) =>
+        `dynamodb:${Object.keys(item)[0] === "ConditionCheck" ? "ConditionCheckItem" : `${Object.keys(item)[0]}Item`}`,
+    );
+  const item = ["Get", "Put", "Update", "Delete", "BatchGet", "BatchWrite"].includes(name)
+    ? `${name}Item`
+    : name;
+  return [`dynamodb:${item}`];
+}
+
+let h: Harness;
+
+/** The harness's store with every command it sends recorded: IAM action → where (`table` or `index/<name>`). */
+function recordingStore(seen: Map<string, Set<string>>) {
+  const doc = h.store.doc;
+  const send = doc.send.bind(doc);
+  const recording = new Proxy(doc, {
+    get(target, prop, receiver) {
+      if (prop !== "send") return Reflect.get(target, prop, receiver);
+      return (command: Parameters<typeof send>[0], ...rest: unknown[]) => {
+        const c = command as unknown as { constructor: { name: string }; input: Record<string, unknown> };
+        for (const action of iamActions(c)) {
+          const on = typeof c.input.IndexName === "string" ? `index/${c.input.IndexName}` : "table";
+          if (!seen.has(action)) seen.set(action, new Set());
+          seen.get(action)!.add(on);
+        }
+        return (send as (...args: unknown[]) => unknown)(command, ...rest);
+      };
+    },
+  });
+  return { ...h.store, doc: recording };
+}
+
+/** Every recorded action is granted, on the table or an index the grant names. */
+function expectGranted(
+  seen: Map<string, Set<string>>,
+  access: { actions: readonly string[]; indexes: readonly string[] },
+) {
+  const granted = new Set<string>(access.actions);
+  const indexes = new Set<string>(access.indexes.map((i) => `index/${i}`));
+  expect(seen.size).toBeGreaterThan(0);
+  for (const [action, on] of seen) {
+    expect(granted, `the role lacks ${action}`).toContain(action);
+    for (const where of on) if (where !== "table") expect(indexes, `${action} on ${where}`).toContain(where);
+  }
+}
+
+beforeAll(async () => {
+  h = await harness("2026-11-29T00:00:00Z");
+  await h.call("POST", "/api/markets", { body: DONG_VAN });
+  await h.call("POST", "/api/markets/dong-van/stalls", { body: stallInput("A-12", "8888123456789") });
+  await h.call("POST", "/api/markets/dong-van/stalls", { body: stallInput("A-13", "7777000011112") });
+}, 60_000);
+afterAll(() => h.close());
+
+describe("the table actions granted in stacks/access.ts cover what the functions do", () => {
+  it("matched, by number only, unmatched, duplicate, refused: every call is one the callbacks role may make", async () => {
+    const seen = new Map<string, Set<string>>();
+    const app = createCallbackApp({ ...h.deps, store: recordingStore(seen) });
+    const post = async (body: string) =>
+      (
+        await app.request("/api/callbacks/generic", {
+          method: "POST",
+          body,
+          headers: {
+            "content-type": "application/json",
+            "x-signature": signGeneric(TEST_SECRETS.generic, body, h.clock.now()),
+          },
+        })
+      ).status;
+    expect(await post(genericBody({ id: "IAM-1" }))).toBe(200);
+    expect(await post(genericBody({ id: "IAM-1" }))).toBe(200);
+    expect(await post(genericBody({ id: "IAM-2", bin: undefined }))).toBe(200);
+    expect(await post(genericBody({ id: "IAM-3", accountNumber: "1234500000" }))).toBe(200);
+    expect(await post(genericBody({ id: "IAM-4", bin: undefined, accountNumber: "1234500000" }))).toBe(200);
+    expect(await post(genericBody({ id: "IAM-5", bin: "970436" }))).toBe(200);
+    expect(await post("{oops")).toBe(400);
+
+    expectGranted(seen, TABLE_ACCESS.callbacks);
+    // Nothing granted that ingesting never used.
+    expect([...seen.keys()].sort()).toEqual([...TABLE_ACCESS.callbacks.actions].sort());
+  });
+
+  it("the daily job (unmatched sweep, evaluations) makes only calls the daily role may make", async () => {
+    // An unmatched payment the sweep can now attach: a stall registered for its account after it arrived.
+    await h.call("POST", "/api/markets/dong-van/stalls", { body: stallInput("A-14", "1234500000") });
+    const seen = new Map<string, Set<string>>();
+    const report = await runDaily({ ...h.deps, store: recordingStore(seen) });
+    expect(report.map((r) => r.ok)).toEqual(report.map(() => true));
+    expectGranted(seen, TABLE_ACCESS.daily);
+  });
+});
