@@ -58,7 +58,7 @@ describe("malformed input answers 4xx with the envelope", () => {
     b64({ m: "2026-11", k: "{" }),
     b64({ m: "2026-11", k: JSON.stringify({ pk: 1e300 }) }),
     b64({ m: "2026-11", k: JSON.stringify({ pk: "x", sk: "y" }) }),
-    b64({ pk: 9007199254740993 }),
+    b64(`{"pk":9007199254740993,"sk":123456789012345678901234567890}`),
     b64("9007199254740993"),
     b64({ after: 123 }),
     b64({ after: "nope" }),
