@@ -13,6 +13,7 @@ import {
 import type { Deps } from "../api/context";
 import { createLogger } from "../log";
 import { ENV_NAMES, loadSecrets, readSettings } from "./config";
+import { workerPosterRenderer } from "./posterRenderer";
 import { startScheduler } from "./scheduler";
 import { listen } from "./server";
 
@@ -65,7 +66,9 @@ async function main(): Promise<void> {
     const store = createStore(config);
     await ensureTable(store);
     const logger = createLogger(settings.logLevel);
-    const deps: Deps = { store, clock: systemClock, config, logger };
+    const renderPosters = workerPosterRenderer();
+    stops.push(() => renderPosters.close());
+    const deps: Deps = { store, clock: systemClock, config, logger, renderPosters };
     await ApiKeys.ensure(store, systemClock, config.adminToken!, {
       role: "admin",
       label: "local admin (ADMIN_TOKEN)",
