@@ -1,4 +1,5 @@
 import type { Principal } from "@market40/core/auth/keys";
+import type { IncomingTransaction } from "@market40/core/callback/types";
 import type { Clock } from "@market40/core/clock";
 import type { AppConfig } from "@market40/core/config";
 import type { Store } from "@market40/core/store/client";
@@ -13,6 +14,13 @@ export interface Deps {
   logger: AppLogger;
   /** Renders batch posters; in-process when absent (Lambda), a worker thread on the local server. */
   renderPosters?: PosterRenderer;
+  /** The local runtime's durable journal of verified callbacks, written before they are ingested (local/journal.ts). */
+  journal?: CallbackJournal;
+}
+
+/** Where a verified callback is made durable before its 200, when the store alone is not (DynamoDB Local). */
+export interface CallbackJournal {
+  record(incoming: IncomingTransaction, at: Date): Promise<void>;
 }
 
 /** Hono's per-request variables. */

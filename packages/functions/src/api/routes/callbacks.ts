@@ -64,6 +64,7 @@ export function callbackRoutes(deps: Deps) {
         clock.now(),
       );
       if (!incoming) return c.json({ ok: true, success: true, status: "ignored" } as const, 200);
+      await deps.journal?.record(incoming, clock.now());
       const result = await ingest(deps, incoming);
       return c.json({ ok: true, success: true, status: result.status, id: result.id } as const, 200);
     },
