@@ -103,6 +103,7 @@ export async function posterBench(): Promise<Figure[]> {
       unit: "MiB",
       peer: "limit",
       peerValue: 4,
+      ratio: round(4 / (biggest / MiB), 1),
     },
     {
       suite: "posters",

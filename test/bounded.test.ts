@@ -1,3 +1,6 @@
+import { request as httpRequest } from "node:http";
+import { serve } from "@hono/node-server";
+import { createApp } from "@market40/functions/api/app";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DONG_VAN, type Harness, harness, stallInput } from "./support/harness";
 
@@ -115,6 +118,55 @@ describe("malformed input answers 4xx with the envelope", () => {
       });
       expect(res.status).toBe(404);
       envelope(await res.json());
+    }
+  });
+});
+
+describe("a client that goes away mid-upload", () => {
+  it("is not a 503 nor 'store unavailable', and logs no error or stack trace", async () => {
+    const lines: { level: string; message: string; extra?: unknown }[] = [];
+    const logger = {
+      info: (message: string, extra?: unknown) => lines.push({ level: "info", message, extra }),
+      warn: (message: string, extra?: unknown) => lines.push({ level: "warn", message, extra }),
+      error: (message: string, extra?: unknown) => lines.push({ level: "error", message, extra }),
+      debug: () => {},
+    };
+    const app = createApp({ ...h.deps, logger: logger as never });
+    const server = serve({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" });
+    await new Promise((r) => server.once("listening", r));
+    const port = (server.address() as { port: number }).port;
+    try {
+      for (const path of ["/api/markets/dong-van/stalls/import", "/api/callbacks/generic"]) {
+        lines.length = 0;
+        const req = httpRequest({
+          host: "127.0.0.1",
+          port,
+          path,
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${h.adminToken}`,
+            "content-type": path.endsWith("import") ? "text/csv" : "application/json",
+            "content-length": "60000",
+          },
+        });
+        req.on("error", () => {});
+        req.write("code,vendorName,phone,category,bankBin,accountNumber,accountName\n");
+        await new Promise((r) => setTimeout(r, 100));
+        req.destroy();
+        // The server notices the abort and answers (to nobody); give it the time to log.
+        for (let i = 0; i < 50 && !lines.some((l) => l.message === "request"); i++)
+          await new Promise((r) => setTimeout(r, 20));
+        const request = lines.find((l) => l.message === "request");
+        expect(request, path).toBeDefined();
+        expect((request!.extra as { status: number }).status, path).toBe(400);
+        expect(
+          lines.filter((l) => l.level !== "info"),
+          path,
+        ).toEqual([]);
+        expect(JSON.stringify(lines)).not.toMatch(/store unavailable|\bat .+:\d+/);
+      }
+    } finally {
+      server.close();
     }
   });
 });
