@@ -8,7 +8,7 @@ import { ensureTable } from "@market40/core/store/table";
 import { ownerOnly, startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
 import { openJournal } from "@market40/functions/local/journal";
 import { afterAll, describe, expect, it } from "vitest";
-import { DONG_VAN, TEST_PAYER_KEY, TEST_SECRETS } from "./support/harness";
+import { DONG_VAN } from "./support/harness";
 
 /** Files under DATA_DIR are their owner's only: files 0600, folders 0700 (docs/contract.md §12). */
 const dataDir = mkdtempSync(join(tmpdir(), "m40-perms-"));
@@ -32,13 +32,7 @@ describe("DATA_DIR permissions", () => {
     ownerOnly(dataDir);
     const ddb = await startDynamoDbLocal({ dataDir: join(dataDir, "dynamodb") });
     try {
-      const store = createStore({
-        tableName: "perms",
-        endpoint: ddb.endpoint,
-        secrets: TEST_SECRETS,
-        payerKey: TEST_PAYER_KEY,
-        stage: "test",
-      });
+      const store = createStore({ tableName: "perms", endpoint: ddb.endpoint });
       await ensureTable(store);
       await Market.create(store, systemClock, DONG_VAN);
       const journal = openJournal(dataDir);
