@@ -159,6 +159,7 @@ async function outage(how: "stop" | "crash") {
     { count: 0, value: 0 },
   );
   expect(counted).toEqual({ count: N, value });
+  await journal.close();
   return { lost, acknowledgedBefore };
 }
 
