@@ -1,6 +1,7 @@
 import { request as httpRequest } from "node:http";
 import { serve } from "@hono/node-server";
 import { createApp } from "@market40/functions/api/app";
+import { createLocalApp } from "@market40/functions/local/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DONG_VAN, type Harness, harness, stallInput } from "./support/harness";
 
@@ -119,6 +120,24 @@ describe("malformed input answers 4xx with the envelope", () => {
       expect(res.status).toBe(404);
       envelope(await res.json());
     }
+  });
+});
+
+describe("the local server (API and web UI on one origin)", () => {
+  it("answers an unknown /api path with 404 JSON, not the web app's page", async () => {
+    const site = createLocalApp(h.deps);
+    for (const method of ["GET", "POST", "DELETE"])
+      for (const path of ["/api/no-such-thing", "/api/markets/dong-van/nothing/here", "/api"]) {
+        const res = await site.request(path, {
+          method,
+          headers: { authorization: `Bearer ${h.adminToken}` },
+        });
+        expect(res.status, `${method} ${path}`).toBe(404);
+        expect(res.headers.get("content-type")).toMatch(/json/);
+        envelope(await res.json());
+      }
+    // The web app's own client-side routes still get its page.
+    expect((await site.request("/markets/dong-van")).headers.get("content-type")).toMatch(/html/);
   });
 });
 
