@@ -1,3 +1,4 @@
+import { chmodSync } from "node:fs";
 import { join } from "node:path";
 import * as ApiKeys from "@market40/core/auth/keys";
 import { systemClock } from "@market40/core/clock";
@@ -18,6 +19,20 @@ import { clearJournal, JOURNAL_FILE, openJournal, replayJournal } from "./journa
 import { workerPosterRenderer } from "./posterRenderer";
 import { startScheduler } from "./scheduler";
 import { listen } from "./server";
+
+/**
+ * DATA_DIR itself 0700 and what this runtime keeps in it owner-only (0600 files, 0700 folders), whatever made them —
+ * only our own files: a DATA_DIR pointed at a shared folder is not rewritten wholesale. DynamoDB Local's folder is
+ * tightened when it starts (devkit `ownerOnly`).
+ */
+function tightenDataDir(dataDir: string): void {
+  try {
+    chmodSync(dataDir, 0o700);
+  } catch {
+    // not ours to change (e.g. a shared folder): our files below are still tightened
+  }
+  for (const name of ["secrets.json", JOURNAL_FILE, "dynamodb"]) ownerOnly(join(dataDir, name));
+}
 
 /**
  * `npm start`: DynamoDB Local, the table, the API + web UI, the scheduler — and, on Ctrl-C or SIGTERM,
@@ -53,7 +68,7 @@ async function main(): Promise<void> {
   process.umask(0o077);
   try {
     assertWritable(settings.dataDir);
-    ownerOnly(settings.dataDir);
+    tightenDataDir(settings.dataDir);
     const secrets = loadSecrets(settings.dataDir);
     const ddb: DynamoDbLocal = await startDynamoDbLocal({
       dataDir: join(settings.dataDir, "dynamodb"),
