@@ -3,6 +3,7 @@ import { callbackBench } from "./callbacks";
 import { evaluationBench } from "./evaluations";
 import type { Figure } from "./harness";
 import { lambdaBench } from "./lambda";
+import { posterBench } from "./posters";
 import { qrBench } from "./qr";
 
 /**
@@ -14,6 +15,7 @@ process.env.LOG_LEVEL ??= "SILENT";
 
 const suites: [string, () => Promise<Figure[]>][] = [
   ["qr", qrBench],
+  ["posters", posterBench],
   ["callbacks", callbackBench],
   ["evaluations", evaluationBench],
   ["lambda", lambdaBench],

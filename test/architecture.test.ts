@@ -66,4 +66,16 @@ describe("architecture", () => {
     const offenders = functions.filter((f) => /\.meta\(\{\s*id:/.test(read(f)));
     expect(offenders.map((f) => relative(ROOT, join(ROOT, f)))).toEqual([]);
   });
+
+  it("leaves no merge-conflict marker in code or docs (a formatter can indent them, so they are matched loosely)", () => {
+    const docs = [
+      "README.md",
+      ...readdirSync(join(ROOT, "docs"))
+        .filter((f) => f.endsWith(".md"))
+        .map((f) => `docs/${f}`),
+    ];
+    const files = [...core, ...functions, ...sources("stacks"), ...sources("test"), ...docs];
+    const marker = /^\s*(<{7}|>{7}|(> ){7}|={7}$)/m;
+    expect(files.filter((f) => marker.test(read(f)))).toEqual([]);
+  });
 });

@@ -181,4 +181,67 @@ describe("fuzzing every route", () => {
     );
     expect(await count()).toBe(before);
   }, 240_000);
+
+  it("any cursor and any nesting depth on every route: a 4xx in the error envelope, never a 5xx", async () => {
+    const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64url");
+    const huge = fc.oneof(
+      fc.bigInt({ min: 2n ** 53n, max: 2n ** 1100n }).map(String),
+      fc.constantFrom("1e400", "-1e400", "9007199254740993", "NaN", "Infinity", "-0"),
+    );
+    const cursor = fc.oneof(
+      fc.string({ maxLength: 300 }),
+      fc.jsonValue({ maxDepth: 4 }).map((v) => b64(JSON.stringify(v))),
+      huge.map(b64),
+      fc
+        .dictionary(
+          fc.constantFrom("pk", "sk", "gsi1pk", "gsi1sk", "m", "k", "after"),
+          fc.oneof(huge, fc.string()),
+        )
+        .map((o) => b64(JSON.stringify(o).replace(/"(-?\d[\d.e+]*)"/g, "$1"))),
+      fc
+        .record({
+          m: fc.string({ maxLength: 8 }),
+          k: fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify(v)),
+        })
+        .map((o) => b64(JSON.stringify(o))),
+    );
+    const depth = fc.oneof(fc.integer({ min: 1, max: 64 }), fc.integer({ min: 5_000, max: 12_000 }));
+    // Half the runs on a callback route: the only routes that read a body before any key is checked.
+    const callbackRoutes = routes.flatMap((x, i) => (x.path.startsWith("/api/callbacks/{") ? [i] : []));
+    const routeIndex = fc.oneof(fc.nat(), fc.constantFrom(...callbackRoutes));
+    await fc.assert(
+      fc.asyncProperty(
+        routeIndex,
+        cursor,
+        depth,
+        fc.boolean(),
+        fc.boolean(),
+        async (r, c, d, objects, wrapped) => {
+          const route = routes[r % routes.length]!;
+          const ids = route.path.startsWith("/api/callbacks/{")
+            ? [["payos", "casso", "sepay", "generic"][d % 4]!]
+            : ["dong-van"];
+          const inner = objects
+            ? `${'{"a":'.repeat(d)}1${"}".repeat(d)}`
+            : `${"[".repeat(d)}${"]".repeat(d)}`;
+          // Wrapped the way payOS and Casso wrap their transaction, so the depth reaches an adapter's walk.
+          const nested = wrapped ? `{"code":"00","error":0,"data":${inner},"signature":"00"}` : inner;
+          const res = await h.app.request(
+            `${fill(route.path, ids)}?cursor=${encodeURIComponent(c)}&from=2026-11-01&to=2026-11-30`,
+            {
+              method: route.method,
+              headers: { authorization: `Bearer ${h.adminToken}`, "content-type": "application/json" },
+              body: route.method === "GET" || route.method === "DELETE" ? undefined : nested,
+            },
+          );
+          expect(res.status, `${route.method} ${route.path}`).toBeLessThan(500);
+          if (res.status >= 400 && res.headers.get("content-type")?.includes("json"))
+            expect(await res.json()).toMatchObject({
+              error: { code: expect.any(String), message: expect.any(String) },
+            });
+        },
+      ),
+      { numRuns: 400 },
+    );
+  }, 240_000);
 });

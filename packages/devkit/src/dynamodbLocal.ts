@@ -1,5 +1,16 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { EMULATOR_DIR, install, JAR } from "./dynamodb-local.mjs";
@@ -12,8 +23,11 @@ export class LocalStartError extends Error {
 export interface DynamoDbLocal {
   endpoint: string;
   port: number;
-  /** Ends it gracefully (SIGTERM, then SIGKILL after 3 s) and waits for it to exit. */
-  stop(): Promise<void>;
+  /**
+   * Ends it gracefully (SIGTERM, then SIGKILL after 3 s) and waits for it to exit. True when it was running and
+   * exited on SIGTERM alone — everything it acknowledged is then on disk.
+   */
+  stop(): Promise<boolean>;
   /** Ends it as a crash would (SIGKILL, no chance to flush), for fault tests. */
   kill(): Promise<void>;
 }
@@ -120,10 +134,31 @@ async function assertPortFree(port: number): Promise<void> {
   });
 }
 
+/**
+ * Makes `dir` and everything under it its owner's only: folders 0700, files 0600 (docs/contract.md §12). Run on
+ * start, so files left by an older version or another umask are tightened too.
+ */
+export function ownerOnly(dir: string): void {
+  if (!existsSync(dir)) return;
+  const walk = (path: string) => {
+    try {
+      const stat = lstatSync(path);
+      if (stat.isSymbolicLink()) return;
+      if (stat.isDirectory()) {
+        chmodSync(path, 0o700);
+        for (const name of readdirSync(path)) walk(join(path, name));
+      } else chmodSync(path, 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err; // gone meanwhile: nothing to tighten
+    }
+  };
+  walk(dir);
+}
+
 /** Throws a one-line `LocalStartError` unless `dir` exists (or can be made) and can be written. */
 export function assertWritable(dir: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     accessSync(dir, constants.W_OK);
     const probe = join(dir, ".write-test");
     writeFileSync(probe, "");
@@ -193,10 +228,16 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   ];
   if (options.dataDir) await stopOrphan(options.dataDir);
   let output = "";
-  const child = spawn("java", args, {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, DDB_LOCAL_TELEMETRY: "0" },
-  });
+  // With a data folder, Java runs under umask 077 (through `sh`, which `exec`s it: the pid is Java's), so the
+  // database files it creates are its owner's alone (docs/security.md).
+  const child = spawn(
+    options.dataDir ? "/bin/sh" : "java",
+    options.dataDir ? ["-c", 'umask 077 && exec java "$@"', "java", ...args] : args,
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, DDB_LOCAL_TELEMETRY: "0" },
+    },
+  );
   child.stdout?.on("data", (d) => {
     output = (output + d).slice(-4000);
   });
@@ -206,17 +247,22 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
   const pidFile = options.dataDir ? join(options.dataDir, PID_FILE) : undefined;
-  if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid));
+  if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid), { mode: 0o600 });
 
-  const end = async (signal: "SIGTERM" | "SIGKILL") => {
+  const end = async (signal: "SIGTERM" | "SIGKILL"): Promise<boolean> => {
     process.off("exit", killOnExit);
     if (pidFile) rmSync(pidFile, { force: true });
-    if (child.exitCode !== null || child.signalCode) return;
+    if (child.exitCode !== null || child.signalCode) return false;
     const exited = new Promise<void>((r) => child.once("exit", () => r()));
+    let forced = signal === "SIGKILL";
     child.kill(signal);
-    const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
+    const timer = setTimeout(() => {
+      forced = true;
+      child.kill("SIGKILL");
+    }, 3000);
     await exited;
     clearTimeout(timer);
+    return !forced && child.signalCode !== "SIGKILL";
   };
   const stop = () => end("SIGTERM");
 
@@ -226,5 +272,13 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     await stop();
     throw err;
   }
-  return { endpoint: `http://127.0.0.1:${port}`, port, stop, kill: () => end("SIGKILL") };
+  if (options.dataDir) ownerOnly(options.dataDir);
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    stop,
+    kill: async () => {
+      await end("SIGKILL");
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { validationError } from "../errors";
 import { guard, queryPage, type Store } from "../store/client";
-import type { Page, PageRequest } from "../store/page";
+import { decodeCursor, encodeCursor, type Page, type PageRequest } from "../store/page";
 import type { WriteItem } from "../store/transact";
 import type { ApiKey } from "./keys";
 
@@ -66,7 +67,26 @@ export const KeyItem = {
     const item = res.Items?.[0];
     return item ? { apiKey: fromItem(item), ref: { pk: String(item.pk), sk: String(item.sk) } } : undefined;
   },
-  /** all: every key, in id order. */
-  all: (store: Store, page: PageRequest): Promise<Page<ApiKey>> =>
-    queryPage(store, { gsi1pk: ALL }, page, fromItem),
+  /**
+   * all: every key, in id order. The store's position holds the key's `pk` — its token's hash — so the cursor
+   * carries only the key id it stopped at and the position is rebuilt here (docs/security.md: cursors).
+   */
+  async all(store: Store, page: PageRequest): Promise<Page<ApiKey>> {
+    const state = decodeCursor(page.cursor) as { after?: string } | undefined;
+    let cursor: string | undefined;
+    if (state) {
+      const found = typeof state.after === "string" ? await KeyItem.byId(store, state.after) : undefined;
+      if (!found)
+        throw validationError("Invalid cursor", [
+          { path: "cursor", message: "Not a cursor this API issued" },
+        ]);
+      cursor = encodeCursor({ ...found.ref, gsi1pk: ALL, gsi1sk: state.after });
+    }
+    const res = await queryPage(store, { gsi1pk: ALL }, { limit: page.limit, cursor }, fromItem);
+    const last = res.items.at(-1);
+    return {
+      items: res.items,
+      nextCursor: res.nextCursor && last ? encodeCursor({ after: last.keyId }) : undefined,
+    };
+  },
 };

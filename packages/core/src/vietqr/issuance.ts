@@ -1,5 +1,6 @@
+import { z } from "zod";
 import type { Clock } from "../clock";
-import { conflict } from "../errors";
+import { conflict, notFound } from "../errors";
 import * as Market from "../market/market";
 import * as Poster from "../poster/poster";
 import * as Stall from "../stall/stall";
@@ -56,15 +57,97 @@ export async function poster(deps: Deps, stall: Stall.Stall): Promise<Uint8Array
   return pdf;
 }
 
-/** One poster per active stall of a market, in stall-code order; marks each stall's QR as issued. */
-export async function marketPosters(deps: Deps, marketId: string): Promise<Uint8Array> {
+/**
+ * Batch posters come in parts (docs/contract.md §12): at most this many stalls each, so one part's PDF stays far
+ * below the 4 MiB answer limit (a poster is ~2.5 KB once fonts are embedded: 200 ≈ 0.5 MiB) and renders in a
+ * bounded time and memory (docs/benchmarks.md).
+ */
+export const POSTER_PART_SIZE = 200;
+
+/** `GET /api/markets/{id}/posters`: the parts, each a URL answering one A6 PDF. */
+export const PosterPartsSchema = z
+  .object({
+    parts: z.array(
+      z.object({
+        url: z.string().meta({ example: "/api/markets/dong-van/posters.pdf?part=2" }),
+        stalls: z.number().int().meta({ example: 200 }),
+        from: z.string().meta({ example: "B-07" }),
+        to: z.string().meta({ example: "D-19" }),
+      }),
+    ),
+  })
+  .meta({ id: "PosterParts" });
+
+/** One part of a market's posters: its number (from 1), how many stalls, the first and last stall code. */
+export interface PosterPart {
+  part: number;
+  stalls: number;
+  from: string;
+  to: string;
+}
+
+/**
+ * Which stalls go in which part: the given stalls (already in stall-code order) cut into runs of at most
+ * `size`, in order. Part `n` holds stalls `(n-1)·size … n·size-1`.
+ */
+export function splitIntoParts<T extends { code: string }>(
+  stalls: T[],
+  size = POSTER_PART_SIZE,
+): { part: PosterPart; stalls: T[] }[] {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError("part size must be a positive integer");
+  const parts: { part: PosterPart; stalls: T[] }[] = [];
+  for (let i = 0; i < stalls.length; i += size) {
+    const run = stalls.slice(i, i + size);
+    parts.push({
+      part: { part: parts.length + 1, stalls: run.length, from: run[0]!.code, to: run.at(-1)!.code },
+      stalls: run,
+    });
+  }
+  return parts;
+}
+
+/** A market's active stalls in stall-code order (the order the store lists them in). */
+async function activeStalls(store: Store, marketId: string): Promise<Stall.Stall[]> {
+  return (await Stall.allOfMarket(store, marketId)).filter((s) => s.status === "active");
+}
+
+/** The parts a market's posters come in. */
+export async function marketPosterParts(deps: Deps, marketId: string): Promise<PosterPart[]> {
+  await Market.get(deps.store, marketId);
+  return splitIntoParts(await activeStalls(deps.store, marketId)).map((p) => p.part);
+}
+
+/** Renders posters: in-process by default; the local server hands it to a worker thread. */
+export type PosterRenderer = (
+  title: string,
+  contents: Poster.PosterContent[],
+  options: Poster.RenderOptions,
+) => Promise<Uint8Array>;
+
+/**
+ * One part of a market's posters (at most {@link POSTER_PART_SIZE}, stall-code order) as one PDF; marks each of its
+ * stalls' QR as issued. A market with no active stall has one empty part 1. `parts` is how many there are.
+ */
+export async function marketPosterPart(
+  deps: Deps & { renderPosters?: PosterRenderer },
+  marketId: string,
+  partNumber = 1,
+): Promise<{ pdf: Uint8Array; part: PosterPart | undefined; parts: number }> {
   const market = await Market.get(deps.store, marketId);
-  const stalls = (await Stall.allOfMarket(deps.store, marketId)).filter((s) => s.status === "active");
-  const pdf = await Poster.renderMany(
-    `Mã QR — ${market.name}`,
+  const parts = splitIntoParts(await activeStalls(deps.store, marketId));
+  const chosen = parts[partNumber - 1];
+  if (!chosen && !(parts.length === 0 && partNumber === 1)) throw notFound(`Poster part ${partNumber}`);
+  const stalls = chosen?.stalls ?? [];
+  const render = deps.renderPosters ?? Poster.renderMany;
+  const title =
+    parts.length > 1
+      ? `Mã QR — ${market.name} (${chosen!.part.from}–${chosen!.part.to})`
+      : `Mã QR — ${market.name}`;
+  const pdf = await render(
+    title,
     stalls.map((stall) => ({ marketName: market.name, stall, payload: PaymentQr.forStall(stall).payload })),
     { fontDir: deps.fontDir },
   );
   await Stall.markManyQrIssued(deps.store, deps.clock, stalls);
-  return pdf;
+  return { pdf, part: chosen?.part, parts: parts.length };
 }

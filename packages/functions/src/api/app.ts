@@ -2,6 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { DomainError } from "@market40/core/errors";
 import { bodyLimit } from "hono/body-limit";
 import { authenticate } from "./auth";
+import { callbackGuard } from "./callbackGuard";
 import type { AppEnv, Deps } from "./context";
 import { platformApp } from "./platform";
 import { auditRoutes } from "./routes/audit";
@@ -25,6 +26,7 @@ export const JSON_BODY_LIMIT = 256 * 1024;
 export function createApp(deps: Deps) {
   const app = platformApp(deps);
   app.route("/api", healthRoutes(deps));
+  app.use("/api/callbacks/:provider", callbackGuard);
   app.route("/api", callbackRoutes(deps));
   app.doc31("/api/openapi.json", {
     openapi: "3.1.0",

@@ -4,7 +4,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv, Deps } from "./context";
 import { RateLimiter } from "./rateLimit";
 
-const BEARER = /^Bearer\s+([A-Za-z0-9._~+/=-]{8,200})$/;
+/** The scheme is case-insensitive (RFC 9110 §11.1): `bearer` and `BEARER` are accepted. */
+const BEARER = /^Bearer\s+([A-Za-z0-9._~+/=-]{8,200})$/i;
 
 /** The caller's address: API Gateway's source IP in Lambda, the socket's peer locally. Never a client header. */
 export function clientAddress(c: Context): string {

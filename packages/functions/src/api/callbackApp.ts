@@ -1,3 +1,4 @@
+import { callbackGuard } from "./callbackGuard";
 import type { Deps } from "./context";
 import { platformApp } from "./platform";
 import { callbackRoutes } from "./routes/callbacks";
@@ -8,6 +9,7 @@ import { callbackRoutes } from "./routes/callbacks";
  */
 export function createCallbackApp(deps: Deps) {
   const app = platformApp(deps);
+  app.use("/api/callbacks/:provider", callbackGuard);
   app.route("/api", callbackRoutes(deps));
   return app;
 }

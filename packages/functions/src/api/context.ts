@@ -1,7 +1,9 @@
 import type { Principal } from "@market40/core/auth/keys";
+import type { IncomingTransaction } from "@market40/core/callback/types";
 import type { Clock } from "@market40/core/clock";
 import type { AppConfig } from "@market40/core/config";
 import type { Store } from "@market40/core/store/client";
+import type { PosterRenderer } from "@market40/core/vietqr/issuance";
 import type { AppLogger } from "../log";
 
 /** What the HTTP app needs from its host (local server or Lambda); injected, so tests control it. */
@@ -10,6 +12,15 @@ export interface Deps {
   clock: Clock;
   config: AppConfig;
   logger: AppLogger;
+  /** Renders batch posters; in-process when absent (Lambda), a worker thread on the local server. */
+  renderPosters?: PosterRenderer;
+  /** The local runtime's durable journal of verified callbacks, written before they are ingested (local/journal.ts). */
+  journal?: CallbackJournal;
+}
+
+/** Where a verified callback is made durable before its 200, when the store alone is not (DynamoDB Local). */
+export interface CallbackJournal {
+  record(incoming: IncomingTransaction, at: Date): Promise<void>;
 }
 
 /** Hono's per-request variables. */

@@ -26,6 +26,12 @@ export function errorBody(code: ErrorCode, message: string, issues: ErrorIssue[]
 
 /** Maps anything thrown in a route to the error envelope; never leaks a stack trace. */
 export function toErrorResponse(err: unknown, c: Context, logger: AppLogger): Response {
+  if (c.req.raw.signal?.aborted && !(err instanceof DomainError)) {
+    // The client went away mid-request (an aborted upload): its doing, not the store's. Nobody reads this answer;
+    // it is a 400 (nginx would log 499) logged as one info line, never "store unavailable", never a stack trace.
+    logger.info("client closed the request", { error: (err as Error)?.name });
+    return c.json(errorBody("validation_error", "The request was closed before it was received"), 400);
+  }
   if (err instanceof ZodError) {
     return c.json(errorBody("validation_error", "The request is not valid", zodIssues(err)), 400);
   }

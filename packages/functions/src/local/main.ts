@@ -1,3 +1,4 @@
+import { chmodSync } from "node:fs";
 import { join } from "node:path";
 import * as ApiKeys from "@market40/core/auth/keys";
 import { systemClock } from "@market40/core/clock";
@@ -8,13 +9,30 @@ import {
   assertWritable,
   type DynamoDbLocal,
   LocalStartError,
+  ownerOnly,
   startDynamoDbLocal,
 } from "@market40/devkit/dynamodbLocal";
 import type { Deps } from "../api/context";
 import { createLogger } from "../log";
 import { ENV_NAMES, loadSecrets, readSettings } from "./config";
+import { clearJournal, JOURNAL_FILE, openJournal, replayJournal } from "./journal";
+import { workerPosterRenderer } from "./posterRenderer";
 import { startScheduler } from "./scheduler";
 import { listen } from "./server";
+
+/**
+ * DATA_DIR itself 0700 and what this runtime keeps in it owner-only (0600 files, 0700 folders), whatever made them —
+ * only our own files: a DATA_DIR pointed at a shared folder is not rewritten wholesale. DynamoDB Local's folder is
+ * tightened when it starts (devkit `ownerOnly`).
+ */
+function tightenDataDir(dataDir: string): void {
+  try {
+    chmodSync(dataDir, 0o700);
+  } catch {
+    // not ours to change (e.g. a shared folder): our files below are still tightened
+  }
+  for (const name of ["secrets.json", JOURNAL_FILE, "dynamodb"]) ownerOnly(join(dataDir, name));
+}
 
 /**
  * `npm start`: DynamoDB Local, the table, the API + web UI, the scheduler — and, on Ctrl-C or SIGTERM,
@@ -46,14 +64,26 @@ async function main(): Promise<void> {
     });
   }
 
+  // Everything this runtime and its DynamoDB Local create under DATA_DIR is the owner's alone (docs/security.md).
+  process.umask(0o077);
   try {
     assertWritable(settings.dataDir);
+    tightenDataDir(settings.dataDir);
     const secrets = loadSecrets(settings.dataDir);
     const ddb: DynamoDbLocal = await startDynamoDbLocal({
       dataDir: join(settings.dataDir, "dynamodb"),
       port: settings.dynamodbPort,
     });
-    stops.push(() => ddb.stop());
+    // Stopped in reverse: the journal is emptied last, and only if DynamoDB Local exited cleanly (all on disk).
+    let journal: ReturnType<typeof openJournal> | undefined;
+    let ddbClean = false;
+    stops.push(async () => {
+      await journal?.close();
+      if (journal && ddbClean) clearJournal(journal.file);
+    });
+    stops.push(async () => {
+      ddbClean = await ddb.stop();
+    });
 
     const config: AppConfig = {
       tableName: "market40",
@@ -65,7 +95,14 @@ async function main(): Promise<void> {
     const store = createStore(config);
     await ensureTable(store);
     const logger = createLogger(settings.logLevel);
-    const deps: Deps = { store, clock: systemClock, config, logger };
+    // Callbacks DynamoDB Local acknowledged and may have lost in a crash are stored again (idempotently).
+    const replayed = await replayJournal({ store, config }, join(settings.dataDir, JOURNAL_FILE));
+    if (replayed.restored > 0)
+      console.log(`market40: ${replayed.restored} acknowledged callbacks restored from the journal`);
+    journal = openJournal(settings.dataDir);
+    const renderPosters = workerPosterRenderer();
+    stops.push(() => renderPosters.close());
+    const deps: Deps = { store, clock: systemClock, config, logger, renderPosters, journal };
     await ApiKeys.ensure(store, systemClock, config.adminToken!, {
       role: "admin",
       label: "local admin (ADMIN_TOKEN)",

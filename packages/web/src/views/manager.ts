@@ -91,7 +91,15 @@ export async function stallsView(app: HTMLElement, marketId: string): Promise<vo
     const b = e.currentTarget as HTMLButtonElement;
     b.disabled = true;
     try {
-      download(await blobUrl(`/api/markets/${marketId}/posters.pdf`), `posters-${marketId}.pdf`);
+      // Large markets come in parts of at most 200 stalls (docs/contract.md §12): one file per part.
+      const { parts } = await get<{ parts: { url: string; from: string; to: string }[] }>(
+        `/api/markets/${marketId}/posters`,
+      );
+      if (parts.length <= 1)
+        download(await blobUrl(`/api/markets/${marketId}/posters.pdf`), `posters-${marketId}.pdf`);
+      else
+        for (const part of parts)
+          download(await blobUrl(part.url), `posters-${marketId}-${part.from}-${part.to}.pdf`);
     } finally {
       b.disabled = false;
     }

@@ -66,6 +66,9 @@ export function callbackRoutes(deps: Deps) {
         config.secrets,
         clock.now(),
       );
+      // Locally, every payment is journalled (fsync'ed) before it is ingested and acknowledged (local/journal.ts).
+      for (const txn of delivery.transactions)
+        if (!txn.test && deps.journal) await deps.journal.record(txn, clock.now());
       return c.json(await receive(deps, delivery), 200);
     },
   );

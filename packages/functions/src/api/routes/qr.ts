@@ -12,6 +12,11 @@ import { bearer, commonErrors, conflictError, json, router } from "../openapi";
 const StallParams = z.object({ stallId: z.string().max(64) });
 const MarketParams = z.object({ id: z.string().max(40) });
 
+const PartQuery = z.object({
+  part: z.coerce.number().int().min(1).max(10_000).default(1).meta({ example: 2 }),
+});
+const partUrl = (marketId: string, part: number) => `/api/markets/${marketId}/posters.pdf?part=${part}`;
+
 const QrQuery = z.object({
   amount: z
     .string()
@@ -116,20 +121,59 @@ export function qrRoutes(deps: Deps) {
   app.openapi(
     createRoute({
       method: "get",
-      path: "/markets/{id}/posters.pdf",
+      path: "/markets/{id}/posters",
       tags: ["Payment QR"],
-      summary: "One poster per active stall of the market, in stall-code order",
+      summary: `The parts a market's posters come in: at most ${Issuance.POSTER_PART_SIZE} stalls each, stall-code order`,
       security: bearer,
       request: { params: MarketParams },
-      responses: { 200: binary("application/pdf", "The posters"), ...commonErrors },
+      responses: { 200: json(Issuance.PosterPartsSchema), ...commonErrors },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
       Access.manageMarket(c.var.principal, id);
-      const pdf = await Issuance.marketPosters(issuing, id);
+      const parts = await Issuance.marketPosterParts(issuing, id);
+      return c.json(
+        {
+          parts: parts.map((p) => ({
+            url: partUrl(id, p.part),
+            stalls: p.stalls,
+            from: p.from,
+            to: p.to,
+          })),
+        },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/markets/{id}/posters.pdf",
+      tags: ["Payment QR"],
+      summary: `One part of the market's posters (default the first): at most ${Issuance.POSTER_PART_SIZE} active stalls, stall-code order`,
+      description:
+        "When the market has more than one part, the answer is the part asked for (the first by default) with a " +
+        '`Link: </api/markets/{id}/posters>; rel="index"` header to the list of parts.',
+      security: bearer,
+      request: { params: MarketParams, query: PartQuery },
+      responses: { 200: binary("application/pdf", "The posters"), ...commonErrors },
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const { part } = c.req.valid("query");
+      Access.manageMarket(c.var.principal, id);
+      const result = await Issuance.marketPosterPart(issuing, id, part);
       c.header("Content-Type", "application/pdf");
-      c.header("Content-Disposition", `inline; filename="posters-${id}.pdf"`);
-      return c.body(pdf as Uint8Array<ArrayBuffer>, 200) as never;
+      c.header(
+        "Content-Disposition",
+        `inline; filename="posters-${id}${result.parts > 1 ? `-${result.part!.part}` : ""}.pdf"`,
+      );
+      if (result.parts > 1) {
+        c.header("Link", `</api/markets/${id}/posters>; rel="index"`);
+        c.header("X-Poster-Part", `${result.part!.part}/${result.parts}`);
+      }
+      return c.body(result.pdf as Uint8Array<ArrayBuffer>, 200) as never;
     },
   );
 

@@ -1,0 +1,167 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { QueryCommand } from "@aws-sdk/lib-dynamodb";
+import { SYSTEM } from "@market40/core/audit/audit";
+import { systemClock } from "@market40/core/clock";
+import type { AppConfig } from "@market40/core/config";
+import * as Market from "@market40/core/market/market";
+import * as Stall from "@market40/core/stall/stall";
+import { createStore } from "@market40/core/store/client";
+import { ensureTable } from "@market40/core/store/table";
+import { type DynamoDbLocal, freePort, startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
+import { ProviderClients } from "@market40/devkit/providerClients";
+import { createApp } from "@market40/functions/api/app";
+import { openJournal, replayJournal } from "@market40/functions/local/journal";
+import { silentLogger } from "@market40/functions/log";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { DONG_VAN, TEST_PAYER_KEY, TEST_SECRETS } from "./support/harness";
+
+/**
+ * Local durability (docs/contract.md §12): DynamoDB Local is killed with SIGKILL at a random moment while a few
+ * callbacks are in flight, and the server with it (its unanswered requests dropped, its journal reopened as a new
+ * process would); after the restart the journal is replayed and providers retry what was not answered 200. Over many
+ * runs, every payment answered 200 is stored, and every payment exactly once. `npm run durability` runs 200.
+ */
+const RUNS = Number(process.env.DURABILITY_RUNS ?? 30);
+const dataDir = mkdtempSync(join(tmpdir(), "m40-durable-"));
+let ddb: DynamoDbLocal | undefined;
+afterAll(async () => {
+  await ddb?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("kill -9 at any moment", () => {
+  it(`loses no acknowledged callback and stores each once (${RUNS} random kills)`, async () => {
+    const port = await freePort();
+    ddb = await startDynamoDbLocal({ dataDir, port });
+    const config: AppConfig = {
+      tableName: "durable",
+      endpoint: ddb.endpoint,
+      secrets: TEST_SECRETS,
+      payerKey: TEST_PAYER_KEY,
+      stage: "test",
+    };
+    const store = createStore(config, {
+      maxAttempts: 1,
+      requestHandler: { requestTimeout: 2000, connectionTimeout: 1000 } as never,
+    });
+    await ensureTable(store);
+    await Market.create(store, systemClock, { ...DONG_VAN, schedule: { kind: "daily" as const } });
+    const registered = await Stall.registerMany(
+      store,
+      systemClock,
+      SYSTEM,
+      "dong-van",
+      [0, 1, 2].map((i) => ({
+        code: `D-${i}`,
+        vendorName: "D",
+        bank: { bin: "970405", accountNumber: `5500${i}`, accountName: "D" },
+      })),
+    );
+    const stallIds = registered.flatMap((r) => (r.ok ? [r.stall.id] : []));
+
+    const everyPayment: string[] = [];
+    const acknowledged = new Set<string>();
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 80 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.boolean(),
+        async (killAfterMs, inFlight, alsoDropAnswers) => {
+          run++;
+          const journal = openJournal(dataDir);
+          const app = createApp({ store, clock: systemClock, config, logger: silentLogger, journal });
+          let serverAlive = true;
+          const deliver = async (id: string, i: number) => {
+            const payment = {
+              id,
+              bin: "970405",
+              accountNumber: `5500${i % 3}`,
+              bankShortName: "Agribank",
+              amount: 1000 * (1 + (i % 5)),
+              paidAt: new Date(),
+              description: "durable",
+            };
+            const req = ProviderClients.generic(payment, TEST_SECRETS, new Date());
+            const res = await app.request("/api/callbacks/generic", {
+              method: "POST",
+              body: req.body,
+              headers: req.headers,
+            });
+            // A killed server's answers never reach the provider.
+            if (res.status === 200 && serverAlive) acknowledged.add(id);
+            return res.status;
+          };
+          const ids = Array.from({ length: inFlight }, (_, i) => `R${run}-${i}`);
+          everyPayment.push(...ids);
+          const stream = Promise.allSettled(ids.map((id, i) => deliver(id, i)));
+          await new Promise((r) => setTimeout(r, killAfterMs));
+          if (alsoDropAnswers) serverAlive = false;
+          await ddb!.kill();
+          await stream;
+          serverAlive = false;
+          await journal.close();
+
+          // Restart: DynamoDB Local on the same data, the journal replayed, then the providers' retries.
+          ddb = await startDynamoDbLocal({ dataDir, port });
+          await replayJournal({ store, config }, journal.file);
+          const next = openJournal(dataDir);
+          const restarted = createApp({
+            store,
+            clock: systemClock,
+            config,
+            logger: silentLogger,
+            journal: next,
+          });
+          for (const [i, id] of ids.entries()) {
+            if (acknowledged.has(id)) continue;
+            const payment = {
+              id,
+              bin: "970405",
+              accountNumber: `5500${i % 3}`,
+              bankShortName: "Agribank",
+              amount: 1000 * (1 + (i % 5)),
+              paidAt: new Date(),
+              description: "durable",
+            };
+            const req = ProviderClients.generic(payment, TEST_SECRETS, new Date());
+            const res = await restarted.request("/api/callbacks/generic", {
+              method: "POST",
+              body: req.body,
+              headers: req.headers,
+            });
+            expect(res.status).toBe(200);
+          }
+          await next.close();
+        },
+      ),
+      { numRuns: RUNS },
+    );
+
+    // Every payment stored exactly once — the acknowledged ones included.
+    const stored: string[] = [];
+    for (const stallId of stallIds) {
+      let start: Record<string, unknown> | undefined;
+      do {
+        const res = await store.doc.send(
+          new QueryCommand({
+            TableName: "durable",
+            IndexName: "gsi1",
+            KeyConditionExpression: "gsi1pk = :pk",
+            ExpressionAttributeValues: { ":pk": `STALL#${stallId}#TXNS` },
+            ExclusiveStartKey: start,
+          }),
+        );
+        stored.push(...(res.Items ?? []).map((x) => String(x.id)));
+        start = res.LastEvaluatedKey;
+      } while (start);
+    }
+    expect(stored.length).toBe(everyPayment.length);
+    expect(new Set(stored)).toEqual(new Set(everyPayment));
+    for (const id of acknowledged) expect(stored).toContain(id);
+    expect(acknowledged.size).toBeGreaterThan(0);
+  }, 600_000);
+});
