@@ -111,15 +111,15 @@ describe("malformed input answers 4xx with the envelope", () => {
     }
   });
 
-  it("an unknown /api path answers 404 JSON for any method", async () => {
-    for (const method of ["GET", "POST", "PUT", "DELETE", "PATCH"]) {
-      const res = await h.app.request("/api/no-such-thing/x", {
-        method,
-        headers: { authorization: `Bearer ${h.adminToken}` },
-      });
-      expect(res.status).toBe(404);
-      envelope(await res.json());
-    }
+  it("an unknown /api path answers 404 JSON for any method, with a key or without one", async () => {
+    for (const method of ["GET", "POST", "PUT", "DELETE", "PATCH"])
+      for (const headers of [{ authorization: `Bearer ${h.adminToken}` }, {} as Record<string, string>]) {
+        const res = await h.app.request("/api/no-such-thing/x", { method, headers });
+        expect(res.status).toBe(404);
+        envelope(await res.json());
+      }
+    // A path that exists still asks for a key first.
+    expect((await h.app.request("/api/markets")).status).toBe(401);
   });
 });
 

@@ -33,6 +33,8 @@ export function authenticate(deps: Deps): MiddlewareHandler<AppEnv> {
   const failures = new RateLimiter(limits.failedAuthPerIp, 60_000);
   const perKey = new RateLimiter(limits.requestsPerKey, 60_000);
   return async (c, next) => {
+    // A path no route serves is a 404 for everyone (docs/contract.md §12): only middleware matched it.
+    if (!c.req.matchedRoutes.some((r) => r.method !== "ALL")) return next();
     const address = clientAddress(c);
     const wait = failures.blocked(address);
     if (wait) tooMany(c, wait);
