@@ -33,31 +33,31 @@ function fromItem(item: Record<string, unknown>): AccountHolder {
   };
 }
 
+/** What a guard records of the stall holding the account. */
+type GuardHolder = { stallId: string; marketId: string; active: boolean };
+
+const toItem = (holder: GuardHolder, bin: string, accountNumber: string) => ({
+  ...key(bin, accountNumber),
+  type: "account",
+  v: 1,
+  ...holder,
+});
+
 export const AccountItem = {
   key,
   /** Takes an account for a stall; fails if any stall holds it. */
-  claim: (
-    store: Store,
-    holder: { stallId: string; marketId: string; active: boolean },
-    bin: string,
-    accountNumber: string,
-  ): WriteItem => ({
+  claim: (store: Store, holder: GuardHolder, bin: string, accountNumber: string): WriteItem => ({
     Put: {
       TableName: store.table,
-      Item: { ...key(bin, accountNumber), type: "account", v: 1, ...holder },
+      Item: toItem(holder, bin, accountNumber),
       ConditionExpression: "attribute_not_exists(pk)",
     },
   }),
   /** Rewrites the guard for the same stall (its status changed); fails unless that stall holds it. */
-  restate: (
-    store: Store,
-    holder: { stallId: string; marketId: string; active: boolean },
-    bin: string,
-    accountNumber: string,
-  ): WriteItem => ({
+  restate: (store: Store, holder: GuardHolder, bin: string, accountNumber: string): WriteItem => ({
     Put: {
       TableName: store.table,
-      Item: { ...key(bin, accountNumber), type: "account", v: 1, ...holder },
+      Item: toItem(holder, bin, accountNumber),
       ConditionExpression: "stallId = :stall",
       ExpressionAttributeValues: { ":stall": holder.stallId },
     },
