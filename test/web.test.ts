@@ -1,95 +1,24 @@
-import { mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import type { ServerType } from "@hono/node-server";
-import { freePort } from "@market40/devkit/dynamodbLocal";
-import { signGeneric } from "@market40/devkit/signing";
-import { listen } from "@market40/functions/local/server";
-import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DONG_VAN, type Harness, harness, stallInput, TEST_SECRETS } from "./support/harness";
+import { SHOTS, type WebRig, webRig } from "./support/browser";
+import type { Harness } from "./support/harness";
 
 /** The web UI in Debian's Chromium, against the real server on DynamoDB Local. Screenshots go to test-results/. */
-const SHOTS = "test-results/screenshots";
+let rig: WebRig;
 let h: Harness;
-let server: ServerType;
 let base: string;
-let browser: Browser;
-let tokens: { vendor: string; manager: string; liaison: string };
-let stallId: string;
-
+let tokens: WebRig["tokens"];
+let signIn: WebRig["signIn"];
+let pay: WebRig["pay"];
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  h = await harness(new Date().toISOString());
-  await h.call("POST", "/api/markets", {
-    body: { ...DONG_VAN, schedule: { kind: "daily" }, launchedOn: "2026-01-01" },
-  });
-  stallId = (await h.call("POST", "/api/markets/dong-van/stalls", { body: stallInput("A-01", "8888000001") }))
-    .body.id;
-  await h.call("POST", "/api/markets/dong-van/stalls", {
-    body: { ...stallInput("A-02", "8888000002"), vendorName: "Sùng Mí Páo" },
-  });
-  tokens = {
-    vendor: await h.token("vendor", { stallId, marketId: "dong-van" }),
-    manager: await h.token("manager", { marketId: "dong-van" }),
-    liaison: await h.token("liaison"),
-  };
-  const port = await freePort();
-  server = await listen(h.deps, port, "127.0.0.1");
-  base = `http://127.0.0.1:${port}`;
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  rig = await webRig();
+  ({ h, base, tokens, signIn, pay } = rig);
 }, 60_000);
 afterAll(async () => {
-  await browser?.close();
-  await new Promise((r) => server?.close(r));
-  await h?.close();
+  await rig?.close();
 });
-
-/** What Chromium refused under the Content-Security-Policy, on any page any test opened. */
-const refused: string[] = [];
-
-async function signIn(token: string, width = 360): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width, height: 800 }, acceptDownloads: true });
-  page.on("console", (m) => {
-    if (/Content Security Policy/i.test(m.text())) refused.push(m.text());
-  });
-  await page.goto(base);
-  await page.getByLabel("Mã khoá API").fill(token);
-  await page.getByRole("button", { name: "Đăng nhập" }).click();
-  return page;
-}
-
-async function pay(id: string, accountNumber: string, amount: number) {
-  const body = JSON.stringify({
-    id,
-    bin: "970405",
-    accountNumber,
-    amount,
-    paidAt: new Date().toISOString(),
-    description: "rau cai",
-    payer: id,
-  });
-  const res = await fetch(`${base}/api/callbacks/generic`, {
-    method: "POST",
-    body,
-    headers: {
-      "content-type": "application/json",
-      "x-signature": signGeneric(TEST_SECRETS.generic, body, h.clock.now()),
-    },
-  });
-  expect(res.status).toBe(200);
-}
 
 describe("web UI", () => {
   it("refuses a wrong key with a clear message", async () => {
@@ -184,7 +113,7 @@ describe("web UI", () => {
   });
 
   it("admin: picks a market and sees it as its manager would", async () => {
-    const page = await signIn(h.adminToken, 1280);
+    const page = await signIn(tokens.admin, 1280);
     await page.getByRole("link", { name: "Chợ", exact: true }).click();
     await page.getByRole("link", { name: "Chợ phiên Đồng Văn" }).click();
     await page.getByText("Quầy đăng ký").waitFor();
@@ -224,7 +153,7 @@ describe("web bundle", () => {
     expect(api.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
     expect(api.headers.get("x-content-type-options")).toBe("nosniff");
     // Every page the tests above opened — vendor, manager, liaison, admin, errors — ran without a refusal.
-    expect(refused).toEqual([]);
+    expect(rig.refused).toEqual([]);
   });
 
   it("loads under 150 KB of compressed JavaScript and CSS", () => {

@@ -2,9 +2,12 @@ import { get, type Me, setToken, token } from "./api";
 import { esc } from "./format";
 import { currentLang, setLang, t } from "./i18n";
 import { section } from "./ui";
+import { incidentView } from "./views/incidents";
 import { liaisonView } from "./views/liaison";
 import { loginView } from "./views/login";
-import { incidentView, marketEvaluationsView, stallsView, uptakeView } from "./views/manager";
+import { marketEvaluationsView } from "./views/marketEvaluations";
+import { stallsView } from "./views/stalls";
+import { uptakeView } from "./views/uptake";
 import { vendorView } from "./views/vendor";
 
 const app = document.querySelector<HTMLElement>("#app")!;

@@ -1,38 +1,9 @@
-import { CAUSES } from "@market40/core/uptime/causes";
 import { blobUrl, get, post, uploadCsv } from "../api";
-import { barChart } from "../charts";
-import { addDays, esc, num, today, vnd } from "../format";
+import { esc } from "../format";
 import { t } from "../i18n";
-import type { Stall, Uptake } from "../shapes";
+import type { Stall } from "../shapes";
 import { clearFieldErrors, download, formValues, section, showFieldErrors } from "../ui";
-import { type Evaluation, evaluationsTable } from "./liaison";
-
-async function allStalls(marketId: string): Promise<Stall[]> {
-  const out: Stall[] = [];
-  let cursor = "";
-  do {
-    const page = await get<{ items: Stall[]; nextCursor?: string }>(
-      `/api/markets/${marketId}/stalls?limit=500${cursor ? `&cursor=${cursor}` : ""}`,
-    );
-    out.push(...page.items);
-    cursor = page.nextCursor ?? "";
-  } while (cursor);
-  return out;
-}
-
-/** Stall ids with at least one payment in the last 30 days. */
-async function payingStalls(marketId: string): Promise<Set<string>> {
-  const ids = new Set<string>();
-  let cursor = "";
-  do {
-    const page = await get<{ items: { stallId: string | null }[]; nextCursor?: string }>(
-      `/api/markets/${marketId}/transactions?from=${addDays(today(), -29)}&to=${today()}&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
-    );
-    for (const x of page.items) if (x.stallId) ids.add(x.stallId);
-    cursor = page.nextCursor ?? "";
-  } while (cursor);
-  return ids;
-}
+import { allStalls, payingStalls } from "./data";
 
 export async function stallsView(app: HTMLElement, marketId: string): Promise<void> {
   app.innerHTML = `
@@ -156,83 +127,4 @@ export async function stallsView(app: HTMLElement, marketId: string): Promise<vo
     }
   });
   await load();
-}
-
-export async function uptakeView(app: HTMLElement, marketId: string): Promise<void> {
-  const to = today();
-  const from = addDays(to, -29);
-  app.innerHTML = `
-    <h1>${t("uptake")}</h1>
-    <form id="range" class="row no-print"><div><label for="from">${t("from")}</label><input id="from" name="from" type="date" value="${from}"></div>
-    <div><label for="to">${t("to")}</label><input id="to" name="to" type="date" value="${to}"></div><div><button type="submit">${t("show")}</button></div></form>
-    <section id="dash"></section>`;
-  const dash = app.querySelector<HTMLElement>("#dash")!;
-  const form = app.querySelector<HTMLFormElement>("#range")!;
-  const load = () =>
-    section(dash, async () => {
-      const { from, to } = Object.fromEntries(new FormData(form)) as { from: string; to: string };
-      const [u, stalls, paying] = await Promise.all([
-        get<Uptake>(`/api/markets/${marketId}/uptake?from=${from}&to=${to}`),
-        allStalls(marketId),
-        payingStalls(marketId),
-      ]);
-      const coach = stalls.filter((s) => s.status === "active" && s.qrIssuedAt && !paying.has(s.id));
-      const points = (k: "transactions" | "value") =>
-        u.days.map((d) => ({ label: d.date.slice(5), value: d[k] }));
-      return `
-        <div class="stats card">
-          <div class="stat">${t("registered")}<b>${num(u.totals.stalls)}</b></div>
-          <div class="stat">${t("withQr")}<b>${num(u.totals.stallsWithQr)}</b></div>
-          <div class="stat">${t("activeStalls")}<b>${num(u.totals.activeStalls)}</b></div>
-          <div class="stat">${t("transactions")}<b>${num(u.totals.transactions)}</b></div>
-          <div class="stat">${t("value")}<b>${esc(vnd(u.totals.value))}</b></div>
-        </div>
-        <div class="card">${barChart(points("transactions"), t("transactions"), (n) => num(n))}</div>
-        <div class="card">${barChart(points("value"), t("value"), vnd)}</div>
-        <div class="card"><h2>${t("toCoach")}</h2>${coach.length ? `<ul>${coach.map((s) => `<li>${esc(s.code)} — ${esc(s.vendorName)}</li>`).join("")}</ul>` : `<p>${t("none")}</p>`}</div>`;
-    });
-  form.addEventListener("submit", (e) => {
-    e.preventDefault();
-    void load();
-  });
-  await load();
-}
-
-export function incidentView(app: HTMLElement, marketId: string): void {
-  const now = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 16);
-  app.innerHTML = `
-    <h1>${t("reportIncident")}</h1>
-    <form id="incident" class="card narrow" novalidate>
-      <label for="startedAt">${t("startedAt")}</label><input id="startedAt" name="startedAt" type="datetime-local" value="${now}" required>
-      <label for="endedAt">${t("endedAt")}</label><input id="endedAt" name="endedAt" type="datetime-local">
-      <label for="cause">${t("cause")}</label><select id="cause" name="cause">${CAUSES.map((c) => `<option value="${c}">${t(c)}</option>`).join("")}</select>
-      <label for="note">${t("note")}</label><textarea id="note" name="note" rows="2"></textarea>
-      <div class="form-status"></div><p><button type="submit">${t("send")}</button></p>
-    </form>`;
-  const form = app.querySelector<HTMLFormElement>("#incident")!;
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    const v = formValues(form) as Record<string, string>;
-    // The inputs are local wall-clock times in Vietnam.
-    const body = {
-      ...v,
-      startedAt: `${v.startedAt}:00+07:00`,
-      ...(v.endedAt ? { endedAt: `${v.endedAt}:00+07:00` } : {}),
-    };
-    try {
-      await post(`/api/markets/${marketId}/incidents`, body);
-      clearFieldErrors(form);
-      form.querySelector(".form-status")!.innerHTML = `<div class="ok" role="status">${t("reported")}</div>`;
-    } catch (err) {
-      showFieldErrors(form, err);
-    }
-  });
-}
-
-export async function marketEvaluationsView(app: HTMLElement, marketId: string): Promise<void> {
-  app.innerHTML = `<h1>${t("evaluations")}</h1><section id="evals" class="card"></section>`;
-  await section(app.querySelector("#evals")!, async () => {
-    const { items } = await get<{ items: Evaluation[] }>(`/api/markets/${marketId}/evaluations`);
-    return items.length ? evaluationsTable(items, true) : `<p>${t("none")}</p>`;
-  });
 }
