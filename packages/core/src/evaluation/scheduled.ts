@@ -168,21 +168,33 @@ export async function evaluateJob(
 }
 
 /**
+ * The local evaluation queue: the same jobs and limits as SQS and its consumer in AWS (EVALUATION_CONCURRENCY at a
+ * time, EVALUATION_MAX_RECEIVES receives, then a dead letter), run in this process.
+ */
+export function evaluationQueue(
+  deps: { store: Store; clock: Clock },
+  options: { concurrency?: number; retryDelayMs?: (receive: number) => number } = {},
+): InProcessQueue<EvaluationJob, ScheduledReport> {
+  return new InProcessQueue<EvaluationJob, ScheduledReport>({
+    concurrency: options.concurrency ?? EVALUATION_CONCURRENCY,
+    maxReceives: EVALUATION_MAX_RECEIVES,
+    handle: (job) => evaluateJob(deps, job),
+    retryDelayMs: options.retryDelayMs,
+  });
+}
+
+/**
  * The daily evaluation run through the in-process queue: month-to-date (through yesterday) for every market, and
  * in the first days of a month the previous month in full, EVALUATION_CONCURRENCY markets at a time. Re-running the
  * same day stores nothing new when nothing changed. In AWS the same jobs go through SQS to the same `evaluateJob`.
+ * What failed every receive is reported as failed; the next run (or `POST /api/evaluations/run`) re-drives it.
  */
 export async function evaluateAll(
   deps: { store: Store; clock: Clock },
   marketId?: string,
   options: { concurrency?: number; retryDelayMs?: (receive: number) => number } = {},
 ): Promise<ScheduledReport> {
-  const queue = new InProcessQueue<EvaluationJob, ScheduledReport>({
-    concurrency: options.concurrency ?? EVALUATION_CONCURRENCY,
-    maxReceives: EVALUATION_MAX_RECEIVES,
-    handle: (job) => evaluateJob(deps, job),
-    retryDelayMs: options.retryDelayMs,
-  });
+  const queue = evaluationQueue(deps, options);
   queue.send(await dailyJobs(deps, marketId));
   const { results, deadLetters } = await queue.drain();
   const report: ScheduledReport = {
