@@ -45,6 +45,8 @@ export function plot(el: HTMLElement, spec: ChartSpec): void {
         font: FONT,
         stroke: "#333",
         size: 56,
+        // Fixed ranges (percentages) keep a strip above 100 for the "tạm tính" mark.
+        ...(spec.range ? { splits: () => [0, 20, 40, 60, 80, 100].filter((v) => v <= spec.range![1]) } : {}),
         grid: { show: true, stroke: "#d8d8d8", width: 1 },
         values: (_u, splits) => splits.map((v) => tick(v)),
       },

@@ -63,6 +63,21 @@ function routesFor(user: Me): Route[] {
   }
 }
 
+/**
+ * A table's scroll container must be reachable by keyboard (axe: scrollable-region-focusable). Views should say so
+ * themselves (`tabindex="0" role="region" aria-label`); this catches any that do not, on every screen.
+ */
+function focusableScrollRegions(root: HTMLElement) {
+  for (const el of root.querySelectorAll<HTMLElement>(".scroll:not([tabindex])")) {
+    el.tabIndex = 0;
+    el.setAttribute("role", "region");
+    const heading =
+      el.closest("section, .card")?.querySelector("h2, h1") ?? document.querySelector("main h1");
+    el.setAttribute("aria-label", heading?.textContent?.trim() || t("dataTable"));
+  }
+}
+new MutationObserver(() => focusableScrollRegions(app)).observe(app, { childList: true, subtree: true });
+
 /** After navigation, keyboard and screen-reader users land on the new page's heading. */
 function focusHeading() {
   const h1 = app.querySelector<HTMLElement>("h1");

@@ -78,9 +78,12 @@ export function evaluationsTable(items: Evaluation[], options: TableOptions = {}
     })
     .join("");
   const rows = sortEvaluations(items, options)
-    .map((e) => `<tr>${cols.map(([k, f]) => `<td>${cell(k, f(e), e)}</td>`).join("")}</tr>`)
+    .map(
+      (e) =>
+        `<tr>${cols.map(([k, f]) => `<td data-label="${t(k as "market")}">${cell(k, f(e), e)}</td>`).join("")}</tr>`,
+    )
     .join("");
-  return `<div class="scroll" tabindex="0" role="region" aria-label="${t("evaluations")}"><table class="evaluations"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
+  return `<div class="scroll" tabindex="0" role="region" aria-label="${t("evaluations")}"><table class="evaluations stack${sortable ? " sortable" : ""}"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 /** The months of one market's history (latest version of each), oldest first, at most 12. */
@@ -116,7 +119,7 @@ export function monthlyChart(history: Evaluation[], title: string): string {
     format: (n) => pct(n),
     tick: (n) => `${n}`,
     provisional: periods.map((p) => at(p).provisional),
-    range: [0, 100],
+    range: [0, 112],
   });
 }
 
@@ -126,9 +129,9 @@ export async function liaisonView(app: HTMLElement): Promise<void> {
   app.innerHTML = `
     <h1 tabindex="-1">${t("evaluations")}</h1>
     <form id="period" class="row no-print"><div><label for="p">${t("period")}</label><input id="p" name="period" type="month" value="${thisMonth}"></div>
-    <div><button type="submit">${t("show")}</button></div>
-    <div><button type="button" id="csv" class="secondary">${t("downloadCsv")}</button></div>
-    <div><button type="button" id="xlsx" class="secondary">${t("downloadXlsx")}</button></div></form>
+    <div><button type="submit">${t("show")}</button></div></form>
+    <p class="buttons no-print"><button type="button" id="csv" class="secondary">${t("downloadCsv")}</button>
+    <button type="button" id="xlsx" class="secondary">${t("downloadXlsx")}</button></p>
     <div id="download-status" role="status"></div>
     <p id="provisional-note" class="muted" hidden>${t("provisionalNote")}</p>
     <section id="table" class="card"></section>
