@@ -46,6 +46,9 @@ export function plot(el: HTMLElement, spec: ChartSpec): void {
         stroke: "#333",
         size: 56,
         // Fixed ranges (percentages) keep a strip above 100 for the "tạm tính" mark.
+        ...(spec.integer
+          ? { incrs: [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000] }
+          : {}),
         ...(spec.range ? { splits: () => [0, 20, 40, 60, 80, 100].filter((v) => v <= spec.range![1]) } : {}),
         grid: { show: true, stroke: "#d8d8d8", width: 1 },
         values: (_u, splits) => splits.map((v) => tick(v)),
@@ -58,7 +61,11 @@ export function plot(el: HTMLElement, spec: ChartSpec): void {
         stroke: COLOURS[i % COLOURS.length],
         width: 2,
         ...(bars
-          ? { fill: `${COLOURS[i % COLOURS.length]}cc`, paths: uPlot.paths.bars!({ size: [0.7, 48] }) }
+          ? {
+              fill: `${COLOURS[i % COLOURS.length]}cc`,
+              paths: uPlot.paths.bars!({ size: [0.7, 48] }),
+              points: { show: false },
+            }
           : { dash: DASHES[i % DASHES.length], points: { size: 7, width: 2 } }),
       })),
     ],

@@ -24,6 +24,8 @@ export interface ChartSpec {
   tick?: (n: number) => string;
   /** Points whose figures may still change: shaded and marked "tạm tính". */
   provisional?: boolean[];
+  /** Counts: whole-number ticks only. */
+  integer?: boolean;
   /** The y range when it is fixed (percentages: 0–100). */
   range?: [number, number];
 }

@@ -39,6 +39,7 @@ export async function uptakeView(app: HTMLElement, marketId: string): Promise<vo
             series: [{ name: t(k), values: u.days.map((d) => d[k]) }],
             format,
             tick,
+            integer: k === "transactions",
           });
         return `
         <div class="stats card">
@@ -52,7 +53,7 @@ export async function uptakeView(app: HTMLElement, marketId: string): Promise<vo
           <div class="card">${bars("transactions", (n) => num(n))}</div>
           <div class="card">${bars("value", vnd, compactVnd)}</div>
         </div>
-        <div class="card"><h2>${t("toCoach")}</h2>${coach.length ? `<ul>${coach.map((s) => `<li>${esc(s.code)} — ${esc(s.vendorName)}${s.phone ? ` · <a href="tel:${esc(s.phone.replace(/[^\d+]/g, ""))}">${esc(s.phone)}</a>` : ""}</li>`).join("")}</ul>` : `<p>${t("none")}</p>`}</div>`;
+        <div class="card"><h2>${t("toCoach")}</h2>${coach.length ? `<ul>${coach.map((s) => `<li>${esc(s.code)} — ${esc(s.vendorName)}${s.phone ? ` · ${callable(s.phone)}` : ""}</li>`).join("")}</ul>` : `<p>${t("none")}</p>`}</div>`;
       },
       (el) => void drawCharts(el),
     );
@@ -62,3 +63,7 @@ export async function uptakeView(app: HTMLElement, marketId: string): Promise<vo
   });
   await load();
 }
+
+/** A phone number to call with one tap; a masked one (`******8504`) is only shown. */
+const callable = (phone: string) =>
+  phone.includes("*") ? esc(phone) : `<a href="tel:${esc(phone.replace(/[^\d+]/g, ""))}">${esc(phone)}</a>`;
