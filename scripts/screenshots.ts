@@ -91,12 +91,17 @@ async function main() {
         location.hash = h;
       }, hash);
       await settled(page);
-      await page.screenshot({ path: join(OUT, name) });
+      // A phone's picture runs past the first screen, down to the first charts.
+      await page.screenshot({
+        path: join(OUT, name),
+        ...(width < 600 ? { fullPage: true, clip: { x: 0, y: 0, width, height: 1500 } } : {}),
+      });
       console.log(`wrote ${join(OUT, name)}`);
       await page.close();
     };
     await shoot("manager", "#/", "dashboard.png", 1280, 860);
     await shoot("manager", "#/", "dashboard-360.png", 360, 740);
+    await shoot("manager", "#/evaluations", "evaluations-360.png", 360, 740);
     await shoot("liaison", "#/", "liaison.png", 1280, 1000);
     await shoot("liaison", "#/", "liaison-360.png", 360, 740);
     await shoot("vendor", "#/", "vendor-360.png", 360, 740);

@@ -22,7 +22,7 @@ export function plot(el: HTMLElement, spec: ChartSpec): void {
     padding: [12, 16, 0, 0],
     scales: {
       // Half a step either side, so the first bar and the last label are never cut off.
-      x: { time: false, range: (_u, min, max) => [min - 0.5, max + 0.5] },
+      x: { time: false, range: () => [-0.5, xs.length - 0.5] },
       y: spec.range ? { range: spec.range } : { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
     },
     axes: [
