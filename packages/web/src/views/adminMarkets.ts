@@ -3,7 +3,7 @@ import { esc, today } from "../format";
 import { t } from "../i18n";
 import type { Market } from "../shapes";
 import { clearFieldErrors, section, showFieldErrors } from "../ui";
-import { scheduleText } from "./marketEvaluations";
+import { animalName, scheduleText, weekdayName } from "./marketEvaluations";
 
 type Schedule = Market["schedule"];
 const ANIMALS: Extract<Schedule, { kind: "zodiac" }>["animals"] = [
@@ -20,8 +20,6 @@ const ANIMALS: Extract<Schedule, { kind: "zodiac" }>["animals"] = [
   "dog",
   "pig",
 ];
-const ANIMAL_NAMES = ["Tý", "Sửu", "Dần", "Mão", "Thìn", "Tỵ", "Ngọ", "Mùi", "Thân", "Dậu", "Tuất", "Hợi"];
-const WEEKDAYS = ["T2", "T3", "T4", "T5", "T6", "T7", "CN"];
 
 /** The admin's markets: the list, a form to register one, and the same form to change its schedule and closures. */
 export async function adminMarketsView(app: HTMLElement): Promise<void> {
@@ -91,8 +89,8 @@ function showForm(form: HTMLFormElement, m?: Market) {
     <div><label for="m-close">${t("closes")}</label><input id="m-close" name="hours.close" type="time" value="${esc(m?.hours.close ?? "12:00")}" required></div></div>
     <label for="m-kind">${t("schedule")}</label>
     <select id="m-kind" name="schedule.kind">${(["daily", "weekly", "zodiac", "lunar"] as const).map((k) => `<option value="${k}"${s.kind === k ? " selected" : ""}>${t(k)}</option>`).join("")}</select>
-    <fieldset name="weeklyDays" data-kind="weekly"><legend>${t("weekdays")}</legend>${WEEKDAYS.map((d, i) => `<label class="check"><input type="checkbox" name="weeklyDays" value="${i + 1}"${checked(s.kind === "weekly" && s.days.includes(i + 1))}> ${d}</label>`).join("")}</fieldset>
-    <fieldset name="animals" data-kind="zodiac"><legend>${t("zodiacDays")}</legend>${ANIMALS.map((a, i) => `<label class="check"><input type="checkbox" name="animals" value="${a}"${checked(s.kind === "zodiac" && s.animals.includes(a))}> ${ANIMAL_NAMES[i]}</label>`).join("")}</fieldset>
+    <fieldset name="weeklyDays" data-kind="weekly"><legend>${t("weekdays")}</legend>${[1, 2, 3, 4, 5, 6, 7].map((d) => `<label class="check"><input type="checkbox" name="weeklyDays" value="${d}"${checked(s.kind === "weekly" && s.days.includes(d))}> ${weekdayName(d)}</label>`).join("")}</fieldset>
+    <fieldset name="animals" data-kind="zodiac"><legend>${t("zodiacDays")}</legend>${ANIMALS.map((a) => `<label class="check"><input type="checkbox" name="animals" value="${a}"${checked(s.kind === "zodiac" && s.animals.includes(a))}> ${animalName(a)}</label>`).join("")}</fieldset>
     <div data-kind="lunar"><label for="m-lunar">${t("lunarDays")}</label><input id="m-lunar" name="lunarDays" inputmode="numeric" placeholder="1, 6, 11, 16, 21, 26" value="${s.kind === "lunar" ? esc(s.days.join(", ")) : ""}"></div>
     <label for="m-closures">${t("closures")}</label>
     <textarea id="m-closures" name="closures" rows="2" placeholder="2026-02-17, 2026-02-18" aria-describedby="m-closures-help">${esc(m?.closures.join(", ") ?? "")}</textarea>
