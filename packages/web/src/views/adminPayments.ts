@@ -140,16 +140,19 @@ export function adminReconciliationView(app: HTMLElement): void {
   });
 }
 
+/** `2026-11-27` → `27/11/2026`. */
+const localDate = (date: string) => date.split("-").reverse().join("/");
+
 function reportHtml(r: ReconciliationReport): string {
   const table = (label: string, head: string[], rows: string[][]) =>
     rows.length
-      ? `<div class="scroll" tabindex="0" role="region" aria-label="${esc(label)}"><table><thead><tr>${head.map((h) => `<th scope="col">${h}</th>`).join("")}</tr></thead><tbody>${rows.map((row) => `<tr>${row.map((c) => `<td>${c}</td>`).join("")}</tr>`).join("")}</tbody></table></div>`
+      ? `<div class="scroll" tabindex="0" role="region" aria-label="${esc(label)}"><table class="stack"><thead><tr>${head.map((h) => `<th scope="col">${h}</th>`).join("")}</tr></thead><tbody>${rows.map((row) => `<tr>${row.map((c, i) => `<td data-label="${esc(head[i])}">${c}</td>`).join("")}</tr>`).join("")}</tbody></table></div>`
       : `<p>${t("none")}</p>`;
   return `<div class="card"><h2>${t("reconciliationResult")}</h2>
     <div class="stats"><div class="stat">${t("statementRows")}<b>${r.rows}</b></div><div class="stat">${t("matched")}<b>${r.matched}</b></div>
     <div class="stat">${t("missingHere")}<b>${r.missing.length}</b></div><div class="stat">${t("extraHere")}<b>${r.extra.length}</b></div>
     <div class="stat">${t("ingested")}<b>${r.ingested}</b></div></div>
-    ${r.from ? `<p class="muted">${esc(dateTime(r.from))} → ${esc(dateTime(r.to ?? r.from))}</p>` : ""}
+    ${r.from ? `<p class="muted">${t("statementDays")}: ${esc(localDate(r.from))} → ${esc(localDate(r.to ?? r.from))}</p>` : ""}
     <h3>${t("missingHere")}</h3>${table(
       t("missingHere"),
       [t("line"), "ID", t("time"), t("accountNumber"), t("amount")],
