@@ -114,8 +114,11 @@ describe("web UI", () => {
 
   it("admin: picks a market and sees it as its manager would", async () => {
     const page = await signIn(tokens.admin, 1280);
-    await page.getByRole("link", { name: "Chợ", exact: true }).click();
-    await page.getByRole("link", { name: "Chợ phiên Đồng Văn" }).click();
+    await page.getByRole("link", { name: "Các chợ", exact: true }).click();
+    await page
+      .locator("tr", { hasText: "Chợ phiên Đồng Văn" })
+      .getByRole("link", { name: "Quản lý" })
+      .click();
     await page.getByText("Quầy đăng ký").waitFor();
     await page.getByRole("link", { name: "Các quầy" }).click();
     await page.locator("td", { hasText: "A-02" }).waitFor();

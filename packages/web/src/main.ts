@@ -1,11 +1,13 @@
 import { get, type Me, setToken, token } from "./api";
 import { esc } from "./format";
 import { currentLang, setLang, t } from "./i18n";
-import { section } from "./ui";
+import { adminKeysView } from "./views/adminKeys";
+import { adminMarketsView } from "./views/adminMarkets";
+import { adminReconciliationView, adminUnmatchedView } from "./views/adminPayments";
 import { incidentView } from "./views/incidents";
 import { liaisonView } from "./views/liaison";
 import { loginView } from "./views/login";
-import { marketEvaluationsView } from "./views/marketEvaluations";
+import { marketEvaluationsView, marketPageView } from "./views/marketEvaluations";
 import { stallsView } from "./views/stalls";
 import { uptakeView } from "./views/uptake";
 import { vendorView } from "./views/vendor";
@@ -43,7 +45,10 @@ function routesFor(user: Me): Route[] {
     case "admin":
       return [
         ["#/", () => t("evaluations"), () => liaisonView(app)],
-        ["#/markets", () => t("market"), () => adminMarkets()],
+        ["#/markets", () => t("markets"), () => adminMarketsView(app)],
+        ["#/keys", () => t("keys"), () => adminKeysView(app)],
+        ["#/unmatched", () => t("unmatched"), () => adminUnmatchedView(app)],
+        ["#/reconciliation", () => t("reconciliation"), () => adminReconciliationView(app)],
       ];
     default:
       return [
@@ -58,26 +63,39 @@ function routesFor(user: Me): Route[] {
   }
 }
 
-/** An admin picks a market, then sees it as its manager would. */
-async function adminMarkets() {
-  app.innerHTML = `<h1>${t("market")}</h1><section id="markets" class="card"></section>`;
-  await section(app.querySelector("#markets")!, async () => {
-    const { items } = await get<{ items: { id: string; name: string; commune: string }[] }>(
-      "/api/markets?limit=500",
-    );
-    return `<ul>${items.map((m) => `<li><a href="#/m/${esc(m.id)}">${esc(m.name)}</a> <span class="muted">${esc(m.commune)}</span></li>`).join("")}</ul>`;
-  });
+/**
+ * A table's scroll container must be reachable by keyboard (axe: scrollable-region-focusable). Views should say so
+ * themselves (`tabindex="0" role="region" aria-label`); this catches any that do not, on every screen.
+ */
+function focusableScrollRegions(root: HTMLElement) {
+  for (const el of root.querySelectorAll<HTMLElement>(".scroll:not([tabindex])")) {
+    el.tabIndex = 0;
+    el.setAttribute("role", "region");
+    const heading =
+      el.closest("section, .card")?.querySelector("h2, h1") ?? document.querySelector("main h1");
+    el.setAttribute("aria-label", heading?.textContent?.trim() || t("dataTable"));
+  }
+}
+new MutationObserver(() => focusableScrollRegions(app)).observe(app, { childList: true, subtree: true });
+
+/** After navigation, keyboard and screen-reader users land on the new page's heading. */
+function focusHeading() {
+  const h1 = app.querySelector<HTMLElement>("h1");
+  if (!h1) return;
+  h1.tabIndex = -1;
+  h1.focus({ preventScroll: true });
 }
 
-async function route() {
+/** `moved`: the person navigated (a link, sign-in, language), so focus goes to the new page's heading. */
+async function route(moved = false) {
   cleanup?.();
   cleanup = undefined;
   if (!me) {
     nav.innerHTML = "";
     loginView(app, (user) => {
       me = user;
-      location.hash = "#/";
-      void route();
+      history.replaceState(null, "", "#/");
+      void route(true);
     });
     return;
   }
@@ -89,31 +107,44 @@ async function route() {
       l,
       s,
     ]);
+  // A market's read-only page (liaison, admin): reached from a market's name, not from the menu.
+  const marketPage = /^#\/market\/([a-z0-9-]+)$/.exec(location.hash);
+  if ((me.role === "liaison" || me.role === "admin") && marketPage)
+    routes = [...routes, [location.hash, () => t("market"), () => marketPageView(app, marketPage[1]!)]];
   const current =
     routes.find(([h]) => h === location.hash || (h.endsWith("/") && location.hash === h.slice(0, -1))) ??
     routes[0]!;
-  nav.innerHTML = `${routes.map(([h, label]) => `<a href="${h}" class="${h === current[0] ? "active" : ""}">${esc(label())}</a>`).join("")}<button type="button" class="link" id="signout">${t("signOut")}</button>`;
+  nav.innerHTML = `${routes
+    .filter(([h]) => !h.startsWith("#/market/"))
+    .map(
+      ([h, label]) =>
+        `<a href="${h}"${h === current[0] ? ' class="active" aria-current="page"' : ""}>${esc(label())}</a>`,
+    )
+    .join("")}<button type="button" class="link" id="signout">${t("signOut")}</button>`;
   nav.querySelector("#signout")!.addEventListener("click", () => {
     setToken(null);
     me = undefined;
-    void route();
+    void route(true);
   });
   await current[2](me.marketId ?? "");
+  if (moved) focusHeading();
 }
 
 const langButton = document.querySelector<HTMLButtonElement>("#lang")!;
+/** The toggle names the other language in that language; its visible text is its accessible name. */
 const showLang = () => {
-  langButton.textContent = currentLang() === "vi" ? "EN" : "VI";
-  langButton.setAttribute("aria-label", currentLang() === "vi" ? "English" : "Tiếng Việt");
+  const other = currentLang() === "vi" ? "en" : "vi";
+  langButton.textContent = other === "en" ? "English" : "Tiếng Việt";
+  langButton.lang = other;
 };
 langButton.addEventListener("click", () => {
   setLang(currentLang() === "vi" ? "en" : "vi");
   showLang();
-  void route();
+  void route().then(() => langButton.focus());
 });
 setLang(currentLang());
 showLang();
-window.addEventListener("hashchange", () => void route());
+window.addEventListener("hashchange", () => void route(true));
 
 (async () => {
   if (token()) me = await get<Me>("/api/me").catch(() => undefined);

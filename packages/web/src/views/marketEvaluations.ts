@@ -1,12 +1,102 @@
 import { get } from "../api";
-import { t } from "../i18n";
+import { drawCharts } from "../charts";
+import { esc, num } from "../format";
+import { currentLang, t } from "../i18n";
+import type { Market } from "../shapes";
 import { section } from "../ui";
-import { type Evaluation, evaluationsTable } from "./liaison";
+import { type Evaluation, evaluationsTable, monthlyChart } from "./liaison";
 
+/** A manager's evaluations: every version, newest first, and the months as a chart. */
 export async function marketEvaluationsView(app: HTMLElement, marketId: string): Promise<void> {
-  app.innerHTML = `<h1>${t("evaluations")}</h1><section id="evals" class="card"></section>`;
+  app.innerHTML = `<h1 tabindex="-1">${t("evaluations")}</h1><section id="evals" class="card"></section><section id="trend" class="card"></section>`;
+  await evaluationsSections(app, marketId);
+}
+
+async function evaluationsSections(app: HTMLElement, marketId: string) {
+  let items: Evaluation[] = [];
   await section(app.querySelector("#evals")!, async () => {
-    const { items } = await get<{ items: Evaluation[] }>(`/api/markets/${marketId}/evaluations`);
-    return items.length ? evaluationsTable(items, true) : `<p>${t("none")}</p>`;
+    ({ items } = await get<{ items: Evaluation[] }>(`/api/markets/${marketId}/evaluations`));
+    return items.length
+      ? `${items.some((e) => e.provisional) ? `<p class="muted">${t("provisionalNote")}</p>` : ""}${evaluationsTable(items, { withPeriod: true })}`
+      : `<p>${t("none")}</p>`;
   });
+  await section(
+    app.querySelector("#trend")!,
+    async () => monthlyChart(items, t("overMonths")),
+    (el) => void drawCharts(el),
+  );
+}
+
+/**
+ * One market as a liaison or an admin reads it: its details, schedule, evaluations over the months (uptime,
+ * incidents, uptake), read-only.
+ */
+export async function marketPageView(app: HTMLElement, marketId: string): Promise<void> {
+  app.innerHTML = `<h1 tabindex="-1">${t("market")}</h1><section id="details" class="card"></section>
+    <h2>${t("evaluations")}</h2><section id="evals" class="card"></section><section id="trend" class="card"></section>
+    <h2>${t("incidentsAndUptake")}</h2><section id="figures" class="card"></section>`;
+  await section(app.querySelector("#details")!, async () => {
+    const m = await get<Market>(`/api/markets/${marketId}`);
+    app.querySelector("h1")!.textContent = m.name;
+    return `<dl class="facts">
+      <dt>${t("province")}</dt><dd>${esc(m.province)}</dd>
+      <dt>${t("commune")}</dt><dd>${esc(m.commune)}</dd>
+      <dt>${t("schedule")}</dt><dd>${esc(scheduleText(m.schedule))}</dd>
+      <dt>${t("hours")}</dt><dd>${esc(m.hours.open)}–${esc(m.hours.close)}</dd>
+      <dt>${t("launchedOn")}</dt><dd>${esc(m.launchedOn)}</dd>
+      <dt>${t("closures")}</dt><dd>${m.closures.length ? m.closures.map(esc).join(", ") : "—"}</dd></dl>`;
+  });
+  await evaluationsSections(app, marketId);
+  await section(app.querySelector("#figures")!, async () => {
+    const { items } = await get<{ items: Evaluation[] }>(`/api/markets/${marketId}/evaluations`);
+    const latest = new Map<string, Evaluation>();
+    for (const e of items) if (!latest.has(e.periodKey)) latest.set(e.periodKey, e);
+    const rows = [...latest.values()]
+      .map(
+        (e) =>
+          `<tr><td>${esc(e.periodKey)}${e.provisional ? ` <span class="badge provisional">${t("provisional")}</span>` : ""}</td><td class="num">${num(e.uptime.incidents)}</td><td class="num">${num(e.uptime.downMinutes)}</td><td class="num">${num(e.uptake.stalls)}</td><td class="num">${num(e.uptake.stallsWithQr)}</td><td class="num">${num(e.uptake.transactions)}</td></tr>`,
+      )
+      .join("");
+    return rows
+      ? `<div class="scroll" tabindex="0" role="region" aria-label="${t("incidentsAndUptake")}"><table><thead><tr><th scope="col">${t("period")}</th><th scope="col" class="num">${t("incidentCount")}</th><th scope="col" class="num">${t("downMinutes")}</th><th scope="col" class="num">${t("registered")}</th><th scope="col" class="num">${t("withQr")}</th><th scope="col" class="num">${t("transactions")}</th></tr></thead><tbody>${rows}</tbody></table></div>`
+      : `<p>${t("none")}</p>`;
+  });
+}
+
+/** ISO weekdays 1–7 (Monday first), as each language abbreviates them. */
+export const weekdayName = (day: number) =>
+  (currentLang() === "vi"
+    ? ["T2", "T3", "T4", "T5", "T6", "T7", "CN"]
+    : ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])[day - 1] ?? String(day);
+
+const ANIMAL_NAMES: Record<string, [vi: string, en: string]> = {
+  rat: ["Tý", "Rat"],
+  ox: ["Sửu", "Ox"],
+  tiger: ["Dần", "Tiger"],
+  cat: ["Mão", "Cat"],
+  dragon: ["Thìn", "Dragon"],
+  snake: ["Tỵ", "Snake"],
+  horse: ["Ngọ", "Horse"],
+  goat: ["Mùi", "Goat"],
+  monkey: ["Thân", "Monkey"],
+  rooster: ["Dậu", "Rooster"],
+  dog: ["Tuất", "Dog"],
+  pig: ["Hợi", "Pig"],
+};
+/** A zodiac day's animal as people call it: `Tý`, `Sửu` (or `Rat`, `Ox`). */
+export const animalName = (animal: string) =>
+  ANIMAL_NAMES[animal]?.[currentLang() === "vi" ? 0 : 1] ?? animal;
+
+/** A schedule in words: "Hằng tuần: CN", "Theo âm lịch: 1, 6, 11". */
+export function scheduleText(s: Market["schedule"]): string {
+  switch (s.kind) {
+    case "daily":
+      return t("daily");
+    case "weekly":
+      return `${t("weekly")}: ${s.days.map(weekdayName).join(", ")}`;
+    case "zodiac":
+      return `${t("zodiac")}: ${s.animals.map(animalName).join(", ")}`;
+    case "lunar":
+      return `${t("lunar")}: ${s.days.join(", ")}`;
+  }
 }

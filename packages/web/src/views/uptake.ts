@@ -1,5 +1,5 @@
 import { get } from "../api";
-import { barChart } from "../charts";
+import { chart, compactVnd, dayLabel, drawCharts } from "../charts";
 import { addDays, esc, num, today, vnd } from "../format";
 import { t } from "../i18n";
 import type { Uptake } from "../shapes";
@@ -10,24 +10,38 @@ export async function uptakeView(app: HTMLElement, marketId: string): Promise<vo
   const to = today();
   const from = addDays(to, -29);
   app.innerHTML = `
-    <h1>${t("uptake")}</h1>
+    <h1 tabindex="-1">${t("uptake")}</h1>
     <form id="range" class="row no-print"><div><label for="from">${t("from")}</label><input id="from" name="from" type="date" value="${from}"></div>
     <div><label for="to">${t("to")}</label><input id="to" name="to" type="date" value="${to}"></div><div><button type="submit">${t("show")}</button></div></form>
     <section id="dash"></section>`;
   const dash = app.querySelector<HTMLElement>("#dash")!;
   const form = app.querySelector<HTMLFormElement>("#range")!;
   const load = () =>
-    section(dash, async () => {
-      const { from, to } = Object.fromEntries(new FormData(form)) as { from: string; to: string };
-      const [u, stalls, paying] = await Promise.all([
-        get<Uptake>(`/api/markets/${marketId}/uptake?from=${from}&to=${to}`),
-        allStalls(marketId),
-        payingStalls(marketId),
-      ]);
-      const coach = stalls.filter((s) => s.status === "active" && s.qrIssuedAt && !paying.has(s.id));
-      const points = (k: "transactions" | "value") =>
-        u.days.map((d) => ({ label: d.date.slice(5), value: d[k] }));
-      return `
+    section(
+      dash,
+      async () => {
+        const { from, to } = Object.fromEntries(new FormData(form)) as { from: string; to: string };
+        const [u, stalls, paying] = await Promise.all([
+          get<Uptake>(`/api/markets/${marketId}/uptake?from=${from}&to=${to}`),
+          allStalls(marketId),
+          payingStalls(marketId),
+        ]);
+        const coach = stalls.filter((s) => s.status === "active" && s.qrIssuedAt && !paying.has(s.id));
+        const bars = (
+          k: "transactions" | "value",
+          format: (n: number) => string,
+          tick?: (n: number) => string,
+        ) =>
+          chart({
+            kind: "bars",
+            title: `${t(k)} ${t("perDay")}`,
+            labels: u.days.map((d) => dayLabel(d.date)),
+            series: [{ name: t(k), values: u.days.map((d) => d[k]) }],
+            format,
+            tick,
+            integer: k === "transactions",
+          });
+        return `
         <div class="stats card">
           <div class="stat">${t("registered")}<b>${num(u.totals.stalls)}</b></div>
           <div class="stat">${t("withQr")}<b>${num(u.totals.stallsWithQr)}</b></div>
@@ -35,13 +49,21 @@ export async function uptakeView(app: HTMLElement, marketId: string): Promise<vo
           <div class="stat">${t("transactions")}<b>${num(u.totals.transactions)}</b></div>
           <div class="stat">${t("value")}<b>${esc(vnd(u.totals.value))}</b></div>
         </div>
-        <div class="card">${barChart(points("transactions"), t("transactions"), (n) => num(n))}</div>
-        <div class="card">${barChart(points("value"), t("value"), vnd)}</div>
-        <div class="card"><h2>${t("toCoach")}</h2>${coach.length ? `<ul>${coach.map((s) => `<li>${esc(s.code)} — ${esc(s.vendorName)}</li>`).join("")}</ul>` : `<p>${t("none")}</p>`}</div>`;
-    });
+        <div class="grid">
+          <div class="card">${bars("transactions", (n) => num(n))}</div>
+          <div class="card">${bars("value", vnd, compactVnd)}</div>
+        </div>
+        <div class="card"><h2>${t("toCoach")}</h2>${coach.length ? `<ul>${coach.map((s) => `<li>${esc(s.code)} — ${esc(s.vendorName)}${s.phone ? ` · ${callable(s.phone)}` : ""}</li>`).join("")}</ul>` : `<p>${t("none")}</p>`}</div>`;
+      },
+      (el) => void drawCharts(el),
+    );
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     void load();
   });
   await load();
 }
+
+/** A phone number to call with one tap; a masked one (`******8504`) is only shown. */
+const callable = (phone: string) =>
+  phone.includes("*") ? esc(phone) : `<a href="tel:${esc(phone.replace(/[^\d+]/g, ""))}">${esc(phone)}</a>`;

@@ -1,0 +1,173 @@
+import type { ReconciliationReport } from "@market40/core/callback/reconcile";
+import type { UnmatchedTransactionSchema } from "@market40/core/callback/transactions";
+import type { Provider } from "@market40/core/callback/types";
+import type { z } from "zod";
+import { get, post, uploadCsv } from "../api";
+import { dateTime, esc, vnd } from "../format";
+import { t } from "../i18n";
+import type { Market } from "../shapes";
+import { clearFieldErrors, section, showFieldErrors } from "../ui";
+import { allStalls } from "./data";
+
+type Unmatched = z.output<typeof UnmatchedTransactionSchema>;
+const PROVIDERS: Provider[] = ["generic", "payos", "sepay", "casso"];
+
+/** Payments no stall could claim (§10): the admin gives each to the right stall; the assignment is audited. */
+export async function adminUnmatchedView(app: HTMLElement): Promise<void> {
+  app.innerHTML = `<h1 tabindex="-1">${t("unmatched")}</h1><p class="muted">${t("unmatchedHelp")}</p>
+    <section id="unmatched" class="card"></section>
+    <form id="assign" class="card" novalidate hidden>
+      <h2 tabindex="-1">${t("assignTitle")}</h2><p id="assign-what"></p>
+      <div class="row"><div><label for="a-market">${t("market")}</label><select id="a-market" required></select></div>
+      <div><label for="a-stall">${t("stall")}</label><select id="a-stall" name="stallId" required></select></div></div>
+      <div class="form-status" role="status"></div>
+      <p><button type="submit">${t("assign")}</button> <button type="button" class="secondary" id="a-cancel">${t("cancel")}</button></p>
+    </form>`;
+  const list = app.querySelector<HTMLElement>("#unmatched")!;
+  const form = app.querySelector<HTMLFormElement>("#assign")!;
+  const market = form.querySelector<HTMLSelectElement>("#a-market")!;
+  const stall = form.querySelector<HTMLSelectElement>("#a-stall")!;
+  const markets = await get<{ items: Market[] }>("/api/markets?limit=500").catch(() => ({ items: [] }));
+  market.innerHTML = markets.items
+    .map((m) => `<option value="${esc(m.id)}">${esc(m.name)}</option>`)
+    .join("");
+  const loadStalls = async () => {
+    const stalls = market.value ? await allStalls(market.value).catch(() => []) : [];
+    stall.innerHTML = stalls
+      .map(
+        (s) =>
+          `<option value="${esc(s.id)}">${esc(s.code)} — ${esc(s.vendorName)} (${esc(s.bank.accountNumber)})</option>`,
+      )
+      .join("");
+  };
+  market.addEventListener("change", () => void loadStalls());
+  let items: Unmatched[] = [];
+  let chosen: Unmatched | undefined;
+  const load = () =>
+    section(
+      list,
+      async () => {
+        items = (await get<{ items: Unmatched[] }>("/api/callbacks/unmatched?limit=500")).items;
+        return items.length
+          ? `<div class="scroll" tabindex="0" role="region" aria-label="${t("unmatched")}"><table class="stack"><thead><tr><th scope="col">${t("time")}</th><th scope="col" class="num">${t("amount")}</th><th scope="col">${t("accountNumber")}</th><th scope="col">${t("reason")}</th><th scope="col">${t("content")}</th><th scope="col"><span class="visually-hidden">${t("actions")}</span></th></tr></thead><tbody>${items
+              .map(
+                (x, i) =>
+                  `<tr><td data-label="${t("time")}">${esc(dateTime(x.paidAt))}<br><span class="muted">${esc(x.provider)} · ${esc(x.id)}</span></td><td class="num" data-label="${t("amount")}">${esc(vnd(x.amount))}</td><td data-label="${t("accountNumber")}">${esc(x.accountNumber)}${x.bin ? `<br><span class="muted">BIN ${esc(x.bin)}</span>` : ""}</td><td data-label="${t("reason")}">${t(x.reason === "ambiguous" ? "reasonAmbiguous" : "reasonNoAccount")}</td><td data-label="${t("content")}">${esc(x.description)}</td><td><button type="button" data-assign="${i}">${t("assign")}</button></td></tr>`,
+              )
+              .join("")}</tbody></table></div>`
+          : `<p>${t("noUnmatched")}</p>`;
+      },
+      (el) => {
+        for (const b of el.querySelectorAll<HTMLButtonElement>("[data-assign]"))
+          b.addEventListener("click", async () => {
+            chosen = items[Number(b.dataset.assign)];
+            if (!chosen) return;
+            form.hidden = false;
+            clearFieldErrors(form);
+            form.querySelector("#assign-what")!.textContent =
+              `${vnd(chosen.amount)} · ${dateTime(chosen.paidAt)} · ${chosen.accountNumber}`;
+            await loadStalls();
+            form.querySelector<HTMLElement>("h2")!.focus();
+          });
+      },
+    );
+  form.querySelector("#a-cancel")!.addEventListener("click", () => {
+    form.hidden = true;
+  });
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    if (!chosen) return;
+    const button = form.querySelector<HTMLButtonElement>("button[type=submit]")!;
+    button.disabled = true;
+    try {
+      // Two providers may use the same id: the list's `provider:id` names exactly one.
+      const id =
+        items.filter((x) => x.id === chosen!.id).length > 1 ? `${chosen.provider}:${chosen.id}` : chosen.id;
+      await post(`/api/callbacks/unmatched/${encodeURIComponent(id)}/assign`, { stallId: stall.value });
+      form.hidden = true;
+      await load();
+      list.insertAdjacentHTML("afterbegin", `<div class="ok" role="status">${t("assigned")}</div>`);
+    } catch (err) {
+      showFieldErrors(form, err);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  await load();
+}
+
+/** A provider's statement against what was stored: what we lack, what the statement lacks. */
+export function adminReconciliationView(app: HTMLElement): void {
+  app.innerHTML = `<h1 tabindex="-1">${t("reconciliation")}</h1>
+    <form id="statement" class="card" novalidate>
+      <p class="muted">${t("reconciliationHelp")} <code>id,paidAt,accountNumber,amount,description,bin</code></p>
+      <div class="row"><div><label for="r-provider">${t("providerName")}</label><select id="r-provider" name="provider">${PROVIDERS.map((p) => `<option value="${p}">${p}</option>`).join("")}</select></div>
+      <div><label for="r-file">${t("statementFile")}</label><input id="r-file" type="file" name="file" accept=".csv,text/csv" required></div></div>
+      <label class="check"><input type="checkbox" name="ingest" value="true"> ${t("ingestMissing")}</label>
+      <progress value="0" max="1" hidden></progress>
+      <div class="form-status" role="status"></div>
+      <p><button type="submit">${t("compare")}</button></p>
+    </form>
+    <section id="diff" aria-live="polite"></section>`;
+  const form = app.querySelector<HTMLFormElement>("#statement")!;
+  const diff = app.querySelector<HTMLElement>("#diff")!;
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const file = (form.elements.namedItem("file") as HTMLInputElement).files?.[0];
+    const status = form.querySelector(".form-status")!;
+    if (!file) {
+      status.innerHTML = `<div class="error">${t("chooseFile")}</div>`;
+      return;
+    }
+    const data = new FormData(form);
+    const bar = form.querySelector("progress")!;
+    bar.hidden = false;
+    try {
+      const report = await uploadCsv<ReconciliationReport>(
+        `/api/reconciliation/${data.get("provider")}?ingest=${data.get("ingest") === "true"}`,
+        file,
+        (f) => {
+          bar.value = f;
+        },
+      );
+      clearFieldErrors(form);
+      diff.innerHTML = reportHtml(report);
+    } catch (err) {
+      showFieldErrors(form, err);
+    } finally {
+      bar.hidden = true;
+    }
+  });
+}
+
+/** `2026-11-27` → `27/11/2026`. */
+const localDate = (date: string) => date.split("-").reverse().join("/");
+
+function reportHtml(r: ReconciliationReport): string {
+  const table = (label: string, head: string[], rows: string[][]) =>
+    rows.length
+      ? `<div class="scroll" tabindex="0" role="region" aria-label="${esc(label)}"><table class="stack"><thead><tr>${head.map((h) => `<th scope="col">${h}</th>`).join("")}</tr></thead><tbody>${rows.map((row) => `<tr>${row.map((c, i) => `<td data-label="${esc(head[i])}">${c}</td>`).join("")}</tr>`).join("")}</tbody></table></div>`
+      : `<p>${t("none")}</p>`;
+  return `<div class="card"><h2>${t("reconciliationResult")}</h2>
+    <div class="stats"><div class="stat">${t("statementRows")}<b>${r.rows}</b></div><div class="stat">${t("matched")}<b>${r.matched}</b></div>
+    <div class="stat">${t("missingHere")}<b>${r.missing.length}</b></div><div class="stat">${t("extraHere")}<b>${r.extra.length}</b></div>
+    <div class="stat">${t("ingested")}<b>${r.ingested}</b></div></div>
+    ${r.from ? `<p class="muted">${t("statementDays")}: ${esc(localDate(r.from))} → ${esc(localDate(r.to ?? r.from))}</p>` : ""}
+    <h3>${t("missingHere")}</h3>${table(
+      t("missingHere"),
+      [t("line"), "ID", t("time"), t("accountNumber"), t("amount")],
+      r.missing.map((m) => [
+        String(m.line),
+        esc(m.id),
+        esc(dateTime(m.paidAt)),
+        esc(m.accountNumber),
+        esc(vnd(m.amount)),
+      ]),
+    )}
+    <h3>${t("extraHere")}</h3>${table(
+      t("extraHere"),
+      ["ID", t("time"), t("stall"), t("amount")],
+      r.extra.map((x) => [esc(x.id), esc(dateTime(x.paidAt)), esc(x.stallId ?? "—"), esc(vnd(x.amount))]),
+    )}
+    ${r.errors.length ? `<h3>${t("statementErrors")}</h3><ul class="error">${r.errors.map((x) => `<li>${t("line")} ${x.line}: ${esc(x.message)}</li>`).join("")}</ul>` : ""}</div>`;
+}
