@@ -10,6 +10,7 @@ export type ErrorCode =
   | "forbidden"
   | "not_found"
   | "conflict"
+  | "gone"
   | "payload_too_large"
   | "unsupported_media_type"
   | "rate_limited"
@@ -37,6 +38,8 @@ export const validationError = (message: string, issues: ErrorIssue[] = []) =>
 export const notFound = (what: string) => new DomainError("not_found", `${what} not found`);
 export const conflict = (message: string, issues: ErrorIssue[] = []) =>
   new DomainError("conflict", message, issues);
+/** Something that existed and is used up or expired (a spent invitation): `410`. */
+export const gone = (message: string) => new DomainError("gone", message);
 export const forbidden = (message = "This key may not do that") => new DomainError("forbidden", message);
 export const unauthorized = (message = "A valid API key is required") =>
   new DomainError("unauthorized", message);
