@@ -1,4 +1,6 @@
 import { type ZodError, z } from "zod";
+// Every schema failure reads as a plain sentence (the app-wide zod messages live with their translations).
+import "./messages";
 
 /**
  * Domain errors. Core throws these; the HTTP layer maps each `code` to a status in one place
