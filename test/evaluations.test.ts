@@ -158,7 +158,7 @@ describe("incidents and heartbeats", () => {
       },
     });
     expect(old.status).toBe(400);
-    expect(old.body.error.issues).toEqual([{ path: "beats.1.at", message: "Older than 7 days" }]);
+    expect(old.body.error.issues).toEqual([{ path: "beats.1.at", message: "Cũ hơn 7 ngày" }]);
     const tooMany = await h.call("POST", "/api/markets/dong-van/heartbeats", {
       token: device,
       body: { beats: Array.from({ length: 501 }, () => ({ at: "2026-10-25T06:00:00Z", ok: true })) },
