@@ -27,7 +27,9 @@ describe("CSV import from Excel", () => {
     const res = await upload(csv);
     expect(res.body).toEqual({ created: 4, skipped: 0, errors: [] });
     const list = (await h.call("GET", "/api/markets/dong-van/stalls")).body.items;
-    const byCode = Object.fromEntries(list.map((s: { code: string; bank: { bin: string } }) => [s.code, s.bank.bin]));
+    const byCode = Object.fromEntries(
+      list.map((s: { code: string; bank: { bin: string } }) => [s.code, s.bank.bin]),
+    );
     expect(byCode).toMatchObject({ "S-01": "970405", "S-02": "970436", "S-03": "970436", "S-04": "970405" });
     expect(list.find((s: { code: string }) => s.code === "S-01").category).toBe("Rau, củ");
   });
@@ -44,7 +46,9 @@ describe("CSV import from Excel", () => {
       [3, "T-02"],
     ]);
     expect(vi.body.errors[0].message).toContain("Ngân hàng");
-    expect(vi.body.errors[1].message).toBe("Số tài khoản: Số tài khoản chỉ gồm 1–19 chữ số hoặc chữ cái, không dấu cách");
+    expect(vi.body.errors[1].message).toBe(
+      "Số tài khoản: Số tài khoản chỉ gồm 1–19 chữ số hoặc chữ cái, không dấu cách",
+    );
     const en = await upload(csv, "en-US,en;q=0.9");
     expect(en.body.errors[1]).toEqual({
       line: 3,

@@ -99,7 +99,9 @@ describe("invitations (§13)", () => {
     expect(text).toContain("quét mã");
     expect(url).toContain(code);
     await accept(code);
-    const used = await h.call("GET", `/api/stalls/${stall.id}/invitations/${code}/card.pdf`, { token: manager });
+    const used = await h.call("GET", `/api/stalls/${stall.id}/invitations/${code}/card.pdf`, {
+      token: manager,
+    });
     expect(used.status).toBe(410);
   });
 
@@ -134,7 +136,9 @@ describe("vendor keys of a stall", () => {
       (await h.call("DELETE", `/api/stalls/${stall.id}/keys/${mine.id}`, { token: otherManager })).status,
     ).toBe(403);
     const me = (await h.call("GET", "/api/me", { token: manager })).body;
-    expect((await h.call("DELETE", `/api/stalls/${stall.id}/keys/${me.id}`, { token: manager })).status).toBe(404);
+    expect((await h.call("DELETE", `/api/stalls/${stall.id}/keys/${me.id}`, { token: manager })).status).toBe(
+      404,
+    );
     const revoked = await h.call("DELETE", `/api/stalls/${stall.id}/keys/${mine.id}`, { token: manager });
     expect(revoked.status).toBe(200);
     expect(revoked.body.revokedAt).toBeTruthy();
@@ -144,10 +148,15 @@ describe("vendor keys of a stall", () => {
 
 describe("QR share counts codes handed over, not printed", () => {
   it("posters and print-all do not set qrIssuedAt; the manager's hand-over does, once, audited", async () => {
-    const s = (await h.call("POST", "/api/markets/dong-van/stalls", { body: stallInput("C-1", "66661234567") }))
-      .body;
-    await h.app.request(`/api/stalls/${s.id}/poster.pdf`, { headers: { authorization: `Bearer ${manager}` } });
-    await h.app.request("/api/markets/dong-van/posters.pdf", { headers: { authorization: `Bearer ${manager}` } });
+    const s = (
+      await h.call("POST", "/api/markets/dong-van/stalls", { body: stallInput("C-1", "66661234567") })
+    ).body;
+    await h.app.request(`/api/stalls/${s.id}/poster.pdf`, {
+      headers: { authorization: `Bearer ${manager}` },
+    });
+    await h.app.request("/api/markets/dong-van/posters.pdf", {
+      headers: { authorization: `Bearer ${manager}` },
+    });
     await h.app.request(`/api/stalls/${s.id}/qr.png`, { headers: { authorization: `Bearer ${manager}` } });
     expect((await h.call("GET", `/api/stalls/${s.id}`)).body.qrIssuedAt).toBeNull();
     const handed = await h.call("POST", `/api/stalls/${s.id}/handover`, { token: manager });
@@ -158,14 +167,18 @@ describe("QR share counts codes handed over, not printed", () => {
     expect(again.body.qrIssuedAt).toBe(handed.body.qrIssuedAt);
     h.clock.advance(-60_000);
     const audit = await h.call("GET", `/api/stalls/${s.id}/audit`, { token: manager });
-    expect(audit.body.items.filter((e: { action: string }) => e.action === "stall.qrHandedOver")).toHaveLength(1);
+    expect(
+      audit.body.items.filter((e: { action: string }) => e.action === "stall.qrHandedOver"),
+    ).toHaveLength(1);
   });
 
   it("in bulk from the list, skipping suspended stalls; the vendor's first sign-in also counts", async () => {
-    const a = (await h.call("POST", "/api/markets/dong-van/stalls", { body: stallInput("D-1", "55551234561") }))
-      .body;
-    const b = (await h.call("POST", "/api/markets/dong-van/stalls", { body: stallInput("D-2", "55551234562") }))
-      .body;
+    const a = (
+      await h.call("POST", "/api/markets/dong-van/stalls", { body: stallInput("D-1", "55551234561") })
+    ).body;
+    const b = (
+      await h.call("POST", "/api/markets/dong-van/stalls", { body: stallInput("D-2", "55551234562") })
+    ).body;
     await h.call("PATCH", `/api/stalls/${b.id}`, { body: { status: "suspended" } });
     const bulk = await h.call("POST", "/api/markets/dong-van/stalls/handover", {
       token: manager,
@@ -173,8 +186,9 @@ describe("QR share counts codes handed over, not printed", () => {
     });
     expect(bulk.body).toEqual({ handedOver: 1 });
     expect((await h.call("GET", `/api/stalls/${b.id}`)).body.qrIssuedAt).toBeNull();
-    const c = (await h.call("POST", "/api/markets/dong-van/stalls", { body: stallInput("D-3", "55551234563") }))
-      .body;
+    const c = (
+      await h.call("POST", "/api/markets/dong-van/stalls", { body: stallInput("D-3", "55551234563") })
+    ).body;
     const { code } = (await h.call("POST", `/api/stalls/${c.id}/invitations`, { token: manager })).body;
     await accept(code);
     expect((await h.call("GET", `/api/stalls/${c.id}`)).body.qrIssuedAt).toBe(h.clock.now().toISOString());

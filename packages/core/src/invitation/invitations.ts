@@ -99,7 +99,8 @@ export async function forCard(deps: Deps, stall: Stall.Stall, code: string): Pro
 }
 
 function assertUsable(invitation: Invitation, now: Date): void {
-  if (invitation.usedAt) throw gone("This invitation has already been used; ask the market manager for a new one");
+  if (invitation.usedAt)
+    throw gone("This invitation has already been used; ask the market manager for a new one");
   if (invitation.expiresAt <= now.toISOString())
     throw gone("This invitation has expired; ask the market manager for a new one");
 }
@@ -168,7 +169,13 @@ export async function marketCards(
   const cards: Card.CardContent[] = [];
   for (const stall of chosen?.stalls ?? []) {
     const { url, expiresAt } = await invite(deps, actor, stall, baseUrl);
-    cards.push({ marketName: market.name, stallCode: stall.code, vendorName: stall.vendorName, url, expiresAt });
+    cards.push({
+      marketName: market.name,
+      stallCode: stall.code,
+      vendorName: stall.vendorName,
+      url,
+      expiresAt,
+    });
   }
   const pdf = await Card.renderCardSheet(`Thẻ đăng nhập — ${market.name}`, cards, { fontDir: deps.fontDir });
   return { pdf, parts: Math.max(parts.length, 1) };

@@ -42,7 +42,13 @@ function drawCard(page: PDFPage, f: Fonts, card: CardContent, x0: number, y0: nu
   });
   const side = CARD.height - 2 * PAD - 14;
   drawQr(page, card.url, x0 + PAD, y0 + PAD + 14, side);
-  page.drawText("Quét để đăng nhập", { x: x0 + PAD + 18, y: y0 + PAD + 2, size: 8, font: f.bold, color: black });
+  page.drawText("Quét để đăng nhập", {
+    x: x0 + PAD + 18,
+    y: y0 + PAD + 2,
+    size: 8,
+    font: f.bold,
+    color: black,
+  });
   const left = x0 + PAD + side + 10;
   const width = x0 + CARD.width - PAD - left;
   let y = y0 + CARD.height - PAD - 10;
@@ -65,7 +71,10 @@ function drawCard(page: PDFPage, f: Fonts, card: CardContent, x0: number, y0: nu
 
 /** One card on its own page. */
 export async function renderCard(card: CardContent, options: RenderOptions = {}): Promise<Uint8Array> {
-  const { doc, fonts } = await newDocument(`Thẻ đăng nhập quầy ${card.stallCode} — ${card.marketName}`, options);
+  const { doc, fonts } = await newDocument(
+    `Thẻ đăng nhập quầy ${card.stallCode} — ${card.marketName}`,
+    options,
+  );
   drawCard(doc.addPage([CARD.width, CARD.height]), fonts, card, 0, 0);
   return doc.save({ useObjectStreams: true });
 }

@@ -1,11 +1,11 @@
 import { ZodError, z } from "zod";
 import type { Actor } from "../audit/audit";
+import * as Banks from "../bank/directory";
 import type { Clock } from "../clock";
 import { readCsv } from "../csv";
-import * as Banks from "../bank/directory";
 import { DomainError } from "../errors";
-import { asciiFold } from "../text";
 import type { Store } from "../store/client";
+import { asciiFold } from "../text";
 import { accountKey } from "./accountItem";
 import { findByCode, registerMany, type Stall, type StallInput } from "./stall";
 
@@ -74,7 +74,11 @@ function parseRows(body: Uint8Array): { rows: Row[]; errors: ImportResult["error
         vendorName: cells.vendorName!,
         ...(cells.phone ? { phone: cells.phone } : {}),
         ...(cells.category ? { category: cells.category } : {}),
-        bank: { bin: bankBinOf(cells.bankBin!), accountNumber: cells.accountNumber!, accountName: cells.accountName! },
+        bank: {
+          bin: bankBinOf(cells.bankBin!),
+          accountNumber: cells.accountNumber!,
+          accountName: cells.accountName!,
+        },
       },
     });
   }

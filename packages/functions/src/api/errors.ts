@@ -1,11 +1,11 @@
 import { DomainError, type ErrorCode, type ErrorIssue, zodIssues } from "@market40/core/errors";
+import { languageOf, localize } from "@market40/core/messages";
 import { isUnavailable } from "@market40/core/store/client";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { ZodError } from "zod";
 import type { AppLogger } from "../log";
-import { languageOf, localize } from "@market40/core/messages";
 
 /** The one place a domain error becomes an HTTP status (docs/contract.md §2). */
 export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
@@ -79,7 +79,9 @@ export function toErrorResponse(err: unknown, c: Context, logger: AppLogger): Re
   }
   if ((err as Error)?.name === "ValidationException" && c.req.query("cursor")) {
     // A well-formed cursor for another listing: the store refuses its start key. The caller's fault.
-    return sendError(c, errorBody("validation_error", "Invalid cursor", [
+    return sendError(
+      c,
+      errorBody("validation_error", "Invalid cursor", [
         { path: "cursor", message: "Not a cursor for this list" },
       ]),
       400,

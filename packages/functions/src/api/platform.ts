@@ -40,7 +40,9 @@ export function platformApp(deps: Deps) {
   });
   app.use("/api/*", apiSecurityHeaders);
 
-  app.notFound((c) => sendError(c, errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
+  app.notFound((c) =>
+    sendError(c, errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404),
+  );
   app.onError((err, c) => toErrorResponse(err, c, deps.logger));
   return app;
 }

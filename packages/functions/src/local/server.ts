@@ -23,7 +23,9 @@ export function createLocalApp(deps: Deps) {
   const site = new Hono();
   site.route("/", api);
   // An API path nothing answers is a 404 in the error envelope, never the web app's page with a 200.
-  site.all("/api", (c) => sendError(c, errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
+  site.all("/api", (c) =>
+    sendError(c, errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404),
+  );
   site.all("/api/*", (c) =>
     sendError(c, errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404),
   );

@@ -7,13 +7,29 @@ import * as Stall from "@market40/core/stall/stall";
 import type { Context } from "hono";
 import { z } from "zod";
 import type { Deps } from "../context";
-import { bearer, commonErrors, conflictError, errorResponse, json, jsonBody, listOf, router } from "../openapi";
+import {
+  bearer,
+  commonErrors,
+  conflictError,
+  errorResponse,
+  json,
+  jsonBody,
+  listOf,
+  router,
+} from "../openapi";
 
 const StallParams = z.object({ stallId: z.string().max(64) });
 const MarketParams = z.object({ id: z.string().max(40) });
-const CodeParam = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/);
+const CodeParam = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);
 
-const pdf = (description: string) => ({ description, content: { "application/pdf": { schema: z.string() } } });
+const pdf = (description: string) => ({
+  description,
+  content: { "application/pdf": { schema: z.string() } },
+});
 
 /** Where the web app is: the address the request came to (the same origin serves the app and `/api`). */
 const baseUrl = (c: Context) => new URL(c.req.url).origin;
@@ -76,7 +92,10 @@ export function invitationRoutes(deps: Deps) {
         "Makes a new invitation for each active stall of the part (at most 200 stalls, stall-code order). " +
         "`X-Card-Part: n/total` says which part this is when there is more than one.",
       security: bearer,
-      request: { params: MarketParams, query: z.object({ part: z.coerce.number().int().min(1).max(10_000).default(1) }) },
+      request: {
+        params: MarketParams,
+        query: z.object({ part: z.coerce.number().int().min(1).max(10_000).default(1) }),
+      },
       responses: { 200: pdf("The cards"), ...commonErrors },
     }),
     async (c) => {
@@ -117,7 +136,8 @@ export function invitationRoutes(deps: Deps) {
       method: "post",
       path: "/markets/{id}/stalls/handover",
       tags: ["Onboarding"],
-      summary: "Mark several stalls' posters as handed over (suspended or already handed-over stalls are skipped)",
+      summary:
+        "Mark several stalls' posters as handed over (suspended or already handed-over stalls are skipped)",
       security: bearer,
       request: {
         params: MarketParams,
@@ -201,5 +221,3 @@ export function acceptRoutes(deps: Deps) {
   );
   return app;
 }
-
-

@@ -1,8 +1,8 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Access } from "@market40/core/auth/access";
 import * as Market from "@market40/core/market/market";
-import { PageQuerySchema } from "@market40/core/schemas";
 import { languageOf, translate } from "@market40/core/messages";
+import { PageQuerySchema } from "@market40/core/schemas";
 import { IMPORT_TEMPLATE, ImportResultSchema } from "@market40/core/stall/import";
 import * as Stall from "@market40/core/stall/stall";
 import * as Stalls from "@market40/core/stall/workflows";
@@ -110,7 +110,10 @@ export function stallRoutes(deps: Deps) {
       summary: "The import template: the header and one example row (UTF-8 with BOM, opens in Excel)",
       security: bearer,
       request: { params: MarketParams },
-      responses: { 200: { description: "The template", content: { "text/csv": { schema: z.string() } } }, ...commonErrors },
+      responses: {
+        200: { description: "The template", content: { "text/csv": { schema: z.string() } } },
+        ...commonErrors,
+      },
     }),
     (c) => {
       Access.manageMarket(c.var.principal, c.req.valid("param").id);
