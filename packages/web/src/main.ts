@@ -3,6 +3,7 @@ import { esc } from "./format";
 import { currentLang, setLang, t } from "./i18n";
 import { section } from "./ui";
 import { incidentView } from "./views/incidents";
+import { inviteView } from "./views/invite";
 import { liaisonView } from "./views/liaison";
 import { loginView } from "./views/login";
 import { marketEvaluationsView } from "./views/marketEvaluations";
@@ -72,6 +73,18 @@ async function adminMarkets() {
 async function route() {
   cleanup?.();
   cleanup = undefined;
+  // A sign-in card's URL (docs/contract.md §13): signs the vendor in whoever was signed in before.
+  const invitation = /^#\/invite\/([A-Za-z0-9_-]+)$/.exec(location.hash);
+  if (invitation) {
+    setToken(null);
+    me = undefined;
+    nav.innerHTML = "";
+    await inviteView(app, invitation[1]!, (user) => {
+      me = user;
+      void route();
+    });
+    return;
+  }
   if (!me) {
     nav.innerHTML = "";
     loginView(app, (user) => {
@@ -116,6 +129,6 @@ showLang();
 window.addEventListener("hashchange", () => void route());
 
 (async () => {
-  if (token()) me = await get<Me>("/api/me").catch(() => undefined);
+  if (token() && !location.hash.startsWith("#/invite/")) me = await get<Me>("/api/me").catch(() => undefined);
   await route();
 })();

@@ -52,17 +52,24 @@ export function stallRoutes(deps: Deps) {
       method: "get",
       path: "/markets/{id}/stalls",
       tags: ["Stalls"],
-      summary: "A market's stalls in code order, phone and account masked",
+      summary: "A market's stalls in code order, phone and account masked unless `reveal=1`",
+      description:
+        "`reveal=1` gives phones and account numbers in full, for the manager's stalls screen (calling a vendor, " +
+        "searching by phone or account). Only the market's manager and admins list stalls at all.",
       security: bearer,
-      request: { params: MarketParams, query: PageQuerySchema },
+      request: {
+        params: MarketParams,
+        query: PageQuerySchema.extend({ reveal: z.enum(["0", "1"]).optional() }),
+      },
       responses: { 200: json(listOf(Stall.StallSchema)), ...commonErrors },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
       Access.manageMarket(c.var.principal, id);
       await Market.get(store, id);
-      const page = await Stall.listByMarket(store, id, c.req.valid("query"));
-      return c.json({ ...page, items: page.items.map(Stall.masked) }, 200);
+      const query = c.req.valid("query");
+      const page = await Stall.listByMarket(store, id, query);
+      return c.json(query.reveal === "1" ? page : { ...page, items: page.items.map(Stall.masked) }, 200);
     },
   );
 
