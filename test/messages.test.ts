@@ -21,7 +21,7 @@ afterAll(() => h.close());
 const ENGLISH =
   /\b(the|is|not|must|expected|invalid|required|only|this|key|may|found|at most|at least|retry|input)\b/i;
 
-type Case = [name: string, send: (lang: Record<string, string>) => Promise<{ status: number; body: any }>];
+type Case = [name: string, send: (lang: Record<string, string>) => ReturnType<Harness["call"]>];
 const cases: Case[] = [
   [
     "a stall with a typo'd account number and no name",

@@ -36,7 +36,7 @@ export function payableCode(
 
 /** The code as an image. */
 export async function image(
-  deps: Deps,
+  _deps: Deps,
   stall: Stall.Stall,
   format: "svg" | "png",
   size: number,

@@ -19,6 +19,6 @@ export async function inviteView(
     onSignedIn(await get<Me>("/api/me"));
   } catch (err) {
     const message = err instanceof ApiError && err.status === 0 ? t("offline") : (err as Error).message;
-    box.innerHTML = `<div class="error" role="alert">${esc(message)}</div><p><a href="#/">${t("signIn")}</a></p>`;
+    box.innerHTML = `<div class="error" role="alert">${esc(message)}</div><p><a href="#/signin">${t("signIn")}</a></p>`;
   }
 }

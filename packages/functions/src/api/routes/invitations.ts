@@ -192,7 +192,7 @@ export function invitationRoutes(deps: Deps) {
       Access.manageMarket(c.var.principal, stall.marketId);
       const key = await ApiKeys.find(store, keyId);
       // A manager reaches only its own stalls' vendor keys; any other key is simply not there.
-      if (!key || key.role !== "vendor" || key.stallId !== stall.id) throw notFound("API key");
+      if (key?.role !== "vendor" || key.stallId !== stall.id) throw notFound("API key");
       return c.json(ApiKeys.present(await ApiKeys.revoke(store, deps.clock, c.var.principal, keyId)), 200);
     },
   );
