@@ -24,7 +24,7 @@ const vi = {
   time: "Thời gian",
   content: "Nội dung",
   stalls: "Các quầy",
-  search: "Tìm theo mã, tên, số điện thoại, số tài khoản",
+  search: "Tìm theo mã, tên, điện thoại, STK",
   status: "Trạng thái",
   active: "Đang hoạt động",
   suspended: "Tạm ngừng",
