@@ -135,6 +135,34 @@ describe("manager", () => {
     await page.close();
   });
 
+  it("ties field errors to their fields, in Vietnamese; print-all and the template say so when offline", {
+    timeout: 60_000,
+  }, async () => {
+    const page = await rig.signIn(rig.tokens.manager, 1280);
+    await page.getByRole("link", { name: "Các quầy" }).click();
+    await page.getByText("B-07").waitFor();
+    await openStall(page, "B-08");
+    const dialog = page.locator("#stall-dialog");
+    const account = dialog.getByLabel("Số tài khoản");
+    await account.fill("12-34");
+    await dialog.getByRole("button", { name: "Lưu" }).click();
+    await page.locator("#confirm-dialog[open]").getByRole("button", { name: "Xác nhận" }).click();
+    await expect.poll(() => account.getAttribute("aria-invalid")).toBe("true");
+    const described = await account.getAttribute("aria-describedby");
+    expect(await page.locator(`#${described}`).textContent()).toBe(
+      "Số tài khoản chỉ gồm 1–19 chữ số hoặc chữ cái, không dấu cách",
+    );
+    await dialog.getByRole("button", { name: "Đóng" }).click();
+
+    await page.context().setOffline(true);
+    await page.getByRole("button", { name: "In tất cả áp phích" }).click();
+    await expect.poll(() => page.locator("#toolbar-status").textContent()).toContain("Không có mạng");
+    await page.getByRole("button", { name: "Tải tệp mẫu (CSV)" }).click();
+    await expect.poll(() => page.locator("#import .form-status").textContent()).toContain("Không có mạng");
+    await page.context().setOffline(false);
+    await page.close();
+  });
+
   it("files one incident on a double click, lists it open, and closes it", { timeout: 60_000 }, async () => {
     const page = await rig.signIn(rig.tokens.manager, 1280);
     await page.getByRole("link", { name: "Báo sự cố" }).click();

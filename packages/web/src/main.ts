@@ -1,4 +1,4 @@
-import { get, type Me, setToken, token } from "./api";
+import { ApiError, get, type Me, setToken, token } from "./api";
 import { esc } from "./format";
 import { currentLang, setLang, t } from "./i18n";
 import { section } from "./ui";
@@ -127,6 +127,25 @@ langButton.addEventListener("click", () => {
 setLang(currentLang());
 showLang();
 window.addEventListener("hashchange", () => void route());
+
+// A button whose request failed with nobody catching it (a download while offline) still says what happened.
+window.addEventListener("unhandledrejection", (e) => {
+  if (!(e.reason instanceof ApiError)) return;
+  e.preventDefault();
+  let toast = document.querySelector<HTMLElement>("#toast");
+  if (!toast) {
+    toast = document.createElement("div");
+    toast.id = "toast";
+    toast.className = "error toast";
+    toast.setAttribute("role", "alert");
+    document.body.append(toast);
+  }
+  toast.textContent = e.reason.status === 0 ? t("offlineDownload") : e.reason.message;
+  toast.hidden = false;
+  setTimeout(() => {
+    toast.hidden = true;
+  }, 8000);
+});
 
 (async () => {
   if (token() && !location.hash.startsWith("#/invite/")) me = await get<Me>("/api/me").catch(() => undefined);
