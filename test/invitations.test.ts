@@ -121,6 +121,25 @@ describe("invitations (§13)", () => {
   });
 });
 
+describe("OpenAPI", () => {
+  it("documents the onboarding routes", async () => {
+    const doc = (await h.call("GET", "/api/openapi.json", { token: null })).body;
+    for (const path of [
+      "/api/stalls/{stallId}/invitations",
+      "/api/stalls/{stallId}/invitations/{code}/card.pdf",
+      "/api/markets/{id}/invitations/cards.pdf",
+      "/api/invitations/{code}/accept",
+      "/api/stalls/{stallId}/keys",
+      "/api/stalls/{stallId}/keys/{keyId}",
+      "/api/stalls/{stallId}/handover",
+      "/api/markets/{id}/stalls/handover",
+      "/api/markets/{id}/stalls/import/template.csv",
+    ])
+      expect(doc.paths[path], path).toBeDefined();
+    expect(doc.paths["/api/invitations/{code}/accept"].post.security).toBeUndefined();
+  });
+});
+
 describe("vendor keys of a stall", () => {
   it("its manager lists and revokes them; another market's manager cannot; a revoked key stops working", async () => {
     const { code } = (await invite()).body;

@@ -37,8 +37,9 @@ export function clearFieldErrors(form: HTMLFormElement): void {
 export function showFieldErrors(form: HTMLFormElement, err: unknown): void {
   clearFieldErrors(form);
   const status = form.querySelector(".form-status");
-  if (!(err instanceof ApiError)) {
-    if (status) status.innerHTML = `<div class="error" role="alert">${esc((err as Error).message)}</div>`;
+  if (!(err instanceof ApiError) || err.status === 0) {
+    const message = err instanceof ApiError ? t("offline") : (err as Error).message;
+    if (status) status.innerHTML = `<div class="error" role="alert">${esc(message)}</div>`;
     return;
   }
   let placed = 0;
