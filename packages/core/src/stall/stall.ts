@@ -37,7 +37,10 @@ export const BankAccountSchema = z.strictObject({
   bin: z
     .string()
     .regex(/^\d{6}$/, "Expected a 6-digit bank BIN")
-    .refine((bin) => Banks.byBin(bin) !== undefined, { message: "Not a bank in the VietQR directory" }),
+    // Only a well-formed BIN is looked up: a malformed one already has its message.
+    .refine((bin) => !/^\d{6}$/.test(bin) || Banks.byBin(bin) !== undefined, {
+      message: "Not a bank in the VietQR directory",
+    }),
   accountNumber: z.string().regex(/^[0-9A-Za-z]{1,19}$/, "1 to 19 letters or digits"),
   accountName: z.string().trim().min(1).max(70),
 });

@@ -81,7 +81,7 @@ export async function stallsView(app: HTMLElement, marketId: string): Promise<vo
         <h2>${t("importCsv")}</h2>
         <p class="muted">${t("importHelp")}</p>
         <p class="muted">${t("importHelp2")}</p>
-        <p><button type="button" id="template" class="link">${t("downloadTemplate")}</button></p>
+        <p><button type="button" id="template" class="secondary">${t("downloadTemplate")}</button></p>
         <input type="file" name="file" accept=".csv,text/csv" required aria-label="${t("importCsv")}">
         <progress value="0" max="1" hidden></progress>
         <div class="form-status"></div>
