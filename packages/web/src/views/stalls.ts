@@ -51,6 +51,20 @@ function change(value: unknown): string {
   return value === null || value === undefined ? "—" : String(value);
 }
 
+/** A changed field as the manager calls it. */
+function fieldName(field: string): string {
+  const names: Record<string, Parameters<typeof t>[0]> = {
+    code: "code",
+    vendorName: "vendor",
+    phone: "phone",
+    category: "category",
+    bank: "bank",
+    status: "status",
+    qrIssuedAt: "hasQr",
+  };
+  return names[field] ? t(names[field]) : field;
+}
+
 export async function stallsView(app: HTMLElement, marketId: string): Promise<void> {
   app.innerHTML = `
     <h1>${t("stalls")}</h1>
@@ -110,10 +124,10 @@ export async function stallsView(app: HTMLElement, marketId: string): Promise<vo
   const render = () => {
     const q = app.querySelector<HTMLInputElement>("#q")!.value;
     const shown = stalls.filter((s) => matches(s, q));
-    list.innerHTML = `<div class="scroll" tabindex="0" role="region" aria-label="${t("stalls")}"><table><thead><tr><th><span class="sr-only">${t("select")}</span></th><th>${t("code")}</th><th>${t("vendor")}</th><th>${t("phone")}</th><th>${t("bank")}</th><th>${t("status")}</th><th>${t("hasQr")}</th><th>${t("transacted")}</th><th>${t("actions")}</th></tr></thead><tbody>${shown
+    list.innerHTML = `<div class="scroll" tabindex="0" role="region" aria-label="${t("stalls")}"><table class="stall-table"><thead><tr><th><span class="sr-only">${t("select")}</span></th><th>${t("code")}</th><th>${t("vendor")}</th><th>${t("phone")}</th><th>${t("bank")}</th><th>${t("status")}</th><th>${t("hasQr")}</th><th>${t("transacted")}</th><th>${t("actions")}</th></tr></thead><tbody>${shown
       .map(
         (s) =>
-          `<tr data-stall="${esc(s.id)}"><td><input type="checkbox" class="pick" aria-label="${t("select")} ${esc(s.code)}"${selected.has(s.id) ? " checked" : ""}></td><td>${esc(s.code)}</td><td>${esc(s.vendorName)}</td><td>${s.phone ? `<a href="tel:${esc(s.phone)}" aria-label="${t("call")} ${esc(s.vendorName)}">${esc(s.phone)}</a>` : "—"}</td><td>${esc(s.bank.bankName)} ${esc(s.bank.accountNumber)}</td><td>${t(s.status)}</td><td>${s.qrIssuedAt ? t("yes") : t("no")}</td><td>${paying.has(s.id) ? t("yes") : t("no")}</td><td><button type="button" class="secondary open-stall">${t("edit")}</button></td></tr>`,
+          `<tr data-stall="${esc(s.id)}"><td class="pick-cell"><input type="checkbox" class="pick" aria-label="${t("select")} ${esc(s.code)}"${selected.has(s.id) ? " checked" : ""}></td><td data-label="${t("code")}"><b>${esc(s.code)}</b></td><td data-label="${t("vendor")}">${esc(s.vendorName)}</td><td data-label="${t("phone")}">${s.phone ? `<a href="tel:${esc(s.phone)}" aria-label="${t("call")} ${esc(s.vendorName)}">${esc(s.phone)}</a>` : "—"}</td><td data-label="${t("bank")}">${esc(s.bank.bankName)} ${esc(s.bank.accountNumber)}</td><td data-label="${t("status")}">${t(s.status)}</td><td data-label="${t("hasQr")}">${s.qrIssuedAt ? t("yes") : t("no")}</td><td data-label="${t("transacted")}">${paying.has(s.id) ? t("yes") : t("no")}</td><td><button type="button" class="secondary open-stall">${t("edit")}</button></td></tr>`,
       )
       .join(
         "",
@@ -294,7 +308,7 @@ export async function stallsView(app: HTMLElement, marketId: string): Promise<vo
             return `<li><b>${esc(dateTime(a.at))}</b> ${esc(label)}${fields
               .map(
                 (f) =>
-                  `<div class="change-line">${esc(f)}: ${a.before ? `${esc(change(a.before[f]))} → ` : ""}${esc(change(a.after?.[f]))}</div>`,
+                  `<div class="change-line">${esc(fieldName(f))}: ${a.before ? `${esc(change(a.before[f]))} → ` : ""}${esc(change(a.after?.[f]))}</div>`,
               )
               .join("")}</li>`;
           })
