@@ -210,5 +210,18 @@ describe("vendor", () => {
     await expect.poll(() => again.getByRole("alert").textContent()).toContain("đã dùng");
     await again.screenshot({ path: join(SHOTS, "vendor-invite-used-360.png"), fullPage: true });
     await second.close();
+
+    // The manager sees the key the card made and revokes it (a lost phone).
+    const manager = await rig.signIn(rig.tokens.manager, 360);
+    await manager.getByRole("link", { name: "Các quầy" }).click();
+    await manager.getByText("B-07").first().waitFor();
+    await openStall(manager, "B-07");
+    const keys = manager.locator("#stall-dialog #keys");
+    await expect.poll(() => keys.textContent()).toContain("Thẻ mời · B-07");
+    await keys.getByRole("button", { name: "Thu hồi" }).click();
+    await expect.poll(() => keys.textContent()).toContain("Đã thu hồi");
+    const listed = await rig.h.call("GET", `/api/stalls/${typo.id}/keys`);
+    expect(listed.body.items.every((k: { revokedAt?: string }) => k.revokedAt)).toBe(true);
+    await manager.close();
   });
 });
