@@ -38,8 +38,9 @@ beforeAll(async () => {
   await h.call("POST", "/api/markets", { body: market });
   s1 = (await h.call("POST", "/api/markets/dong-van/stalls", { body: stallInput("A-1", "1001") })).body.id;
   s2 = (await h.call("POST", "/api/markets/dong-van/stalls", { body: stallInput("A-2", "1002") })).body.id;
-  await h.app.request(`/api/stalls/${s1}/qr.png`, { headers: { authorization: `Bearer ${h.adminToken}` } });
-  await h.app.request(`/api/stalls/${s2}/qr.png`, { headers: { authorization: `Bearer ${h.adminToken}` } });
+  // QR share counts codes handed over (issue 16): the manager hands both posters over.
+  await h.call("POST", `/api/stalls/${s1}/handover`);
+  await h.call("POST", `/api/stalls/${s2}/handover`);
   for (const [id, paidAt, payer] of [
     ["T1", "2026-10-04T06:30:00+07:00", "p1"],
     ["T2", "2026-10-11T07:30:00+07:00", "p2"],
@@ -158,7 +159,7 @@ describe("incidents and heartbeats", () => {
       },
     });
     expect(old.status).toBe(400);
-    expect(old.body.error.issues).toEqual([{ path: "beats.1.at", message: "Older than 7 days" }]);
+    expect(old.body.error.issues).toEqual([{ path: "beats.1.at", message: "Cũ hơn 7 ngày" }]);
     const tooMany = await h.call("POST", "/api/markets/dong-van/heartbeats", {
       token: device,
       body: { beats: Array.from({ length: 501 }, () => ({ at: "2026-10-25T06:00:00Z", ok: true })) },

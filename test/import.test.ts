@@ -29,8 +29,10 @@ describe("CSV import", () => {
     expect(res.status).toBe(200);
     expect(res.body.created).toBe(2);
     expect(res.body.errors.map((e: { line: number }) => e.line)).toEqual([4, 5, 6, 7, 8]);
-    expect(res.body.errors[0].message).toContain("bank.bin");
-    expect(res.body.errors[2].message).toMatch(/account/i);
+    // Messages are in the reader's language (Vietnamese by default, docs/contract.md §13) and name the field.
+    expect(res.body.errors[0]).toMatchObject({ code: "A-03" });
+    expect(res.body.errors[0].message).toContain("Ngân hàng");
+    expect(res.body.errors[2].message).toMatch(/Tài khoản ngân hàng trùng với dòng 2/);
     const list = await h.call("GET", "/api/markets/dong-van/stalls");
     expect(list.body.items.map((s: { vendorName: string }) => s.vendorName)).toEqual([
       "Giàng Thị Mai",

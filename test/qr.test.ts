@@ -61,7 +61,7 @@ describe("GET /stalls/{id}/qr", () => {
     expect(res.body.error.issues[0].path).toBe("amount");
   });
 
-  it("does not mark the QR as issued: only images and posters do", async () => {
+  it("does not mark the QR as issued: only a hand-over does (test/invitations.test.ts)", async () => {
     expect((await h.call("GET", `/api/stalls/${stall.id}`)).body.qrIssuedAt).toBeNull();
   });
 });
@@ -95,12 +95,11 @@ describe("QR images", () => {
     expect(decodeSvg(svg)).toBe(payload);
   });
 
-  it("sets qrIssuedAt on the first download only, and caches by ETag", async () => {
-    const first = (await h.call("GET", `/api/stalls/${stall.id}`)).body.qrIssuedAt;
-    expect(first).toBe("2026-11-26T03:00:00.000Z");
+  it("does not set qrIssuedAt (printing is not handing over), and caches by ETag", async () => {
+    expect((await h.call("GET", `/api/stalls/${stall.id}`)).body.qrIssuedAt).toBeNull();
     h.clock.advance(3600_000);
     const res = await raw(`/api/stalls/${stall.id}/qr.png`);
-    expect((await h.call("GET", `/api/stalls/${stall.id}`)).body.qrIssuedAt).toBe(first);
+    expect((await h.call("GET", `/api/stalls/${stall.id}`)).body.qrIssuedAt).toBeNull();
     const etag = res.headers.get("etag")!;
     expect(res.headers.get("cache-control")).toContain("max-age");
     expect(
@@ -162,7 +161,8 @@ describe("posters", () => {
     const codes = pages.map((p) => /Quầy (\S+)/.exec(p)?.[1]);
     expect(codes).toEqual(["A-03", "A-12", "B-02", "C-01"]);
     const list = (await h.call("GET", "/api/markets/dong-van/stalls")).body.items;
-    for (const s of list) expect(s.qrIssuedAt === null).toBe(s.status === "suspended");
+    // Printing posters is not handing them over: no stall counts as having its QR (issue 16).
+    for (const s of list) expect(s.qrIssuedAt).toBeNull();
   });
 
   it("a suspended stall gets no payment code", async () => {

@@ -58,7 +58,9 @@ describe("web UI", () => {
     await page.getByLabel("Số tài khoản").fill("12-34");
     await page.getByLabel("Chủ tài khoản").fill("LO THI DO");
     await page.getByRole("button", { name: "Lưu" }).click();
-    await expect.poll(() => page.locator(".field-error").first().textContent()).toContain("1 to 19");
+    await expect
+      .poll(() => page.locator(".field-error").first().textContent())
+      .toContain("Số tài khoản chỉ gồm 1–19");
     await page.getByLabel("Số tài khoản").fill("5550001");
     await page.getByRole("button", { name: "Lưu" }).click();
     await page.getByText("Đã lưu.").waitFor();

@@ -13,6 +13,8 @@ export interface CsvRow {
 /**
  * Reads an uploaded CSV strictly: UTF-8 (a BOM is fine, anything else is refused whole), a header row that
  * names every `required` column (in any order), at most `maxRows` rows. `what` names the file in messages.
+ * Cells are separated by `,` or `;` — whichever the header line uses: Excel writes `;` under Vietnamese regional
+ * settings, where `,` is the decimal mark.
  */
 export function readCsv(
   body: Uint8Array,
@@ -30,6 +32,7 @@ export function readCsv(
   try {
     records = parse(text, {
       bom: true,
+      delimiter: separatorOf(text),
       relax_column_count: true,
       skip_empty_lines: true,
       info: true,
@@ -56,4 +59,11 @@ export function readCsv(
       width: record.length,
     })),
   };
+}
+
+/** `;` when the header line has more semicolons than commas (outside quotes), else `,`. */
+export function separatorOf(text: string): "," | ";" {
+  const header = (text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "").replace(/"[^"]*"/g, "");
+  const count = (c: string) => header.split(c).length - 1;
+  return count(";") > count(",") ? ";" : ",";
 }

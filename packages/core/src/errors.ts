@@ -1,4 +1,6 @@
 import { type ZodError, z } from "zod";
+// Every schema failure reads as a plain sentence (the app-wide zod messages live with their translations).
+import "./messages";
 
 /**
  * Domain errors. Core throws these; the HTTP layer maps each `code` to a status in one place
@@ -10,6 +12,7 @@ export type ErrorCode =
   | "forbidden"
   | "not_found"
   | "conflict"
+  | "gone"
   | "payload_too_large"
   | "unsupported_media_type"
   | "rate_limited"
@@ -37,6 +40,8 @@ export const validationError = (message: string, issues: ErrorIssue[] = []) =>
 export const notFound = (what: string) => new DomainError("not_found", `${what} not found`);
 export const conflict = (message: string, issues: ErrorIssue[] = []) =>
   new DomainError("conflict", message, issues);
+/** Something that existed and is used up or expired (a spent invitation): `410`. */
+export const gone = (message: string) => new DomainError("gone", message);
 export const forbidden = (message = "This key may not do that") => new DomainError("forbidden", message);
 export const unauthorized = (message = "A valid API key is required") =>
   new DomainError("unauthorized", message);

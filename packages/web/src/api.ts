@@ -1,3 +1,5 @@
+import { currentLang } from "./i18n";
+
 /** The public API, from the browser: the key kept in localStorage, errors as `ApiError` with field issues. */
 const BASE: string =
   (import.meta as { env?: Record<string, string> }).env?.VITE_API_URL?.replace(/\/$/, "") ?? "";
@@ -22,7 +24,10 @@ export const setToken = (value: string | null) =>
 async function send(path: string, init: RequestInit = {}, timeoutMs = 20_000): Promise<Response> {
   const headers = new Headers(init.headers);
   const tk = token();
-  if (tk) headers.set("authorization", `Bearer ${tk}`);
+  if (tk && !headers.has("authorization")) headers.set("authorization", `Bearer ${tk}`);
+  if (headers.get("authorization") === "") headers.delete("authorization");
+  // Server messages come back in the page's language (docs/contract.md §13).
+  headers.set("accept-language", currentLang());
   let res: Response;
   try {
     res = await fetch(`${BASE}${path}`, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
@@ -43,9 +48,31 @@ export const post = async <T>(path: string, body: unknown, method = "POST"): Pro
   (
     await send(path, { method, body: JSON.stringify(body), headers: { "content-type": "application/json" } })
   ).json() as Promise<T>;
+export const del = async <T>(path: string): Promise<T> =>
+  (await send(path, { method: "DELETE" })).json() as Promise<T>;
+/** A POST that must happen once however often it is sent (a double click): the server keys it on this header. */
+export const postOnce = async <T>(path: string, body: unknown, idempotencyKey: string): Promise<T> =>
+  (
+    await send(path, {
+      method: "POST",
+      body: JSON.stringify(body),
+      headers: { "content-type": "application/json", "idempotency-key": idempotencyKey },
+    })
+  ).json() as Promise<T>;
 /** A binary resource (QR image, PDF) as an object URL the page can show or download. */
-export const blobUrl = async (path: string): Promise<string> =>
-  URL.createObjectURL(await (await send(path)).blob());
+export const blobUrl = async (path: string, method = "GET"): Promise<string> =>
+  URL.createObjectURL(await (await send(path, { method }, 120_000)).blob());
+
+/** Accepts a sign-in invitation (no key needed) and keeps the vendor key it gives. */
+export async function acceptInvitation(code: string): Promise<{ token: string; stallId: string }> {
+  const res = await send(`/api/invitations/${encodeURIComponent(code)}/accept`, {
+    method: "POST",
+    headers: { authorization: "" },
+  });
+  const body = (await res.json()) as { token: string; stallId: string };
+  setToken(body.token);
+  return body;
+}
 
 /** Uploads a CSV with progress (XHR: fetch has no upload progress). */
 export function uploadCsv<T>(path: string, file: Blob, onProgress: (fraction: number) => void): Promise<T> {
@@ -53,6 +80,7 @@ export function uploadCsv<T>(path: string, file: Blob, onProgress: (fraction: nu
     const xhr = new XMLHttpRequest();
     xhr.open("POST", `${BASE}${path}`);
     xhr.setRequestHeader("content-type", "text/csv");
+    xhr.setRequestHeader("accept-language", currentLang());
     const tk = token();
     if (tk) xhr.setRequestHeader("authorization", `Bearer ${tk}`);
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);

@@ -1,10 +1,11 @@
-import { get, type Me, setToken, token } from "./api";
+import { ApiError, get, type Me, setToken, token } from "./api";
 import { esc } from "./format";
 import { currentLang, setLang, t } from "./i18n";
 import { adminKeysView } from "./views/adminKeys";
 import { adminMarketsView } from "./views/adminMarkets";
 import { adminReconciliationView, adminUnmatchedView } from "./views/adminPayments";
 import { incidentView } from "./views/incidents";
+import { inviteView } from "./views/invite";
 import { liaisonView } from "./views/liaison";
 import { loginView } from "./views/login";
 import { marketEvaluationsView, marketPageView } from "./views/marketEvaluations";
@@ -90,6 +91,18 @@ function focusHeading() {
 async function route(moved = false) {
   cleanup?.();
   cleanup = undefined;
+  // A sign-in card's URL (docs/contract.md §13): signs the vendor in whoever was signed in before.
+  const invitation = /^#\/invite\/([A-Za-z0-9_-]+)$/.exec(location.hash);
+  if (invitation) {
+    setToken(null);
+    me = undefined;
+    nav.innerHTML = "";
+    await inviteView(app, invitation[1]!, (user) => {
+      me = user;
+      void route();
+    });
+    return;
+  }
   if (!me) {
     nav.innerHTML = "";
     loginView(app, (user) => {
@@ -146,7 +159,26 @@ setLang(currentLang());
 showLang();
 window.addEventListener("hashchange", () => void route(true));
 
+// A button whose request failed with nobody catching it (a download while offline) still says what happened.
+window.addEventListener("unhandledrejection", (e) => {
+  if (!(e.reason instanceof ApiError)) return;
+  e.preventDefault();
+  let toast = document.querySelector<HTMLElement>("#toast");
+  if (!toast) {
+    toast = document.createElement("div");
+    toast.id = "toast";
+    toast.className = "error toast";
+    toast.setAttribute("role", "alert");
+    document.body.append(toast);
+  }
+  toast.textContent = e.reason.status === 0 ? t("offlineDownload") : e.reason.message;
+  toast.hidden = false;
+  setTimeout(() => {
+    toast.hidden = true;
+  }, 8000);
+});
+
 (async () => {
-  if (token()) me = await get<Me>("/api/me").catch(() => undefined);
+  if (token() && !location.hash.startsWith("#/invite/")) me = await get<Me>("/api/me").catch(() => undefined);
   await route();
 })();

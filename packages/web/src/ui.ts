@@ -25,7 +25,10 @@ export async function section(
 /** Removes a form's field errors and status message. */
 export function clearFieldErrors(form: HTMLFormElement): void {
   for (const old of form.querySelectorAll(".field-error")) old.remove();
-  for (const input of form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
+  for (const input of form.querySelectorAll("[aria-invalid]")) {
+    input.removeAttribute("aria-invalid");
+    input.removeAttribute("aria-describedby");
+  }
   const status = form.querySelector(".form-status");
   if (status) status.innerHTML = "";
 }
@@ -34,16 +37,23 @@ export function clearFieldErrors(form: HTMLFormElement): void {
 export function showFieldErrors(form: HTMLFormElement, err: unknown): void {
   clearFieldErrors(form);
   const status = form.querySelector(".form-status");
-  if (!(err instanceof ApiError)) {
-    if (status) status.innerHTML = `<div class="error" role="alert">${esc((err as Error).message)}</div>`;
+  if (!(err instanceof ApiError) || err.status === 0) {
+    const message = err instanceof ApiError ? t("offline") : (err as Error).message;
+    if (status) status.innerHTML = `<div class="error" role="alert">${esc(message)}</div>`;
     return;
   }
   let placed = 0;
   for (const issue of err.issues) {
     const input = form.querySelector<HTMLElement>(`[name="${CSS.escape(issue.path)}"]`);
     if (!input) continue;
+    // Tied to its field: a screen reader reads the message with the field, not only when it appears.
+    const id = `${input.id || issue.path.replace(/\W/g, "-")}-error`;
     input.setAttribute("aria-invalid", "true");
-    input.insertAdjacentHTML("afterend", `<div class="field-error" role="alert">${esc(issue.message)}</div>`);
+    input.setAttribute("aria-describedby", id);
+    input.insertAdjacentHTML(
+      "afterend",
+      `<div class="field-error" id="${esc(id)}" role="alert">${esc(issue.message)}</div>`,
+    );
     placed++;
   }
   if (status)

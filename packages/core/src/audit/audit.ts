@@ -37,6 +37,9 @@ export const AUDIT_ACTIONS = [
   "key.revoked",
   "payment.assigned",
   "evaluation.run",
+  "stall.qrHandedOver",
+  "invitation.created",
+  "invitation.accepted",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

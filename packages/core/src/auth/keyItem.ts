@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
 import { validationError } from "../errors";
-import { guard, queryPage, type Store } from "../store/client";
+import { guard, queryAll, queryPage, type Store } from "../store/client";
 import { decodeCursor, encodeCursor, type Page, type PageRequest } from "../store/page";
 import type { WriteItem } from "../store/transact";
 import type { ApiKey } from "./keys";
@@ -9,9 +9,11 @@ import type { ApiKey } from "./keys";
  * A stored API key, found by its token's hash; the token itself is never stored (docs/data-model.md).
  *  - by token hash ... pk KEY#<sha256>  sk KEY
  *  - all (byKind) .... gsi1 KEYS / <keyId>
+ *  - byStall .......... gsi2 STALL#<stallId>#KEYS / <keyId>   (vendor keys)
  */
 const key = (tokenHash: string) => ({ pk: `KEY#${tokenHash}`, sk: "KEY" });
 const ALL = "KEYS";
+const byStallPk = (stallId: string) => `STALL#${stallId}#KEYS`;
 
 function fromItem(item: Record<string, unknown>): ApiKey {
   const { keyId, role, marketId, stallId, province, label, createdAt, revokedAt } = item as unknown as ApiKey;
@@ -27,7 +29,15 @@ export const KeyItem = {
   create: (store: Store, apiKey: ApiKey, tokenHash: string, replaceRevoked = false): WriteItem => ({
     Put: {
       TableName: store.table,
-      Item: { ...key(tokenHash), gsi1pk: ALL, gsi1sk: apiKey.keyId, type: "apiKey", v: 1, ...apiKey },
+      Item: {
+        ...key(tokenHash),
+        gsi1pk: ALL,
+        gsi1sk: apiKey.keyId,
+        ...(apiKey.stallId ? { gsi2pk: byStallPk(apiKey.stallId), gsi2sk: apiKey.keyId } : {}),
+        type: "apiKey",
+        v: 1,
+        ...apiKey,
+      },
       ConditionExpression: replaceRevoked
         ? "attribute_not_exists(pk) OR attribute_exists(revokedAt)"
         : "attribute_not_exists(pk)",
@@ -66,6 +76,15 @@ export const KeyItem = {
     );
     const item = res.Items?.[0];
     return item ? { apiKey: fromItem(item), ref: { pk: String(item.pk), sk: String(item.sk) } } : undefined;
+  },
+  /** byStall: a stall's vendor keys, oldest first (keys made before this index existed are not listed). */
+  async byStall(store: Store, stallId: string): Promise<ApiKey[]> {
+    const items = await queryAll(store, {
+      IndexName: "gsi2",
+      KeyConditionExpression: "gsi2pk = :pk",
+      ExpressionAttributeValues: { ":pk": byStallPk(stallId) },
+    });
+    return items.map(fromItem);
   },
   /**
    * all: every key, in id order. The store's position holds the key's `pk` — its token's hash — so the cursor

@@ -8,7 +8,7 @@ import * as Market from "../market/market";
 import * as Stall from "../stall/stall";
 import type { Store } from "../store/client";
 import type { Page, PageRequest } from "../store/page";
-import { commit } from "../store/transact";
+import { commit, type WriteItem } from "../store/transact";
 import { KeyItem } from "./keyItem";
 
 export const ROLES = ["admin", "manager", "vendor", "liaison", "device"] as const;
@@ -68,6 +68,26 @@ export async function create(
     ]);
   if (input.role === "vendor" && !input.stallId)
     throw validationError("A vendor key needs a stallId", [{ path: "stallId", message: "Required" }]);
+  const { key, writes } = creation(store, clock, input, token, actor, configuredToken !== undefined);
+  // A configured token whose key was revoked is issued again: the operator set it, so it stands.
+  await commit(store, writes, (i) =>
+    i === 0 ? { path: "token", message: "This token is already in use" } : null,
+  );
+  return { ...key, token };
+}
+
+/**
+ * A new key's writes — the key, then its audit entry — for a workflow that commits them with its own
+ * (accepting an invitation). The scope is taken as given: callers have checked it.
+ */
+export function creation(
+  store: Store,
+  clock: Clock,
+  input: CreateKeyInput,
+  token: string,
+  actor: Actor,
+  replaceRevoked = false,
+): { key: ApiKey; writes: WriteItem[] } {
   const key: ApiKey = {
     keyId: newId(clock),
     role: input.role,
@@ -77,11 +97,10 @@ export async function create(
     ...(input.label ? { label: input.label } : {}),
     createdAt: clock.now().toISOString(),
   };
-  // A configured token whose key was revoked is issued again: the operator set it, so it stands.
-  await commit(
-    store,
-    [
-      KeyItem.create(store, key, hashToken(token), configuredToken !== undefined),
+  return {
+    key,
+    writes: [
+      KeyItem.create(store, key, hashToken(token), replaceRevoked),
       Audit.entry(store, clock, {
         actor,
         action: "key.created",
@@ -90,9 +109,7 @@ export async function create(
         after: present(key),
       }),
     ],
-    (i) => (i === 0 ? { path: "token", message: "This token is already in use" } : null),
-  );
-  return { ...key, token };
+  };
 }
 
 /** Makes sure a key with exactly this token exists (the configured admin token). Idempotent. */
@@ -115,6 +132,16 @@ export function findByToken(store: Store, token: string): Promise<ApiKey | undef
 
 export function list(store: Store, page: PageRequest): Promise<Page<ApiKey>> {
   return KeyItem.all(store, page);
+}
+
+/** A key by its id, or undefined. */
+export async function find(store: Store, keyId: string): Promise<ApiKey | undefined> {
+  return (await KeyItem.byId(store, keyId))?.apiKey;
+}
+
+/** A stall's vendor keys (for its manager to see and revoke). */
+export function listForStall(store: Store, stallId: string): Promise<ApiKey[]> {
+  return KeyItem.byStall(store, stallId);
 }
 
 /** Revokes a key by id; its token stops working at once. */

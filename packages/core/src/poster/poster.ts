@@ -55,13 +55,13 @@ export interface PosterContent {
   payload: string;
 }
 
-interface Fonts {
+export interface Fonts {
   regular: PDFFont;
   bold: PDFFont;
 }
 
 /** Splits text into lines that fit `width` at `size`. */
-function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
+export function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
   const lines: string[] = [];
   let line = "";
   for (const word of text.split(/\s+/)) {
@@ -87,7 +87,7 @@ export function groupDigits(account: string): string {
 }
 
 /** Draws the code as filled vector rectangles (one per dark run): sharp at any print size, a few KB. */
-function drawQr(page: PDFPage, payload: string, x: number, y: number, side: number): void {
+export function drawQr(page: PDFPage, payload: string, x: number, y: number, side: number): void {
   const m = matrix(payload);
   const total = m.size + 2 * QUIET_ZONE;
   const unit = side / total;
@@ -154,7 +154,7 @@ function drawPoster(doc: PDFDocument, f: Fonts, content: PosterContent): void {
   });
 }
 
-async function newDocument(title: string, options: RenderOptions) {
+export async function newDocument(title: string, options: RenderOptions) {
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
   const bytes = fontBytes(options.fontDir);

@@ -28,7 +28,7 @@ export type Uptake = z.output<typeof UptakeSchema>;
 
 /**
  * A market's uptake over a date range (docs/contract.md §7), from the daily rollups — never by reading transactions.
- * `stalls`: active stalls registered by the end of `to`; `stallsWithQr`: those whose code was issued by then;
+ * `stalls`: active stalls registered by the end of `to`; `stallsWithQr`: those whose code was handed over by then (`qrIssuedAt`: the manager's hand-over or the vendor's first sign-in, not printing);
  * `activeStalls`: distinct stalls with at least one matched payment in the range.
  */
 export async function uptake(

@@ -1,9 +1,11 @@
 import { ZodError, z } from "zod";
 import type { Actor } from "../audit/audit";
+import * as Banks from "../bank/directory";
 import type { Clock } from "../clock";
 import { readCsv } from "../csv";
 import { DomainError } from "../errors";
 import type { Store } from "../store/client";
+import { asciiFold } from "../text";
 import { accountKey } from "./accountItem";
 import { findByCode, registerMany, type Stall, type StallInput } from "./stall";
 
@@ -24,7 +26,8 @@ export const ImportResultSchema = z
     created: z.number(),
     /** Rows that describe a stall already registered exactly so (a re-import): nothing to do. */
     skipped: z.number(),
-    errors: z.array(z.object({ line: z.number(), message: z.string() })),
+    /** Each bad row: its line in the file (the header is line 1), its stall code as written, what is wrong. */
+    errors: z.array(z.object({ line: z.number(), code: z.string().optional(), message: z.string() })),
   })
   .meta({ id: "ImportResult" });
 export type ImportResult = z.output<typeof ImportResultSchema>;
@@ -34,13 +37,34 @@ interface Row {
   input: StallInput;
 }
 
+/**
+ * The BIN a cell names: six digits as they are, else any short name, VietQR code or former name in the bank
+ * directory, ignoring case and accents ("Agribank", "VCB", "Vietcombank", "BIDV"). Anything else is left for the
+ * stall schema to refuse.
+ */
+export function bankBinOf(cell: string): string {
+  const text = cell.trim();
+  if (/^\d{6}$/.test(text)) return text;
+  return Banks.byShortName(asciiFold(text))?.bin ?? text;
+}
+
+/** The template a manager fills in (`GET /api/markets/{id}/stalls/import/template.csv`): the header and one example. */
+export const IMPORT_TEMPLATE =
+  "\uFEFF" +
+  `${IMPORT_COLUMNS.join(",")}\r\n` +
+  "A-01,Nguyễn Thị Hùng,0912345678,Rau củ,Agribank,8888012345678,NGUYEN THI HUNG\r\n";
+
 function parseRows(body: Uint8Array): { rows: Row[]; errors: ImportResult["errors"] } {
   const csv = readCsv(body, IMPORT_COLUMNS, MAX_IMPORT_ROWS, "file");
   const rows: Row[] = [];
   const errors: ImportResult["errors"] = [];
   for (const { cells, line, complete, width } of csv.rows) {
     if (!complete) {
-      errors.push({ line, message: `Expected ${csv.header.length} columns, found ${width}` });
+      errors.push({
+        line,
+        ...(cells.code ? { code: cells.code } : {}),
+        message: `Expected ${csv.header.length} columns, found ${width}`,
+      });
       continue;
     }
     rows.push({
@@ -50,7 +74,11 @@ function parseRows(body: Uint8Array): { rows: Row[]; errors: ImportResult["error
         vendorName: cells.vendorName!,
         ...(cells.phone ? { phone: cells.phone } : {}),
         ...(cells.category ? { category: cells.category } : {}),
-        bank: { bin: cells.bankBin!, accountNumber: cells.accountNumber!, accountName: cells.accountName! },
+        bank: {
+          bin: bankBinOf(cells.bankBin!),
+          accountNumber: cells.accountNumber!,
+          accountName: cells.accountName!,
+        },
       },
     });
   }
@@ -96,10 +124,15 @@ export async function importCsv(
     if (seenCodes.has(code)) {
       errors.push({
         line: row.line,
+        code: String(row.input.code),
         message: `Stall code '${row.input.code}' repeats line ${seenCodes.get(code)}`,
       });
     } else if (seenAccounts.has(account)) {
-      errors.push({ line: row.line, message: `This bank account repeats line ${seenAccounts.get(account)}` });
+      errors.push({
+        line: row.line,
+        code: String(row.input.code),
+        message: `This bank account repeats line ${seenAccounts.get(account)}`,
+      });
     } else {
       seenCodes.set(code, row.line);
       seenAccounts.set(account, row.line);
@@ -134,7 +167,7 @@ export async function importCsv(
         continue;
       }
     }
-    errors.push({ line: row.line, message: describe(outcome.error) });
+    errors.push({ line: row.line, code: String(row.input.code), message: describe(outcome.error) });
   }
   errors.sort((a, b) => a.line - b.line);
   return { report: result, created };

@@ -37,7 +37,10 @@ export const BankAccountSchema = z.strictObject({
   bin: z
     .string()
     .regex(/^\d{6}$/, "Expected a 6-digit bank BIN")
-    .refine((bin) => Banks.byBin(bin) !== undefined, { message: "Not a bank in the VietQR directory" }),
+    // Only a well-formed BIN is looked up: a malformed one already has its message.
+    .refine((bin) => !/^\d{6}$/.test(bin) || Banks.byBin(bin) !== undefined, {
+      message: "Not a bank in the VietQR directory",
+    }),
   accountNumber: z.string().regex(/^[0-9A-Za-z]{1,19}$/, "1 to 19 letters or digits"),
   accountName: z.string().trim().min(1).max(70),
 });
@@ -447,7 +450,43 @@ export async function update(
   return next;
 }
 
-/** Records the first time a stall's QR image or poster was handed out; later calls change nothing. */
+/**
+ * The writes that record a stall's payment code as handed over — what QR share counts (docs/evaluations.md) —
+ * with their audit entry; they fail (cancelling their transaction) if it already was.
+ */
+export function handOverWrites(
+  store: Store,
+  clock: Clock,
+  actor: Actor,
+  stall: Stall,
+  how: "manager" | "invitation",
+): WriteItem[] {
+  const at = clock.now().toISOString();
+  return [
+    StallItem.handOver(store, stall.id, at),
+    Audit.entry(store, clock, {
+      actor,
+      action: "stall.qrHandedOver",
+      entity: { kind: "stall", id: stall.id },
+      marketId: stall.marketId,
+      before: { qrIssuedAt: null },
+      after: { qrIssuedAt: at, how },
+    }),
+  ];
+}
+
+/**
+ * The manager marks the stall's poster as handed over to its vendor. Idempotent: a stall already handed over is
+ * returned unchanged. Suspended stalls' codes are not issued, so they cannot be handed over.
+ */
+export async function handOver(store: Store, clock: Clock, actor: Actor, stall: Stall): Promise<Stall> {
+  if (stall.qrIssuedAt) return stall;
+  if (stall.status !== "active") throw conflict("This stall is suspended; its payment code is not issued");
+  const failed = await tryCommit(store, handOverWrites(store, clock, actor, stall, "manager"));
+  return failed ? get(store, stall.id) : { ...stall, qrIssuedAt: clock.now().toISOString() };
+}
+
+/** Seed data only: records a stall's code as issued without an audit entry (the platform's own demo). */
 export async function markQrIssued(store: Store, clock: Clock, stall: Stall): Promise<Stall> {
   if (stall.qrIssuedAt) return stall;
   const at = clock.now().toISOString();

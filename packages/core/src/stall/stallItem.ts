@@ -92,6 +92,20 @@ export const StallItem = {
   byMarket: (store: Store, marketId: string, page: PageRequest): Promise<Page<Stall>> =>
     queryPage(store, { gsi1pk: byMarketPk(marketId) }, page, fromItem),
   /**
+   * Records the stall's code as handed over (what QR share counts); fails if it already was. Goes into the same
+   * transaction as its audit entry.
+   */
+  handOver: (store: Store, stallId: string, at: string): WriteItem => ({
+    Update: {
+      TableName: store.table,
+      Key: key(stallId),
+      UpdateExpression: "SET qrIssuedAt = :at",
+      ConditionExpression:
+        "attribute_exists(pk) AND (attribute_not_exists(qrIssuedAt) OR qrIssuedAt = :null)",
+      ExpressionAttributeValues: { ":at": at, ":null": null },
+    },
+  }),
+  /**
    * Sets `qrIssuedAt` the first time only. Resolves false when it was already set (or the stall is gone).
    */
   async setQrIssuedOnce(store: Store, stallId: string, at: string): Promise<boolean> {

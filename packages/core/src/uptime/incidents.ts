@@ -1,11 +1,12 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { Actor } from "../audit/audit";
 import * as Audit from "../audit/audit";
 import { type Clock, newId } from "../clock";
-import { notFound, validationError } from "../errors";
+import { conflict, notFound, validationError } from "../errors";
 import { InstantSchema } from "../schemas";
 import type { Store } from "../store/client";
-import { commit } from "../store/transact";
+import { commit, tryCommit } from "../store/transact";
 import { CAUSES } from "./causes";
 import { IncidentItem } from "./incidentItem";
 
@@ -69,20 +70,38 @@ function checkTimes(clock: Clock, startedAt: string, endedAt: string | null) {
   }
 }
 
+/**
+ * The incident id an `Idempotency-Key` stands for: the same key from the same market always names the same
+ * incident, so a double click (or a retry after a lost answer) files it once.
+ */
+function idempotentId(marketId: string, key: string): string {
+  return `k${createHash("sha256").update(`${marketId}\n${key}`).digest("hex").slice(0, 25)}`;
+}
+
+/**
+ * Files an incident. With an `idempotencyKey` (the `Idempotency-Key` header), a repeat of the same key returns
+ * the incident the first request filed (`replayed: true`) and files nothing.
+ */
 export async function report(
   store: Store,
   clock: Clock,
   marketId: string,
   input: z.input<typeof IncidentInputSchema>,
   actor: Actor,
-): Promise<Incident> {
+  idempotencyKey?: string,
+): Promise<Incident & { replayed?: true }> {
   const p = IncidentInputSchema.parse(input);
   const startedAt = new Date(p.startedAt).toISOString();
   const endedAt = p.endedAt ? new Date(p.endedAt).toISOString() : null;
   checkTimes(clock, startedAt, endedAt);
   const now = clock.now().toISOString();
+  const id = idempotencyKey ? idempotentId(marketId, idempotencyKey) : newId(clock);
+  if (idempotencyKey) {
+    const earlier = await IncidentItem.get(store, id);
+    if (earlier) return { ...earlier, replayed: true };
+  }
   const incident: Incident = {
-    id: newId(clock),
+    id,
     marketId,
     startedAt,
     endedAt,
@@ -93,7 +112,7 @@ export async function report(
     createdAt: now,
     updatedAt: now,
   };
-  await commit(store, [
+  const failed = await tryCommit(store, [
     IncidentItem.create(store, incident),
     Audit.entry(store, clock, {
       actor,
@@ -103,6 +122,12 @@ export async function report(
       ...Audit.diff(undefined, incident, AUDITED),
     }),
   ]);
+  if (failed) {
+    // Two requests with the same key at once: the other one filed it.
+    const earlier = idempotencyKey ? await IncidentItem.get(store, id) : undefined;
+    if (earlier) return { ...earlier, replayed: true };
+    throw conflict("Another change to the same data was in progress; retry");
+  }
   return incident;
 }
 

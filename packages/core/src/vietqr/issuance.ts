@@ -9,9 +9,10 @@ import * as QrImage from "./image";
 import * as PaymentQr from "./stallQr";
 
 /**
- * Issuing a stall's payment code (docs/contract.md §5): only an active stall's code is issued, and handing out an
- * image or a poster records the first time the stall got its code (`qrIssuedAt`, what QR share counts).
- * Access is the caller's to check.
+ * Issuing a stall's payment code (docs/contract.md §5): only an active stall's code is issued. Rendering an image or
+ * printing posters records nothing: a printed poster may never leave the office. QR share counts codes handed over
+ * (`qrIssuedAt`), set when the manager marks a poster handed over or the vendor first signs in
+ * (`Stall.handOver`, `invitation/invitations.ts`). Access is the caller's to check.
  */
 interface Deps {
   store: Store;
@@ -33,28 +34,25 @@ export function payableCode(
   return PaymentQr.forStall(stall, options);
 }
 
-/** The code as an image to hand out; the first one marks the stall's QR as issued. */
+/** The code as an image. */
 export async function image(
-  deps: Deps,
+  _deps: Deps,
   stall: Stall.Stall,
   format: "svg" | "png",
   size: number,
   options: PaymentQr.StallQrOptions = {},
 ): Promise<{ payload: string; body: string | Uint8Array; contentType: string }> {
   const { payload } = payableCode(stall, options);
-  await Stall.markQrIssued(deps.store, deps.clock, stall);
   return format === "svg"
     ? { payload, body: QrImage.toSvg(payload, size), contentType: "image/svg+xml" }
     : { payload, body: QrImage.toPng(payload, size), contentType: "image/png" };
 }
 
-/** The stall's printable poster; marks its QR as issued. */
+/** The stall's printable poster. */
 export async function poster(deps: Deps, stall: Stall.Stall): Promise<Uint8Array> {
   const { payload } = payableCode(stall);
   const market = await Market.get(deps.store, stall.marketId);
-  const pdf = await Poster.render({ marketName: market.name, stall, payload }, { fontDir: deps.fontDir });
-  await Stall.markQrIssued(deps.store, deps.clock, stall);
-  return pdf;
+  return Poster.render({ marketName: market.name, stall, payload }, { fontDir: deps.fontDir });
 }
 
 /**
@@ -125,8 +123,8 @@ export type PosterRenderer = (
 ) => Promise<Uint8Array>;
 
 /**
- * One part of a market's posters (at most {@link POSTER_PART_SIZE}, stall-code order) as one PDF; marks each of its
- * stalls' QR as issued. A market with no active stall has one empty part 1. `parts` is how many there are.
+ * One part of a market's posters (at most {@link POSTER_PART_SIZE}, stall-code order) as one PDF. Printing is not
+ * handing over: no stall's `qrIssuedAt` changes. A market with no active stall has one empty part 1. `parts` is how many there are.
  */
 export async function marketPosterPart(
   deps: Deps & { renderPosters?: PosterRenderer },
@@ -148,6 +146,5 @@ export async function marketPosterPart(
     stalls.map((stall) => ({ marketName: market.name, stall, payload: PaymentQr.forStall(stall).payload })),
     { fontDir: deps.fontDir },
   );
-  await Stall.markManyQrIssued(deps.store, deps.clock, stalls);
   return { pdf, part: chosen?.part, parts: parts.length };
 }

@@ -9,6 +9,7 @@ import { auditRoutes } from "./routes/audit";
 import { callbackRoutes } from "./routes/callbacks";
 import { evaluationRoutes } from "./routes/evaluations";
 import { healthRoutes } from "./routes/health";
+import { acceptRoutes, invitationRoutes } from "./routes/invitations";
 import { keyRoutes } from "./routes/keys";
 import { marketRoutes } from "./routes/markets";
 import { qrRoutes } from "./routes/qr";
@@ -28,6 +29,7 @@ export function createApp(deps: Deps) {
   app.route("/api", healthRoutes(deps));
   app.use("/api/callbacks/:provider", callbackGuard);
   app.route("/api", callbackRoutes(deps));
+  app.route("/api", acceptRoutes(deps));
   app.doc31("/api/openapi.json", {
     openapi: "3.1.0",
     info: {
@@ -64,6 +66,7 @@ export function createApp(deps: Deps) {
   api.route("/", uptimeRoutes(deps));
   api.route("/", evaluationRoutes(deps));
   api.route("/", auditRoutes(deps));
+  api.route("/", invitationRoutes(deps));
   app.route("/api", api);
 
   return app;

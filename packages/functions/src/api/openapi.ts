@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { AppEnv } from "./context";
 
 /** Shared pieces of route definitions, so each route file states only what is its own. */
-const errorResponse = (description: string) => ({
+export const errorResponse = (description: string) => ({
   description,
   content: { "application/json": { schema: ErrorSchema } },
 });

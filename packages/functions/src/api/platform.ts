@@ -2,7 +2,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv, Deps } from "./context";
-import { errorBody, toErrorResponse } from "./errors";
+import { errorBody, sendError, toErrorResponse } from "./errors";
 
 /**
  * Headers on every API answer: JSON, PNG, SVG and PDF are never to be sniffed, framed or run as a page. Hono's
@@ -40,7 +40,9 @@ export function platformApp(deps: Deps) {
   });
   app.use("/api/*", apiSecurityHeaders);
 
-  app.notFound((c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
+  app.notFound((c) =>
+    sendError(c, errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404),
+  );
   app.onError((err, c) => toErrorResponse(err, c, deps.logger));
   return app;
 }

@@ -6,7 +6,7 @@ import { webSecurityHeaders } from "@market40/web/securityPolicy";
 import { Hono } from "hono";
 import { createApp } from "../api/app";
 import type { Deps } from "../api/context";
-import { errorBody } from "../api/errors";
+import { errorBody, sendError } from "../api/errors";
 import { setHeaders } from "../api/securityHeaders";
 
 /** The web UI's built files (`npm install` and `npm start` build them with Vite). */
@@ -23,9 +23,11 @@ export function createLocalApp(deps: Deps) {
   const site = new Hono();
   site.route("/", api);
   // An API path nothing answers is a 404 in the error envelope, never the web app's page with a 200.
-  site.all("/api", (c) => c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404));
+  site.all("/api", (c) =>
+    sendError(c, errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404),
+  );
   site.all("/api/*", (c) =>
-    c.json(errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404),
+    sendError(c, errorBody("not_found", `No route for ${c.req.method} ${c.req.path}`), 404),
   );
   site.use("/*", setHeaders(webSecurityHeaders()));
   site.use("/*", serveStatic({ root }));

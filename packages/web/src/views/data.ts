@@ -2,13 +2,13 @@ import { get } from "../api";
 import { addDays, today } from "../format";
 import type { Stall } from "../shapes";
 
-/** Every stall of a market, all pages. */
-export async function allStalls(marketId: string): Promise<Stall[]> {
+/** Every stall of a market, all pages; `reveal` asks for phones and accounts in full (the manager's stalls screen). */
+export async function allStalls(marketId: string, reveal = false): Promise<Stall[]> {
   const out: Stall[] = [];
   let cursor = "";
   do {
     const page = await get<{ items: Stall[]; nextCursor?: string }>(
-      `/api/markets/${marketId}/stalls?limit=500${cursor ? `&cursor=${cursor}` : ""}`,
+      `/api/markets/${marketId}/stalls?limit=500${reveal ? "&reveal=1" : ""}${cursor ? `&cursor=${cursor}` : ""}`,
     );
     out.push(...page.items);
     cursor = page.nextCursor ?? "";

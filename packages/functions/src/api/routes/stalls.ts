@@ -1,8 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Access } from "@market40/core/auth/access";
 import * as Market from "@market40/core/market/market";
+import { languageOf, translate } from "@market40/core/messages";
 import { PageQuerySchema } from "@market40/core/schemas";
-import { ImportResultSchema } from "@market40/core/stall/import";
+import { IMPORT_TEMPLATE, ImportResultSchema } from "@market40/core/stall/import";
 import * as Stall from "@market40/core/stall/stall";
 import * as Stalls from "@market40/core/stall/workflows";
 import { z } from "zod";
@@ -51,17 +52,24 @@ export function stallRoutes(deps: Deps) {
       method: "get",
       path: "/markets/{id}/stalls",
       tags: ["Stalls"],
-      summary: "A market's stalls in code order, phone and account masked",
+      summary: "A market's stalls in code order, phone and account masked unless `reveal=1`",
+      description:
+        "`reveal=1` gives phones and account numbers in full, for the manager's stalls screen (calling a vendor, " +
+        "searching by phone or account). Only the market's manager and admins list stalls at all.",
       security: bearer,
-      request: { params: MarketParams, query: PageQuerySchema },
+      request: {
+        params: MarketParams,
+        query: PageQuerySchema.extend({ reveal: z.enum(["0", "1"]).optional() }),
+      },
       responses: { 200: json(listOf(Stall.StallSchema)), ...commonErrors },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
       Access.manageMarket(c.var.principal, id);
       await Market.get(store, id);
-      const page = await Stall.listByMarket(store, id, c.req.valid("query"));
-      return c.json({ ...page, items: page.items.map(Stall.masked) }, 200);
+      const query = c.req.valid("query");
+      const page = await Stall.listByMarket(store, id, query);
+      return c.json(query.reveal === "1" ? page : { ...page, items: page.items.map(Stall.masked) }, 200);
     },
   );
 
@@ -72,8 +80,10 @@ export function stallRoutes(deps: Deps) {
       tags: ["Stalls"],
       summary: "Import stalls from CSV (UTF-8, BOM allowed)",
       description:
-        "Header `code,vendorName,phone,category,bankBin,accountNumber,accountName`. Good rows are created, bad rows " +
-        "are reported by line and create nothing; rows matching an existing stall are skipped.",
+        "Header `code,vendorName,phone,category,bankBin,accountNumber,accountName`, separated by `,` or `;` (as the " +
+        "header line is). `bankBin` is a 6-digit BIN or a bank's short name or code (`Agribank`, `VCB`). Good rows " +
+        "are created; bad rows are reported by line and stall code, in the `Accept-Language` language, and create " +
+        "nothing; rows matching an existing stall are skipped.",
       security: bearer,
       request: {
         params: MarketParams,
@@ -89,7 +99,34 @@ export function stallRoutes(deps: Deps) {
     async (c) => {
       const { id } = c.req.valid("param");
       Access.manageMarket(c.var.principal, id);
-      return c.json(await Stalls.importStalls(deps, c.var.principal, id, await readCsv(c)), 200);
+      const report = await Stalls.importStalls(deps, c.var.principal, id, await readCsv(c));
+      const lang = languageOf(c.req.header("accept-language"));
+      c.header("Content-Language", lang);
+      return c.json(
+        { ...report, errors: report.errors.map((e) => ({ ...e, message: translate(e.message, lang) })) },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/markets/{id}/stalls/import/template.csv",
+      tags: ["Stalls"],
+      summary: "The import template: the header and one example row (UTF-8 with BOM, opens in Excel)",
+      security: bearer,
+      request: { params: MarketParams },
+      responses: {
+        200: { description: "The template", content: { "text/csv": { schema: z.string() } } },
+        ...commonErrors,
+      },
+    }),
+    (c) => {
+      Access.manageMarket(c.var.principal, c.req.valid("param").id);
+      c.header("Content-Type", "text/csv; charset=utf-8");
+      c.header("Content-Disposition", 'attachment; filename="mau-nhap-quay.csv"');
+      return c.body(IMPORT_TEMPLATE, 200) as never;
     },
   );
 

@@ -42,15 +42,35 @@ export function uptimeRoutes({ store, clock }: Deps) {
       path: "/markets/{id}/incidents",
       tags: ["Uptime"],
       summary: "Report an outage (open when endedAt is omitted)",
+      description:
+        "Send an `Idempotency-Key` header (any 8–100 characters, new for each report) to file it once however " +
+        "often the request is sent: a repeat answers `200` with the incident the first one filed.",
       security: bearer,
-      request: { params: MarketParams, body: jsonBody(Incidents.IncidentInputSchema) },
-      responses: { 201: json(Incidents.IncidentSchema, "Reported"), ...commonErrors },
+      request: {
+        params: MarketParams,
+        headers: z.object({ "idempotency-key": z.string().min(8).max(100).optional() }),
+        body: jsonBody(Incidents.IncidentInputSchema),
+      },
+      responses: {
+        201: json(Incidents.IncidentSchema, "Reported"),
+        200: json(Incidents.IncidentSchema, "Already reported with this Idempotency-Key"),
+        ...commonErrors,
+      },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
       Access.manageMarket(c.var.principal, id);
       await Market.get(store, id);
-      return c.json(await Incidents.report(store, clock, id, c.req.valid("json"), c.var.principal), 201);
+      const key = c.req.valid("header")["idempotency-key"];
+      const { replayed, ...incident } = await Incidents.report(
+        store,
+        clock,
+        id,
+        c.req.valid("json"),
+        c.var.principal,
+        key,
+      );
+      return replayed ? c.json(incident, 200) : c.json(incident, 201);
     },
   );
 

@@ -1,0 +1,298 @@
+import { z } from "zod";
+
+/**
+ * Messages people read (docs/contract.md §13): every error message and issue is written once, in plain English,
+ * and translated here for a Vietnamese reader (the default). `error.code` and `issues[].path` never change with the
+ * language; only messages do. The HTTP layer calls {@link localize} on every error body and import report, so a
+ * new message needs one entry below — and `test/messages.test.ts` fails on English left in a Vietnamese answer.
+ */
+export type Lang = "vi" | "en";
+
+/** The reader's language from `Accept-Language`: the first of `vi`/`en` by preference, `vi` by default. */
+export function languageOf(header: string | undefined | null): Lang {
+  if (!header) return "vi";
+  const ranked = header
+    .split(",")
+    .map((part, i) => {
+      const [tag, ...params] = part.trim().toLowerCase().split(";");
+      const q = params.map((p) => /^\s*q=([\d.]+)/.exec(p)?.[1]).find(Boolean);
+      return { tag: tag!.trim(), q: q === undefined ? 1 : Number(q), i };
+    })
+    .filter((r) => r.q > 0)
+    .sort((a, b) => b.q - a.q || a.i - b.i);
+  for (const { tag } of ranked) {
+    if (tag === "vi" || tag.startsWith("vi-")) return "vi";
+    if (tag === "en" || tag.startsWith("en-")) return "en";
+  }
+  return "vi";
+}
+
+/**
+ * The plain-English message of each kind of schema failure, for every zod schema in the app (a schema's own
+ * message, e.g. "1 to 19 letters or digits", wins over these).
+ */
+function englishIssue(issue: z.core.$ZodRawIssue): string | undefined {
+  const n = (v: unknown) => Number(v).toLocaleString("en-US");
+  switch (issue.code) {
+    case "invalid_type":
+      if (issue.input === undefined) return "Required";
+      return `Expected ${issue.expected === "array" ? "a list" : issue.expected === "object" ? "an object" : `a ${issue.expected}`}`;
+    case "too_small":
+      if (issue.origin === "string")
+        return Number(issue.minimum) <= 1 ? "Must not be empty" : `At least ${n(issue.minimum)} characters`;
+      if (issue.origin === "array" || issue.origin === "set") return `At least ${n(issue.minimum)} items`;
+      return `At least ${n(issue.minimum)}`;
+    case "too_big":
+      if (issue.origin === "string") return `At most ${n(issue.maximum)} characters`;
+      if (issue.origin === "array" || issue.origin === "set") return `At most ${n(issue.maximum)} items`;
+      return `At most ${n(issue.maximum)}`;
+    case "invalid_value":
+      return `One of: ${issue.values.map(String).join(", ")}`;
+    case "unrecognized_keys":
+      return `Not a field this accepts: ${issue.keys.join(", ")}`;
+    case "invalid_format":
+      if (issue.format === "datetime") return "Expected an ISO 8601 date-time with a time zone";
+      if (issue.format === "date") return "Expected a date YYYY-MM-DD";
+      return "Not in the expected format";
+    case "not_multiple_of":
+      return "Expected a whole number";
+    default:
+      return "Not valid";
+  }
+}
+z.config({ customError: englishIssue });
+
+type Translation = string | ((m: RegExpExecArray) => string);
+
+/** Field names as a market manager calls them, for `path: message` lines (CSV import reports). */
+const FIELDS: Record<string, string> = {
+  code: "Mã quầy",
+  vendorName: "Tên tiểu thương",
+  phone: "Số điện thoại",
+  category: "Mặt hàng",
+  bank: "Ngân hàng",
+  "bank.bin": "Ngân hàng",
+  bankBin: "Ngân hàng",
+  "bank.accountNumber": "Số tài khoản",
+  accountNumber: "Số tài khoản",
+  "bank.accountName": "Tên chủ tài khoản",
+  accountName: "Tên chủ tài khoản",
+  status: "Trạng thái",
+  row: "Dòng",
+};
+
+const n = (s: string) => Number(s.replace(/,/g, "")).toLocaleString("vi-VN");
+
+/** Vietnamese for each English message: exact sentences first, then patterns for the parametric ones. */
+const VI: [RegExp, Translation][] = [
+  // Schema failures (englishIssue above and the schemas' own messages).
+  [/^Required$/, "Bắt buộc, chưa điền"],
+  [/^Expected a (string|number|boolean|list|an object|object)$/, "Sai kiểu dữ liệu"],
+  [/^Expected an object$/, "Sai kiểu dữ liệu"],
+  [/^Must not be empty$/, "Không được để trống"],
+  [/^At least ([\d,]+) characters$/, (m) => `Cần ít nhất ${n(m[1]!)} ký tự`],
+  [/^At most ([\d,]+) characters$/, (m) => `Tối đa ${n(m[1]!)} ký tự`],
+  [/^At least ([\d,]+) items$/, (m) => `Cần ít nhất ${n(m[1]!)} mục`],
+  [/^At most ([\d,]+) items$/, (m) => `Tối đa ${n(m[1]!)} mục`],
+  [/^At least ([\d,.-]+)$/, (m) => `Phải từ ${n(m[1]!)} trở lên`],
+  [/^At most ([\d,.-]+)$/, (m) => `Tối đa là ${n(m[1]!)}`],
+  [/^One of: (.*)$/, (m) => `Phải là một trong: ${m[1]}`],
+  [/^Not a field this accepts: (.*)$/, (m) => `Trường không được chấp nhận: ${m[1]}`],
+  [/^Not in the expected format$/, "Sai định dạng"],
+  [/^Not valid$/, "Giá trị không hợp lệ"],
+  [/^Expected a whole number$/, "Phải là số nguyên"],
+  [/^Expected an ISO 8601 date-time with a time zone$/, "Cần ngày giờ dạng ISO 8601 có múi giờ"],
+  [/^Expected a date YYYY-MM-DD$/, "Cần ngày dạng YYYY-MM-DD"],
+  [/^Expected YYYY-MM$/, "Cần tháng dạng YYYY-MM"],
+  [/^Expected a local time YYYY-MM-DD HH:mm:ss$/, "Cần giờ địa phương dạng YYYY-MM-DD HH:mm:ss"],
+  [/^1 to 19 letters or digits$/, "Số tài khoản chỉ gồm 1–19 chữ số hoặc chữ cái, không dấu cách"],
+  [/^Expected a 6-digit bank BIN$/, "Cần mã BIN ngân hàng 6 chữ số, hoặc tên ngân hàng (VD: Agribank)"],
+  [/^6-digit BIN$/, "Mã BIN 6 chữ số"],
+  [/^Not a bank in the VietQR directory$/, "Không có ngân hàng này trong danh bạ VietQR"],
+  [/^Expected a Vietnamese phone number, e.g. 0912345678$/, "Số điện thoại Việt Nam, VD: 0912345678"],
+  [
+    /^1 to 20 letters, digits or \. _ \/ -, starting with a letter or digit$/,
+    "Mã quầy 1–20 ký tự: chữ, số hoặc . _ / -, bắt đầu bằng chữ hoặc số",
+  ],
+  [/^Lower-case letters, digits and '-', 2 to 40 characters$/, "2–40 ký tự: chữ thường không dấu, số và '-'"],
+  [/^1 to 64 letters, digits or \. _ : -$/, "1–64 ký tự: chữ, số hoặc . _ : -"],
+  [/^a whole number of VND$/, "Số tiền VND nguyên"],
+  [/^At most 9,999,999,999,999$/, "Tối đa 9.999.999.999.999"],
+  [/^Not after startedAt$/, "Giờ kết thúc phải sau giờ bắt đầu"],
+  [/^In the future$/, "Không được ở tương lai"],
+  [/^Older than 7 days$/, "Cũ hơn 7 ngày"],
+  [/^Invalid range$/, "Khoảng thời gian không hợp lệ"],
+  [/^Range too long$/, "Khoảng thời gian quá dài"],
+  [/^Unknown market$/, "Không có chợ này"],
+  [/^Unknown stall$/, "Không có quầy này"],
+  [/^Only for role liaison$/, "Chỉ dành cho khóa liên lạc ngân hàng"],
+  [/^`close` must be after `open`$/, "Giờ đóng cửa phải sau giờ mở cửa"],
+  [/^`from` must not be after `to`$/, "Ngày bắt đầu không được sau ngày kết thúc"],
+  [/^Expected (\d+) columns, found (\d+)$/, (m) => `Cần ${m[1]} cột, dòng này có ${m[2]}`],
+  [/^Expected (.+,.+)$/, (m) => `Cần các cột: ${m[1]}`],
+  [/^Not a cursor for this list$/, "Con trỏ trang không thuộc danh sách này"],
+  [/^Not a cursor this API issued$/, "Con trỏ trang không hợp lệ"],
+  [/^Ambiguous: use provider:id$/, "Không rõ: ghi dạng nhà-cung-cấp:mã"],
+  [/^At most (\d+) levels of arrays and objects$/, (m) => `Tối đa ${m[1]} tầng lồng nhau`],
+  // Whole-request errors.
+  [/^The request is not valid$/, "Thông tin gửi lên chưa hợp lệ; xem các ô được đánh dấu"],
+  [/^A valid API key is required$/, "Cần đăng nhập bằng khóa hợp lệ"],
+  [/^This key may not do that$/, "Tài khoản này không có quyền làm việc đó"],
+  [/^Only an admin key may do this$/, "Chỉ quản trị viên được làm việc này"],
+  [/^This key may not list markets$/, "Tài khoản này không được xem danh sách chợ"],
+  [/^This key may not manage this market$/, "Tài khoản này không quản lý chợ này"],
+  [/^This key may not read this market$/, "Tài khoản này không được xem chợ này"],
+  [/^This key may not read this audit trail$/, "Tài khoản này không được xem nhật ký thay đổi này"],
+  [/^This key may not read these evaluations$/, "Tài khoản này không được xem các đánh giá này"],
+  [
+    /^Only an admin may change an incident an admin reported$/,
+    "Chỉ quản trị viên được sửa sự cố do quản trị viên ghi",
+  ],
+  [/^Only an admin may change a market's (.+)$/, (m) => `Chỉ quản trị viên được đổi ${m[1]} của chợ`],
+  [/^Stall '(.+)' not found$/, "Không tìm thấy quầy này"],
+  [/^Market '(.+)' not found$/, (m) => `Không tìm thấy chợ '${m[1]}'`],
+  [/^Incident '(.+)' not found$/, "Không tìm thấy sự cố này"],
+  [/^Payment '(.+)' not found$/, "Không tìm thấy giao dịch này"],
+  [/^Invitation not found$/, "Không tìm thấy thẻ mời này; kiểm tra lại đường dẫn hoặc xin thẻ mới"],
+  [/^API key not found$/, "Không tìm thấy khóa này"],
+  [/^(Poster|Card) part (\d+) not found$/, (m) => `Không có phần ${m[2]}`],
+  [/^No route for (\S+) (\S+)$/, (m) => `Không có đường dẫn ${m[1]} ${m[2]}`],
+  [/^(.+) not found$/, "Không tìm thấy"],
+  [/^Stall code '(.+)' is already used in this market$/, (m) => `Mã quầy '${m[1]}' đã có trong chợ này`],
+  [
+    /^This bank account is already registered to a stall$/,
+    "Tài khoản ngân hàng này đã gắn với một quầy khác",
+  ],
+  [
+    /^(Another change to (the same data|this account) was in progress|The (stall|market|incident) changed meanwhile); retry$/,
+    "Dữ liệu vừa được người khác sửa; hãy thử lại",
+  ],
+  [/^Market '(.+)' already exists$/, (m) => `Chợ '${m[1]}' đã có`],
+  [
+    /^This stall is suspended; its payment code is not issued$/,
+    "Quầy đang tạm ngưng nên không cấp mã QR thanh toán",
+  ],
+  [
+    /^This invitation has already been used; ask the market manager for a new one$/,
+    "Thẻ mời này đã dùng rồi; hãy xin ban quản lý chợ thẻ mới",
+  ],
+  [
+    /^This invitation has expired; ask the market manager for a new one$/,
+    "Thẻ mời này đã hết hạn; hãy xin ban quản lý chợ thẻ mới",
+  ],
+  [
+    /^An incident cannot (start|end) in the future$/,
+    (m) => `Sự cố không thể ${m[1] === "start" ? "bắt đầu" : "kết thúc"} ở tương lai`,
+  ],
+  [/^`endedAt` must be after `startedAt`$/, "Giờ kết thúc phải sau giờ bắt đầu"],
+  [/^`from` and `to` must be dates with from ≤ to$/, "Cần hai ngày, ngày đầu không sau ngày cuối"],
+  [/^`period` must be YYYY-MM$/, "Kỳ phải có dạng YYYY-MM"],
+  [/^(.+) may cover at most (\d+) days$/, (m) => `Tối đa ${m[2]} ngày`],
+  [
+    /^The (file|statement) is not UTF-8 text; save it as 'CSV UTF-8' and try again$/,
+    "Tệp không phải văn bản UTF-8; trong Excel hãy lưu dạng 'CSV UTF-8' rồi thử lại",
+  ],
+  [/^The (file|statement) is not valid CSV: (.*)$/, (m) => `Tệp CSV bị lỗi: ${m[2]}`],
+  [
+    /^The (file|statement) is empty: expected a header row and data$/,
+    "Tệp trống: cần một dòng tiêu đề và dữ liệu",
+  ],
+  [/^The header row lacks: (.*)$/, (m) => `Dòng tiêu đề thiếu cột: ${m[1]}`],
+  [
+    /^At most (\d+) rows per (file|statement); split the file$/,
+    (m) => `Tối đa ${n(m[1]!)} dòng mỗi tệp; hãy chia nhỏ tệp`,
+  ],
+  [/^The file is larger than 5 MiB; split it$/, "Tệp lớn hơn 5 MiB; hãy chia nhỏ"],
+  [/^The request body is larger than (\d+) KiB$/, (m) => `Dữ liệu gửi lên lớn hơn ${m[1]} KiB`],
+  [/^The request body is too large$/, "Dữ liệu gửi lên quá lớn"],
+  [/^Send the file with Content-Type: text\/csv$/, "Hãy gửi tệp dạng CSV (Content-Type: text/csv)"],
+  [/^Too many requests; slow down and retry later$/, "Quá nhiều yêu cầu; hãy đợi một lát rồi thử lại"],
+  [/^The data store is unavailable; retry later$/, "Máy chủ dữ liệu đang bận; hãy thử lại sau"],
+  [/^The store (cancelled the change|is busy.*); retry.*$/, "Máy chủ dữ liệu đang bận; hãy thử lại"],
+  [/^Something went wrong on our side$/, "Có lỗi ở phía máy chủ; hãy thử lại sau"],
+  [/^Invalid cursor$/, "Con trỏ trang không hợp lệ"],
+  [/^The request was closed before it was received$/, "Yêu cầu bị ngắt trước khi gửi xong"],
+  [/^A manager or device key needs a marketId$/, "Khóa quản lý hoặc thiết bị cần mã chợ"],
+  [/^A vendor key needs a stallId$/, "Khóa tiểu thương cần mã quầy"],
+  [/^Only a liaison key is scoped to a province$/, "Chỉ khóa liên lạc ngân hàng mới gắn với tỉnh"],
+  [/^No such (market|stall)$/, (m) => (m[1] === "market" ? "Không có chợ này" : "Không có quầy này")],
+  [/^This token is already in use$/, "Mã khóa này đã được dùng"],
+  [
+    /^This payment (is already counted for a stall|was assigned meanwhile)$/,
+    "Giao dịch này đã được gán cho một quầy",
+  ],
+  [
+    /^The amount must be a whole number of VND of at most 13 digits$/,
+    "Số tiền phải là số VND nguyên, tối đa 13 chữ số",
+  ],
+  [/^Some beats are out of range; nothing was stored$/, "Có tín hiệu ngoài khoảng cho phép; chưa lưu gì"],
+  [/^This market could not be evaluated$/, "Chưa đánh giá được chợ này"],
+  [/^A money total is past the range a report can state exactly$/, "Tổng tiền vượt quá giới hạn báo cáo"],
+  [/^Invalid stall$/, "Thông tin quầy chưa hợp lệ"],
+  [/^Stall code '(.+)' repeats line (\d+)$/, (m) => `Mã quầy '${m[1]}' trùng với dòng ${m[2]}`],
+  [/^This bank account repeats line (\d+)$/, (m) => `Tài khoản ngân hàng trùng với dòng ${m[1]}`],
+  [/^Line (\d+), stall (.+)$/, (m) => `Dòng ${m[1]}, quầy ${m[2]}`],
+];
+
+function translateOne(message: string): string | undefined {
+  for (const [pattern, vi] of VI) {
+    const m = pattern.exec(message);
+    if (m) return typeof vi === "string" ? vi : vi(m);
+  }
+  return undefined;
+}
+
+/**
+ * A message in the reader's language. English is the source; Vietnamese comes from the table above, including
+ * `path: message` parts joined with "; " (an import row's problems). A message the table lacks falls back to a
+ * plain Vietnamese sentence for its kind rather than showing English.
+ */
+export function translate(message: string, lang: Lang, fallback = "Yêu cầu chưa thực hiện được"): string {
+  if (lang === "en") return message;
+  const whole = translateOne(message);
+  if (whole !== undefined) return whole;
+  const parts = message.split("; ").map((part) => {
+    const own = translateOne(part);
+    if (own !== undefined) return own;
+    const field = /^([A-Za-z.]+): (.+)$/.exec(part);
+    if (field) {
+      const text = translateOne(field[2]!) ?? fallback;
+      return `${FIELDS[field[1]!] ?? field[1]}: ${text}`;
+    }
+    return undefined;
+  });
+  return parts.every((p) => p !== undefined) ? parts.join("; ") : fallback;
+}
+
+/** What each error code means to a reader when its message has no translation. */
+export const FALLBACK: Record<string, string> = {
+  validation_error: "Thông tin gửi lên chưa hợp lệ",
+  unauthorized: "Cần đăng nhập bằng khóa hợp lệ",
+  forbidden: "Tài khoản này không có quyền làm việc đó",
+  not_found: "Không tìm thấy",
+  conflict: "Dữ liệu bị trùng hoặc vừa thay đổi; hãy kiểm tra lại",
+  gone: "Đã dùng hoặc đã hết hạn",
+  payload_too_large: "Dữ liệu gửi lên quá lớn",
+  unsupported_media_type: "Sai loại dữ liệu gửi lên",
+  rate_limited: "Quá nhiều yêu cầu; hãy đợi một lát",
+  unavailable: "Máy chủ đang bận; hãy thử lại sau",
+  internal_error: "Có lỗi ở phía máy chủ; hãy thử lại sau",
+};
+
+/** An error body in the reader's language; `code` and each issue's `path` unchanged. */
+export function localize<
+  T extends { error: { code: string; message: string; issues?: { path: string; message: string }[] } },
+>(body: T, lang: Lang): T {
+  if (lang === "en") return body;
+  const fallback = FALLBACK[body.error.code];
+  return {
+    ...body,
+    error: {
+      ...body.error,
+      message: translate(body.error.message, lang, fallback),
+      ...(body.error.issues
+        ? { issues: body.error.issues.map((i) => ({ ...i, message: translate(i.message, lang, fallback) })) }
+        : {}),
+    },
+  };
+}
