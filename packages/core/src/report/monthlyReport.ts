@@ -165,6 +165,21 @@ function drawSummary(doc: PDFDocument, f: Fonts, heading: ReportHeading, items: 
   }
 }
 
+/**
+ * The axis top: the next of 2, 5, 10, 20, 50, … at or above `n`, so both gridlines (top and middle) fall on whole,
+ * round numbers for counts and for đồng.
+ */
+export function niceCeiling(n: number): number {
+  let top = 2;
+  for (let scale = 1; top < n; scale *= 10) {
+    for (const step of [2, 5, 10]) {
+      top = step * scale;
+      if (top >= n) break;
+    }
+  }
+  return top;
+}
+
 /** Vertical bars, one per day, with the axis labelled dd/MM and the tallest bar's value on the y axis. */
 function barChart(
   page: PDFPage,
@@ -178,7 +193,7 @@ function barChart(
   const axisX = MARGIN + 56;
   const plotW = A4.width - MARGIN - axisX;
   const bottom = top - 14 - height;
-  const max = Math.max(0, ...days.map((d) => d.amount));
+  const max = niceCeiling(Math.max(0, ...days.map((d) => d.amount)));
   // Gridlines at the top and the middle, labelled on the y axis.
   for (const share of [0.5, 1]) {
     const gy = bottom + share * height;
@@ -215,10 +230,10 @@ function barChart(
   for (const [i, d] of days.entries()) {
     if (i % every !== 0) continue;
     text(page, f, dayMonth(d.date), {
-      x: axisX + i * slot - 10 + slot / 2,
+      x: axisX + i * slot - 14 + slot / 2,
       y: bottom - 11,
       size: 7,
-      width: 20,
+      width: 28,
       align: "centre",
     });
   }
