@@ -1,3 +1,4 @@
+import * as Reports from "@market40/core/report/reports";
 import { pdfText } from "@market40/devkit/oracles";
 import { signGeneric } from "@market40/devkit/signing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -298,6 +299,35 @@ describe("pdf", () => {
     // The cut covered the whole session of the 18th: 05:00–11:00, 360 minutes.
     expect(page).toMatch(/18\/10 04:30\s+18\/10 12:00\s+Mất điện\s+360/);
     expect(pages[2]).toContain("Không có sự cố nào được báo cáo trong giờ phiên chợ.");
+  });
+});
+
+describe("pdf in parts", () => {
+  it("cuts a report over more markets than a part holds into parts, each with its own summary", async () => {
+    const first = await Reports.monthlyReport(h.deps, "2026-10", "Tuyên Quang", 1, { partSize: 1 });
+    expect(first).toMatchObject({ part: 1, parts: 2, filename: "market40-bao-cao-2026-10-phan-1.pdf" });
+    const second = await pdfText(
+      (await Reports.monthlyReport(h.deps, "2026-10", "Tuyên Quang", 2, { partSize: 1 })).body,
+    );
+    expect(second).toHaveLength(2);
+    expect(second[0]).toContain("phần 2/2");
+    expect(second[0]).toContain("Chợ Mèo Vạc");
+    expect(second[0]).not.toContain("Chợ phiên Đồng Văn");
+    await expect(
+      Reports.monthlyReport(h.deps, "2026-10", "Tuyên Quang", 3, { partSize: 1 }),
+    ).rejects.toMatchObject({
+      code: "not_found",
+    });
+  });
+
+  it("answers 404 for a part past the last, and no part headers for a report in one file", async () => {
+    const { res } = await download("pdf", province);
+    expect(res.headers.get("x-report-part")).toBeNull();
+    expect(res.headers.get("link")).toBeNull();
+    const past = await h.app.request("/api/evaluations?period=2026-10&format=pdf&part=2", {
+      headers: { authorization: `Bearer ${province}` },
+    });
+    expect(past.status).toBe(404);
   });
 });
 

@@ -98,13 +98,17 @@ export interface ReportHeading {
   province?: string;
   /** When the report was made (UTC ISO). */
   madeAt: string;
+  /** Which part this is, when the report comes in parts. */
+  part?: { n: number; of: number };
 }
 
 function title(page: PDFPage, f: Fonts, heading: ReportHeading, items: PeriodEvaluation[]): number {
   let y = A4.height - MARGIN - 14;
   text(page, f, `Báo cáo chợ 4.0 tháng ${monthVi(heading.period)}`, { x: MARGIN, y, size: 18, font: "bold" });
   y -= 20;
-  text(page, f, heading.province ? `Tỉnh/Thành phố: ${heading.province}` : "Tất cả tỉnh/thành phố", {
+  const where = heading.province ? `Tỉnh/Thành phố: ${heading.province}` : "Tất cả tỉnh/thành phố";
+  const part = heading.part ? ` · phần ${heading.part.n}/${heading.part.of}` : "";
+  text(page, f, `${where}${part}`, {
     x: MARGIN,
     y,
     size: 11,

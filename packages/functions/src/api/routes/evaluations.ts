@@ -48,7 +48,7 @@ export function evaluationRoutes(deps: Deps) {
         "`format=json`: each item carries `monthOverMonth`, its change from the previous month's latest version (null when the market was not evaluated then).",
         "`format=csv`: UTF-8 with BOM, one row per market, a header row of the flattened field names.",
         "`format=xlsx`: sheets `Đánh giá` (one row per market, Vietnamese headers, numbers as numbers, shares as percentages, VND `#,##0`), `Định nghĩa` (definitions and thresholds), `So với tháng trước` (month-over-month change).",
-        "`format=pdf`: an A4 monthly report — a summary table, then a page per market with its daily transactions and value and the incidents that cost it uptime.",
+        `\`format=pdf\`: an A4 monthly report — a summary table, then a page per market with its daily transactions and value and the incidents that cost it uptime. At most ${Reports.REPORT_PART_SIZE} markets to a file: beyond that (a national report) the answer is part \`part\` (default 1) with \`X-Report-Part: n/N\` and a \`Link\` header to the next part (rel="next").`,
       ].join("\n\n"),
       security: bearer,
       request: {
@@ -58,6 +58,9 @@ export function evaluationRoutes(deps: Deps) {
             .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Expected YYYY-MM")
             .meta({ example: "2026-10" }),
           format: z.enum(["json", "csv", "xlsx", "pdf"]).default("json"),
+          part: z.coerce.number().int().min(1).max(10_000).default(1).meta({
+            description: "`format=pdf` only: which part of a report over more markets than one part holds",
+          }),
         }),
       },
       responses: {
@@ -77,13 +80,21 @@ export function evaluationRoutes(deps: Deps) {
     }),
     async (c) => {
       Access.readEvaluations(c.var.principal);
-      const { period, format } = c.req.valid("query");
+      const { period, format, part } = c.req.valid("query");
       const province = Access.province(c.var.principal);
       if (format === "xlsx" || format === "pdf") {
         const file =
           format === "xlsx"
             ? await Reports.workbook(store, period, province)
-            : await Reports.monthlyReport(deps, period, province, { fontDir: deps.config.fontDir });
+            : await Reports.monthlyReport(deps, period, province, part, { fontDir: deps.config.fontDir });
+        if (file.parts > 1) {
+          c.header("X-Report-Part", `${file.part}/${file.parts}`);
+          if (file.part < file.parts)
+            c.header(
+              "Link",
+              `</api/evaluations?period=${period}&format=pdf&part=${file.part + 1}>; rel="next"`,
+            );
+        }
         c.header("Content-Type", file.contentType);
         c.header("Content-Disposition", `attachment; filename="${file.filename}"`);
         return c.body(file.body as Uint8Array<ArrayBuffer>, 200) as never;
