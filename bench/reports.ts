@@ -10,7 +10,7 @@ const MARKETS = 200;
 const MiB = 1024 * 1024;
 
 /** A busy market's month: every figure set, a month-over-month change, long Vietnamese names. */
-function evaluation(i: number): PeriodEvaluation {
+export function evaluation(i: number): PeriodEvaluation {
   const id = `m-${String(i).padStart(3, "0")}`;
   return {
     id: `e${i}`,
@@ -63,7 +63,7 @@ function evaluation(i: number): PeriodEvaluation {
   };
 }
 
-function page(e: PeriodEvaluation): MarketPage {
+export function page(e: PeriodEvaluation): MarketPage {
   return {
     evaluation: e,
     days: eachDate("2026-10-01", "2026-10-31").map((date, d) => ({

@@ -77,19 +77,19 @@ interface SummaryColumn {
 }
 
 const SUMMARY: SummaryColumn[] = [
-  { header: "Chợ", width: 124, value: (e) => e.market.name },
+  { header: "Chợ", width: 114, value: (e) => e.market.name },
   { header: "Hoạt động", width: 46, value: (e) => formatPct(e.uptime.uptimePct) },
   { header: "Có QR", width: 42, value: (e) => formatPct(e.uptake.qrSharePct) },
   { header: "QR có GD", width: 44, value: (e) => formatPct(e.uptake.activeSharePct) },
   { header: "Giao dịch", width: 42, value: (e) => formatNumber(e.uptake.transactions) },
   { header: "Giá trị (đồng)", width: 70, value: (e) => formatNumber(e.uptake.value) },
   {
-    header: "So tháng trước",
+    header: "± giá trị",
     width: 50,
     value: (e) => formatSigned(e.monthOverMonth?.value.changePct ?? null, "%"),
   },
   { header: "Người trả", width: 40, value: (e) => formatNumber(e.uptake.uniquePayers) },
-  { header: "Xếp loại", width: 52, value: (e) => RATING_VI[e.rating] },
+  { header: "Xếp loại", width: 62, value: (e) => RATING_VI[e.rating] },
 ];
 
 export interface ReportHeading {
@@ -123,7 +123,7 @@ function title(page: PDFPage, f: Fonts, heading: ReportHeading, items: PeriodEva
   });
   if (items.some((e) => e.provisional)) {
     y -= 13;
-    text(page, f, "Có chợ tạm tính: kỳ chưa kết thúc, số liệu có thể còn thay đổi.", {
+    text(page, f, "* Tạm tính: kỳ chưa kết thúc, số liệu có thể còn thay đổi.", {
       x: MARGIN,
       y,
       size: 9,
@@ -161,7 +161,8 @@ function drawSummary(doc: PDFDocument, f: Fonts, heading: ReportHeading, items: 
     }
     let x = MARGIN;
     for (const [i, c] of SUMMARY.entries()) {
-      const value = i === 0 && e.provisional ? `${c.value(e)} (tạm tính)` : c.value(e);
+      // The name is the column that gets cut: the provisional mark goes beside the rating instead.
+      const value = i === SUMMARY.length - 1 && e.provisional ? `${c.value(e)} *` : c.value(e);
       text(page, f, value, { x, y, size: 8, width: c.width - 3, align: i ? "right" : "left" });
       x += c.width;
     }
