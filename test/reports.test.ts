@@ -331,6 +331,23 @@ describe("pdf in parts", () => {
   });
 });
 
+describe("a month with no evaluations", () => {
+  it("gives a workbook of headers and a report that says so, not an error", async () => {
+    const xlsx = await download("xlsx", province, "2026-08");
+    expect(xlsx.res.status).toBe(200);
+    const [main, defs] = readXlsx(xlsx.bytes);
+    expect(main!.rows).toHaveLength(1);
+    expect(main!.rows[0]![0]!.value).toBe("Mã chợ");
+    // The thresholds come from the engine when no evaluation carries them.
+    expect(defs!.rows.some((r) => r[0]!.value === "Ngưỡng tỷ lệ hoạt động")).toBe(true);
+    const pdf = await download("pdf", province, "2026-08");
+    expect(pdf.res.status).toBe(200);
+    const pages = await pdfText(pdf.bytes);
+    expect(pages).toHaveLength(1);
+    expect(pages[0]).toContain("0 chợ");
+  });
+});
+
 describe("access", () => {
   it("is the JSON's: a manager or a vendor gets 403", async () => {
     for (const format of ["xlsx", "pdf"]) {
