@@ -1,10 +1,21 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { SYSTEM } from "@market40/core/audit/audit";
 import { eachDate } from "@market40/core/calendar/localDate";
+import { fixedClock } from "@market40/core/clock";
+import { EvaluationItem } from "@market40/core/evaluation/evaluationItem";
 import type { PeriodEvaluation } from "@market40/core/evaluation/monthOverMonth";
+import * as Market from "@market40/core/market/market";
 import { renderMonthlyReport } from "@market40/core/report/monthlyReport";
 import type { MarketPage } from "@market40/core/report/reportData";
+import * as Reports from "@market40/core/report/reports";
 import { renderWorkbook } from "@market40/core/report/workbook";
-import { type Figure, round } from "./harness";
+import { MarketDayItem } from "@market40/core/rollup/marketDayItem";
+import { createStore, type Store } from "@market40/core/store/client";
+import { ensureTable } from "@market40/core/store/table";
+import * as Incidents from "@market40/core/uptime/incidents";
+import { startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
+import { benchMarket, type Figure, round } from "./harness";
 
 const MARKETS = 200;
 const MiB = 1024 * 1024;
@@ -96,10 +107,77 @@ export async function reportBench(): Promise<Figure[]> {
   global.gc?.();
 
   const figures: Figure[] = [];
-  for (const [name, render] of [
-    ["pdf", () => renderMonthlyReport(heading, items, async (e) => page(e))],
-    ["xlsx", () => renderWorkbook("2026-10", items)],
-  ] as const) {
+  const ddb = await startDynamoDbLocal({ jit: "full" });
+  const store = createStore({ tableName: "bench-reports", endpoint: ddb.endpoint });
+  const deps = { store, clock: fixedClock("2026-11-02T01:00:00Z") };
+  try {
+    await ensureTable(store);
+    await seed(store, deps.clock, items);
+    figures.push(
+      ...(await measure([
+        ["pdf", () => renderMonthlyReport(heading, items, async (e) => page(e))],
+        ["xlsx", () => renderWorkbook("2026-10", items)],
+        [
+          "pdf from the store (route path)",
+          async () => (await Reports.monthlyReport(deps, "2026-10", "Tuyên Quang")).body,
+        ],
+        [
+          "xlsx from the store (route path)",
+          async () => (await Reports.workbook(store, "2026-10", "Tuyên Quang")).body,
+        ],
+      ])),
+    );
+  } finally {
+    store.doc.destroy();
+    await ddb.stop();
+  }
+  return figures;
+}
+
+async function batchWrite(store: Store, items: Record<string, unknown>[]) {
+  for (let i = 0; i < items.length; i += 25) {
+    let pending: unknown[] | undefined = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    while (pending && pending.length > 0) {
+      const res: { UnprocessedItems?: Record<string, unknown[]> } = await store.doc.send(
+        new BatchWriteCommand({ RequestItems: { [store.table]: pending as never } }),
+      );
+      pending = res.UnprocessedItems?.[store.table];
+    }
+  }
+}
+
+/** The 200 markets in the store as the app leaves them: market, October's market-days, 5 incidents, 2 evaluations. */
+async function seed(store: Store, clock: ReturnType<typeof fixedClock>, items: PeriodEvaluation[]) {
+  const bulk: Record<string, unknown>[] = [];
+  for (const e of items) {
+    await Market.create(store, clock, { ...benchMarket(e.marketId, e.market.commune), name: e.market.name });
+    const p = page(e);
+    for (const d of p.days)
+      bulk.push(MarketDayItem.toItem(e.marketId, d.date, 0, { count: d.count, value: d.value }));
+    for (const i of p.incidents)
+      await Incidents.report(
+        store,
+        clock,
+        e.marketId,
+        { startedAt: i.startedAt, endedAt: i.endedAt!, cause: i.cause, note: i.note },
+        SYSTEM,
+      );
+    const { monthOverMonth: _, ...october } = e;
+    const september = {
+      ...october,
+      id: `${e.id}-9`,
+      periodKey: "2026-09",
+      period: { from: "2026-09-01", to: "2026-09-30" },
+    };
+    for (const ev of [october, september])
+      bulk.push((EvaluationItem.create(store, ev).Put as { Item: Record<string, unknown> }).Item);
+  }
+  await batchWrite(store, bulk);
+}
+
+async function measure(runs: [string, () => Promise<Uint8Array>][]): Promise<Figure[]> {
+  const figures: Figure[] = [];
+  for (const [name, render] of runs) {
     const baseRss = process.memoryUsage.rss();
     let peakRss = baseRss;
     const sampler = setInterval(() => {

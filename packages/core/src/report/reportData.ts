@@ -29,14 +29,18 @@ export interface MarketPage {
 /**
  * A market's daily totals (the market-day rollups, not its transactions) and the reported incidents that cost it
  * session time, for its evaluation's period. Open incidents count until the evaluation was computed, as its
- * figures do.
+ * figures do. `known`: the market, when the caller has already listed them (one listing instead of a read each).
  */
-export async function marketPage(store: Store, evaluation: PeriodEvaluation): Promise<MarketPage> {
+export async function marketPage(
+  store: Store,
+  evaluation: PeriodEvaluation,
+  known?: Market.Market,
+): Promise<MarketPage> {
   const { from, to } = evaluation.period;
   const fromIso = localTimeToUtc(from, "00:00").toISOString();
   const toIso = localTimeToUtc(addDays(to, 1), "00:00").toISOString();
   const [market, totals, reported] = await Promise.all([
-    Market.get(store, evaluation.marketId),
+    known ?? Market.get(store, evaluation.marketId),
     Rollups.marketDays(store, evaluation.marketId, from, to),
     Incidents.overlapping(store, evaluation.marketId, fromIso, toIso),
   ]);

@@ -1,6 +1,7 @@
 import type { Clock } from "../clock";
 import { notFound } from "../errors";
 import { forMonth } from "../evaluation/monthOverMonth";
+import * as Market from "../market/market";
 import type { RenderOptions } from "../poster/poster";
 import type { Store } from "../store/client";
 import { renderMonthlyReport } from "./monthlyReport";
@@ -48,7 +49,11 @@ export async function monthlyReport(
   options: RenderOptions & { partSize?: number } = {},
 ): Promise<ReportFile> {
   const size = options.partSize ?? REPORT_PART_SIZE;
-  const all = await forMonth(deps.store, period, province);
+  const [all, markets] = await Promise.all([
+    forMonth(deps.store, period, province),
+    province ? Market.inProvince(deps.store, province) : Market.all(deps.store),
+  ]);
+  const byId = new Map(markets.map((m) => [m.id, m]));
   const parts = Math.max(1, Math.ceil(all.length / size));
   if (part > parts) throw notFound(`Part ${part} of the ${period} report`);
   const items = all.slice((part - 1) * size, part * size);
@@ -59,7 +64,12 @@ export async function monthlyReport(
     ...(parts > 1 ? { part: { n: part, of: parts } } : {}),
   };
   return {
-    body: await renderMonthlyReport(heading, items, (e) => marketPage(deps.store, e), options),
+    body: await renderMonthlyReport(
+      heading,
+      items,
+      (e) => marketPage(deps.store, e, byId.get(e.marketId)),
+      options,
+    ),
     contentType: "application/pdf",
     filename: `market40-bao-cao-${period}${parts > 1 ? `-phan-${part}` : ""}.pdf`,
     part,
