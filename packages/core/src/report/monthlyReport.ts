@@ -41,15 +41,37 @@ interface Text {
   width?: number;
 }
 
+/**
+ * Text widths at size 1, per embedded font (so per document). Measuring shapes the text with fontkit, which is most
+ * of a report's rendering time (docs/benchmarks.md); labels, dates and headers repeat on every page.
+ */
+const widths = new WeakMap<PDFFont, Map<string, number>>();
+
+function widthOf(font: PDFFont, s: string, size: number): number {
+  let known = widths.get(font);
+  if (!known) widths.set(font, (known = new Map()));
+  let w = known.get(s);
+  if (w === undefined) known.set(s, (w = font.widthOfTextAtSize(s, 1)));
+  return w * size;
+}
+
+/** The longest prefix of `s` that fits `width` with "…" after it (binary search: few measurements). */
+function cut(font: PDFFont, s: string, size: number, width: number): string {
+  let [lo, hi] = [1, s.length - 1];
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (widthOf(font, `${s.slice(0, mid)}…`, size) <= width) lo = mid;
+    else hi = mid - 1;
+  }
+  return `${s.slice(0, lo)}…`;
+}
+
 /** Draws one line of text; cut with "…" to `width` when given, aligned inside it. */
 function text(page: PDFPage, f: Fonts, value: string, t: Text): void {
   const font = f[t.font ?? "regular"];
   let s = value;
-  if (t.width !== undefined && font.widthOfTextAtSize(s, t.size) > t.width) {
-    while (s.length > 1 && font.widthOfTextAtSize(`${s}…`, t.size) > t.width) s = s.slice(0, -1);
-    s = `${s}…`;
-  }
-  const w = font.widthOfTextAtSize(s, t.size);
+  if (t.width !== undefined && widthOf(font, s, t.size) > t.width) s = cut(font, s, t.size, t.width);
+  const w = widthOf(font, s, t.size);
   const x =
     t.align === "right" && t.width !== undefined
       ? t.x + t.width - w

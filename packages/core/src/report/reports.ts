@@ -31,11 +31,11 @@ export async function workbook(store: Store, period: string, province?: string):
 }
 
 /**
- * At most this many markets in one PDF: a province (≤ ~200 markets) gets one file; a national report comes in
- * parts, as batch posters do (docs/contract.md §12). A market's page is ~4 KB, so a part stays far below the 4 MiB
- * answer limit, and renders in seconds with bounded memory (docs/benchmarks.md).
+ * At most this many markets in one PDF, as batch posters have at most 200 stalls (docs/contract.md §12): a
+ * province of 200 markets gets one file, a national report comes in parts. A market's page is ~4 KB, so a part
+ * stays far below the 4 MiB answer limit; its time and memory are in docs/benchmarks.md.
  */
-export const REPORT_PART_SIZE = 250;
+export const REPORT_PART_SIZE = 200;
 
 /**
  * The month's printable report for a province (or every province): a summary, then a page per market. Part `part`
