@@ -357,6 +357,20 @@ describe("access", () => {
     }
   });
 
+  it("is described in the OpenAPI document with its formats and content types", async () => {
+    const doc = (await h.call("GET", "/api/openapi.json", { token: null })).body;
+    const get = doc.paths["/api/evaluations"].get;
+    const format = get.parameters.find((p: { name: string }) => p.name === "format");
+    expect(format.schema.enum).toEqual(["json", "csv", "xlsx", "pdf"]);
+    expect(Object.keys(get.responses["200"].content)).toEqual([
+      "application/json",
+      "text/csv",
+      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "application/pdf",
+    ]);
+    expect(JSON.stringify(get.responses["200"].content["application/json"])).toContain("PeriodEvaluation");
+  });
+
   it("rejects an unknown format", async () => {
     expect(
       (await h.call("GET", "/api/evaluations?period=2026-10&format=docx", { token: province })).status,

@@ -429,7 +429,11 @@ export async function renderMonthlyReport(
   drawSummary(doc, f, heading, items);
   for (let i = 0; i < items.length; i += PAGES_IN_FLIGHT) {
     const pages = await Promise.all(items.slice(i, i + PAGES_IN_FLIGHT).map(pageOf));
-    for (const p of pages) drawMarket(doc, f, p);
+    for (const p of pages) {
+      drawMarket(doc, f, p);
+      // Let other requests in between pages: on `npm start` the report renders on the server's own thread.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
   return doc.save({ useObjectStreams: true });
 }
