@@ -49,9 +49,15 @@ const widths = new WeakMap<PDFFont, Map<string, number>>();
 
 function widthOf(font: PDFFont, s: string, size: number): number {
   let known = widths.get(font);
-  if (!known) widths.set(font, (known = new Map()));
+  if (!known) {
+    known = new Map();
+    widths.set(font, known);
+  }
   let w = known.get(s);
-  if (w === undefined) known.set(s, (w = font.widthOfTextAtSize(s, 1)));
+  if (w === undefined) {
+    w = font.widthOfTextAtSize(s, 1);
+    known.set(s, w);
+  }
   return w * size;
 }
 
