@@ -1,4 +1,3 @@
-import { BatchWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { SYSTEM } from "@market40/core/audit/audit";
 import { localDateOf } from "@market40/core/calendar/localDate";
 import { TransactionItem } from "@market40/core/callback/transactionItem";
@@ -11,30 +10,10 @@ import * as Stall from "@market40/core/stall/stall";
 import { createStore, type Store } from "@market40/core/store/client";
 import { ensureTable } from "@market40/core/store/table";
 import { startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
+import { batchWrite } from "@market40/devkit/scale";
 import { benchMarket, type Figure, round, time } from "./harness";
 
 const STALLS = 200;
-
-async function batchWrite(store: Store, items: Record<string, unknown>[]) {
-  const chunks: Record<string, unknown>[][] = [];
-  for (let i = 0; i < items.length; i += 25) chunks.push(items.slice(i, i + 25));
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 8 }, async () => {
-      while (next < chunks.length) {
-        let pending: Record<string, unknown>[] | undefined = chunks[next++]!.map((Item) => ({
-          PutRequest: { Item },
-        }));
-        while (pending && pending.length > 0) {
-          const res = await store.doc.send(
-            new BatchWriteCommand({ RequestItems: { [store.table]: pending as never } }),
-          );
-          pending = res.UnprocessedItems?.[store.table] as Record<string, unknown>[] | undefined;
-        }
-      }
-    }),
-  );
-}
 
 /**
  * Writes `n` October transactions over a market's stalls: the records, and the stall-day and market-day rollups

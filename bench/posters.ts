@@ -1,4 +1,6 @@
+import { execFileSync } from "node:child_process";
 import { createServer } from "node:http";
+import { fileURLToPath } from "node:url";
 import type { Stall } from "@market40/core/stall/stall";
 import { splitIntoParts } from "@market40/core/vietqr/issuance";
 import { forStall } from "@market40/core/vietqr/stallQr";
@@ -78,6 +80,7 @@ export async function posterBench(): Promise<Figure[]> {
     await render.close();
     server.close();
   }
+  const lambda = lambdaSizedPart();
   const sortedTimes = [...times].sort((a, b) => a - b);
   const sortedLat = [...latencies].sort((a, b) => a - b);
   const MiB = 1024 * 1024;
@@ -119,5 +122,36 @@ export async function posterBench(): Promise<Figure[]> {
       unit: "ms",
       note: `${latencies.length} requests, max ${round(sortedLat.at(-1)!)} ms`,
     },
+    {
+      suite: "posters",
+      name: "one part in-process, heap capped as a 512 MB Lambda: peak RSS",
+      value: round(lambda.maxRssKiB / 1024),
+      unit: "MiB",
+      peer: "Lambda memory",
+      peerValue: 512,
+      ratio: round(512 / (lambda.maxRssKiB / 1024), 1),
+    },
+    {
+      suite: "posters",
+      name: "one part in-process: time here, cold / warm",
+      value: round(lambda.coldMs),
+      unit: "ms",
+      note: `warm ${round(lambda.warmMs)} ms; at 512 MB Lambda gets 512/1769 of a vCPU → ~${round((lambda.coldMs * 1769) / 512 / 1000, 1)} s cold (estimate; API Gateway waits 30 s)`,
+    },
   ];
+}
+
+/** bench/posterLambda.ts in a child process with a 512 MB Lambda's heap. */
+function lambdaSizedPart(): { coldMs: number; warmMs: number; bytes: number; maxRssKiB: number } {
+  const out = execFileSync(
+    process.execPath,
+    [
+      "--max-old-space-size=448",
+      "--import",
+      "tsx",
+      fileURLToPath(new URL("./posterLambda.ts", import.meta.url)),
+    ],
+    { encoding: "utf8" },
+  );
+  return JSON.parse(out.trim().split("\n").at(-1)!);
 }

@@ -27,12 +27,12 @@ export function subscriptionProtocol(endpoint: string): SubscriptionProtocol {
 
 /**
  * Alarms on what must never go unnoticed — the API answering 5xx, the callbacks function failing or throttled, the
- * daily evaluation failing, DynamoDB throttling — each notifying one SNS topic (encrypted, TLS only) whose
+ * daily job failing, an evaluation job dead-lettered or stuck, DynamoDB throttling — each notifying one SNS topic (encrypted, TLS only) whose
  * subscriber is the stage parameter `MARKET40_ALARM_SUBSCRIPTION` (stacks/parameters.ts).
  */
 export function MonitoringStack({ stack }: StackContext) {
   const { api } = use(ApiStack);
-  const { cron } = use(JobsStack);
+  const { cron, queue, deadLetters } = use(JobsStack);
   const { table } = use(StorageStack);
   const { alarmSubscription } = stageParameters(stack.stage);
 
@@ -89,6 +89,23 @@ export function MonitoringStack({ stack }: StackContext) {
     "EvaluationFailures",
     daily.metricErrors({ ...fiveMinutes, period: Duration.hours(1) }),
     "The daily job (unmatched sweep, market evaluations) failed a step.",
+  );
+  alarm(
+    "EvaluationDeadLetters",
+    deadLetters.metricApproximateNumberOfMessagesVisible({
+      period: Duration.minutes(5),
+      statistic: "Maximum",
+    }),
+    "A market's evaluation job failed every delivery and is in the dead-letter queue: re-drive it (docs/capacity.md).",
+  );
+  alarm(
+    "EvaluationBacklog",
+    queue.cdk.queue.metricApproximateAgeOfOldestMessage({
+      period: Duration.minutes(5),
+      statistic: "Maximum",
+    }),
+    "Evaluation jobs have waited more than an hour: the consumer is failing or throttled.",
+    3600,
   );
   alarm(
     "TableThrottles",

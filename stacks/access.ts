@@ -49,13 +49,29 @@ export const TABLE_ACCESS = {
     indexes: ["gsi1", "gsi2"],
   },
   /**
-   * The daily job: the unmatched sweep (gsi1 queries, Get, BatchGetItem, transactions that assign a payment and
-   * delete its reference) and the evaluations (queries on gsi1 and gsi2, Put of the evaluation and its audit).
-   * BatchWriteItem and the rest come with the core modules it shares with the API (checked in the stack test).
+   * The daily cron function: the unmatched sweep (gsi1 queries, Get, BatchGetItem, transactions that assign a payment
+   * and delete its reference) and the list of markets it puts on the evaluation queue. BatchWriteItem and the rest
+   * come with the core modules it shares with the API (checked in the stack test).
    */
   daily: {
     actions: [
       "dynamodb:BatchGetItem",
+      "dynamodb:BatchWriteItem",
+      "dynamodb:ConditionCheckItem",
+      "dynamodb:DeleteItem",
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:Query",
+      "dynamodb:UpdateItem",
+    ],
+    indexes: ["gsi1", "gsi2"],
+  },
+  /**
+   * The evaluation queue's consumer: one market's evaluations (queries on gsi1 and gsi2, Put of the evaluation and its
+   * audit). The writes beyond that come with the core modules it shares (checked in the stack test).
+   */
+  evaluate: {
+    actions: [
       "dynamodb:BatchWriteItem",
       "dynamodb:ConditionCheckItem",
       "dynamodb:DeleteItem",
@@ -81,6 +97,7 @@ export const SECRETS_OF: Record<FunctionName, readonly string[]> = {
   // Reconciliation (`POST /api/reconciliation/{provider}`) checks providers' secrets too.
   api: [...Object.values(PROVIDER_SECRET_NAMES), ...Object.values(PLATFORM_SECRET_NAMES)],
   daily: [PLATFORM_SECRET_NAMES.payerKey],
+  evaluate: [PLATFORM_SECRET_NAMES.payerKey],
 };
 
 /**

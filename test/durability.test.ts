@@ -1,22 +1,16 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { SYSTEM } from "@market40/core/audit/audit";
 import { systemClock } from "@market40/core/clock";
-import type { AppConfig } from "@market40/core/config";
-import * as Market from "@market40/core/market/market";
-import * as Stall from "@market40/core/stall/stall";
-import { createStore } from "@market40/core/store/client";
-import { ensureTable } from "@market40/core/store/table";
-import { type DynamoDbLocal, freePort, startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
+import { type DynamoDbLocal, startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
 import { ProviderClients } from "@market40/devkit/providerClients";
 import { createApp } from "@market40/functions/api/app";
 import { openJournal, replayJournal } from "@market40/functions/local/journal";
 import { silentLogger } from "@market40/functions/log";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { DONG_VAN, TEST_PAYER_KEY, TEST_SECRETS } from "./support/harness";
+import { crashRig } from "./support/crashRig";
+import { TEST_SECRETS } from "./support/harness";
 
 /**
  * Local durability (docs/contract.md §12): DynamoDB Local is killed with SIGKILL at a random moment while a few
@@ -34,34 +28,9 @@ afterAll(async () => {
 
 describe("kill -9 at any moment", () => {
   it(`loses no acknowledged callback and stores each once (${RUNS} random kills)`, async () => {
-    const port = await freePort();
-    ddb = await startDynamoDbLocal({ dataDir, port });
-    const config: AppConfig = {
-      tableName: "durable",
-      endpoint: ddb.endpoint,
-      secrets: TEST_SECRETS,
-      payerKey: TEST_PAYER_KEY,
-      stage: "test",
-    };
-    const store = createStore(config, {
-      maxAttempts: 1,
-      requestHandler: { requestTimeout: 2000, connectionTimeout: 1000 } as never,
-    });
-    await ensureTable(store);
-    await Market.create(store, systemClock, { ...DONG_VAN, schedule: { kind: "daily" as const } });
-    const registered = await Stall.registerMany(
-      store,
-      systemClock,
-      SYSTEM,
-      "dong-van",
-      [0, 1, 2].map((i) => ({
-        code: `D-${i}`,
-        vendorName: "D",
-        bank: { bin: "970405", accountNumber: `5500${i}`, accountName: "D" },
-      })),
-    );
-    const stallIds = registered.flatMap((r) => (r.ok ? [r.stall.id] : []));
-
+    const rig = await crashRig(dataDir, "durable", 3, "5500");
+    ddb = rig.ddb;
+    const { config, store, port } = rig;
     const everyPayment: string[] = [];
     const acknowledged = new Set<string>();
     let run = 0;
@@ -142,23 +111,7 @@ describe("kill -9 at any moment", () => {
     );
 
     // Every payment stored exactly once — the acknowledged ones included.
-    const stored: string[] = [];
-    for (const stallId of stallIds) {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const res = await store.doc.send(
-          new QueryCommand({
-            TableName: "durable",
-            IndexName: "gsi1",
-            KeyConditionExpression: "gsi1pk = :pk",
-            ExpressionAttributeValues: { ":pk": `STALL#${stallId}#TXNS` },
-            ExclusiveStartKey: start,
-          }),
-        );
-        stored.push(...(res.Items ?? []).map((x) => String(x.id)));
-        start = res.LastEvaluatedKey;
-      } while (start);
-    }
+    const stored = (await rig.stored()).map((t) => t.id);
     expect(stored.length).toBe(everyPayment.length);
     expect(new Set(stored)).toEqual(new Set(everyPayment));
     for (const id of acknowledged) expect(stored).toContain(id);

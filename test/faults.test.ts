@@ -1,23 +1,17 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { SYSTEM } from "@market40/core/audit/audit";
 import * as ApiKeys from "@market40/core/auth/keys";
 import { systemClock } from "@market40/core/clock";
-import type { AppConfig } from "@market40/core/config";
-import * as Market from "@market40/core/market/market";
 import * as Rollups from "@market40/core/rollup/rollups";
-import * as Stall from "@market40/core/stall/stall";
-import { createStore } from "@market40/core/store/client";
-import { ensureTable } from "@market40/core/store/table";
-import { type DynamoDbLocal, freePort, startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
+import { type DynamoDbLocal, startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
 import { ProviderClients } from "@market40/devkit/providerClients";
 import { createApp } from "@market40/functions/api/app";
 import { openJournal, replayJournal } from "@market40/functions/local/journal";
 import { silentLogger } from "@market40/functions/log";
 import { afterAll, describe, expect, it } from "vitest";
-import { DONG_VAN, TEST_PAYER_KEY, TEST_SECRETS } from "./support/harness";
+import { crashRig } from "./support/crashRig";
+import { TEST_SECRETS } from "./support/harness";
 
 /**
  * DynamoDB goes away in the middle of a stream of callbacks (8 in flight) and comes back on the same data. Providers
@@ -36,32 +30,9 @@ afterAll(async () => {
 async function outage(how: "stop" | "crash") {
   TABLE = `faults${++tables}`;
   await ddb?.stop();
-  const port = await freePort();
-  ddb = await startDynamoDbLocal({ dataDir, port });
-  const config: AppConfig = {
-    tableName: TABLE,
-    endpoint: ddb.endpoint,
-    secrets: TEST_SECRETS,
-    payerKey: TEST_PAYER_KEY,
-    stage: "test",
-  };
-  const store = createStore(config, {
-    maxAttempts: 1,
-    requestHandler: { requestTimeout: 2000, connectionTimeout: 1000 } as never,
-  });
-  await ensureTable(store);
-  await Market.create(store, systemClock, { ...DONG_VAN, schedule: { kind: "daily" as const } });
-  const stalls = await Stall.registerMany(
-    store,
-    systemClock,
-    SYSTEM,
-    "dong-van",
-    Array.from({ length: 10 }, (_, i) => ({
-      code: `F-${i}`,
-      vendorName: "F",
-      bank: { bin: "970405", accountNumber: `${4400 + i}`, accountName: "F" },
-    })),
-  );
+  const rig = await crashRig(dataDir, TABLE, 10, "44");
+  ddb = rig.ddb;
+  const { config, store, port } = rig;
   await ApiKeys.create(store, systemClock, { role: "admin" });
   // As `npm start` runs it: every verified callback journalled (fsync'ed) before it is ingested and answered 200.
   const journalFile = join(dataDir, `${TABLE}.journal`);
@@ -72,7 +43,7 @@ async function outage(how: "stop" | "crash") {
   const payments = Array.from({ length: N }, (_, i) => ({
     id: `FAULT-${i}`,
     bin: "970405",
-    accountNumber: `${4400 + (i % 10)}`,
+    accountNumber: `44${i % 10}`,
     bankShortName: "Agribank",
     amount: 1000 * (1 + (i % 7)),
     paidAt: new Date(),
@@ -136,21 +107,9 @@ async function outage(how: "stop" | "crash") {
   );
 
   // Every payment stored once; rollups equal a recount of the records.
-  let total = 0;
-  let value = 0;
-  for (const s of stalls) {
-    if (!s.ok) continue;
-    const res = await store.doc.send(
-      new QueryCommand({
-        TableName: TABLE,
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :pk",
-        ExpressionAttributeValues: { ":pk": `STALL#${s.stall.id}#TXNS` },
-      }),
-    );
-    total += res.Items!.length;
-    value += res.Items!.reduce((sum, x) => sum + Number(x.amount), 0);
-  }
+  const stored = await rig.stored();
+  const total = stored.length;
+  const value = stored.reduce((sum, t) => sum + t.amount, 0);
   expect(total).toBe(N);
   expect(value).toBe(payments.reduce((s, p) => s + p.amount, 0));
   const days = await Rollups.marketDays(store, "dong-van", "2000-01-01", "2100-01-01");

@@ -1,6 +1,7 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { EVALUATION_CONCURRENCY, EVALUATION_MAX_RECEIVES } from "@market40/core/evaluation/scheduled";
 import { createTableInput } from "@market40/core/store/design";
 import type { Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
@@ -10,7 +11,7 @@ import { API_BURST, API_RATE_PER_SECOND, ApiStack } from "../../stacks/ApiStack"
 import { SECRETS_OF, TABLE_ACCESS } from "../../stacks/access";
 import { FUNCTION_DEFAULTS } from "../../stacks/defaults";
 import { EDGE_RATE_LIMITS, EDGE_RATE_WINDOW_SECONDS } from "../../stacks/EdgeFirewall";
-import { DAILY_SCHEDULE, JobsStack } from "../../stacks/JobsStack";
+import { DAILY_SCHEDULE, EVALUATION_CONSUMER, JobsStack } from "../../stacks/JobsStack";
 import { MonitoringStack } from "../../stacks/MonitoringStack";
 import { NAG_SUPPRESSIONS } from "../../stacks/nagSuppressions";
 import { StorageStack } from "../../stacks/StorageStack";
@@ -74,8 +75,9 @@ const HANDLERS = {
   api: "packages/functions/src/lambda/api.handler",
   callbacks: "packages/functions/src/lambda/callbacks.handler",
   daily: "packages/functions/src/lambda/daily.handler",
+  evaluate: "packages/functions/src/lambda/evaluate.handler",
 } as const;
-const templateOf = (name: keyof typeof HANDLERS) => (name === "daily" ? jobs : api);
+const templateOf = (name: keyof typeof HANDLERS) => (name === "daily" || name === "evaluate" ? jobs : api);
 
 /**
  * Lambda's Node.js runtimes and the day Lambda deprecated (or will deprecate) each, from AWS's runtime page
@@ -148,7 +150,7 @@ describe("ApiStack", () => {
   });
 
   it("runs on the functions' runtime, arm64, with the table's name and exactly its own secrets", () => {
-    for (const name of ["api", "callbacks", "daily"] as const) {
+    for (const name of ["api", "callbacks", "daily", "evaluate"] as const) {
       const { fn } = functionOf(templateOf(name), HANDLERS[name]);
       expect(fn.Properties.Runtime, name).toBe(FUNCTION_DEFAULTS.runtime);
       expect(fn.Properties.Architectures, name).toEqual(["arm64"]);
@@ -159,7 +161,7 @@ describe("ApiStack", () => {
     }
     // The callbacks function never holds the admin token; every function holds the payer-reference key.
     expect(SECRETS_OF.callbacks).not.toContain("ADMIN_TOKEN");
-    for (const name of ["api", "callbacks", "daily"] as const)
+    for (const name of ["api", "callbacks", "daily", "evaluate"] as const)
       expect(SECRETS_OF[name]).toContain("PAYER_HASH_KEY");
   });
 
@@ -210,6 +212,81 @@ describe("JobsStack", () => {
       Architectures: ["arm64"],
     });
   });
+
+  /** The logical id of the one queue whose properties match. */
+  const queueId = (props: Record<string, unknown>) => {
+    const found = Object.keys(jobs.findResources("AWS::SQS::Queue", { Properties: props }));
+    expect(found).toHaveLength(1);
+    return found[0]!;
+  };
+
+  it("fans the evaluations out: one queue, its dead-letter queue, a consumer with a maximum concurrency", () => {
+    expect(Object.keys(jobs.findResources("AWS::SQS::Queue"))).toHaveLength(2);
+    const dlq = queueId({ MessageRetentionPeriod: 14 * 24 * 3600 });
+    const main = queueId({
+      VisibilityTimeout: EVALUATION_CONSUMER.visibilitySeconds,
+      RedrivePolicy: {
+        deadLetterTargetArn: { "Fn::GetAtt": [dlq, "Arn"] },
+        maxReceiveCount: EVALUATION_MAX_RECEIVES,
+      },
+    });
+    // Both encrypted, both refusing plain HTTP.
+    for (const id of [dlq, main]) {
+      expect((jobs.findResources("AWS::SQS::Queue") as Resources)[id]!.Properties.SqsManagedSseEnabled).toBe(
+        true,
+      );
+      jobs.hasResourceProperties("AWS::SQS::QueuePolicy", {
+        Queues: [{ Ref: id }],
+        PolicyDocument: Match.objectLike({
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
+          ]),
+        }),
+      });
+    }
+    const consumer = functionOf(jobs, HANDLERS.evaluate);
+    expect(consumer.fn.Properties.Timeout).toBe(EVALUATION_CONSUMER.timeoutSeconds);
+    // Six times the consumer's timeout: a batch still running is never delivered to a second consumer.
+    expect(EVALUATION_CONSUMER.visibilitySeconds).toBeGreaterThanOrEqual(
+      6 * EVALUATION_CONSUMER.timeoutSeconds,
+    );
+    jobs.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      EventSourceArn: { "Fn::GetAtt": [main, "Arn"] },
+      BatchSize: EVALUATION_CONSUMER.batchSize,
+      ScalingConfig: { MaximumConcurrency: EVALUATION_CONCURRENCY },
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+    });
+    expect(EVALUATION_CONCURRENCY).toBeGreaterThanOrEqual(2); // the least SQS event sources accept
+    // The cron function may only send to the queue; the consumer only receive from it.
+    const daily = functionOf(jobs, HANDLERS.daily);
+    const sqs = (st: Statement[]) => st.filter((x) => actionsOf(x).some((a) => a.startsWith("sqs:")));
+    expect(sqs(daily.statements).map(actionsOf)).toEqual([["sqs:SendMessage"]]);
+    expect(JSON.stringify(sqs(daily.statements).map(resourcesOf))).toBe(
+      JSON.stringify([[{ "Fn::GetAtt": [main, "Arn"] }]]),
+    );
+    expect(daily.fn.Properties.Environment.Variables.SST_Queue_queueUrl_EvaluationQueue).toEqual({
+      Ref: main,
+    });
+    const consumed = sqs(consumer.statements).flatMap(actionsOf);
+    expect(consumed).toEqual(expect.arrayContaining(["sqs:ReceiveMessage", "sqs:DeleteMessage"]));
+    expect(consumed).not.toContain("sqs:SendMessage");
+    expect(consumed).not.toContain("sqs:*");
+  });
+
+  it("alarms when a job is dead-lettered or the queue backs up", () => {
+    const dlq = queueId({ MessageRetentionPeriod: 14 * 24 * 3600 });
+    const onQueue = (metric: string) =>
+      Object.values(
+        monitoring.findResources("AWS::CloudWatch::Alarm", {
+          Properties: { MetricName: metric, Namespace: "AWS/SQS" },
+        }),
+      ) as Resources[string][];
+    const [dead] = onQueue("ApproximateNumberOfMessagesVisible");
+    expect(dead?.Properties.Threshold).toBe(1);
+    expect(JSON.stringify(dead?.Properties.Dimensions)).toContain(dlq.replace(/[A-F0-9]{8}$/, ""));
+    expect(dead?.Properties.AlarmActions).toHaveLength(1);
+    expect(onQueue("ApproximateAgeOfOldestMessage")[0]?.Properties.Threshold).toBe(3600);
+  });
 });
 
 describe("runtimes", () => {
@@ -252,10 +329,10 @@ describe("least privilege", () => {
               /^dynamodb:(GetItem|BatchGetItem|Query|PutItem|UpdateItem|DeleteItem|BatchWriteItem|ConditionCheckItem)$/,
             );
         }
-    expect(dynamoStatements).toBe(3);
+    expect(dynamoStatements).toBe(4);
   });
 
-  it.each(["api", "callbacks", "daily"] as const)(
+  it.each(["api", "callbacks", "daily", "evaluate"] as const)(
     "%s: exactly its table actions, on the table and its indexes",
     (name) => {
       const { statements } = functionOf(templateOf(name), HANDLERS[name]);
@@ -270,7 +347,7 @@ describe("least privilege", () => {
     },
   );
 
-  it.each(["api", "callbacks", "daily"] as const)("%s: reads only its own secrets", (name) => {
+  it.each(["api", "callbacks", "daily", "evaluate"] as const)("%s: reads only its own secrets", (name) => {
     const { statements } = functionOf(templateOf(name), HANDLERS[name]);
     const ssm = statements.filter((st) => actionsOf(st).some((a) => a.startsWith("ssm:")));
     for (const st of ssm) expect(actionsOf(st)).toEqual(["ssm:GetParameters"]);
@@ -292,7 +369,7 @@ describe("least privilege", () => {
       for (const i of TABLE_ACCESS[name].indexes) expect(use.indexes, `${name}: ${i}`).toContain(i);
     }
     // The API and the daily job get everything their modules can send (they share most of core).
-    for (const name of ["api", "daily"] as const) {
+    for (const name of ["api", "daily", "evaluate"] as const) {
       const use = reach.get(HANDLERS[name].replace(/\.handler$/, ".ts"))!;
       expect([...TABLE_ACCESS[name].actions].sort(), name).toEqual(use.actions);
       expect([...TABLE_ACCESS[name].indexes].sort(), name).toEqual(use.indexes);
@@ -310,7 +387,7 @@ describe("StorageStack protection", () => {
 });
 
 describe("MonitoringStack", () => {
-  it("alarms on API 5xx, callback errors and throttles, evaluation failures and DynamoDB throttles, into one encrypted topic", () => {
+  it("alarms on API 5xx, callback errors and throttles, evaluation failures, dead-lettered or stuck evaluation jobs and DynamoDB throttles, into one encrypted topic", () => {
     const [topicId] = Object.keys(monitoring.findResources("AWS::SNS::Topic"));
     expect(topicId).toBeDefined();
     monitoring.hasResourceProperties("AWS::SNS::Topic", { KmsMasterKeyId: Match.anyValue() });
@@ -331,7 +408,9 @@ describe("MonitoringStack", () => {
     expect(metricName(byId("EvaluationFailures"))).toContain("Errors");
     expect(metricName(byId("TableThrottles"))).toContain("WriteThrottleEvents");
     expect(metricName(byId("TableThrottles"))).toContain("ReadThrottleEvents");
-    expect(Object.keys(alarms)).toHaveLength(5);
+    expect(metricName(byId("EvaluationDeadLetters"))).toContain("ApproximateNumberOfMessagesVisible");
+    expect(metricName(byId("EvaluationBacklog"))).toContain("ApproximateAgeOfOldestMessage");
+    expect(Object.keys(alarms)).toHaveLength(7);
     for (const alarm of Object.values(alarms))
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
   });

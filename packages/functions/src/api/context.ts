@@ -2,6 +2,7 @@ import type { Principal } from "@market40/core/auth/keys";
 import type { IncomingTransaction } from "@market40/core/callback/types";
 import type { Clock } from "@market40/core/clock";
 import type { AppConfig } from "@market40/core/config";
+import type { EvaluationJob } from "@market40/core/evaluation/scheduled";
 import type { Store } from "@market40/core/store/client";
 import type { PosterRenderer } from "@market40/core/vietqr/issuance";
 import type { AppLogger } from "../log";
@@ -16,6 +17,16 @@ export interface Deps {
   renderPosters?: PosterRenderer;
   /** The local runtime's durable journal of verified callbacks, written before they are ingested (local/journal.ts). */
   journal?: CallbackJournal;
+  /**
+   * Where the daily job sends one evaluation job per market: SQS in AWS (lambda/evaluationQueue.ts). Absent locally
+   * and in tests, where the jobs run through core's in-process queue with the same concurrency limit.
+   */
+  evaluationQueue?: EvaluationQueue;
+}
+
+/** The producer side of the evaluation queue. */
+export interface EvaluationQueue {
+  send(jobs: readonly EvaluationJob[]): Promise<void>;
 }
 
 /** Where a verified callback is made durable before its 200, when the store alone is not (DynamoDB Local). */

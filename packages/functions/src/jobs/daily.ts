@@ -1,10 +1,11 @@
 import { sweepUnmatched } from "@market40/core/callback/matching";
-import { evaluateAll } from "@market40/core/evaluation/scheduled";
+import { dailyJobs, evaluateAll } from "@market40/core/evaluation/scheduled";
 import type { Deps } from "../api/context";
 
 /**
  * The daily job: every step the platform runs once a day, at 00:30 local time — by the SST `Cron`
- * (`stacks/JobsStack.ts`) in AWS and by the in-process scheduler (`local/scheduler.ts`) locally.
+ * (`stacks/JobsStack.ts`) in AWS and by the in-process scheduler (`local/scheduler.ts`) locally. The evaluations
+ * fan out: one job per market, through SQS in AWS and through an in-process queue locally (docs/capacity.md).
  * Steps run one after another; one step's failure is reported and does not stop the others.
  */
 export interface DailyStep {
@@ -18,6 +19,13 @@ export const DAILY_STEPS: DailyStep[] = [
   {
     name: "evaluate markets",
     run: async (deps) => {
+      // AWS: one message per market on SQS; the consumer (lambda/evaluate.ts) evaluates them.
+      if (deps.evaluationQueue) {
+        const jobs = await dailyJobs(deps);
+        await deps.evaluationQueue.send(jobs);
+        return { enqueued: jobs.length };
+      }
+      // Locally: the same jobs through the in-process queue, waited for.
       const report = await evaluateAll(deps);
       if (report.failed.length > 0) deps.logger.error("evaluations failed", { failed: report.failed });
       return report;

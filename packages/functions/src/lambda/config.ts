@@ -8,6 +8,7 @@ import {
 } from "@market40/core/config";
 import { createStore } from "@market40/core/store/client";
 import { Config } from "sst/node/config";
+import { Queue } from "sst/node/queue";
 import { Table } from "sst/node/table";
 import type { Deps } from "../api/context";
 import { createLogger } from "../log";
@@ -53,3 +54,11 @@ function fromSst(): Deps {
 }
 
 export const deps = fromSst();
+
+/** The evaluation queue's URL, bound by SST to the daily cron function only (stacks/JobsStack.ts). */
+export function evaluationQueueUrl(): string {
+  const queues = Queue as unknown as Record<string, { queueUrl: string } | undefined>;
+  const url = queues.EvaluationQueue?.queueUrl;
+  if (!url) throw new Error("EvaluationQueue is not bound to this function");
+  return url;
+}
