@@ -207,6 +207,16 @@ const CASES: Case[] = [
     request: () => ({ method: "GET", path: "/api/evaluations?period=2026-10" }),
   },
   {
+    name: "GET /evaluations?format=xlsx",
+    allowed: ["admin", "liaison"],
+    request: () => ({ method: "GET", path: "/api/evaluations?period=2026-10&format=xlsx" }),
+  },
+  {
+    name: "GET /evaluations?format=pdf",
+    allowed: ["admin", "liaison"],
+    request: () => ({ method: "GET", path: "/api/evaluations?period=2026-10&format=pdf" }),
+  },
+  {
     name: "GET /markets/{id}/evaluations",
     allowed: ["admin", "liaison", "manager"],
     request: () => ({ method: "GET", path: "/api/markets/dong-van/evaluations" }),

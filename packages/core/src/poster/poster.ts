@@ -40,7 +40,7 @@ function fontPath(spec: string, fontDir?: string): string {
 }
 
 /** Be Vietnam Pro (SIL OFL): designed for Vietnamese, every diacritic stacked correctly. Read once. */
-function fontBytes(fontDir?: string) {
+export function fontBytes(fontDir?: string) {
   fonts ??= {
     regular: readFileSync(fontPath(FONT_FILES.regular, fontDir)),
     bold: readFileSync(fontPath(FONT_FILES.bold, fontDir)),
