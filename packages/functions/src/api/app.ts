@@ -12,6 +12,7 @@ import { healthRoutes } from "./routes/health";
 import { keyRoutes } from "./routes/keys";
 import { marketRoutes } from "./routes/markets";
 import { qrRoutes } from "./routes/qr";
+import { realtimeRoutes } from "./routes/realtime";
 import { stallRoutes } from "./routes/stalls";
 import { reconciliationRoutes, transactionRoutes } from "./routes/transactions";
 import { uptimeRoutes } from "./routes/uptime";
@@ -64,6 +65,7 @@ export function createApp(deps: Deps) {
   api.route("/", uptimeRoutes(deps));
   api.route("/", evaluationRoutes(deps));
   api.route("/", auditRoutes(deps));
+  api.route("/", realtimeRoutes(deps));
   app.route("/api", api);
 
   return app;

@@ -2,6 +2,7 @@ import type { Principal } from "@market40/core/auth/keys";
 import type { IncomingTransaction } from "@market40/core/callback/types";
 import type { Clock } from "@market40/core/clock";
 import type { AppConfig } from "@market40/core/config";
+import type { PaymentAnnouncer } from "@market40/core/realtime/announcement";
 import type { Store } from "@market40/core/store/client";
 import type { PosterRenderer } from "@market40/core/vietqr/issuance";
 import type { AppLogger } from "../log";
@@ -16,6 +17,8 @@ export interface Deps {
   renderPosters?: PosterRenderer;
   /** The local runtime's durable journal of verified callbacks, written before they are ingested (local/journal.ts). */
   journal?: CallbackJournal;
+  /** Tells a stall's open sockets of each new payment (§14): the local server's hub, or API Gateway in AWS. */
+  announcer?: PaymentAnnouncer;
 }
 
 /** Where a verified callback is made durable before its 200, when the store alone is not (DynamoDB Local). */
