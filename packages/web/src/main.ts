@@ -95,6 +95,8 @@ async function route() {
   nav.innerHTML = `${routes.map(([h, label]) => `<a href="${h}" class="${h === current[0] ? "active" : ""}">${esc(label())}</a>`).join("")}<button type="button" class="link" id="signout">${t("signOut")}</button>`;
   nav.querySelector("#signout")!.addEventListener("click", () => {
     setToken(null);
+    // The service worker's copies of this key's answers go with it (public/sw.js).
+    void globalThis.caches?.delete("m40-api");
     me = undefined;
     void route();
   });
@@ -114,6 +116,9 @@ langButton.addEventListener("click", () => {
 setLang(currentLang());
 showLang();
 window.addEventListener("hashchange", () => void route());
+
+// Installable, and the vendor's page opens with no network after one visit (public/sw.js).
+if ("serviceWorker" in navigator) void navigator.serviceWorker.register("./sw.js").catch(() => undefined);
 
 (async () => {
   if (token()) me = await get<Me>("/api/me").catch(() => undefined);
