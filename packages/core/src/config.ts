@@ -62,6 +62,8 @@ export interface AppConfig {
    * the ticket request serves the socket itself, at `/api/realtime/socket` (the local server).
    */
   realtimeUrl?: string;
+  /** API Gateway's management endpoint for that WebSocket API (`https://…/<stage>`), where payments are posted. */
+  realtimeEndpoint?: string;
 }
 
 /** A log level from its name in any case; anything else is `fallback`. */
