@@ -5,6 +5,7 @@ import type { Figure } from "./harness";
 import { lambdaBench } from "./lambda";
 import { posterBench } from "./posters";
 import { qrBench } from "./qr";
+import { realtimeBench } from "./realtime";
 
 /**
  * `npm run bench`: every benchmark suite, one table, and the same figures as JSON in bench/results/latest.json.
@@ -19,6 +20,7 @@ const suites: [string, () => Promise<Figure[]>][] = [
   ["callbacks", callbackBench],
   ["evaluations", evaluationBench],
   ["lambda", lambdaBench],
+  ["realtime", realtimeBench],
 ];
 const only = process.argv[2];
 const figures: Figure[] = [];

@@ -1,3 +1,4 @@
+import { ReturnValue } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { guard, type Store } from "../store/client";
 
@@ -45,7 +46,7 @@ export const TicketItem = {
             Key: key(ticketHash),
             ConditionExpression: "attribute_exists(pk) AND validUntil > :now",
             ExpressionAttributeValues: { ":now": now.toISOString() },
-            ReturnValues: "ALL_OLD",
+            ReturnValues: ReturnValue.ALL_OLD,
           }),
         ),
       );
