@@ -121,7 +121,7 @@ export async function realtimeBench(): Promise<Figure[]> {
       const had = sockets.length;
       while (sockets.length < connected) await open(stalls[sockets.length]!.id);
       global.gc?.();
-      const after = process.memoryUsage();
+      const usage = process.memoryUsage();
       if (connected === 200)
         memory = {
           rss: after.rss - before.rss,
