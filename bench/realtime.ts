@@ -124,8 +124,8 @@ export async function realtimeBench(): Promise<Figure[]> {
       const usage = process.memoryUsage();
       if (connected === 200)
         memory = {
-          rss: after.rss - before.rss,
-          heap: after.heapUsed - before.heapUsed,
+          rss: usage.rss - before.rss,
+          heap: usage.heapUsed - before.heapUsed,
           sockets: connected - had,
         };
       // Warm-up: JIT, account cache, connection pool.
