@@ -75,5 +75,5 @@ export function ApiStack({ stack }: StackContext) {
     },
   });
   stack.addOutputs({ ApiUrl: api.url, RealtimeUrl: realtime.url });
-  return { api, secrets };
+  return { api, secrets, realtimeUrl: realtime.url };
 }
