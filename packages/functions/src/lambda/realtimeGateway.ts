@@ -1,5 +1,6 @@
 import {
   ApiGatewayManagementApiClient,
+  type ApiGatewayManagementApiClientConfig,
   PostToConnectionCommand,
 } from "@aws-sdk/client-apigatewaymanagementapi";
 import type { PaymentAnnouncer, PaymentMessage } from "@market40/core/realtime/announcement";
@@ -12,8 +13,13 @@ import type { AppLogger } from "../log";
  * of the stall's connections through API Gateway's management API; a connection API Gateway no longer knows
  * (`410 Gone`: the phone went away without `$disconnect`) is deleted.
  */
-export function apiGatewayAnnouncer(store: Store, endpoint: string, logger: AppLogger): PaymentAnnouncer {
-  const client = new ApiGatewayManagementApiClient({ endpoint, maxAttempts: 2 });
+export function apiGatewayAnnouncer(
+  store: Store,
+  endpoint: string,
+  logger: AppLogger,
+  client: ApiGatewayManagementApiClientConfig = {},
+): PaymentAnnouncer {
+  const api = new ApiGatewayManagementApiClient({ endpoint, maxAttempts: 2, ...client });
   return {
     async announce(message: PaymentMessage) {
       const data = new TextEncoder().encode(JSON.stringify(message));
@@ -21,7 +27,7 @@ export function apiGatewayAnnouncer(store: Store, endpoint: string, logger: AppL
       await Promise.all(
         ids.map(async (id) => {
           try {
-            await client.send(new PostToConnectionCommand({ ConnectionId: id, Data: data }));
+            await api.send(new PostToConnectionCommand({ ConnectionId: id, Data: data }));
           } catch (err) {
             const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; message?: string };
             if (e.name === "GoneException" || e.$metadata?.httpStatusCode === 410)
