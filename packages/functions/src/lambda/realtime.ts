@@ -1,17 +1,18 @@
 import * as Connections from "@market40/core/realtime/connections";
 import { TICKET_PARAM } from "@market40/core/realtime/tickets";
-import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from "aws-lambda";
 import { deps } from "./config";
 
-type ConnectEvent = APIGatewayProxyWebsocketEventV2 & {
-  queryStringParameters?: Record<string, string | undefined>;
-};
+/** What API Gateway's WebSocket events carry that these handlers read. */
+interface SocketEvent {
+  requestContext: { connectionId: string };
+}
+type ConnectEvent = SocketEvent & { queryStringParameters?: Record<string, string | undefined> };
 
 /**
  * API Gateway WebSocket `$connect` (docs/contract.md §14): the ticket in the URL opens the connection, once, for its
  * stall; anything else is refused (401) before the socket exists.
  */
-export async function connect(event: ConnectEvent): Promise<APIGatewayProxyResultV2> {
+export async function connect(event: ConnectEvent): Promise<{ statusCode: number }> {
   const stallId = await Connections.open(
     deps,
     event.requestContext.connectionId,
@@ -21,7 +22,7 @@ export async function connect(event: ConnectEvent): Promise<APIGatewayProxyResul
 }
 
 /** `$disconnect`: the connection is forgotten (its TTL would remove it anyway). */
-export async function disconnect(event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyResultV2> {
+export async function disconnect(event: SocketEvent): Promise<{ statusCode: number }> {
   await Connections.close(deps.store, event.requestContext.connectionId);
   return { statusCode: 200 };
 }
