@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Access } from "@market40/core/auth/access";
+import { PaymentMessageSchema } from "@market40/core/realtime/announcement";
 import * as Tickets from "@market40/core/realtime/tickets";
 import * as Stall from "@market40/core/stall/stall";
 import type { Deps } from "../context";
@@ -35,5 +36,7 @@ export function realtimeRoutes(deps: Deps) {
     },
   );
 
+  // What the socket sends: documented as a component (a WebSocket message has no OpenAPI operation).
+  app.openAPIRegistry.register("RealtimePayment", PaymentMessageSchema);
   return app;
 }
