@@ -117,8 +117,10 @@ export async function vendorView(app: HTMLElement, stallId: string): Promise<() 
 
   const payments = $("#payments");
   const showPayments = () => {
+    // The newest 100: the table is for a glance; today's total counts them all.
     const rows = [...txns.values()]
       .sort((a, b) => b.paidAt.localeCompare(a.paidAt))
+      .slice(0, 100)
       .map(
         (x) =>
           `<tr data-id="${esc(x.id)}"><td>${esc(dateTime(x.paidAt))}</td><td class="num">${esc(vnd(x.amount))}</td><td>${esc(x.description)}</td></tr>`,
@@ -140,10 +142,26 @@ export async function vendorView(app: HTMLElement, stallId: string): Promise<() 
     return fresh;
   };
 
+  /**
+   * Payments of a date range, every page: the API lists oldest first, and a busy stall takes hundreds a day, so
+   * today's total and the newest payments need them all (at most 20 pages of 500).
+   */
+  const fetchRange = async (from: string, to: string) => {
+    const all: Txn[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 20; page++) {
+      const { items, nextCursor } = await get<{ items: Txn[]; nextCursor?: string }>(
+        `/api/stalls/${stallId}/transactions?from=${from}&to=${to}&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+      );
+      all.push(...items);
+      if (!nextCursor) break;
+      cursor = nextCursor;
+    }
+    return all;
+  };
+  /** The week when the page opens (quietly); afterwards today's, to fill in what the socket missed. */
   const refresh = async (quietly: boolean) => {
-    const { items } = await get<{ items: Txn[] }>(
-      `/api/stalls/${stallId}/transactions?from=${addDays(today(), -6)}&to=${today()}&limit=100`,
-    );
+    const items = await fetchRange(quietly ? addDays(today(), -6) : today(), today());
     // Oldest first, so the newest missed payment is the one left on screen.
     for (const x of [...items].sort((a, b) => a.paidAt.localeCompare(b.paidAt))) add(x, quietly);
     showPayments();
