@@ -5,6 +5,7 @@ import type { Figure } from "./harness";
 import { lambdaBench } from "./lambda";
 import { posterBench } from "./posters";
 import { qrBench } from "./qr";
+import { realtimeBench } from "./realtime";
 import { reportBench } from "./reports";
 
 /**
@@ -21,6 +22,7 @@ const suites: [string, () => Promise<Figure[]>][] = [
   ["evaluations", evaluationBench],
   ["lambda", lambdaBench],
   ["reports", reportBench],
+  ["realtime", realtimeBench],
 ];
 const only = process.argv[2];
 const figures: Figure[] = [];

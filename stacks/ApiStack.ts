@@ -1,8 +1,10 @@
 import { basename } from "node:path";
 import { PLATFORM_SECRET_NAMES, PROVIDER_SECRET_NAMES } from "@market40/core/config";
 import { FONT_FILES } from "@market40/core/poster/poster";
+import type { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { Api, Config, type StackContext, use } from "sst/constructs";
 import { tableAndSecrets } from "./access";
+import { realtimeSocket } from "./realtime";
 import { StorageStack } from "./StorageStack";
 
 /**
@@ -26,6 +28,9 @@ export const API_BURST = 1000;
 export function ApiStack({ stack }: StackContext) {
   const { table } = use(StorageStack);
   const secrets = SECRET_NAMES.map((name) => new Config.Secret(stack, name));
+  const realtime = realtimeSocket(stack, table, secrets);
+  const apiAccess = tableAndSecrets("api", table, secrets);
+  const callbacksAccess = tableAndSecrets("callbacks", table, secrets);
   const api = new Api(stack, "Api", {
     defaults: {
       // A ceiling for the whole API (sized from the design point in docs/capacity.md): a flood is refused
@@ -44,7 +49,9 @@ export function ApiStack({ stack }: StackContext) {
       "ANY /api/{proxy+}": {
         function: {
           handler: "packages/functions/src/lambda/api.handler",
-          ...tableAndSecrets("api", table, secrets),
+          ...apiAccess,
+          // Realtime tickets point at the WebSocket API.
+          environment: { ...apiAccess.environment, REALTIME_URL: realtime.url },
           // Poster PDFs embed Be Vietnam Pro; the TTFs travel beside the bundle.
           copyFiles: Object.values(FONT_FILES).map((spec) => ({
             from: `node_modules/${spec}`,
@@ -58,12 +65,15 @@ export function ApiStack({ stack }: StackContext) {
       "POST /api/callbacks/{provider}": {
         function: {
           handler: "packages/functions/src/lambda/callbacks.handler",
-          ...tableAndSecrets("callbacks", table, secrets),
+          ...callbacksAccess,
+          // Each new payment is posted to its stall's WebSocket connections (stacks/realtime.ts).
+          environment: { ...callbacksAccess.environment, REALTIME_ENDPOINT: realtime.endpoint },
+          permissions: [...(callbacksAccess.permissions as PolicyStatement[]), realtime.manageConnections],
           memorySize: 512,
         },
       },
     },
   });
-  stack.addOutputs({ ApiUrl: api.url });
-  return { api, secrets };
+  stack.addOutputs({ ApiUrl: api.url, RealtimeUrl: realtime.url });
+  return { api, secrets, realtimeUrl: realtime.url };
 }

@@ -29,7 +29,7 @@ export const EDGE_LOG_DAYS = 90;
  * encrypted log bucket. The web app calls the API through its distribution, and providers are given its URL.
  */
 export function WebStack({ app, stack }: StackContext) {
-  const { api } = use(ApiStack);
+  const { api, realtimeUrl } = use(ApiStack);
   const { webDomain } = stageParameters(stack.stage);
   const firewall = new EdgeFirewall(app, `${stack.stage}-${app.name}-EdgeFirewall`, {
     env: { account: app.account, region: "us-east-1" },
@@ -64,10 +64,15 @@ export function WebStack({ app, stack }: StackContext) {
   });
   const apiUrl = `https://${apiEdge.distributionDomainName}`;
 
+  // The payment speaker's WebSocket API (stacks/realtime.ts): the page opens its sockets there.
+  const realtimeOrigin = `wss://${Fn.select(2, Fn.split("/", realtimeUrl))}`;
   // The same Content-Security-Policy the local server sends, allowing API calls to the API's own origin.
   const headers = new ResponseHeadersPolicy(stack, "WebHeaders", {
     securityHeadersBehavior: {
-      contentSecurityPolicy: { contentSecurityPolicy: webContentSecurityPolicy(apiUrl), override: true },
+      contentSecurityPolicy: {
+        contentSecurityPolicy: webContentSecurityPolicy(apiUrl, realtimeOrigin),
+        override: true,
+      },
       contentTypeOptions: { override: true },
       frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
       referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },

@@ -16,18 +16,30 @@ export const TABLE_ACCESS = {
   /**
    * `ingest()`: consistent GetItem of the account guard or the number's holders item, then one
    * TransactWriteItems of Put (record, unmatched reference), Update (rollups) and ConditionCheck (guards).
-   * No Query, no index, no DeleteItem, no batch.
+   * Then, for a new payment, the stall's WebSocket connections (Query on gsi1, `byStall`) and DeleteItem of a
+   * connection API Gateway says is gone (realtime/connectionItem.ts). No batch.
    */
   callbacks: {
     // Query on the table itself: the account-number index is built from the account guards the first time a
     // number is read (stall/accountNumberItem.ts), which a payment naming no bank can be.
     actions: [
       "dynamodb:ConditionCheckItem",
+      "dynamodb:DeleteItem",
       "dynamodb:GetItem",
       "dynamodb:PutItem",
       "dynamodb:Query",
       "dynamodb:UpdateItem",
     ],
+    indexes: ["gsi1"],
+  },
+  /** WebSocket `$connect`: a conditional DeleteItem takes the ticket, a PutItem records the connection. */
+  realtimeConnect: {
+    actions: ["dynamodb:DeleteItem", "dynamodb:PutItem"],
+    indexes: [] as string[],
+  },
+  /** WebSocket `$disconnect`: DeleteItem of the connection. */
+  realtimeDisconnect: {
+    actions: ["dynamodb:DeleteItem"],
     indexes: [] as string[],
   },
   /**
@@ -98,6 +110,8 @@ export const SECRETS_OF: Record<FunctionName, readonly string[]> = {
   api: [...Object.values(PROVIDER_SECRET_NAMES), ...Object.values(PLATFORM_SECRET_NAMES)],
   daily: [PLATFORM_SECRET_NAMES.payerKey],
   evaluate: [PLATFORM_SECRET_NAMES.payerKey],
+  realtimeConnect: [PLATFORM_SECRET_NAMES.payerKey],
+  realtimeDisconnect: [PLATFORM_SECRET_NAMES.payerKey],
 };
 
 /**

@@ -10,14 +10,14 @@
  * itself and the blob/data URLs it makes for QR codes, and API calls to itself or `apiOrigin` (the API's URL when
  * the app is served apart from it, as on CloudFront).
  */
-export function webContentSecurityPolicy(apiOrigin?: string): string {
+export function webContentSecurityPolicy(apiOrigin?: string, realtimeOrigin?: string): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' blob: data:",
     "font-src 'self'",
-    `connect-src 'self'${apiOrigin ? ` ${apiOrigin}` : ""}`,
+    `connect-src 'self'${apiOrigin ? ` ${apiOrigin}` : ""}${realtimeOrigin ? ` ${realtimeOrigin}` : ""}`,
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",

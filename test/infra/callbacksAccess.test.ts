@@ -1,6 +1,12 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import * as Connections from "@market40/core/realtime/connections";
+import * as Tickets from "@market40/core/realtime/tickets";
 import { genericBody, signGeneric } from "@market40/devkit/signing";
 import { createCallbackApp } from "@market40/functions/api/callbackApp";
 import { runDaily } from "@market40/functions/jobs/daily";
+import { apiGatewayAnnouncer } from "@market40/functions/lambda/realtimeGateway";
+import { silentLogger } from "@market40/functions/log";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TABLE_ACCESS } from "../../stacks/access";
 import { DONG_VAN, type Harness, harness, stallInput, TEST_SECRETS } from "../support/harness";
@@ -67,7 +73,23 @@ afterAll(() => h.close());
 describe("the table actions granted in stacks/access.ts cover what the functions do", () => {
   it("matched, by number only, unmatched, duplicate, refused: every call is one the callbacks role may make", async () => {
     const seen = new Map<string, Set<string>>();
-    const app = createCallbackApp({ ...h.deps, store: recordingStore(seen) });
+    // A vendor's phone listening to A-12 that went away without $disconnect: API Gateway answers 410 Gone, and the
+    // callbacks function deletes the connection (Query on gsi1, DeleteItem — issue 17).
+    const stallId = (await h.call("GET", "/api/markets/dong-van/stalls")).body.items[0].id as string;
+    const { url } = await Tickets.issue(h.deps, stallId, "wss://example.invalid/test");
+    await Connections.open(h.deps, "gone-phone", new URL(url).searchParams.get("ticket"));
+    const gateway = createServer((_req, res) => {
+      res.writeHead(410, { "content-type": "application/json", "x-amzn-errortype": "GoneException" });
+      res.end('{"message":"Gone"}');
+    });
+    await new Promise<void>((r) => gateway.listen(0, "127.0.0.1", r));
+    const endpoint = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}`;
+    const store = recordingStore(seen);
+    const announcer = apiGatewayAnnouncer(store, endpoint, silentLogger, {
+      region: "ap-southeast-1",
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    });
+    const app = createCallbackApp({ ...h.deps, store, announcer });
     const post = async (body: string) =>
       (
         await app.request("/api/callbacks/generic", {
@@ -87,8 +109,11 @@ describe("the table actions granted in stacks/access.ts cover what the functions
     expect(await post(genericBody({ id: "IAM-5", bin: "970436" }))).toBe(200);
     expect(await post("{oops")).toBe(400);
 
+    gateway.close();
+    expect(await Connections.listeners(h.store, stallId)).toEqual([]);
+
     expectGranted(seen, TABLE_ACCESS.callbacks);
-    // Nothing granted that ingesting never used.
+    // Nothing granted that ingesting (and announcing) never used.
     expect([...seen.keys()].sort()).toEqual([...TABLE_ACCESS.callbacks.actions].sort());
   });
 

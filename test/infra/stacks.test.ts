@@ -329,7 +329,8 @@ describe("least privilege", () => {
               /^dynamodb:(GetItem|BatchGetItem|Query|PutItem|UpdateItem|DeleteItem|BatchWriteItem|ConditionCheckItem)$/,
             );
         }
-    expect(dynamoStatements).toBe(4);
+    // api, callbacks, daily, evaluate, and the WebSocket API's $connect and $disconnect (test/infra/realtime.test.ts).
+    expect(dynamoStatements).toBe(6);
   });
 
   it.each(["api", "callbacks", "daily", "evaluate"] as const)(

@@ -26,6 +26,8 @@ export interface WebRig {
   signIn(token: string, width?: number): Promise<Page>;
   /** A payment to one of Đồng Văn's Agribank accounts, through the signed generic callback. */
   pay(id: string, accountNumber: string, amount: number): Promise<void>;
+  /** Stops the server and listens again on the same port with the same deps (open sockets are dropped). */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -48,7 +50,7 @@ export async function webRig(): Promise<WebRig> {
     admin: h.adminToken,
   };
   const port = await freePort();
-  const server: ServerType = await listen(h.deps, port, "127.0.0.1");
+  let server: ServerType = await listen(h.deps, port, "127.0.0.1");
   const base = `http://127.0.0.1:${port}`;
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
@@ -99,6 +101,12 @@ export async function webRig(): Promise<WebRig> {
         },
       });
       expect(res.status).toBe(200);
+    },
+    async restart() {
+      const closed = new Promise((r) => server.close(r));
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await closed;
+      server = await listen(h.deps, port, "127.0.0.1");
     },
     async close() {
       await browser.close();

@@ -57,6 +57,13 @@ export interface AppConfig {
   logLevel?: LogLevel;
   /** Per minute: failed sign-ins from one address, and requests on one key. Defaults 30 and 1,200. */
   rateLimits?: { failedAuthPerIp: number; requestsPerKey: number };
+  /**
+   * The WebSocket URL realtime tickets point at (API Gateway's `wss://…` in AWS). Absent: the server that answered
+   * the ticket request serves the socket itself, at `/api/realtime/socket` (the local server).
+   */
+  realtimeUrl?: string;
+  /** API Gateway's management endpoint for that WebSocket API (`https://…/<stage>`), where payments are posted. */
+  realtimeEndpoint?: string;
 }
 
 /** A log level from its name in any case; anything else is `fallback`. */

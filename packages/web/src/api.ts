@@ -34,6 +34,8 @@ async function send(path: string, init: RequestInit = {}, timeoutMs = 20_000): P
   } catch {
     throw new ApiError(0, "offline");
   }
+  // The service worker (public/sw.js) answered from its copy: the page says it may be out of date.
+  if (res.headers.get("x-m40-offline")) window.dispatchEvent(new Event("m40:stale"));
   if (!res.ok) {
     const body = (await res.json().catch(() => ({}))) as {
       error?: { message?: string; issues?: { path: string; message: string }[] };

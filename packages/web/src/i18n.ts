@@ -200,6 +200,24 @@ const vi = {
   action_stall_created: "Tạo quầy",
   action_stall_changed: "Sửa quầy",
   action_other: "Thay đổi",
+  // Payment speaker and offline vendor page (issue 17)
+  today: "Hôm nay",
+  paymentsCount: "lần nhận tiền",
+  lastPayment: "Lần nhận gần nhất",
+  received: "Đã nhận",
+  at: "lúc",
+  speakerOn: "Loa: bật",
+  speakerOff: "Loa: tắt",
+  live: "Đang nhận trực tiếp",
+  reconnecting: "Mất kết nối — đang kết nối lại…",
+  stale: "Có thể chưa cập nhật",
+  noPaymentsToday: "Hôm nay chưa nhận tiền",
+  saleQr: "Mã QR cho một lần bán",
+  saleAmount: "Số tiền (đồng)",
+  saleNote: "Ghi chú (không bắt buộc)",
+  makeSaleQr: "Tạo mã có số tiền",
+  staticQr: "Về mã thường",
+  tapToClose: "Chạm để đóng",
 } as const;
 
 type Key = keyof typeof vi;
@@ -403,6 +421,24 @@ const en: Record<Key, string> = {
   action_stall_created: "Stall created",
   action_stall_changed: "Stall changed",
   action_other: "Change",
+  // Payment speaker and offline vendor page (issue 17)
+  today: "Today",
+  paymentsCount: "payments",
+  lastPayment: "Last payment",
+  received: "Received",
+  at: "at",
+  speakerOn: "Speaker: on",
+  speakerOff: "Speaker: off",
+  live: "Receiving live",
+  reconnecting: "Connection lost — reconnecting…",
+  stale: "May be out of date",
+  noPaymentsToday: "No payments yet today",
+  saleQr: "QR code for one sale",
+  saleAmount: "Amount (VND)",
+  saleNote: "Note (optional)",
+  makeSaleQr: "Make a code with this amount",
+  staticQr: "Back to the usual code",
+  tapToClose: "Tap to close",
 };
 
 export type Lang = "vi" | "en";

@@ -136,6 +136,8 @@ async function route(moved = false) {
     .join("")}<button type="button" class="link" id="signout">${t("signOut")}</button>`;
   nav.querySelector("#signout")!.addEventListener("click", () => {
     setToken(null);
+    // The service worker's copies of this key's answers go with it (public/sw.js).
+    void globalThis.caches?.delete("m40-api");
     me = undefined;
     void route(true);
   });
@@ -177,6 +179,9 @@ window.addEventListener("unhandledrejection", (e) => {
     toast.hidden = true;
   }, 8000);
 });
+
+// Installable, and the vendor's page opens with no network after one visit (public/sw.js).
+if ("serviceWorker" in navigator) void navigator.serviceWorker.register("./sw.js").catch(() => undefined);
 
 (async () => {
   if (token() && !location.hash.startsWith("#/invite/")) me = await get<Me>("/api/me").catch(() => undefined);

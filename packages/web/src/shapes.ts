@@ -5,6 +5,8 @@
 export type { TransactionView as Transaction } from "@market40/core/callback/transactions";
 export type { Evaluation } from "@market40/core/evaluation/evaluations";
 export type { Market } from "@market40/core/market/market";
+export type { PaymentMessage } from "@market40/core/realtime/announcement";
+export type { Ticket } from "@market40/core/realtime/tickets";
 export type { Uptake } from "@market40/core/rollup/uptake";
 export type { Stall } from "@market40/core/stall/stall";
 

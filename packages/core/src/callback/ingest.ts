@@ -16,6 +16,8 @@ export interface IngestResult {
   status: IngestStatus;
   id: string;
   stallId?: string;
+  /** What a stored payment's stall is told (`receive` announces it after the commit). */
+  stored?: Pick<StoredTransaction, "amount" | "paidAt" | "description">;
   /** DynamoDB requests this call made (the figure the benchmark reports). */
   storeCalls: number;
 }
@@ -172,7 +174,10 @@ export async function ingest(
       }
       throw new StoreUnavailableError("The store is busy with this account; retry");
     }
-    if (found.match) return { status: "stored", id: txn.id, stallId: found.match.stallId, storeCalls };
+    if (found.match) {
+      const stored = { amount: txn.amount, paidAt: txn.paidAt, description: txn.description };
+      return { status: "stored", id: txn.id, stallId: found.match.stallId, stored, storeCalls };
+    }
     return { status: "unmatched", id: txn.id, storeCalls };
   }
 }

@@ -1,3 +1,4 @@
+import type { PaymentAnnouncer } from "../realtime/announcement";
 import { type IngestDeps, ingest } from "./ingest";
 import type { CallbackReply, Delivery, ReplyStatus } from "./types";
 
@@ -13,14 +14,23 @@ const PRECEDENCE: ReplyStatus[] = ["stored", "unmatched", "duplicate", "ignored"
  * transactions already stored come back as `duplicate` — so a batch is never half-counted. Its reply lists every
  * transaction in `items`, and `status` is the most consequential outcome: `stored` if any was, else `unmatched`,
  * `duplicate`, `ignored`, `test`. A delivery with no transaction (not a payment) is `ignored`.
+ * Each newly stored payment of a stall is announced to that stall's open sockets (`deps.announcer`, §14).
  */
-export async function receive(deps: IngestDeps, delivery: Delivery): Promise<CallbackReply> {
+export async function receive(
+  deps: IngestDeps & { announcer?: PaymentAnnouncer },
+  delivery: Delivery,
+): Promise<CallbackReply> {
   const items: { id: string; status: ReplyStatus }[] = [];
   for (const txn of delivery.transactions) {
     if (txn.test) items.push({ id: txn.providerTxnId, status: "test" });
     else {
-      const { id, status } = await ingest(deps, txn);
+      const { id, status, stallId, stored } = await ingest(deps, txn);
       items.push({ id, status });
+      // Only now, committed and new: a redelivery (`duplicate`) never reaches this line, so it announces nothing.
+      // The payment is durably stored whatever happens to the announcement: its failure never costs the 200.
+      if (stored && stallId && deps.announcer)
+        // (Announcers log their own failures.)
+        await deps.announcer.announce({ type: "payment", id, stallId, ...stored }).catch(() => undefined);
     }
   }
   const reply = { ok: true, success: true } as const;

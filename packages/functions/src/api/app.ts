@@ -13,6 +13,7 @@ import { acceptRoutes, invitationRoutes } from "./routes/invitations";
 import { keyRoutes } from "./routes/keys";
 import { marketRoutes } from "./routes/markets";
 import { qrRoutes } from "./routes/qr";
+import { realtimeRoutes } from "./routes/realtime";
 import { stallRoutes } from "./routes/stalls";
 import { reconciliationRoutes, transactionRoutes } from "./routes/transactions";
 import { uptimeRoutes } from "./routes/uptime";
@@ -67,6 +68,7 @@ export function createApp(deps: Deps) {
   api.route("/", evaluationRoutes(deps));
   api.route("/", auditRoutes(deps));
   api.route("/", invitationRoutes(deps));
+  api.route("/", realtimeRoutes(deps));
   app.route("/api", api);
 
   return app;

@@ -3,6 +3,7 @@ import type { IncomingTransaction } from "@market40/core/callback/types";
 import type { Clock } from "@market40/core/clock";
 import type { AppConfig } from "@market40/core/config";
 import type { EvaluationJob } from "@market40/core/evaluation/scheduled";
+import type { PaymentAnnouncer } from "@market40/core/realtime/announcement";
 import type { Store } from "@market40/core/store/client";
 import type { PosterRenderer } from "@market40/core/vietqr/issuance";
 import type { AppLogger } from "../log";
@@ -17,6 +18,8 @@ export interface Deps {
   renderPosters?: PosterRenderer;
   /** The local runtime's durable journal of verified callbacks, written before they are ingested (local/journal.ts). */
   journal?: CallbackJournal;
+  /** Tells a stall's open sockets of each new payment (§14): the local server's hub, or API Gateway in AWS. */
+  announcer?: PaymentAnnouncer;
   /**
    * Where the daily job sends one evaluation job per market: SQS in AWS (lambda/evaluationQueue.ts). Absent locally
    * and in tests, where the jobs run through core's in-process queue with the same concurrency limit.

@@ -8,6 +8,7 @@ import { createApp } from "../api/app";
 import type { Deps } from "../api/context";
 import { errorBody, sendError } from "../api/errors";
 import { setHeaders } from "../api/securityHeaders";
+import { type RealtimeHub, realtimeHub } from "./realtimeHub";
 
 /** The web UI's built files (`npm install` and `npm start` build them with Vite). */
 export function webRoot(): string {
@@ -36,10 +37,28 @@ export function createLocalApp(deps: Deps) {
   return site;
 }
 
-export async function listen(deps: Deps, port: number, hostname: string): Promise<ServerType> {
-  const app = createLocalApp(deps);
-  return new Promise((res, rej) => {
-    const server = serve({ fetch: app.fetch, port, hostname }, () => res(server));
-    server.once("error", rej);
+/**
+ * Serves the app, and its payment WebSockets on the same port (local/realtimeHub.ts): the callback route announces
+ * each new payment to this server's sockets. Closing the server closes its sockets too.
+ */
+export async function listen(
+  deps: Deps,
+  port: number,
+  hostname: string,
+): Promise<ServerType & { realtime: RealtimeHub }> {
+  const hub = realtimeHub(deps);
+  const app = createLocalApp({ ...deps, announcer: hub });
+  const server = await new Promise<ServerType>((res, rej) => {
+    const s = serve({ fetch: app.fetch, port, hostname }, () => res(s));
+    s.once("error", rej);
   });
+  server.on("upgrade", hub.upgrade);
+  // An open WebSocket would hold `close` up for ever: a stopping server drops its sockets (clients reconnect).
+  const http = server as unknown as { close(done?: (err?: Error) => void): unknown };
+  const close = http.close.bind(server);
+  http.close = (done) => {
+    hub.close();
+    return close(done);
+  };
+  return Object.assign(server, { realtime: hub });
 }

@@ -1,16 +1,180 @@
 import { blobUrl, get } from "../api";
 import { addDays, dateTime, esc, today, vnd } from "../format";
-import { t } from "../i18n";
+import { currentLang, t } from "../i18n";
+import { paymentFeed } from "../realtime";
 import type { Stall, Transaction } from "../shapes";
+import { announce, isMuted, setMuted, unlockAudio } from "../speech";
 import { download, section } from "../ui";
 
 type Txn = Pick<Transaction, "id" | "amount" | "paidAt" | "description">;
 
-/** The vendor's page: their stall, the code big enough to scan from the screen, the poster, payments as they come. */
+/** How many announced payment ids a phone remembers, so a reconnect or reload never announces one twice. */
+const HEARD_LIMIT = 500;
+/** The vendor view on screen, stopped when another replaces it. */
+let stopShown: (() => void) | undefined;
+const heardKey = (stallId: string) => `m40.heard.${stallId}`;
+
+function loadHeard(stallId: string): string[] {
+  try {
+    const ids = JSON.parse(localStorage.getItem(heardKey(stallId)) ?? "[]");
+    return Array.isArray(ids) ? ids.map(String) : [];
+  } catch {
+    return [];
+  }
+}
+
+const time = (iso: string) =>
+  new Intl.DateTimeFormat(currentLang() === "vi" ? "vi-VN" : "en-GB", {
+    timeZone: "Asia/Ho_Chi_Minh",
+    timeStyle: "short",
+  }).format(new Date(iso));
+const localDay = (iso: string) => new Date(Date.parse(iso) + 7 * 3600_000).toISOString().slice(0, 10);
+
+/**
+ * The vendor's page, a payment speaker with no hardware (issue 17): today's total and the last payment at the top,
+ * a chime and the amount spoken the moment a payment lands, a big confirmation, the stall's QR (or one with an
+ * amount for a single sale), and the week's payments. Payments arrive over a WebSocket; while it is down the page
+ * polls every 20 s, and each reconnect fills in what was missed — each payment is announced once, ever.
+ */
 export async function vendorView(app: HTMLElement, stallId: string): Promise<() => void> {
-  app.innerHTML = `<div class="grid"><section id="stall" class="card"></section><section id="payments" class="card"></section></div>`;
+  // A view shown again before the last one finished loading replaces it: two feeds would announce twice.
+  stopShown?.();
+  let stopped = false;
+  const stopHere = () => {
+    stopped = true;
+  };
+  stopShown = stopHere;
+  app.innerHTML = `
+    <section id="live" class="card live" aria-live="polite">
+      <div class="today-line"><span>${t("today")}</span><b id="today-total">—</b><span id="today-count"></span></div>
+      <p id="last" class="last-payment"></p>
+      <div class="live-controls">
+        <button type="button" id="mute" class="secondary" aria-pressed="false"></button>
+        <span id="conn" class="conn"></span>
+      </div>
+      <p id="stale" class="stale" hidden>⚠ ${t("stale")}</p>
+    </section>
+    <div id="flash" class="flash" role="alert" hidden></div>
+    <div class="grid">
+      <section id="stall" class="card"></section>
+      <section id="payments" class="card"></section>
+      <section id="sale" class="card">
+        <h2>${t("saleQr")}</h2>
+        <form id="sale-form" class="row">
+          <label>${t("saleAmount")}<input name="amount" inputmode="numeric" pattern="[0-9.]*" required autocomplete="off"></label>
+          <label>${t("saleNote")}<input name="purpose" maxlength="25" autocomplete="off"></label>
+          <button type="submit">${t("makeSaleQr")}</button>
+        </form>
+        <div id="sale-qr"></div>
+      </section>
+    </div>`;
+  const $ = <T extends HTMLElement = HTMLElement>(sel: string) => app.querySelector<T>(sel)!;
+  const txns = new Map<string, Txn>();
+  const heard = new Set(loadHeard(stallId));
+  const remember = (id: string) => {
+    heard.add(id);
+    const ids = [...heard].slice(-HEARD_LIMIT);
+    localStorage.setItem(heardKey(stallId), JSON.stringify(ids));
+  };
+
+  // Any tap lets the page make sound (browsers' autoplay rule).
+  app.addEventListener("pointerdown", unlockAudio);
+  const mute = $<HTMLButtonElement>("#mute");
+  const showMute = () => {
+    mute.textContent = isMuted() ? t("speakerOff") : t("speakerOn");
+    mute.setAttribute("aria-pressed", String(isMuted()));
+  };
+  mute.addEventListener("click", () => {
+    setMuted(!isMuted());
+    showMute();
+  });
+  showMute();
+
+  const showToday = () => {
+    const day = today();
+    const todays = [...txns.values()].filter((x) => localDay(x.paidAt) === day);
+    $("#today-total").textContent = vnd(todays.reduce((sum, x) => sum + x.amount, 0));
+    $("#today-count").textContent = `${todays.length} ${t("paymentsCount")}`;
+    const last = [...txns.values()].sort((a, b) => b.paidAt.localeCompare(a.paidAt))[0];
+    $("#last").innerHTML = last
+      ? `${t("lastPayment")}: <b>${esc(vnd(last.amount))}</b> ${t("at")} ${esc(time(last.paidAt))}`
+      : esc(t("noPaymentsToday"));
+  };
+
+  let flashTimer: ReturnType<typeof setTimeout> | undefined;
+  const flash = $("#flash");
+  flash.addEventListener("click", () => {
+    flash.hidden = true;
+  });
+  const confirm = (x: Txn) => {
+    flash.innerHTML = `<span class="flash-label">✔ ${t("received")}</span><b class="flash-amount">${esc(vnd(x.amount))}</b><span>${t("at")} ${esc(time(x.paidAt))}${x.description ? ` · ${esc(x.description)}` : ""}</span><small>${t("tapToClose")}</small>`;
+    flash.hidden = false;
+    clearTimeout(flashTimer);
+    flashTimer = setTimeout(() => {
+      flash.hidden = true;
+    }, 10_000);
+  };
+
+  const payments = $("#payments");
+  const showPayments = () => {
+    // The newest 100: the table is for a glance; today's total counts them all.
+    const rows = [...txns.values()]
+      .sort((a, b) => b.paidAt.localeCompare(a.paidAt))
+      .slice(0, 100)
+      .map(
+        (x) =>
+          `<tr data-id="${esc(x.id)}"><td>${esc(dateTime(x.paidAt))}</td><td class="num">${esc(vnd(x.amount))}</td><td>${esc(x.description)}</td></tr>`,
+      );
+    payments.innerHTML = `<h2>${t("recentPayments")}</h2>${rows.length ? `<div class="scroll"><table><thead><tr><th>${t("time")}</th><th class="num">${t("amount")}</th><th>${t("content")}</th></tr></thead><tbody>${rows.join("")}</tbody></table></div>` : `<p>${t("noPayments")}</p>`}`;
+    showToday();
+  };
+
+  /** A payment seen for the first time: shown, and announced unless `quietly` (what the page found on opening). */
+  const add = (x: Txn, quietly: boolean) => {
+    const fresh = !txns.has(x.id);
+    txns.set(x.id, x);
+    if (heard.has(x.id)) return fresh;
+    remember(x.id);
+    if (!quietly) {
+      announce(x.amount);
+      confirm(x);
+    }
+    return fresh;
+  };
+
+  /**
+   * Payments of a date range, every page: the API lists oldest first, and a busy stall takes hundreds a day, so
+   * today's total and the newest payments need them all (at most 20 pages of 500).
+   */
+  const fetchRange = async (from: string, to: string) => {
+    const all: Txn[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 20; page++) {
+      const { items, nextCursor } = await get<{ items: Txn[]; nextCursor?: string }>(
+        `/api/stalls/${stallId}/transactions?from=${from}&to=${to}&limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+      );
+      all.push(...items);
+      if (!nextCursor) break;
+      cursor = nextCursor;
+    }
+    return all;
+  };
+  /** The week when the page opens (quietly); afterwards today's, to fill in what the socket missed. */
+  const refresh = async (quietly: boolean) => {
+    const items = await fetchRange(quietly ? addDays(today(), -6) : today(), today());
+    // Oldest first, so the newest missed payment is the one left on screen.
+    for (const x of [...items].sort((a, b) => a.paidAt.localeCompare(b.paidAt))) add(x, quietly);
+    showPayments();
+  };
+
+  const stale = $("#stale");
+  const onStale = () => {
+    stale.hidden = false;
+  };
+  window.addEventListener("m40:stale", onStale);
+
   await section(
-    app.querySelector("#stall")!,
+    $("#stall"),
     async () => {
       const s = await get<Stall>(`/api/stalls/${stallId}`);
       const qr = await blobUrl(`/api/stalls/${stallId}/qr.png?size=512`);
@@ -27,22 +191,66 @@ export async function vendorView(app: HTMLElement, stallId: string): Promise<() 
       );
     },
   );
-  const payments = app.querySelector<HTMLElement>("#payments")!;
-  const load = () =>
-    section(payments, async () => {
-      const { items } = await get<{ items: Txn[] }>(
-        `/api/stalls/${stallId}/transactions?from=${addDays(today(), -6)}&to=${today()}&limit=100`,
-      );
-      const rows = [...items]
-        .reverse()
-        .map(
-          (x) =>
-            `<tr><td>${esc(dateTime(x.paidAt))}</td><td class="num">${esc(vnd(x.amount))}</td><td>${esc(x.description)}</td></tr>`,
-        );
-      return `<h2>${t("recentPayments")}</h2>${rows.length ? `<div class="scroll"><table><thead><tr><th>${t("time")}</th><th class="num">${t("amount")}</th><th>${t("content")}</th></tr></thead><tbody>${rows.join("")}</tbody></table></div>` : `<p>${t("noPayments")}</p>`}`;
-    });
-  await load();
-  // New payments appear without a reload; cheap on a weak network (one small request every 20 s).
-  const timer = setInterval(() => void load(), 20_000);
-  return () => clearInterval(timer);
+  // What is already there when the page opens was not just received: shown, not announced.
+  await section(payments, async () => {
+    await refresh(true);
+    return payments.innerHTML;
+  });
+
+  if (stopped) return () => undefined;
+  const form = $<HTMLFormElement>("#sale-form");
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const data = new FormData(form);
+    const amount = String(data.get("amount") ?? "").replace(/\D/g, "");
+    const purpose = String(data.get("purpose") ?? "").trim();
+    const query = new URLSearchParams({ size: "512", amount, ...(purpose ? { purpose } : {}) });
+    void section(
+      $("#sale-qr"),
+      async () => {
+        const qr = await blobUrl(`/api/stalls/${stallId}/qr.png?${query}`);
+        return `<p class="sale-amount">${esc(vnd(Number(amount)))}${purpose ? ` · ${esc(purpose)}` : ""}</p>
+        <img class="qr" src="${qr}" alt="${t("scanToPay")}" width="360" height="360">
+        <button type="button" class="secondary" id="sale-clear">${t("staticQr")}</button>`;
+      },
+      (el) => {
+        el.querySelector("#sale-clear")?.addEventListener("click", () => {
+          el.innerHTML = "";
+          form.reset();
+        });
+      },
+    );
+  });
+
+  let live = false;
+  const conn = $("#conn");
+  const feed = paymentFeed(stallId, {
+    payment(m) {
+      add(m, false);
+      showPayments();
+    },
+    connected() {
+      stale.hidden = true;
+      void refresh(false).catch(() => undefined);
+    },
+    state(state) {
+      live = state === "live";
+      conn.textContent = live ? `● ${t("live")}` : `○ ${t("reconnecting")}`;
+      conn.className = `conn ${state}`;
+    },
+  });
+  // Only a fallback: while the socket is down, a small request every 20 s keeps the list true.
+  const timer = setInterval(() => {
+    if (!live) void refresh(false).catch(() => undefined);
+  }, 20_000);
+  const stop = () => {
+    clearInterval(timer);
+    clearTimeout(flashTimer);
+    feed.stop();
+    window.removeEventListener("m40:stale", onStale);
+    app.removeEventListener("pointerdown", unlockAudio);
+    if (stopShown === stop) stopShown = undefined;
+  };
+  stopShown = stop;
+  return stop;
 }

@@ -1,0 +1,28 @@
+import { z } from "zod";
+
+/**
+ * What a vendor's socket hears (docs/contract.md §14): each newly stored payment of its stall, once, and a ping
+ * every 30 s so a dead connection shows itself.
+ */
+export const PaymentMessageSchema = z
+  .object({
+    type: z.literal("payment"),
+    id: z.string(),
+    stallId: z.string(),
+    amount: z.number().int(),
+    paidAt: z.string(),
+    description: z.string(),
+  })
+  .meta({ id: "RealtimePayment" });
+export type PaymentMessage = z.infer<typeof PaymentMessageSchema>;
+
+export const PING = { type: "ping" } as const;
+export const PING_INTERVAL_MS = 30_000;
+
+/**
+ * Tells a stall's open sockets about a payment. Called only after the payment's transaction committed and only when
+ * it was new (`receive`), so a redelivery announces nothing. Locally an in-process hub; in AWS, API Gateway.
+ */
+export interface PaymentAnnouncer {
+  announce(message: PaymentMessage): Promise<void>;
+}

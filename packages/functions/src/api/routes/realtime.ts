@@ -1,0 +1,42 @@
+import { createRoute } from "@hono/zod-openapi";
+import { Access } from "@market40/core/auth/access";
+import { PaymentMessageSchema } from "@market40/core/realtime/announcement";
+import * as Tickets from "@market40/core/realtime/tickets";
+import * as Stall from "@market40/core/stall/stall";
+import type { Deps } from "../context";
+import { bearer, commonErrors, json, jsonBody, router } from "../openapi";
+
+/** Where the local server serves the socket (local/realtimeHub.ts). */
+export const SOCKET_PATH = "/api/realtime/socket";
+
+/** Payments as they happen (docs/contract.md §14): a ticket to open the stall's WebSocket. */
+export function realtimeRoutes(deps: Deps) {
+  const app = router();
+
+  app.openapi(
+    createRoute({
+      method: "post",
+      path: "/realtime/tickets",
+      tags: ["Realtime"],
+      summary: "A single-use WebSocket ticket for a stall's payments (its vendor, its manager, admin)",
+      description:
+        'The `url` opens a WebSocket within 60 s, once. It then receives `{type: "payment", id, stallId, ' +
+        'amount, paidAt, description}` for each newly stored payment of the stall (never a duplicate) and `{type: "ping"}` ' +
+        "every 30 s.",
+      security: bearer,
+      request: { body: jsonBody(Tickets.TicketRequestSchema) },
+      responses: { 201: json(Tickets.TicketSchema, "Created"), ...commonErrors },
+    }),
+    async (c) => {
+      const stall = await Stall.get(deps.store, c.req.valid("json").stallId);
+      Access.readStall(c.var.principal, stall);
+      const here = new URL(c.req.url);
+      const local = `${here.protocol === "https:" ? "wss:" : "ws:"}//${here.host}${SOCKET_PATH}`;
+      return c.json(await Tickets.issue(deps, stall.id, deps.config.realtimeUrl ?? local), 201);
+    },
+  );
+
+  // What the socket sends: documented as a component (a WebSocket message has no OpenAPI operation).
+  app.openAPIRegistry.register("RealtimePayment", PaymentMessageSchema);
+  return app;
+}

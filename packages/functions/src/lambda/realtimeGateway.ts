@@ -1,0 +1,41 @@
+import {
+  ApiGatewayManagementApiClient,
+  type ApiGatewayManagementApiClientConfig,
+  PostToConnectionCommand,
+} from "@aws-sdk/client-apigatewaymanagementapi";
+import type { PaymentAnnouncer, PaymentMessage } from "@market40/core/realtime/announcement";
+import * as Connections from "@market40/core/realtime/connections";
+import type { Store } from "@market40/core/store/client";
+import type { AppLogger } from "../log";
+
+/**
+ * The callbacks function's announcer in AWS: after a payment's transaction committed, it posts the message to each
+ * of the stall's connections through API Gateway's management API; a connection API Gateway no longer knows
+ * (`410 Gone`: the phone went away without `$disconnect`) is deleted.
+ */
+export function apiGatewayAnnouncer(
+  store: Store,
+  endpoint: string,
+  logger: AppLogger,
+  client: ApiGatewayManagementApiClientConfig = {},
+): PaymentAnnouncer {
+  const api = new ApiGatewayManagementApiClient({ endpoint, maxAttempts: 2, ...client });
+  return {
+    async announce(message: PaymentMessage) {
+      const data = new TextEncoder().encode(JSON.stringify(message));
+      const ids = await Connections.listeners(store, message.stallId);
+      await Promise.all(
+        ids.map(async (id) => {
+          try {
+            await api.send(new PostToConnectionCommand({ ConnectionId: id, Data: data }));
+          } catch (err) {
+            const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; message?: string };
+            if (e.name === "GoneException" || e.$metadata?.httpStatusCode === 410)
+              await Connections.close(store, id);
+            else logger.warn("announce failed", { connection: id, error: e.message ?? String(err) });
+          }
+        }),
+      );
+    },
+  };
+}
