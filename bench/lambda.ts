@@ -194,6 +194,8 @@ export async function lambdaBench(): Promise<Figure[]> {
       SST_STAGE: "bench",
       SST_REGION: "ap-southeast-1",
       SST_Table_tableName_Table: "bench-lambda",
+      // The daily function's queue (stacks/JobsStack.ts); the bench never invokes it, only imports it.
+      SST_Queue_queueUrl_EvaluationQueue: "https://sqs.ap-southeast-1.amazonaws.com/000000000000/bench",
       ...Object.fromEntries(
         Object.entries(PROVIDER_SECRET_NAMES).map(([field, name]) => [
           `SST_Secret_value_${name}`,

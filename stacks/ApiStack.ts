@@ -52,6 +52,10 @@ export function ApiStack({ stack }: StackContext) {
           ...apiAccess,
           // Realtime tickets point at the WebSocket API.
           environment: { ...apiAccess.environment, REALTIME_URL: realtime.url },
+          // 1,024 MB: Lambda's CPU grows with memory, and this function renders PDFs on the request — a poster part
+          // (200 stalls) and a province's monthly report (200 markets) — which at 512 MB (~0.29 vCPU) would take
+          // ~9 s and up to ~20 s (docs/benchmarks.md: posters, reports); API traffic is small, so the cost is not.
+          memorySize: 1024,
           // Poster PDFs embed Be Vietnam Pro; the TTFs travel beside the bundle.
           copyFiles: Object.values(FONT_FILES).map((spec) => ({
             from: `node_modules/${spec}`,

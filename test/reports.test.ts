@@ -39,10 +39,9 @@ async function pay(id: string, account: string, amount: number, paidAt: string, 
   expect(res.body.status).toBe("stored");
 }
 
+/** The stall's QR code handed over to its vendor: what QR share counts (§5). */
 async function issueQr(stallId: string) {
-  await h.app.request(`/api/stalls/${stallId}/qr.png`, {
-    headers: { authorization: `Bearer ${h.adminToken}` },
-  });
+  expect((await h.call("POST", `/api/stalls/${stallId}/handover`)).status).toBe(200);
 }
 
 /** The raw answer: the harness's `call` reads bodies as text, which would mangle a zip or a PDF. */

@@ -208,5 +208,12 @@ export async function evaluateAll(
         period: `${p.from}..${p.to}`,
         error: failureOf(error).message,
       });
+  // Jobs finish in any order; the report reads the same on every run: by market, then period.
+  const byMarketAndPeriod = (
+    a: { marketId: string; period: string },
+    b: { marketId: string; period: string },
+  ) => a.marketId.localeCompare(b.marketId) || a.period.localeCompare(b.period);
+  report.evaluated.sort(byMarketAndPeriod);
+  report.failed.sort(byMarketAndPeriod);
   return report;
 }
