@@ -136,7 +136,7 @@ export async function posterBench(): Promise<Figure[]> {
       name: "one part in-process: time here, cold / warm",
       value: round(lambda.coldMs),
       unit: "ms",
-      note: `warm ${round(lambda.warmMs)} ms; at 512 MB Lambda gets 512/1769 of a vCPU → ~${round((lambda.coldMs * 1769) / 512 / 1000, 1)} s cold (estimate; API Gateway waits 30 s)`,
+      note: `warm ${round(lambda.warmMs)} ms; the API function's 1,024 MB gets 1024/1769 of a vCPU → ~${round((lambda.coldMs * 1769) / 1024 / 1000, 1)} s cold (estimate; its timeout is 20 s)`,
     },
   ];
 }
