@@ -4,6 +4,7 @@ import { FONT_FILES } from "@market40/core/poster/poster";
 import type { PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { Api, Config, type StackContext, use } from "sst/constructs";
 import { tableAndSecrets } from "./access";
+import { stageParameters } from "./parameters";
 import { realtimeSocket } from "./realtime";
 import { StorageStack } from "./StorageStack";
 
@@ -27,6 +28,7 @@ export const API_BURST = 1000;
  */
 export function ApiStack({ stack }: StackContext) {
   const { table } = use(StorageStack);
+  const { webDomain } = stageParameters(stack.stage);
   const secrets = SECRET_NAMES.map((name) => new Config.Secret(stack, name));
   const realtime = realtimeSocket(stack, table, secrets);
   const apiAccess = tableAndSecrets("api", table, secrets);
@@ -51,7 +53,12 @@ export function ApiStack({ stack }: StackContext) {
           handler: "packages/functions/src/lambda/api.handler",
           ...apiAccess,
           // Realtime tickets point at the WebSocket API.
-          environment: { ...apiAccess.environment, REALTIME_URL: realtime.url },
+          environment: {
+            ...apiAccess.environment,
+            REALTIME_URL: realtime.url,
+            // Invitation URLs (§13) point at the web app: its own domain when the stage has one.
+            ...(webDomain ? { WEB_URL: `https://${webDomain.domainName}` } : {}),
+          },
           // 1,024 MB: Lambda's CPU grows with memory, and this function renders PDFs on the request — a poster part
           // (200 stalls) and a province's monthly report (200 markets) — which at 512 MB (~0.29 vCPU) would take
           // ~9 s and up to ~20 s (docs/benchmarks.md: posters, reports); API traffic is small, so the cost is not.

@@ -198,3 +198,38 @@ describe("a stall's socket", () => {
     expect(ws.readyState).toBe(WebSocket.CLOSED);
   });
 });
+
+describe("an announcer that hangs", () => {
+  it("never holds back the callback's 200: the payment is stored and answered while the announcement still waits", async () => {
+    const { createApp } = await import("@market40/functions/api/app");
+    let asked = 0;
+    const app = createApp({
+      ...h.deps,
+      announcer: {
+        announce: () => {
+          asked++;
+          return new Promise<void>(() => {}); // a gateway that never answers
+        },
+      },
+    });
+    const body = JSON.stringify({
+      id: "HANG-1",
+      bin: "970405",
+      accountNumber: "8888000001",
+      amount: 21000,
+      paidAt: new Date().toISOString(),
+      description: "hang",
+    });
+    const res = await app.request("/api/callbacks/generic", {
+      method: "POST",
+      body,
+      headers: {
+        "content-type": "application/json",
+        "x-signature": signGeneric(TEST_SECRETS.generic, body, h.clock.now()),
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { status: string }).status).toBe("stored");
+    expect(asked).toBe(1);
+  }, 15_000);
+});

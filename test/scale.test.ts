@@ -5,6 +5,7 @@ import {
   EVALUATION_CONCURRENCY,
   EVALUATION_MAX_RECEIVES,
   EvaluationJobSchema,
+  evaluateJob,
   evaluationQueue,
 } from "@market40/core/evaluation/scheduled";
 import { seedCountry } from "@market40/devkit/scale";
@@ -104,6 +105,22 @@ describe("the daily job at scale, through the queue", () => {
     const history = await Evaluations.historyOf(h.store, poisoned);
     expect(history.map((e) => e.version).sort()).toEqual([1, 2]);
   }, 120_000);
+
+  it("a job received late (re-driven, or behind a newer night's) never files a shorter period over a longer one", async () => {
+    const market = "ci-00003";
+    const before = await Evaluations.historyOf(h.store, market);
+    const latest = before[0]!;
+    expect(latest.period).toEqual({ from: "2026-10-01", to: "2026-10-20" });
+    const stale = await evaluateJob(h.deps, {
+      marketId: market,
+      periods: [{ from: "2026-10-01", to: "2026-10-19" }],
+    });
+    expect(stale).toEqual({
+      evaluated: [{ marketId: market, period: "2026-10", version: latest.version, rating: latest.rating }],
+      failed: [],
+    });
+    expect(await Evaluations.historyOf(h.store, market)).toHaveLength(before.length);
+  });
 
   it("in AWS: the cron sends one message per market in batches of ten; the consumer evaluates each and returns the failures", async () => {
     const sent: string[] = [];

@@ -103,3 +103,36 @@ describe("running evaluations for a set of markets", () => {
     });
   });
 });
+
+describe("QR hand-over against concurrent stall changes", () => {
+  it("a hand-over decided on a stale read re-reads and records on the stall as it is; an edit read before it cannot erase it", async () => {
+    const Stall = await import("@market40/core/stall/stall");
+    const { StallItem } = await import("@market40/core/stall/stallItem");
+    const { tryCommit } = await import("@market40/core/store/transact");
+    const created = (
+      await h.call("POST", "/api/markets/dong-van/stalls", { body: stallInput("H-01", "9990001") })
+    ).body as { id: string };
+    const stale = await Stall.get(h.store, created.id);
+    h.clock.advance(1000);
+    expect(
+      (await h.call("PATCH", `/api/stalls/${created.id}`, { body: { phone: "0912345678" } })).status,
+    ).toBe(200);
+    const edited = await Stall.get(h.store, created.id);
+    h.clock.advance(1000);
+
+    // Decided on the read from before the edit: it re-reads, and records the hand-over on the edited stall.
+    const handed = await Stall.handOver(h.store, h.clock, SYSTEM, stale);
+    expect(handed.qrIssuedAt).not.toBeNull();
+    const now = await Stall.get(h.store, created.id);
+    expect(now.phone).toBe("0912345678");
+    expect(now.qrIssuedAt).toBe(handed.qrIssuedAt);
+    expect(now.updatedAt > edited.updatedAt).toBe(true);
+
+    // An edit that read the stall before the hand-over is refused rather than putting it back without one.
+    const lateEdit = await tryCommit(h.store, [
+      StallItem.replace(h.store, { ...edited, vendorName: "Late" }, edited.updatedAt),
+    ]);
+    expect(lateEdit).not.toBeNull();
+    expect((await Stall.get(h.store, created.id)).qrIssuedAt).toBe(handed.qrIssuedAt);
+  });
+});

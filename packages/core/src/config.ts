@@ -52,6 +52,8 @@ export interface AppConfig {
   adminToken?: string;
   /** Where the poster fonts are when not in node_modules (a Lambda bundle's `fonts/`). */
   fontDir?: string;
+  /** The web app's address (`https://…`) where it is not the API's own: invitation URLs point there (§13). */
+  webUrl?: string;
   /** Where the app runs, for logs. */
   stage: string;
   logLevel?: LogLevel;

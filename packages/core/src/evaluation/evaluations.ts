@@ -285,6 +285,15 @@ export async function run(
   throw new Error(`Could not file an evaluation for ${market.id} ${period.key}: too many concurrent runs`);
 }
 
+/** A market's latest stored version for a period key, if any. */
+export async function latestOf(
+  store: Store,
+  marketId: string,
+  periodKey: string,
+): Promise<Evaluation | undefined> {
+  return (await EvaluationItem.versions(store, marketId, periodKey)).at(-1);
+}
+
 /** The latest version for every market evaluated for a period key, by market id. */
 export async function latestForPeriod(
   store: Store,

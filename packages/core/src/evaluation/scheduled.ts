@@ -6,7 +6,7 @@ import { DomainError } from "../errors";
 import { InProcessQueue } from "../jobs/inProcessQueue";
 import * as Market from "../market/market";
 import type { Store } from "../store/client";
-import { type Evaluation, type PeriodRequest, resolvePeriod, run } from "./evaluations";
+import { type Evaluation, latestOf, type PeriodRequest, resolvePeriod, run } from "./evaluations";
 
 /** On these first days of a month the previous month is evaluated again, with its final figures. */
 export const FINALISE_DAYS = 3;
@@ -146,6 +146,18 @@ export async function evaluateJob(
   let transient: unknown;
   for (const period of job.periods) {
     try {
+      // A job received late (re-driven from the dead-letter queue, or behind a newer night's job: SQS keeps no
+      // order) must not file its shorter period over a version that already covers more of the month.
+      const latest = await latestOf(deps.store, market.id, resolvePeriod(period).key);
+      if (latest && latest.period.from === period.from && latest.period.to > period.to) {
+        report.evaluated.push({
+          marketId: latest.marketId,
+          period: latest.periodKey,
+          version: latest.version,
+          rating: latest.rating,
+        });
+        continue;
+      }
       const e = await run(deps.store, deps.clock, market, period);
       report.evaluated.push({
         marketId: e.marketId,

@@ -139,7 +139,10 @@ export async function accept(deps: Deps, code: string): Promise<{ token: string;
         marketId: stall.marketId,
         after: { keyId: key.keyId },
       }),
-      ...(stall.qrIssuedAt ? [] : Stall.handOverWrites(deps.store, deps.clock, actor, stall, "invitation")),
+      // The first sign-in hands the code over, if the stall is active (a suspended stall's code is not issued).
+      ...(stall.qrIssuedAt || stall.status !== "active"
+        ? []
+        : Stall.handOverWrites(deps.store, deps.clock, actor, stall, "invitation")),
     ];
     const failed = await tryCommit(deps.store, items);
     if (!failed) return { token, stallId: stall.id };

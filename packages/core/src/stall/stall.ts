@@ -463,7 +463,7 @@ export function handOverWrites(
 ): WriteItem[] {
   const at = clock.now().toISOString();
   return [
-    StallItem.handOver(store, stall.id, at),
+    StallItem.handOver(store, stall, at),
     Audit.entry(store, clock, {
       actor,
       action: "stall.qrHandedOver",
@@ -480,10 +480,20 @@ export function handOverWrites(
  * returned unchanged. Suspended stalls' codes are not issued, so they cannot be handed over.
  */
 export async function handOver(store: Store, clock: Clock, actor: Actor, stall: Stall): Promise<Stall> {
-  if (stall.qrIssuedAt) return stall;
-  if (stall.status !== "active") throw conflict("This stall is suspended; its payment code is not issued");
-  const failed = await tryCommit(store, handOverWrites(store, clock, actor, stall, "manager"));
-  return failed ? get(store, stall.id) : { ...stall, qrIssuedAt: clock.now().toISOString() };
+  let current = stall;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (current.qrIssuedAt) return current;
+    if (current.status !== "active")
+      throw conflict("This stall is suspended; its payment code is not issued");
+    const failed = await tryCommit(store, handOverWrites(store, clock, actor, current, "manager"));
+    if (!failed) {
+      const at = clock.now().toISOString();
+      return { ...current, qrIssuedAt: at, updatedAt: at };
+    }
+    // Changed meanwhile (an edit, a suspension, the vendor's first sign-in): decide again on what it is now.
+    current = await get(store, stall.id);
+  }
+  throw conflict("Another change to the same stall was in progress; retry");
 }
 
 /** Seed data only: records a stall's code as issued without an audit entry (the platform's own demo). */

@@ -92,17 +92,20 @@ export const StallItem = {
   byMarket: (store: Store, marketId: string, page: PageRequest): Promise<Page<Stall>> =>
     queryPage(store, { gsi1pk: byMarketPk(marketId) }, page, fromItem),
   /**
-   * Records the stall's code as handed over (what QR share counts); fails if it already was. Goes into the same
-   * transaction as its audit entry.
+   * Records the stall's code as handed over (what QR share counts) and bumps `updatedAt`, so an edit read before it
+   * cannot put the stall back without it. Fails unless the stall is still as it was read (`seenUpdatedAt`), active,
+   * and not yet handed over: a code handed over is the one on the stall's current, active details. Goes into the
+   * same transaction as its audit entry.
    */
-  handOver: (store: Store, stallId: string, at: string): WriteItem => ({
+  handOver: (store: Store, stall: Pick<Stall, "id" | "updatedAt">, at: string): WriteItem => ({
     Update: {
       TableName: store.table,
-      Key: key(stallId),
-      UpdateExpression: "SET qrIssuedAt = :at",
+      Key: key(stall.id),
+      UpdateExpression: "SET qrIssuedAt = :at, updatedAt = :at",
       ConditionExpression:
-        "attribute_exists(pk) AND (attribute_not_exists(qrIssuedAt) OR qrIssuedAt = :null)",
-      ExpressionAttributeValues: { ":at": at, ":null": null },
+        "attribute_exists(pk) AND updatedAt = :seen AND #status = :active AND (attribute_not_exists(qrIssuedAt) OR qrIssuedAt = :null)",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: { ":at": at, ":seen": stall.updatedAt, ":active": "active", ":null": null },
     },
   }),
   /**

@@ -36,6 +36,8 @@ export function readLambdaConfig(env: NodeJS.ProcessEnv = process.env): AppConfi
     payerKey: secret(PLATFORM_SECRET_NAMES.payerKey) ?? "",
     // Poster fonts are copied beside the bundle (stacks/ApiStack.ts).
     fontDir: env.LAMBDA_TASK_ROOT ? `${env.LAMBDA_TASK_ROOT}/fonts` : undefined,
+    // The web app's own domain when the stage has one (stacks/ApiStack.ts); else invitations use the page's origin.
+    webUrl: env.WEB_URL || undefined,
     // The WebSocket API (stacks/realtime.ts): tickets point at its URL; callbacks post through its endpoint.
     realtimeUrl: env.REALTIME_URL || undefined,
     realtimeEndpoint: env.REALTIME_ENDPOINT || undefined,

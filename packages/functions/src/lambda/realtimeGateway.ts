@@ -19,11 +19,21 @@ export function apiGatewayAnnouncer(
   logger: AppLogger,
   client: ApiGatewayManagementApiClientConfig = {},
 ): PaymentAnnouncer {
-  const api = new ApiGatewayManagementApiClient({ endpoint, maxAttempts: 2, ...client });
+  // Short timeouts and one attempt: the callback's 200 waits for these posts, and a slow gateway must not cost it
+  // (receive() also caps the wait; a missed announcement is filled in by the page from the API).
+  const api = new ApiGatewayManagementApiClient({
+    endpoint,
+    maxAttempts: 1,
+    requestHandler: { connectionTimeout: 500, requestTimeout: 1500 } as never,
+    ...client,
+  });
   return {
     async announce(message: PaymentMessage) {
       const data = new TextEncoder().encode(JSON.stringify(message));
-      const ids = await Connections.listeners(store, message.stallId);
+      const ids = await Connections.listeners(store, message.stallId).catch((err: Error) => {
+        logger.warn("announce failed: listeners not read", { stallId: message.stallId, error: err.message });
+        return [] as string[];
+      });
       await Promise.all(
         ids.map(async (id) => {
           try {

@@ -31,8 +31,18 @@ const pdf = (description: string) => ({
   content: { "application/pdf": { schema: z.string() } },
 });
 
-/** Where the web app is: the address the request came to (the same origin serves the app and `/api`). */
-const baseUrl = (c: Context) => new URL(c.req.url).origin;
+/**
+ * Where the web app is, for the invitation's URL: the configured web address (`webUrl`: AWS with its own domain);
+ * else the page that asked — a manager prints cards from the web app, whose origin the browser sends — which in AWS
+ * is the web app's CloudFront site, not the API's; else the address the request came to (locally one origin
+ * serves the app and `/api`).
+ */
+const baseUrl = (c: Context, webUrl?: string) => {
+  if (webUrl) return webUrl.replace(/\/+$/, "");
+  const origin = c.req.header("origin");
+  if (origin && /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(origin)) return origin;
+  return new URL(c.req.url).origin;
+};
 
 function sendPdf(c: Context, body: Uint8Array, filename: string) {
   c.header("Content-Type", "application/pdf");
@@ -59,7 +69,10 @@ export function invitationRoutes(deps: Deps) {
     async (c) => {
       const stall = await Stall.get(store, c.req.valid("param").stallId);
       Access.manageMarket(c.var.principal, stall.marketId);
-      return c.json(await Invitations.invite(deps, c.var.principal, stall, baseUrl(c)), 201);
+      return c.json(
+        await Invitations.invite(deps, c.var.principal, stall, baseUrl(c, deps.config.webUrl)),
+        201,
+      );
     },
   );
 
@@ -77,7 +90,12 @@ export function invitationRoutes(deps: Deps) {
       const { stallId, code } = c.req.valid("param");
       const stall = await Stall.get(store, stallId);
       Access.manageMarket(c.var.principal, stall.marketId);
-      const body = await Invitations.card({ ...deps, fontDir: deps.config.fontDir }, stall, code, baseUrl(c));
+      const body = await Invitations.card(
+        { ...deps, fontDir: deps.config.fontDir },
+        stall,
+        code,
+        baseUrl(c, deps.config.webUrl),
+      );
       return sendPdf(c, body, `the-${stall.code}.pdf`);
     },
   );
@@ -106,7 +124,7 @@ export function invitationRoutes(deps: Deps) {
         { ...deps, fontDir: deps.config.fontDir },
         c.var.principal,
         id,
-        baseUrl(c),
+        baseUrl(c, deps.config.webUrl),
         part,
       );
       if (result.parts > 1) c.header("X-Card-Part", `${part}/${result.parts}`);
