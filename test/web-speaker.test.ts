@@ -92,14 +92,19 @@ describe("the vendor's payment speaker", () => {
     await rig.pay("SPK-4", "8888000001", 2_005_000);
     await page.locator("#conn.live").waitFor({ timeout: 20_000 });
     await rig.pay("SPK-5", "8888000001", 21_000);
-    await expect
-      .poll(spoken, { timeout: 15_000 })
-      .toEqual([
-        "Đã nhận ba mươi lăm nghìn đồng",
-        "Đã nhận một triệu hai trăm năm mươi nghìn đồng",
-        "Đã nhận hai triệu không trăm linh năm nghìn đồng",
-        "Đã nhận hai mươi mốt nghìn đồng",
-      ]);
+    // SPK-4 comes from the fill-in after reconnecting and SPK-5 over the new socket: whichever lands first is said
+    // first. What matters is that each is said exactly once.
+    await expect.poll(async () => (await spoken()).length, { timeout: 15_000 }).toBe(4);
+    await page.waitForTimeout(1000); // room for a double announcement to show itself
+    const said = await spoken();
+    expect(said).toHaveLength(4);
+    expect(said.slice(0, 2)).toEqual([
+      "Đã nhận ba mươi lăm nghìn đồng",
+      "Đã nhận một triệu hai trăm năm mươi nghìn đồng",
+    ]);
+    expect([...said.slice(2)].sort()).toEqual(
+      ["Đã nhận hai triệu không trăm linh năm nghìn đồng", "Đã nhận hai mươi mốt nghìn đồng"].sort(),
+    );
     expect(await page.locator("#payments tbody tr").count()).toBe(4);
     expect(await page.locator("#today-count").textContent()).toBe("4 lần nhận tiền");
   });
