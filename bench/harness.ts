@@ -1,3 +1,4 @@
+import type { Stall } from "@market40/core/stall/stall";
 /** A figure the benchmarks print: a value, and where there is one, its peer or limit measured in the same run. */
 export interface Figure {
   suite: string;
@@ -49,4 +50,22 @@ export const benchMarket = (id: string, commune = "Đồng Văn") => ({
   launchedOn: "2026-01-01",
   schedule: { kind: "daily" as const },
   hours: { open: "05:00", close: "12:00" },
+});
+
+/** Stall `i` of a benchmark market's posters: an active Agribank stall with a long Vietnamese name. */
+export const benchStall = (i: number): Stall => ({
+  id: `s${i}`,
+  marketId: "bench",
+  code: `B-${String(i).padStart(4, "0")}`,
+  vendorName: "Giàng Thị Mai",
+  bank: {
+    bin: "970405",
+    bankName: "Agribank",
+    accountNumber: String(8888000000000 + i),
+    accountName: "GIANG THI MAI",
+  },
+  status: "active",
+  createdAt: "",
+  updatedAt: "",
+  qrIssuedAt: null,
 });

@@ -4,28 +4,11 @@
  * part (cold: fonts and code loaded), a second part (warm), and the process's peak RSS. Run by bench/posters.ts.
  */
 import * as Poster from "@market40/core/poster/poster";
-import type { Stall } from "@market40/core/stall/stall";
 import { forStall } from "@market40/core/vietqr/stallQr";
-
-const stall = (i: number): Stall => ({
-  id: `s${i}`,
-  marketId: "bench",
-  code: `B-${String(i).padStart(4, "0")}`,
-  vendorName: "Giàng Thị Mai",
-  bank: {
-    bin: "970405",
-    bankName: "Agribank",
-    accountNumber: String(8888000000000 + i),
-    accountName: "GIANG THI MAI",
-  },
-  status: "active",
-  createdAt: "",
-  updatedAt: "",
-  qrIssuedAt: null,
-});
+import { benchStall } from "./harness";
 
 const part = Array.from({ length: 200 }, (_, i) => {
-  const s = stall(i);
+  const s = benchStall(i);
   return { marketName: "Chợ bench", stall: s, payload: forStall(s).payload };
 });
 const times: number[] = [];

@@ -1,28 +1,10 @@
 import { execFileSync } from "node:child_process";
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
-import type { Stall } from "@market40/core/stall/stall";
 import { splitIntoParts } from "@market40/core/vietqr/issuance";
 import { forStall } from "@market40/core/vietqr/stallQr";
 import { workerPosterRenderer } from "@market40/functions/local/posterRenderer";
-import { type Figure, percentile, round } from "./harness";
-
-const stall = (i: number): Stall => ({
-  id: `s${i}`,
-  marketId: "bench",
-  code: `B-${String(i).padStart(4, "0")}`,
-  vendorName: "Giàng Thị Mai",
-  bank: {
-    bin: "970405",
-    bankName: "Agribank",
-    accountNumber: String(8888000000000 + i),
-    accountName: "GIANG THI MAI",
-  },
-  status: "active",
-  createdAt: "",
-  updatedAt: "",
-  qrIssuedAt: null,
-});
+import { benchStall, type Figure, percentile, round } from "./harness";
 
 /**
  * Batch posters of a 1,500-stall market in parts (issue 15, docs/contract.md §12), rendered as `npm start` renders
@@ -31,7 +13,7 @@ const stall = (i: number): Stall => ({
  * process's (main thread + worker), sampled every 20 ms.
  */
 export async function posterBench(): Promise<Figure[]> {
-  const stalls = Array.from({ length: 1500 }, (_, i) => stall(i));
+  const stalls = Array.from({ length: 1500 }, (_, i) => benchStall(i));
   const parts = splitIntoParts(stalls);
   const render = workerPosterRenderer();
   const server = createServer((_req, res) => res.end('{"status":"ok"}'));

@@ -19,6 +19,16 @@ import { TEST_SECRETS } from "./support/harness";
  * runs, every payment answered 200 is stored, and every payment exactly once. `npm run durability` runs 200.
  */
 const RUNS = Number(process.env.DURABILITY_RUNS ?? 30);
+/** Payment `i` of a run, to one of the rig's three stalls; the same on its first delivery and on every retry. */
+const paymentOf = (id: string, i: number) => ({
+  id,
+  bin: "970405",
+  accountNumber: `5500${i % 3}`,
+  bankShortName: "Agribank",
+  amount: 1000 * (1 + (i % 5)),
+  paidAt: new Date(),
+  description: "durable",
+});
 const dataDir = mkdtempSync(join(tmpdir(), "m40-durable-"));
 let ddb: DynamoDbLocal | undefined;
 afterAll(async () => {
@@ -45,15 +55,7 @@ describe("kill -9 at any moment", () => {
           const app = createApp({ store, clock: systemClock, config, logger: silentLogger, journal });
           let serverAlive = true;
           const deliver = async (id: string, i: number) => {
-            const payment = {
-              id,
-              bin: "970405",
-              accountNumber: `5500${i % 3}`,
-              bankShortName: "Agribank",
-              amount: 1000 * (1 + (i % 5)),
-              paidAt: new Date(),
-              description: "durable",
-            };
+            const payment = paymentOf(id, i);
             const req = ProviderClients.generic(payment, TEST_SECRETS, new Date());
             const res = await app.request("/api/callbacks/generic", {
               method: "POST",
@@ -87,15 +89,7 @@ describe("kill -9 at any moment", () => {
           });
           for (const [i, id] of ids.entries()) {
             if (acknowledged.has(id)) continue;
-            const payment = {
-              id,
-              bin: "970405",
-              accountNumber: `5500${i % 3}`,
-              bankShortName: "Agribank",
-              amount: 1000 * (1 + (i % 5)),
-              paidAt: new Date(),
-              description: "durable",
-            };
+            const payment = paymentOf(id, i);
             const req = ProviderClients.generic(payment, TEST_SECRETS, new Date());
             const res = await restarted.request("/api/callbacks/generic", {
               method: "POST",

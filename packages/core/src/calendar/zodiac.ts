@@ -1,21 +1,7 @@
+import { ANIMALS, type Animal } from "./animals";
 import { dayIndex, type LocalDate } from "./localDate";
 
-/** The twelve earthly branches (địa chi) in order, Tý … Hợi; Vietnam's 4th animal is the cat (Mão). */
-export const ANIMALS = [
-  "rat",
-  "ox",
-  "tiger",
-  "cat",
-  "dragon",
-  "snake",
-  "horse",
-  "goat",
-  "monkey",
-  "rooster",
-  "dog",
-  "pig",
-] as const;
-export type Animal = (typeof ANIMALS)[number];
+export { ANIMALS, type Animal } from "./animals";
 
 /** Julian Day Number of 1970-01-01. */
 const JDN_EPOCH = 2440588;

@@ -1,3 +1,4 @@
+import { ANIMALS } from "@market40/core/calendar/animals";
 import { ApiError, get, post } from "../api";
 import { esc, today } from "../format";
 import { t } from "../i18n";
@@ -6,20 +7,6 @@ import { clearFieldErrors, section, showFieldErrors } from "../ui";
 import { animalName, scheduleText, weekdayName } from "./marketEvaluations";
 
 type Schedule = Market["schedule"];
-const ANIMALS: Extract<Schedule, { kind: "zodiac" }>["animals"] = [
-  "rat",
-  "ox",
-  "tiger",
-  "cat",
-  "dragon",
-  "snake",
-  "horse",
-  "goat",
-  "monkey",
-  "rooster",
-  "dog",
-  "pig",
-];
 
 /** The admin's markets: the list, a form to register one, and the same form to change its schedule and closures. */
 export async function adminMarketsView(app: HTMLElement): Promise<void> {
