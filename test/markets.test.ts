@@ -169,3 +169,49 @@ describe("markets", () => {
     expect(s.body.items.map((x: { date: string }) => x.date)).toEqual(["2026-12-20"]);
   });
 });
+
+describe("a patch changes only what it names (issue 24)", () => {
+  const TET = { ...DONG_VAN, id: "tet-daily", schedule: { kind: "daily" as const } };
+  const tetClosures = ["2026-02-16", "2026-02-17"];
+  const februarySessions = async () => {
+    const run = await h.call("POST", "/api/evaluations/run", {
+      body: { period: "2026-02", marketId: TET.id },
+    });
+    expect(run.status).toBe(200);
+    return run.body.items[0].uptime.scheduledSessions as number;
+  };
+
+  it("an admin's patch that does not name closures keeps them, and February keeps its 26 sessions", async () => {
+    expect((await h.call("POST", "/api/markets", { body: { ...TET, closures: tetClosures } })).status).toBe(
+      201,
+    );
+    expect(await februarySessions()).toBe(26);
+    for (const body of [{}, { name: TET.name }, { hours: TET.hours }]) {
+      const res = await h.call("PATCH", `/api/markets/${TET.id}`, { body });
+      expect(res.status).toBe(200);
+      expect(res.body.closures).toEqual(tetClosures);
+    }
+    expect(await februarySessions()).toBe(26);
+  });
+
+  it("a manager may rename a market with past closures, and its future closures stay", async () => {
+    const manager = await h.token("manager", { marketId: TET.id });
+    const future = await h.call("PATCH", `/api/markets/${TET.id}`, {
+      token: manager,
+      body: { closures: [...tetClosures, "2027-02-06"] },
+    });
+    expect(future.status).toBe(200);
+    const renamed = await h.call("PATCH", `/api/markets/${TET.id}`, {
+      token: manager,
+      body: { name: "Chợ Tết Đồng Văn" },
+    });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body).toMatchObject({
+      name: "Chợ Tết Đồng Văn",
+      closures: [...tetClosures, "2027-02-06"],
+    });
+    // Naming closures still obeys the rule: a manager may not remove a past one.
+    const erase = await h.call("PATCH", `/api/markets/${TET.id}`, { token: manager, body: { closures: [] } });
+    expect(erase.status).toBe(403);
+  });
+});

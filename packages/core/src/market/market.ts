@@ -34,29 +34,39 @@ export const HoursSchema = z
   .strictObject({ open: HHMM, close: HHMM })
   .refine((h) => h.open < h.close, { message: "`close` must be after `open`", path: ["close"] });
 
+/** A market's fields and their rules, with no defaults: a patch built from them changes only what it names. */
+const MARKET_FIELDS = {
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,39}$/, "Lower-case letters, digits and '-', 2 to 40 characters"),
+  name: z.string().trim().min(1).max(120),
+  province: z.string().trim().min(1).max(80),
+  commune: z.string().trim().min(1).max(80),
+  legacyDistrict: z.string().trim().min(1).max(80).optional(),
+  launchedOn: LocalDateSchema,
+  schedule: ScheduleSchema,
+  hours: HoursSchema,
+  closures: z.array(LocalDateSchema).max(400),
+};
+
+/** A new market; `closures` may be left out (none). */
 export const MarketInputSchema = z
-  .strictObject({
-    id: z
-      .string()
-      .regex(/^[a-z0-9][a-z0-9-]{1,39}$/, "Lower-case letters, digits and '-', 2 to 40 characters"),
-    name: z.string().trim().min(1).max(120),
-    province: z.string().trim().min(1).max(80),
-    commune: z.string().trim().min(1).max(80),
-    legacyDistrict: z.string().trim().min(1).max(80).optional(),
-    launchedOn: LocalDateSchema,
-    schedule: ScheduleSchema,
-    hours: HoursSchema,
-    closures: z.array(LocalDateSchema).max(400).default([]),
-  })
+  .strictObject({ ...MARKET_FIELDS, closures: MARKET_FIELDS.closures.optional() })
   .meta({ id: "MarketInput" });
 
-export const MarketPatchSchema = MarketInputSchema.omit({ id: true }).partial().meta({ id: "MarketPatch" });
+/**
+ * A change to a market: only the fields it names change (docs/contract.md §3). Built from the bare fields, never
+ * from `MarketInputSchema` with `.partial()`, which would keep any `.default()` and so rewrite a field nobody named.
+ */
+export const MarketPatchSchema = z
+  .strictObject(MARKET_FIELDS)
+  .omit({ id: true })
+  .partial()
+  .meta({ id: "MarketPatch" });
 
 export type MarketInput = z.input<typeof MarketInputSchema>;
 /** A market as the API answers it. */
-export const MarketSchema = MarketInputSchema.extend({ createdAt: z.string(), updatedAt: z.string() }).meta({
-  id: "Market",
-});
+export const MarketSchema = z
+  .object({ ...MARKET_FIELDS, createdAt: z.string(), updatedAt: z.string() })
+  .meta({ id: "Market" });
 export type Market = z.output<typeof MarketSchema>;
 
 /** A scheduled session as the API lists it: its local date and UTC opening and closing instants. */
@@ -89,7 +99,7 @@ export async function create(
 ): Promise<Market> {
   const parsed = MarketInputSchema.parse(input);
   const now = clock.now().toISOString();
-  const market = normalise({ ...parsed, createdAt: now, updatedAt: now });
+  const market = normalise({ ...parsed, closures: parsed.closures ?? [], createdAt: now, updatedAt: now });
   await commit(
     store,
     [
@@ -187,7 +197,12 @@ export async function update(
   const current = await get(store, id);
   const { createdAt, updatedAt, ...rest } = current;
   const merged = MarketInputSchema.parse({ ...rest, ...MarketPatchSchema.parse(patch) });
-  const market = normalise({ ...merged, createdAt, updatedAt: clock.now().toISOString() });
+  const market = normalise({
+    ...merged,
+    closures: merged.closures ?? [],
+    createdAt,
+    updatedAt: clock.now().toISOString(),
+  });
   assertManagerMayChange(actor, localDateOf(clock.now()), current, market);
   const change = Audit.diff(current, market, AUDITED);
   if (!change) return current;
