@@ -185,7 +185,7 @@ const CASES: Case[] = [
   },
   {
     name: "POST /markets/{id}/heartbeats",
-    allowed: ["admin", "manager", "device"],
+    allowed: ["device"],
     request: () => ({
       method: "POST",
       path: "/api/markets/dong-van/heartbeats",

@@ -148,7 +148,7 @@ describe("incidents and heartbeats", () => {
       body: { beats: [{ at: "2026-10-25T06:00:00+07:00", ok: true }] },
     });
     expect(ok.status).toBe(202);
-    expect(ok.body).toEqual({ accepted: 1 });
+    expect(ok.body).toEqual({ accepted: 1, duplicates: 0 });
     const old = await h.call("POST", "/api/markets/dong-van/heartbeats", {
       token: device,
       body: {

@@ -40,6 +40,7 @@ export const AUDIT_ACTIONS = [
   "stall.qrHandedOver",
   "invitation.created",
   "invitation.accepted",
+  "heartbeats.received",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -8,7 +8,7 @@ import type { Principal } from "./keys";
  * | role    | may                                                                            |
  * |---------|--------------------------------------------------------------------------------|
  * | admin   | everything                                                                     |
- * | manager | its market: read/write stalls, import, QR/posters, incidents, heartbeats, uptake, evaluations |
+ * | manager | its market: read/write stalls, import, QR/posters, incidents, uptake, evaluations            |
  * | vendor  | its stall: read, QR/poster, its transactions                                   |
  * | liaison | read markets and all evaluations                                               |
  * | device  | post heartbeats for its market                                                 |
@@ -53,9 +53,13 @@ export const Access = {
     Access.manageMarket(p, stall.marketId);
   },
 
+  /**
+   * Heartbeats are the market's device's evidence (docs/contract.md §8): only its `device` key posts them — not the
+   * evaluated market's manager, and not an admin, whose word is an incident report instead.
+   */
   heartbeat(p: Principal, marketId: string): void {
     if (p.role === "device" && p.marketId === marketId) return;
-    Access.manageMarket(p, marketId);
+    throw forbidden("Only the market's device key may post heartbeats");
   },
 
   /** The audit trail: admin and liaison read every market's (`null`: all markets), a manager its own market's. */

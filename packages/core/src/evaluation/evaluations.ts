@@ -20,7 +20,9 @@ import * as Stall from "../stall/stall";
 import type { Store } from "../store/client";
 import { tryCommit } from "../store/transact";
 import * as Heartbeats from "../uptime/heartbeatStore";
+import { automaticIncidents } from "../uptime/heartbeats";
 import * as Incidents from "../uptime/incidents";
+import { overlaps } from "../uptime/intervals";
 import { type EvaluationInput, evaluate } from "./evaluate";
 import { EvaluationItem } from "./evaluationItem";
 import { isProvisional } from "./provisional";
@@ -33,6 +35,11 @@ const InputsSummarySchema = z.object({
   incidents: z.record(z.string(), z.string()),
   /** The market's closures inside the period. */
   closures: z.array(z.string()),
+  /** The device's beats read (the period and a day either side), and how many of them were failures. */
+  beats: z.number().optional(),
+  beatFailures: z.number().optional(),
+  /** Automatic incidents (runs of failed beats, §8) that overlap the period. */
+  automaticIncidents: z.number().optional(),
 });
 
 const ChangesSchema = z
@@ -45,6 +52,10 @@ const ChangesSchema = z
       removed: z.array(z.string()),
     }),
     closures: z.object({ added: z.array(z.string()), removed: z.array(z.string()) }),
+    /** Beats, failed beats and automatic incidents, +n (when the previous version counted them). */
+    beats: z.number().optional(),
+    beatFailures: z.number().optional(),
+    automaticIncidents: z.number().optional(),
   })
   .meta({ id: "EvaluationChanges" });
 export type Changes = z.output<typeof ChangesSchema>;
@@ -160,7 +171,20 @@ export function changesBetween(before: InputsSummary, after: InputsSummary): Cha
       added: after.closures.filter((d) => !was.has(d)),
       removed: before.closures.filter((d) => !now.has(d)),
     },
+    ...countChange("beats", before, after),
+    ...countChange("beatFailures", before, after),
+    ...countChange("automaticIncidents", before, after),
   };
+}
+
+/** `{key: +n}` for a count both versions recorded; nothing for versions filed before it was counted. */
+function countChange(
+  key: "beats" | "beatFailures" | "automaticIncidents",
+  before: InputsSummary,
+  after: InputsSummary,
+): Partial<Changes> {
+  const [b, a] = [before[key], after[key]];
+  return b === undefined || a === undefined ? {} : { [key]: a - b };
 }
 
 /** Gathers a market's inputs for a period from the store: rollups, never individual transactions. */
@@ -204,6 +228,11 @@ export async function gatherInputs(
       stalls: stalls.length,
       incidents: Object.fromEntries(incidents.map((i) => [i.id, i.updatedAt])),
       closures: market.closures.filter((d) => d >= period.from && d <= period.to),
+      beats: beats.length,
+      beatFailures: beats.filter((b) => !b.ok).length,
+      automaticIncidents: automaticIncidents(beats).filter((i) =>
+        overlaps(i, { start: Date.parse(fromIso), end: Date.parse(toIso) }),
+      ).length,
     },
   };
 }

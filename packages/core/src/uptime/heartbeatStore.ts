@@ -1,9 +1,12 @@
 import { z } from "zod";
-import { eachDate, type LocalDate } from "../calendar/localDate";
-import type { Clock } from "../clock";
-import { validationError } from "../errors";
+import type { Actor } from "../audit/audit";
+import * as Audit from "../audit/audit";
+import { eachDate, type LocalDate, localDateOf } from "../calendar/localDate";
+import { type Clock, newId } from "../clock";
+import { conflict, validationError } from "../errors";
 import { InstantSchema } from "../schemas";
 import type { Store } from "../store/client";
+import { commit } from "../store/transact";
 import { HeartbeatItem } from "./heartbeatItem";
 import type { Beat } from "./heartbeats";
 
@@ -19,17 +22,26 @@ export const HeartbeatBatchSchema = z
   })
   .meta({ id: "HeartbeatBatch" });
 
+/** What became of a batch: the beats stored now, and those already stored with the same outcome (a resend). */
+export const HeartbeatReceiptSchema = z
+  .object({ accepted: z.number(), duplicates: z.number() })
+  .meta({ id: "HeartbeatReceipt" });
+
 /**
- * Stores a batch of a market's device beats. Late beats (up to 7 days) are welcome; older or future ones are
- * refused with the index of each, and then nothing of the batch is written. A beat at the same instant again
- * overwrites itself, so a resent batch changes nothing.
+ * Stores a batch of a market's device beats (docs/contract.md §8) — evidence, so a stored beat is never changed.
+ * Late beats (up to 7 days) are welcome; older or future ones are refused with the index of each, and then nothing
+ * of the batch is written. A beat already stored with the same outcome is a duplicate and skipped, so a resent
+ * batch changes nothing; one for a stored instant with the other outcome is refused (`409`, nothing written) — a
+ * device cannot correct itself, and nobody can turn its failure into a success. The new beats and the batch's
+ * audit entry (device key, count, failures, span) are one transaction.
  */
 export async function record(
   store: Store,
   clock: Clock,
+  actor: Actor,
   marketId: string,
   input: z.input<typeof HeartbeatBatchSchema>,
-): Promise<{ accepted: number }> {
+): Promise<z.output<typeof HeartbeatReceiptSchema>> {
   const { beats } = HeartbeatBatchSchema.parse(input);
   const now = clock.now().getTime();
   const issues = beats.flatMap((b, i) => {
@@ -39,10 +51,60 @@ export async function record(
     return [];
   });
   if (issues.length > 0) throw validationError("Some beats are out of range; nothing was stored", issues);
-  const unique = new Map(beats.map((b) => [new Date(b.at).toISOString(), b.ok]));
-  const items = [...unique.entries()].map(([at, ok]) => ({ at, ok }));
-  await HeartbeatItem.putMany(store, marketId, items);
-  return { accepted: items.length };
+  const inBatch = new Map<string, { ok: boolean; index: number }>();
+  beats.forEach((b, index) => {
+    const at = new Date(b.at).toISOString();
+    const seen = inBatch.get(at);
+    if (seen && seen.ok !== b.ok)
+      issues.push({
+        path: `beats.${index}`,
+        message: `Contradicts beats.${seen.index} for the same instant`,
+      });
+    else if (!seen) inBatch.set(at, { ok: b.ok, index });
+  });
+  if (issues.length > 0)
+    throw validationError("Some beats contradict each other; nothing was stored", issues);
+
+  const dates = [...new Set([...inBatch.keys()].map((at) => localDateOf(at)))];
+  const stored = new Map(
+    (await Promise.all(dates.map((d) => HeartbeatItem.byMarketDay(store, marketId, d))))
+      .flat()
+      .map((b) => [b.at, b.ok]),
+  );
+  const fresh: Beat[] = [];
+  for (const [at, { ok, index }] of inBatch) {
+    const was = stored.get(at);
+    if (was === undefined) fresh.push({ at, ok });
+    else if (was !== ok)
+      issues.push({
+        path: `beats.${index}`,
+        message: `A beat for this instant is already stored as ${was ? "ok" : "failed"}; a stored beat is never changed`,
+      });
+  }
+  if (issues.length > 0) throw conflict("Some beats contradict stored beats; nothing was stored", issues);
+  const receipt = { accepted: fresh.length, duplicates: inBatch.size - fresh.length };
+  if (fresh.length === 0) return receipt;
+
+  fresh.sort((a, b) => a.at.localeCompare(b.at));
+  const batch = { id: newId(clock), receivedAt: clock.now().toISOString(), keyId: actor.keyId };
+  await commit(store, [
+    ...HeartbeatItem.writes(store, marketId, batch, fresh),
+    Audit.entry(store, clock, {
+      actor,
+      action: "heartbeats.received",
+      entity: { kind: "heartbeats", id: batch.id },
+      marketId,
+      after: {
+        deviceKey: actor.keyId,
+        count: fresh.length,
+        failures: fresh.filter((b) => !b.ok).length,
+        from: fresh[0]!.at,
+        to: fresh.at(-1)!.at,
+        ...(receipt.duplicates > 0 ? { duplicates: receipt.duplicates } : {}),
+      },
+    }),
+  ]);
+  return receipt;
 }
 
 /** Day partitions read at once: a month's beats in ~4 round trips instead of ~33, without a burst per market. */

@@ -127,16 +127,24 @@ export function uptimeRoutes({ store, clock }: Deps) {
       method: "post",
       path: "/markets/{id}/heartbeats",
       tags: ["Uptime"],
-      summary: "A batch of device heartbeats (≤ 500, up to 7 days late)",
+      summary: "A batch of device heartbeats (≤ 500, up to 7 days late; the market's device key only)",
+      description:
+        "A stored beat is never changed: one already stored with the same outcome is counted in `duplicates`, " +
+        "one with the other outcome refuses the batch (`409`, nothing stored). Each accepted batch writes an " +
+        "audit entry `heartbeats.received` (device key, count, failures, span) in the same transaction.",
       security: bearer,
       request: { params: MarketParams, body: jsonBody(Heartbeats.HeartbeatBatchSchema) },
-      responses: { 202: json(z.object({ accepted: z.number() }), "Accepted"), ...commonErrors },
+      responses: {
+        202: json(Heartbeats.HeartbeatReceiptSchema, "Accepted"),
+        ...commonErrors,
+        ...conflictError,
+      },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
       Access.heartbeat(c.var.principal, id);
       await Market.get(store, id);
-      return c.json(await Heartbeats.record(store, clock, id, c.req.valid("json")), 202);
+      return c.json(await Heartbeats.record(store, clock, c.var.principal, id, c.req.valid("json")), 202);
     },
   );
 
