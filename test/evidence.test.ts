@@ -1,5 +1,6 @@
+import { signGeneric } from "@market40/devkit/signing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DONG_VAN, type Harness, harness } from "./support/harness";
+import { DONG_VAN, type Harness, harness, stallInput, TEST_SECRETS } from "./support/harness";
 
 /**
  * Issue 24: every figure the province reads stands on inputs nobody can quietly change — heartbeats, here.
@@ -111,5 +112,100 @@ describe("heartbeats are evidence, not opinions", () => {
     expect(e.version).toBe(2);
     expect(e.uptime.downMinutes).toBe(150);
     expect(e.changes).toMatchObject({ beats: 2, beatFailures: 1, automaticIncidents: 1 });
+  });
+});
+
+describe("a period is evaluated on the stalls that lived in it", () => {
+  // 25 stalls, 19 with their code handed over, 8 of those paid in November: 76 % QR share, 42.11 % active share.
+  const MEO_VAC = { ...DONG_VAN, id: "meo-vac", name: "Chợ phiên Mèo Vạc", closures: [] };
+  const ids: string[] = [];
+  const runNovember = async () => {
+    const res = await h.call("POST", "/api/evaluations/run", {
+      body: { period: "2026-11", marketId: "meo-vac" },
+    });
+    expect(res.status).toBe(200);
+    return res.body.items[0];
+  };
+  const setStatus = async (status: string) => {
+    const mgr = await h.token("manager", { marketId: "meo-vac" });
+    for (const id of ids.slice(8)) {
+      const res = await h.call("PATCH", `/api/stalls/${id}`, { token: mgr, body: { status } });
+      expect(res.status).toBe(200);
+    }
+  };
+  const FIGURES = { stalls: 25, stallsWithQr: 19, qrSharePct: 76, activeStalls: 8, activeSharePct: 42.11 };
+
+  beforeAll(async () => {
+    h.clock.set("2026-10-15T03:00:00Z");
+    expect((await h.call("POST", "/api/markets", { body: MEO_VAC })).status).toBe(201);
+    for (let i = 0; i < 25; i++) {
+      const res = await h.call("POST", "/api/markets/meo-vac/stalls", {
+        body: stallInput(`M-${i}`, `880${String(i).padStart(2, "0")}`),
+      });
+      expect(res.status).toBe(201);
+      ids.push(res.body.id);
+      if (i < 19) expect((await h.call("POST", `/api/stalls/${res.body.id}/handover`)).status).toBe(200);
+    }
+    for (let i = 0; i < 8; i++) {
+      const paidAt = "2026-11-08T07:00:00+07:00";
+      h.clock.set(paidAt);
+      const body = JSON.stringify({
+        id: `NOV-${i}`,
+        bin: "970405",
+        accountNumber: `880${String(i).padStart(2, "0")}`,
+        amount: 50000,
+        paidAt,
+        description: "thit",
+        payer: `p${i}`,
+      });
+      const res = await h.call("POST", "/api/callbacks/generic", {
+        token: null,
+        body,
+        headers: {
+          "content-type": "application/json",
+          "x-signature": signGeneric(TEST_SECRETS.generic, body, h.clock.now()),
+        },
+      });
+      expect(res.body.status).toBe("stored");
+    }
+  });
+
+  it("the worked example: suspending the 17 idle stalls before the final run changes no figure, and says so", async () => {
+    h.clock.set("2026-12-01T02:00:00Z");
+    const first = await runNovember();
+    expect(first.uptake).toMatchObject(FIGURES);
+    expect(first.rating).toBe("fail");
+
+    h.clock.set("2026-12-01T03:00:00Z");
+    await setStatus("suspended");
+    h.clock.set("2026-12-01T03:30:00Z");
+    const rerun = await runNovember();
+    expect(rerun.version).toBe(2);
+    expect(rerun.uptake).toMatchObject(FIGURES);
+    expect(rerun.rating).toBe("fail");
+    expect(rerun.changes.stallStatus).toHaveLength(17);
+    expect(rerun.changes.stallStatus[0]).toMatchObject({
+      from: "active",
+      to: "suspended",
+      at: "2026-12-01T03:00:00.000Z",
+    });
+    expect(new Set(rerun.changes.stallStatus.map((c: { stallId: string }) => c.stallId))).toEqual(
+      new Set(ids.slice(8)),
+    );
+    // The manager's uptake for November counts them too.
+    const uptake = await h.call("GET", "/api/markets/meo-vac/uptake?from=2026-11-01&to=2026-11-30");
+    expect(uptake.body.totals).toMatchObject({ stalls: 25, stallsWithQr: 19, activeStalls: 8 });
+    // From 2 December on they were suspended (since 10:00 on the 1st): only the 8 count.
+    const december = await h.call("GET", "/api/markets/meo-vac/uptake?from=2026-12-02&to=2026-12-31");
+    expect(december.body.totals.stalls).toBe(8);
+
+    h.clock.set("2026-12-01T04:00:00Z");
+    await setStatus("active");
+    h.clock.set("2026-12-01T04:30:00Z");
+    const resumed = await runNovember();
+    expect(resumed.version).toBe(3);
+    expect(resumed.uptake).toMatchObject(FIGURES);
+    expect(resumed.changes.stallStatus.map((c: { to: string }) => c.to)).toEqual(Array(17).fill("active"));
+    expect(resumed.inputs.stallStatus).toHaveLength(34);
   });
 });

@@ -2,6 +2,7 @@ import { addDays, type LocalDate, localTimeToUtc, TIMEZONE } from "../calendar/l
 import { laterDate, type MarketCalendar, sessionMinutes, sessionsBetween } from "../calendar/sessions";
 import { sumMoney } from "../rollup/money";
 import type { StallDay } from "../rollup/rollups";
+import { countedIn, type StandingChange } from "../stall/history";
 import { automaticIncidents, type Beat } from "../uptime/heartbeats";
 import { type Interval, overlapMs, overlaps, union } from "../uptime/intervals";
 
@@ -12,6 +13,8 @@ export interface EvaluationInput {
   market: MarketCalendar & { id: string; launchedOn: LocalDate };
   period: { from: LocalDate; to: LocalDate };
   stalls: { id: string; status: "active" | "suspended"; createdAt: string; qrIssuedAt: string | null }[];
+  /** Status changes and code revocations since the period began (absent: none), so a stall counts as it was. */
+  stallChanges?: StandingChange[];
   stallDays: StallDay[];
   /** Reported incidents; `endedAt` null while open. */
   incidents: { startedAt: string; endedAt: string | null }[];
@@ -107,9 +110,12 @@ export function evaluate(input: EvaluationInput): Figures {
     if (paid || beat) sessionsWithEvidence++;
   }
 
-  const endOfTo = localTimeToUtc(addDays(period.to, 1), "00:00").getTime();
-  const stalls = input.stalls.filter((s) => s.status === "active" && Date.parse(s.createdAt) < endOfTo);
-  const withQr = stalls.filter((s) => s.qrIssuedAt !== null && Date.parse(s.qrIssuedAt) < endOfTo);
+  // A stall counts when it was active on any day of the period, with its code if it held one then; a later
+  // suspension or new bank details do not take it out of a period it lived in.
+  const { stalls, withQr } = countedIn(input.stalls, input.stallChanges ?? [], {
+    start: localTimeToUtc(start, "00:00").getTime(),
+    end: localTimeToUtc(addDays(period.to, 1), "00:00").getTime(),
+  });
   const active = new Set(inRange.map((d) => d.stallId));
   const activeStalls = active.size;
   // The share is of QR holders who transact, so a stall paid without a printed code (by account number) does

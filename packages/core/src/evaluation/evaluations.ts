@@ -28,6 +28,10 @@ import { EvaluationItem } from "./evaluationItem";
 import { isProvisional } from "./provisional";
 
 const Pct = z.number().nullable();
+const StallStatusChangeSchema = z
+  .object({ stallId: z.string(), code: z.string(), at: z.string(), from: z.string(), to: z.string() })
+  .meta({ id: "StallStatusChange" });
+const CodeRevokedSchema = z.object({ stallId: z.string(), code: z.string(), at: z.string() });
 const InputsSummarySchema = z.object({
   transactions: z.number(),
   stalls: z.number(),
@@ -40,6 +44,10 @@ const InputsSummarySchema = z.object({
   beatFailures: z.number().optional(),
   /** Automatic incidents (runs of failed beats, §8) that overlap the period. */
   automaticIncidents: z.number().optional(),
+  /** Stall status changes since the period began (a stall counts in a period it was active in). */
+  stallStatus: z.array(StallStatusChangeSchema).optional(),
+  /** Handed-over codes revoked by new bank details since the period began. */
+  codesRevoked: z.array(CodeRevokedSchema).optional(),
 });
 
 const ChangesSchema = z
@@ -52,6 +60,9 @@ const ChangesSchema = z
       removed: z.array(z.string()),
     }),
     closures: z.object({ added: z.array(z.string()), removed: z.array(z.string()) }),
+    /** Stall status changes and code revocations the previous version did not see. */
+    stallStatus: z.array(StallStatusChangeSchema).optional(),
+    codesRevoked: z.array(CodeRevokedSchema).optional(),
     /** Beats, failed beats and automatic incidents, +n (when the previous version counted them). */
     beats: z.number().optional(),
     beatFailures: z.number().optional(),
@@ -171,10 +182,25 @@ export function changesBetween(before: InputsSummary, after: InputsSummary): Cha
       added: after.closures.filter((d) => !was.has(d)),
       removed: before.closures.filter((d) => !now.has(d)),
     },
+    ...newEntries("stallStatus", before, after),
+    ...newEntries("codesRevoked", before, after),
     ...countChange("beats", before, after),
     ...countChange("beatFailures", before, after),
     ...countChange("automaticIncidents", before, after),
   };
+}
+
+/** The entries of a list the previous version did not have (all of them, if it did not keep the list). */
+function newEntries(
+  key: "stallStatus" | "codesRevoked",
+  before: InputsSummary,
+  after: InputsSummary,
+): Partial<Changes> {
+  const entries = after[key] ?? [];
+  const id = (e: { stallId: string; at: string }) => `${e.at}#${e.stallId}`;
+  const seen = new Set((before[key] ?? []).map(id));
+  const added = entries.filter((e) => !seen.has(id(e)));
+  return added.length > 0 || before[key] !== undefined ? { [key]: added } : {};
 }
 
 /** `{key: +n}` for a count both versions recorded; nothing for versions filed before it was counted. */
@@ -197,8 +223,9 @@ export async function gatherInputs(
   const start = laterDate(period.from, market.launchedOn);
   const fromIso = localTimeToUtc(period.from, "00:00").toISOString();
   const toIso = localTimeToUtc(addDays(period.to, 1), "00:00").toISOString();
-  const [stalls, stallDays, incidents, beats] = await Promise.all([
+  const [stalls, stallChanges, stallDays, incidents, beats] = await Promise.all([
     Stall.allOfMarket(store, market.id),
+    Stall.standingChangesSince(store, market.id, fromIso),
     start > period.to ? Promise.resolve([]) : Rollups.stallDays(store, market.id, start, period.to),
     Incidents.overlapping(store, market.id, fromIso, toIso),
     // A day either side: a run of failed beats may start before the period or end after it.
@@ -219,6 +246,8 @@ export async function gatherInputs(
       createdAt: s.createdAt,
       qrIssuedAt: s.qrIssuedAt,
     })),
+    // Left out when empty, so a market with no changes hashes as it did before history was kept.
+    ...(stallChanges.length > 0 ? { stallChanges } : {}),
     stallDays,
     incidents: incidents.map((i) => ({ startedAt: i.startedAt, endedAt: i.endedAt })),
     beats,
@@ -228,6 +257,18 @@ export async function gatherInputs(
       stalls: stalls.length,
       incidents: Object.fromEntries(incidents.map((i) => [i.id, i.updatedAt])),
       closures: market.closures.filter((d) => d >= period.from && d <= period.to),
+      stallStatus: stallChanges
+        .filter((c) => c.before.status !== c.after.status)
+        .map((c) => ({
+          stallId: c.stallId,
+          code: c.code,
+          at: c.at,
+          from: c.before.status,
+          to: c.after.status,
+        })),
+      codesRevoked: stallChanges
+        .filter((c) => c.before.qrIssuedAt && !c.after.qrIssuedAt)
+        .map((c) => ({ stallId: c.stallId, code: c.code, at: c.at })),
       beats: beats.length,
       beatFailures: beats.filter((b) => !b.ok).length,
       automaticIncidents: automaticIncidents(beats).filter((i) =>

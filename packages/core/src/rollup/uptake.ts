@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { addDays, eachDate, type LocalDate, localTimeToUtc } from "../calendar/localDate";
+import { countedIn } from "../stall/history";
 import * as Stall from "../stall/stall";
 import type { Store } from "../store/client";
 import { sumMoney } from "./money";
@@ -28,7 +29,8 @@ export type Uptake = z.output<typeof UptakeSchema>;
 
 /**
  * A market's uptake over a date range (docs/contract.md §7), from the daily rollups — never by reading transactions.
- * `stalls`: active stalls registered by the end of `to`; `stallsWithQr`: those whose code was handed over by then (`qrIssuedAt`: the manager's hand-over or the vendor's first sign-in, not printing);
+ * `stalls`: stalls active on some day of the range (status history, not the status now); `stallsWithQr`: those
+ * that held a handed-over code then (`qrIssuedAt`: the manager's hand-over or the vendor's first sign-in, not printing);
  * `activeStalls`: distinct stalls with at least one matched payment in the range.
  */
 export async function uptake(
@@ -37,14 +39,18 @@ export async function uptake(
   from: LocalDate,
   to: LocalDate,
 ): Promise<Uptake> {
-  const [stalls, totalsByDay, perStall] = await Promise.all([
+  const window = {
+    start: localTimeToUtc(from, "00:00").getTime(),
+    end: localTimeToUtc(addDays(to, 1), "00:00").getTime(),
+  };
+  const [stalls, changes, totalsByDay, perStall] = await Promise.all([
     Stall.allOfMarket(store, marketId),
+    Stall.standingChangesSince(store, marketId, new Date(window.start).toISOString()),
     marketDays(store, marketId, from, to),
     stallDays(store, marketId, from, to),
   ]);
-  const endOfTo = localTimeToUtc(addDays(to, 1), "00:00").getTime();
-  const registered = stalls.filter((s) => s.status === "active" && Date.parse(s.createdAt) < endOfTo);
-  const withQr = registered.filter((s) => s.qrIssuedAt !== null && Date.parse(s.qrIssuedAt) < endOfTo);
+  // The stalls that were active on some day of the range, as evaluations count them (docs/evaluations.md).
+  const { stalls: registered, withQr } = countedIn(stalls, changes, window);
   const activeByDay = new Map<LocalDate, Set<string>>();
   for (const d of perStall) {
     if (d.count <= 0) continue;

@@ -18,7 +18,9 @@ import { commit, tryCommit, type WriteItem } from "../store/transact";
 import { asciiFold } from "../text";
 import { type AccountHolder, AccountItem, accountKey } from "./accountItem";
 import { AccountNumberItem, type NumberHolder, type NumberHolders } from "./accountNumberItem";
+import type { StandingChange } from "./history";
 import { StallItem } from "./stallItem";
+import { StallStatusItem } from "./stallStatusItem";
 
 export { accountKey };
 
@@ -446,8 +448,29 @@ export async function update(
       ...change,
     }),
   );
+  // What evaluations count a stall by (docs/evaluations.md): kept as history, so a later change cannot rewrite a
+  // period the stall lived in.
+  if (next.status !== current.status || next.qrIssuedAt !== current.qrIssuedAt)
+    items.push(
+      StallStatusItem.write(store, next.marketId, newId(clock), {
+        stallId,
+        code: next.code,
+        at: next.updatedAt,
+        before: { status: current.status, qrIssuedAt: current.qrIssuedAt },
+        after: { status: next.status, qrIssuedAt: next.qrIssuedAt },
+      }),
+    );
   await commit(store, items, (i) => checks[i] ?? null);
   return next;
+}
+
+/** A market's stall status changes and code revocations at or after an instant, oldest first. */
+export function standingChangesSince(
+  store: Store,
+  marketId: string,
+  fromIso: string,
+): Promise<StandingChange[]> {
+  return StallStatusItem.since(store, marketId, fromIso);
 }
 
 /**
