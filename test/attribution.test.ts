@@ -240,7 +240,7 @@ describe("one market's impossible total", () => {
     const res = await h.call("POST", "/api/evaluations/run", { body: { period: "2026-11" } });
     expect(res.status).toBe(200);
     const byMarket = new Map(res.body.items.map((e: { marketId: string }) => [e.marketId, e]));
-    expect(byMarket.get("cho-x")).toMatchObject({ marketId: "cho-x", error: { code: "internal_error" } });
+    expect(byMarket.get("cho-x")).toMatchObject({ marketId: "cho-x", error: { code: "unprocessable" } });
     expect(byMarket.get("cho-a")).toMatchObject({ marketId: "cho-a", version: expect.any(Number) });
     expect(byMarket.get("cho-b")).toMatchObject({ marketId: "cho-b", version: expect.any(Number) });
   });

@@ -1,3 +1,5 @@
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { StallDayItem } from "@market40/core/rollup/stallDayItem";
 import { signGeneric } from "@market40/devkit/signing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DONG_VAN, type Harness, harness, stallInput, TEST_SECRETS } from "./support/harness";
@@ -207,5 +209,44 @@ describe("a period is evaluated on the stalls that lived in it", () => {
     expect(resumed.uptake).toMatchObject(FIGURES);
     expect(resumed.changes.stallStatus.map((c: { to: string }) => c.to)).toEqual(Array(17).fill("active"));
     expect(resumed.inputs.stallStatus).toHaveLength(34);
+  });
+});
+
+describe("an impossible total", () => {
+  it("is a 422 naming the market, not a 500, on the uptake route and in an evaluation run", async () => {
+    await h.call("POST", "/api/markets", { body: { ...DONG_VAN, id: "cho-x", name: "Chợ X" } });
+    // Past 2^53: what unbounded amounts of old could leave behind (written as the store would hold it).
+    await h.store.doc.send(
+      new PutCommand({
+        TableName: h.store.table,
+        Item: {
+          ...StallDayItem.toItem("cho-x", {
+            stallId: "ghost",
+            date: "2026-11-22",
+            count: 1,
+            value: 0,
+            minutes: [420],
+            payers: [],
+            amounts: new Map(),
+          }),
+          value: 9007199254740993n,
+        },
+      }),
+    );
+    const uptake = await h.call("GET", "/api/markets/cho-x/uptake?from=2026-11-01&to=2026-11-30", {
+      headers: { "accept-language": "en" },
+    });
+    expect(uptake.status).toBe(422);
+    expect(uptake.body.error).toEqual({
+      code: "unprocessable",
+      message: "A money total of market 'cho-x' is past the range a report can state exactly",
+    });
+    const vi = await h.call("GET", "/api/markets/cho-x/uptake?from=2026-11-01&to=2026-11-30");
+    expect(vi.body.error.message).toContain("cho-x");
+    const run = await h.call("POST", "/api/evaluations/run", {
+      body: { period: "2026-11", marketId: "cho-x" },
+    });
+    expect(run.body.items[0]).toMatchObject({ marketId: "cho-x", error: { code: "unprocessable" } });
+    expect(run.body.items[0].error.message).toContain("cho-x");
   });
 });

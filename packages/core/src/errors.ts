@@ -17,6 +17,7 @@ export type ErrorCode =
   | "unsupported_media_type"
   | "rate_limited"
   | "unavailable"
+  | "unprocessable"
   | "internal_error";
 
 export interface ErrorIssue {

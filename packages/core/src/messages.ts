@@ -228,6 +228,22 @@ const VI: [RegExp, Translation][] = [
   [/^Some beats are out of range; nothing was stored$/, "Có tín hiệu ngoài khoảng cho phép; chưa lưu gì"],
   [/^This market could not be evaluated$/, "Chưa đánh giá được chợ này"],
   [/^A money total is past the range a report can state exactly$/, "Tổng tiền vượt quá giới hạn báo cáo"],
+  [
+    /^A money total of market '(.+)' is past the range a report can state exactly$/,
+    (m) => `Tổng tiền của chợ '${m[1]}' vượt quá giới hạn báo cáo có thể ghi chính xác`,
+  ],
+  [/^Only the market's device key may post heartbeats$/, "Chỉ khóa thiết bị của chợ mới được gửi tín hiệu"],
+  [/^Some beats contradict each other; nothing was stored$/, "Có tín hiệu mâu thuẫn nhau; chưa lưu gì"],
+  [
+    /^Some beats contradict stored beats; nothing was stored$/,
+    "Có tín hiệu trái với tín hiệu đã lưu; chưa lưu gì",
+  ],
+  [/^Contradicts beats\.(\d+) for the same instant$/, (m) => `Mâu thuẫn với beats.${m[1]} cùng thời điểm`],
+  [
+    /^A beat for this instant is already stored as (ok|failed); a stored beat is never changed$/,
+    (m) =>
+      `Tín hiệu thời điểm này đã được lưu là ${m[1] === "ok" ? "bình thường" : "mất kết nối"}; tín hiệu đã lưu không bao giờ bị sửa`,
+  ],
   [/^Invalid stall$/, "Thông tin quầy chưa hợp lệ"],
   [/^Stall code '(.+)' repeats line (\d+)$/, (m) => `Mã quầy '${m[1]}' trùng với dòng ${m[2]}`],
   [/^This bank account repeats line (\d+)$/, (m) => `Tài khoản ngân hàng trùng với dòng ${m[1]}`],

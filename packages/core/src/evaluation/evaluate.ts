@@ -1,6 +1,6 @@
 import { addDays, type LocalDate, localTimeToUtc, TIMEZONE } from "../calendar/localDate";
 import { laterDate, type MarketCalendar, sessionMinutes, sessionsBetween } from "../calendar/sessions";
-import { sumMoney } from "../rollup/money";
+import { namingMarket, sumMoney } from "../rollup/money";
 import type { StallDay } from "../rollup/rollups";
 import { countedIn, type StandingChange } from "../stall/history";
 import { automaticIncidents, type Beat } from "../uptime/heartbeats";
@@ -124,7 +124,7 @@ export function evaluate(input: EvaluationInput): Figures {
   const histogram = new Map<number, number>();
   const payers = new Set<string>();
   let transactions = 0;
-  const value = sumMoney(inRange.map((d) => d.value));
+  const value = namingMarket(market.id, () => sumMoney(inRange.map((d) => d.value)));
   for (const d of inRange) {
     transactions += d.count;
     for (const [amount, n] of d.amounts) histogram.set(amount, (histogram.get(amount) ?? 0) + n);

@@ -9,8 +9,38 @@ import { DomainError } from "../errors";
  */
 export function exactMoney(value: unknown): number {
   if (typeof value === "bigint" || (typeof value === "number" && !Number.isSafeInteger(value)))
-    throw new DomainError("internal_error", "A money total is past the range a report can state exactly");
+    throw new MoneyOutOfRangeError();
   return Number(value ?? 0);
+}
+
+/**
+ * A total no report can state exactly: a `422` naming the market (docs/contract.md §10), not a `500` — the request
+ * is sound and nothing is broken but that market's records, which someone must look at; retrying will not help.
+ */
+export class MoneyOutOfRangeError extends DomainError {
+  constructor(readonly marketId?: string) {
+    super(
+      "unprocessable",
+      marketId
+        ? `A money total of market '${marketId}' is past the range a report can state exactly`
+        : "A money total is past the range a report can state exactly",
+    );
+    this.name = "MoneyOutOfRangeError";
+  }
+}
+
+/** Runs `work` (sync or async) so that a total out of range says which market it belongs to. */
+export function namingMarket<T>(marketId: string, work: () => T): T {
+  const rename = (err: unknown): never => {
+    if (err instanceof MoneyOutOfRangeError && !err.marketId) throw new MoneyOutOfRangeError(marketId);
+    throw err;
+  };
+  try {
+    const out = work();
+    return (out instanceof Promise ? out.catch(rename) : out) as T;
+  } catch (err) {
+    return rename(err);
+  }
 }
 
 /** The exact sum of money values, or an error when it would not be exact. */

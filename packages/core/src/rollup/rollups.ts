@@ -2,6 +2,7 @@ import type { LocalDate } from "../calendar/localDate";
 import type { Store } from "../store/client";
 import type { WriteItem } from "../store/transact";
 import { MarketDayItem } from "./marketDayItem";
+import { namingMarket } from "./money";
 import { type Counted, type StallDay, StallDayItem } from "./stallDayItem";
 
 export type { Counted, StallDay };
@@ -21,7 +22,7 @@ export function marketDays(
   from: LocalDate,
   to: LocalDate,
 ): Promise<Map<LocalDate, { count: number; value: number }>> {
-  return MarketDayItem.byMarket(store, marketId, from, to);
+  return namingMarket(marketId, () => MarketDayItem.byMarket(store, marketId, from, to));
 }
 
 /** Every stall-day of a market in a range: what uptake and evaluations read instead of transactions. */
@@ -31,5 +32,5 @@ export function stallDays(
   from: LocalDate,
   to: LocalDate,
 ): Promise<StallDay[]> {
-  return StallDayItem.byMarket(store, marketId, from, to);
+  return namingMarket(marketId, () => StallDayItem.byMarket(store, marketId, from, to));
 }

@@ -3,7 +3,7 @@ import { addDays, eachDate, type LocalDate, localTimeToUtc } from "../calendar/l
 import { countedIn } from "../stall/history";
 import * as Stall from "../stall/stall";
 import type { Store } from "../store/client";
-import { sumMoney } from "./money";
+import { namingMarket, sumMoney } from "./money";
 import { marketDays, stallDays } from "./rollups";
 
 /** A market's uptake over a range, as the API answers it (docs/contract.md §7). */
@@ -71,7 +71,7 @@ export async function uptake(
       stallsWithQr: withQr.length,
       activeStalls: new Set([...activeByDay.values()].flatMap((s) => [...s])).size,
       transactions: days.reduce((s, d) => s + d.transactions, 0),
-      value: sumMoney(days.map((d) => d.value)),
+      value: namingMarket(marketId, () => sumMoney(days.map((d) => d.value))),
     },
     days,
   };

@@ -19,6 +19,7 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   unsupported_media_type: 415,
   rate_limited: 429,
   unavailable: 503,
+  unprocessable: 422,
   internal_error: 500,
 };
 
