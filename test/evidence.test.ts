@@ -1,6 +1,10 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { systemClock } from "@market40/core/clock";
 import { StallDayItem } from "@market40/core/rollup/stallDayItem";
+import { createStore } from "@market40/core/store/client";
+import { ProviderClients } from "@market40/devkit/providerClients";
 import { signGeneric } from "@market40/devkit/signing";
+import { createApp } from "@market40/functions/api/app";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DONG_VAN, type Harness, harness, stallInput, TEST_SECRETS } from "./support/harness";
 
@@ -248,5 +252,45 @@ describe("an impossible total", () => {
     });
     expect(run.body.items[0]).toMatchObject({ marketId: "cho-x", error: { code: "unprocessable" } });
     expect(run.body.items[0].error.message).toContain("cho-x");
+  });
+});
+
+describe("log lines say what happened", () => {
+  it("a callback answered 503 is logged as 503, not acknowledged", async () => {
+    const lines: { level: string; message: string; extra: Record<string, unknown> }[] = [];
+    const log =
+      (level: string) =>
+      (message: string, extra: Record<string, unknown> = {}) =>
+        lines.push({ level, message, extra });
+    // A store nobody listens on: every write fails as unavailable.
+    const config = { ...h.deps.config, endpoint: "http://127.0.0.1:9" };
+    const app = createApp({
+      store: createStore(config),
+      clock: systemClock,
+      config,
+      logger: { info: log("info"), warn: log("warn"), error: log("error"), debug: log("debug") } as never,
+    });
+    const req = ProviderClients.generic(
+      {
+        id: "LOG-1",
+        bin: "970405",
+        accountNumber: "88000",
+        amount: 1000,
+        paidAt: new Date(),
+        description: "x",
+      },
+      config.secrets,
+      new Date(),
+    );
+    const res = await app.request("/api/callbacks/generic", {
+      method: "POST",
+      body: req.body,
+      headers: req.headers,
+    });
+    expect(res.status).toBe(503);
+    const said = lines.find((l) => l.message.includes("503"));
+    expect(said).toMatchObject({ level: "warn", message: "callback answered 503, not acknowledged" });
+    expect(said!.extra).toMatchObject({ provider: "generic", transactions: 1 });
+    expect(lines.some((l) => /(?<!not )acknowledged/.test(l.message))).toBe(false);
   });
 });

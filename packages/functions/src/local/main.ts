@@ -95,10 +95,14 @@ async function main(): Promise<void> {
     const store = createStore(config);
     await ensureTable(store);
     const logger = createLogger(settings.logLevel);
-    // Callbacks DynamoDB Local acknowledged and may have lost in a crash are stored again (idempotently).
+    // Journalled callbacks DynamoDB Local may have lost in a crash are stored again (idempotently). A journalled
+    // callback was acknowledged (200) or, if the store failed after the journal, answered 503, not acknowledged:
+    // the line says so rather than calling every one "acknowledged".
     const replayed = await replayJournal({ store, config }, join(settings.dataDir, JOURNAL_FILE));
     if (replayed.restored > 0)
-      console.log(`market40: ${replayed.restored} acknowledged callbacks restored from the journal`);
+      console.log(
+        `market40: ${replayed.restored} journalled callbacks stored at start (each was answered 200, or 503, not acknowledged)`,
+      );
     journal = openJournal(settings.dataDir);
     const renderPosters = workerPosterRenderer();
     stops.push(() => renderPosters.close());

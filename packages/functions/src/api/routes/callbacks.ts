@@ -4,6 +4,7 @@ import { GenericCallbackSchema } from "@market40/core/callback/providers/generic
 import { receive } from "@market40/core/callback/receive";
 import { PROVIDERS, ReplySchema } from "@market40/core/callback/types";
 import { DomainError } from "@market40/core/errors";
+import { isUnavailable } from "@market40/core/store/client";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import type { Deps } from "../context";
@@ -67,9 +68,25 @@ export function callbackRoutes(deps: Deps) {
         clock.now(),
       );
       // Locally, every payment is journalled (fsync'ed) before it is ingested and acknowledged (local/journal.ts).
-      for (const txn of delivery.transactions)
-        if (!txn.test && deps.journal) await deps.journal.record(txn, clock.now());
-      return c.json(await receive(deps, delivery), 200);
+      let journalled = 0;
+      try {
+        for (const txn of delivery.transactions)
+          if (!txn.test && deps.journal) {
+            await deps.journal.record(txn, clock.now());
+            journalled++;
+          }
+        return c.json(await receive(deps, delivery), 200);
+      } catch (err) {
+        // The log says what the provider was told: a 503 is not an acknowledgement, and the provider will retry.
+        if (isUnavailable(err) || (err instanceof DomainError && err.code === "unavailable"))
+          deps.logger.warn("callback answered 503, not acknowledged", {
+            requestId: c.var.requestId,
+            provider,
+            transactions: delivery.transactions.length,
+            journalled,
+          });
+        throw err;
+      }
     },
   );
 
