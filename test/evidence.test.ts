@@ -273,6 +273,7 @@ describe("log lines say what happened", () => {
     const req = ProviderClients.generic(
       {
         id: "LOG-1",
+        bankShortName: "Agribank",
         bin: "970405",
         accountNumber: "88000",
         amount: 1000,
