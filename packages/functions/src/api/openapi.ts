@@ -25,6 +25,10 @@ export const commonErrors = {
 
 export const conflictError = { 409: errorResponse("Conflicts with existing data") } as const;
 export const tooLargeError = { 413: errorResponse("Body too large") } as const;
+/** A market's money total past 2^53 − 1: no report can state it exactly (docs/contract.md §10). */
+export const unprocessableError = {
+  422: errorResponse("A money total of this market is past what can be stated exactly (unprocessable)"),
+} as const;
 
 export const json = <T extends z.ZodType>(schema: T, description = "OK") => ({
   description,

@@ -8,7 +8,7 @@ import * as Heartbeats from "@market40/core/uptime/heartbeatStore";
 import * as Incidents from "@market40/core/uptime/incidents";
 import { z } from "zod";
 import type { Deps } from "../context";
-import { bearer, commonErrors, conflictError, json, jsonBody, router } from "../openapi";
+import { bearer, commonErrors, conflictError, json, jsonBody, router, unprocessableError } from "../openapi";
 
 const MarketParams = z.object({ id: z.string().max(40) });
 
@@ -24,7 +24,7 @@ export function uptimeRoutes({ store, clock }: Deps) {
       summary: "Uptake per day and in total, from the daily rollups",
       security: bearer,
       request: { params: MarketParams, query: DateRangeQuerySchema },
-      responses: { 200: json(UptakeSchema), ...commonErrors },
+      responses: { 200: json(UptakeSchema), ...commonErrors, ...unprocessableError },
     }),
     async (c) => {
       const { id } = c.req.valid("param");
