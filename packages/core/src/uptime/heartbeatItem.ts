@@ -6,7 +6,7 @@ import type { Beat } from "./heartbeats";
 
 /**
  * A market device's heartbeats, kept ~13 months (TTL), partitioned by local day (docs/data-model.md).
- *  - byMarketDay ... pk MARKET#<marketId>#BEATS#<date>  sk BATCH#<receivedAt>#<batchId>
+ *  - byMarketDay ... pk MARKET#<marketId>#BEATS#<date>  sk BATCH#<receivedAt>#<id>
  * One item holds the beats of one accepted batch that fall on that day; it is written once, with the batch's audit
  * entry, and never changed (docs/contract.md §8). Items written before batches existed hold one beat each
  * (sk `<at>`, fields `at`, `ok`) and are read the same way.
