@@ -3,6 +3,14 @@ import type { ProviderSecrets } from "../config";
 import { MAX_AMOUNT } from "../vietqr/stallQr";
 
 export const PROVIDERS = ["generic", "payos", "sepay", "casso"] as const;
+
+/**
+ * How a payment reached the platform, or came to be counted where it is (docs/contract.md §10, "Provenance"):
+ * a provider's webhook, the pull sync of a provider's transaction API, an admin's statement upload, or an admin's
+ * assignment of a waiting payment to a stall.
+ */
+export const PAYMENT_SOURCES = ["callback", "sync", "statement", "assignment"] as const;
+export type PaymentSource = (typeof PAYMENT_SOURCES)[number];
 export type Provider = (typeof PROVIDERS)[number];
 
 /** A provider's notification, normalised: what the platform stores and counts. */
