@@ -8,6 +8,7 @@ import { AccountNumberItem, soleActiveHolder } from "../stall/accountNumberItem"
 import { guard, type Store } from "../store/client";
 import { isTransientCancellation, tryCommit, type WriteItem } from "../store/transact";
 import { MAX_AMOUNT } from "../vietqr/stallQr";
+import { type BankRef, BankRefItem } from "./bankRefItem";
 import {
   type Arrival,
   type Match,
@@ -86,12 +87,22 @@ export const viaCallback = (provider: string): Provenance => ({
   by: { role: "provider", keyId: provider },
 });
 
+/** The bank transaction a delivery names, when it names one: its bank (as sent, or as matched), account, reference. */
+function bankRefOf(txn: StoredTransaction, found: Lookup): BankRef | undefined {
+  const bin = txn.bin ?? found.match?.bin;
+  if (!txn.bankRef?.trim() || !bin) return undefined;
+  return { bin, accountNumber: txn.accountNumber, reference: txn.bankRef, amount: txn.amount };
+}
+
 /**
  * The writes that store a transaction, in one transaction. Position 0 is the record (fails on a redelivery);
- * position 1 re-checks what the lookup read (fails when the account changed hands meanwhile); the provenance's
- * own writes come last.
+ * position 1 re-checks what the lookup read (fails when the account changed hands meanwhile); position 2, when
+ * the delivery names the bank's reference, is that bank transaction's guard (fails when another provider id or
+ * path stored it); the provenance's own writes come last.
  */
 function writes(store: Store, txn: StoredTransaction, found: Lookup, also: WriteItem[]): WriteItem[] {
+  const ref = bankRefOf(txn, found);
+  const refGuard = ref ? [BankRefItem.claim(store, ref, { provider: txn.provider, id: txn.id })] : [];
   const recheck = txn.bin
     ? found.match
       ? AccountItem.stillHeldBy(store, found.match.stallId, txn.bin, txn.accountNumber)
@@ -101,6 +112,7 @@ function writes(store: Store, txn: StoredTransaction, found: Lookup, also: Write
     return [
       TransactionItem.putMatched(store, txn, found.match),
       recheck,
+      ...refGuard,
       ...countPayment(store, { ...txn, stallId: found.match.stallId, marketId: found.match.marketId }),
       ...also,
     ];
@@ -108,6 +120,7 @@ function writes(store: Store, txn: StoredTransaction, found: Lookup, also: Write
   return [
     TransactionItem.putUnmatched(store, waiting),
     recheck,
+    ...refGuard,
     TransactionItem.putRef(store, waiting),
     ...also,
   ];
@@ -196,6 +209,7 @@ export async function ingest(
     receivedAt,
     description: incoming.description.slice(0, 500),
     ...(hash ? { payerHash: hash } : {}),
+    ...(incoming.bankRef?.trim() ? { bankRef: incoming.bankRef.trim().slice(0, 64) } : {}),
     source: provenance.source,
     by: provenance.by,
     arrivals: [arrival],
@@ -210,6 +224,16 @@ export async function ingest(
       if (reasons[0] === "ConditionalCheckFailed") {
         // Already stored. A different way of arriving (the sync after the webhook) is added to its provenance.
         storeCalls += await TransactionItem.addArrival(store, txn.provider, txn.id, arrival);
+        return { status: "duplicate", id: txn.id, storeCalls };
+      }
+      const ref = bankRefOf(txn, found);
+      if (ref && reasons[2] === "ConditionalCheckFailed") {
+        // The same bank transaction under another provider id (Casso's re-delivery, a second provider): one
+        // payment. The one stored first lists this way of arriving too.
+        const holder = await BankRefItem.holder(store, ref);
+        storeCalls++;
+        if (holder)
+          storeCalls += await TransactionItem.addArrival(store, holder.provider, holder.id, arrival);
         return { status: "duplicate", id: txn.id, storeCalls };
       }
       if (reasons[1] === "ConditionalCheckFailed") {

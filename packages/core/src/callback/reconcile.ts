@@ -27,6 +27,10 @@ const RowSchema = z.object({
     .string()
     .regex(/^\d{6}$/)
     .optional(),
+  reference: z
+    .string()
+    .regex(/^[A-Za-z0-9._:/-]{1,64}$/, "1 to 64 letters, digits or . _ : / -")
+    .optional(),
 });
 
 /**
@@ -88,6 +92,7 @@ export function parseStatementCsv(provider: Provider, body: Uint8Array): Stateme
   for (const { cells, line } of csv.rows) {
     const raw: Record<string, string | undefined> = { ...cells };
     if (!raw.bin) delete raw.bin;
+    if (!raw.reference) delete raw.reference;
     const parsed = RowSchema.safeParse(raw);
     if (!parsed.success) {
       errors.push({
@@ -121,6 +126,7 @@ export function parseStatementCsv(provider: Provider, body: Uint8Array): Stateme
         direction: "in",
         paidAt,
         description: r.description,
+        ...(r.reference ? { bankRef: r.reference } : {}),
       },
     });
   }

@@ -37,6 +37,8 @@ export interface StoredTransaction {
   receivedAt: string;
   matchedAt?: string;
   description: string;
+  /** The bank's own reference of the transfer, when the provider sent it (a second exactly-once key: bankRefItem). */
+  bankRef?: string;
   /** Keyed HMAC of the provider's payer reference, truncated: counts distinct payers without keeping who they are. */
   payerHash?: string;
   /** What put the payment where it is counted: its first arrival's source, or `assignment` once an admin gave it. */

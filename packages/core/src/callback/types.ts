@@ -27,6 +27,12 @@ export interface IncomingTransaction {
   /** UTC ISO instant. */
   paidAt: string;
   description: string;
+  /**
+   * The bank's own reference of the transfer (SePay `referenceCode`, Casso `reference`, payOS `reference`, generic
+   * `reference`): with the BIN, the account and the amount, a second exactly-once key, so one bank transaction is
+   * one payment whichever provider id, webhook or pull delivers it.
+   */
+  bankRef?: string;
   /** Opaque payer reference, hashed before it is stored. */
   payer?: string;
   /**

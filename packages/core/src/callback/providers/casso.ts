@@ -107,6 +107,7 @@ function verifyV2(raw: RawCallback, header: string, secrets: string): Delivery {
     direction: data.amount > 0 ? "in" : "out",
     paidAt,
     description: data.description ?? "",
+    ...(data.reference ? { bankRef: data.reference } : {}),
     ...(payer ? { payer } : {}),
     ...(data.id === CASSO_TEST_ID ? { test: true } : {}),
   };
@@ -136,6 +137,7 @@ function verifyLegacy(raw: RawCallback, token: string, secrets: string): Deliver
         direction: item.amount > 0 ? "in" : "out",
         paidAt,
         description: item.description ?? "",
+        ...(item.tid ? { bankRef: item.tid } : {}),
         ...(item.id === CASSO_TEST_ID ? { test: true } : {}),
       } satisfies IncomingTransaction;
     }),

@@ -72,6 +72,7 @@ export const sepay: ProviderAdapter = {
       direction: body.transferType,
       paidAt,
       description: body.content ?? body.description ?? "",
+      ...(body.referenceCode ? { bankRef: body.referenceCode } : {}),
     };
     return { transactions: [txn] };
   },
