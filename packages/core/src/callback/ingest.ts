@@ -189,6 +189,12 @@ export async function ingest(
     throw validationError("The amount must be a whole number of VND of at most 13 digits", [
       { path: "amount", message: "At most 9,999,999,999,999" },
     ]);
+  if (incoming.virtualAccount) {
+    // Only a stall's own registered account is an account; otherwise the payment went to the main account.
+    const va = await guard(() => lookup(store, { ...incoming, accountNumber: incoming.virtualAccount! }));
+    storeCalls += va.calls;
+    if (va.match) incoming = { ...incoming, accountNumber: incoming.virtualAccount };
+  }
   const hash = payerHash(deps.config.payerKey, incoming.payer);
   const receivedAt = clock.now().toISOString();
   const arrival: Arrival = {

@@ -21,6 +21,11 @@ export interface IncomingTransaction {
   /** The receiving bank's BIN when the provider says which bank; else matching uses the account alone. */
   bin?: string;
   accountNumber: string;
+  /**
+   * A virtual account the provider names beside the main one (SePay `subAccount`): taken as the receiving account
+   * only when a stall holds it; a memo sub-account (a code in the note, no account of its own) leaves the main one.
+   */
+  virtualAccount?: string;
   /** Integer VND; positive for money in. */
   amount: number;
   direction: "in" | "out";
