@@ -88,7 +88,8 @@ export const sepay: ProviderAdapter = {
     const body = validate(SepayWebhookSchema, parseBody(raw));
     const paidAt = localDateTimeToUtc(body.transactionDate);
     if (!paidAt) throw badLocalTime("transactionDate");
-    const bin = Banks.byShortName(body.gateway)?.bin;
+    // SePay's `gateway` is the bank's short name as the VietQR directory writes it.
+    const bin = Banks.byName("vietqr", body.gateway)?.bin;
     const txn: IncomingTransaction = {
       provider: "sepay",
       providerTxnId: String(body.id),
