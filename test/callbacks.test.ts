@@ -75,6 +75,17 @@ describe("generic callbacks", () => {
         receivedAt: "2026-11-29T00:00:00.000Z",
         description: "A12 rau cai",
         accountNumber: "*********6789",
+        source: "callback",
+        by: { role: "provider", keyId: "generic" },
+        arrivals: [
+          {
+            source: "callback",
+            at: "2026-11-29T00:00:00.000Z",
+            by: { role: "provider", keyId: "generic" },
+            provider: "generic",
+            id: "FT26330123456",
+          },
+        ],
       },
     ]);
     const byMarket = await h.call("GET", "/api/markets/dong-van/transactions?from=2026-11-29&to=2026-11-29");

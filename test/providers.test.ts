@@ -85,7 +85,7 @@ const deliver = <P extends "generic" | "payos" | "sepay" | "casso">(
 describe("banks", () => {
   it("lists the whole VietQR directory, and a stall can be registered at every bank in it", async () => {
     const banks = (await h.call("GET", "/api/banks", { token: null })).body.items as { bin: string }[];
-    expect(banks).toHaveLength(63);
+    expect(banks).toHaveLength(64);
     for (const bin of [
       "970424",
       "546034",
@@ -96,6 +96,7 @@ describe("banks", () => {
       "796500",
       "801011",
       "668888",
+      "971133", // PVcomBank Pay (issue 25)
     ])
       expect(banks.map((b) => b.bin)).toContain(bin);
     const admin = await h.call("POST", "/api/markets", { body: { ...DONG_VAN, id: "every-bank" } });

@@ -129,6 +129,10 @@ describe("admin screens", () => {
     );
     await page.getByLabel("Quầy", { exact: true }).selectOption(a02.id);
     await page.getByRole("button", { name: "Gán cho quầy" }).last().click();
+    // A-02's account is not the one paid: the API asks why, on the reason field (§10).
+    await page.locator("#a-reason-error").waitFor();
+    await page.getByLabel(/^Lý do/).fill("Người bán đưa biên lai: chuyển nhầm số tài khoản cũ");
+    await page.getByRole("button", { name: "Gán cho quầy" }).last().click();
     await page.getByText("Đã gán khoản tiền cho quầy.").waitFor();
     expect((await rig.h.call("GET", "/api/callbacks/unmatched")).body.items).toHaveLength(0);
     await page.getByText("Không có khoản tiền nào chờ gán.").waitFor();

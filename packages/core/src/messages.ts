@@ -221,6 +221,17 @@ const VI: [RegExp, Translation][] = [
     /^This payment (is already counted for a stall|was assigned meanwhile)$/,
     "Giao dịch này đã được gán cho một quầy",
   ],
+  [/^A suspended stall cannot be given payments$/, "Không thể gán tiền cho quầy đang tạm ngừng"],
+  [/^The stall is suspended$/, "Quầy đang tạm ngừng"],
+  [
+    /^The payment was made to another account than this stall's: say why it is theirs$/,
+    "Khoản tiền được chuyển vào tài khoản khác với tài khoản của quầy: hãy ghi lý do vì sao là của quầy này",
+  ],
+  [
+    /^Required when the stall's account differs from the payment's$/,
+    "Bắt buộc khi tài khoản của quầy khác tài khoản nhận tiền",
+  ],
+  [/^The stall changed or was suspended meanwhile; retry$/, "Quầy vừa được sửa hoặc tạm ngừng; hãy thử lại"],
   [
     /^The amount must be a whole number of VND of at most 13 digits$/,
     "Số tiền phải là số VND nguyên, tối đa 13 chữ số",

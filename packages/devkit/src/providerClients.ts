@@ -14,6 +14,10 @@ export interface SimulatedPayment {
   paidAt: Date;
   description: string;
   payer?: string;
+  /** The provider's own numeric id (SePay, Casso, payOS's order code); by default derived from `id`. */
+  providerId?: number;
+  /** The bank's reference the provider passes on (SePay, Casso, payOS; generic only when given); default `id`. */
+  reference?: string;
 }
 
 export interface SignedRequest {
@@ -70,6 +74,7 @@ export const ProviderClients: { [P in Provider]: Client<P> } = {
       paidAt: p.paidAt.toISOString(),
       description: p.description,
       ...(p.payer ? { payer: p.payer } : {}),
+      ...(p.reference ? { reference: p.reference } : {}),
     });
     return {
       provider: "generic",
@@ -79,7 +84,7 @@ export const ProviderClients: { [P in Provider]: Client<P> } = {
   },
   sepay(p, secrets, now, mode = "apikey") {
     const body = JSON.stringify({
-      id: numericId(p.id, 12),
+      id: p.providerId ?? numericId(p.id, 12),
       gateway: p.bankShortName,
       transactionDate: localStamp(p.paidAt),
       accountNumber: p.accountNumber,
@@ -89,7 +94,7 @@ export const ProviderClients: { [P in Provider]: Client<P> } = {
       transferAmount: p.amount,
       accumulated: 0,
       subAccount: null,
-      referenceCode: p.id,
+      referenceCode: p.reference ?? p.id,
       description: p.description,
     });
     const auth =
@@ -104,8 +109,8 @@ export const ProviderClients: { [P in Provider]: Client<P> } = {
         error: 0,
         data: [
           {
-            id: numericId(p.id, 12),
-            tid: p.id,
+            id: p.providerId ?? numericId(p.id, 12),
+            tid: p.reference ?? p.id,
             description: p.description,
             amount: p.amount,
             cusum_balance: 0,
@@ -124,8 +129,8 @@ export const ProviderClients: { [P in Provider]: Client<P> } = {
     const body = JSON.stringify({
       error: 0,
       data: {
-        id: numericId(p.id, 12),
-        reference: p.id,
+        id: p.providerId ?? numericId(p.id, 12),
+        reference: p.reference ?? p.id,
         description: p.description,
         amount: p.amount,
         runningBalance: 0,
@@ -146,11 +151,11 @@ export const ProviderClients: { [P in Provider]: Client<P> } = {
   },
   payos(p, secrets) {
     const data = {
-      orderCode: numericId(p.id, 9),
+      orderCode: p.providerId ?? numericId(p.id, 9),
       amount: p.amount,
       description: p.description,
       accountNumber: p.accountNumber,
-      reference: p.id,
+      reference: p.reference ?? p.id,
       transactionDateTime: localStamp(p.paidAt),
       currency: "VND",
       paymentLinkId: "",

@@ -26,6 +26,9 @@ export interface Actor {
 
 export const SYSTEM: Actor = { role: "system", keyId: "system" };
 
+/** Just who, from a caller that may carry more (a principal's scope and label): what records keep. */
+export const actorOf = (who: Actor): Actor => ({ role: who.role, keyId: who.keyId });
+
 export const AUDIT_ACTIONS = [
   "stall.created",
   "stall.changed",
@@ -41,6 +44,7 @@ export const AUDIT_ACTIONS = [
   "invitation.created",
   "invitation.accepted",
   "heartbeats.received",
+  "statement.ingested",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -98,6 +102,8 @@ export function entry(
   store: Store,
   clock: Clock,
   fields: {
+    /** A fresh id unless the change's other records must name the entry beforehand (an assignment's arrival). */
+    id?: string;
     actor: Actor;
     action: AuditAction;
     entity: { kind: string; id: string };
@@ -107,12 +113,33 @@ export function entry(
   },
 ): WriteItem {
   return AuditItem.create(store, {
-    id: newId(clock),
     at: clock.now().toISOString(),
     ...fields,
+    id: fields.id ?? newId(clock),
     ...(fields.before ? { before: maskDeep(fields.before) as Record<string, unknown> } : {}),
     ...(fields.after ? { after: maskDeep(fields.after) as Record<string, unknown> } : {}),
   });
+}
+
+/**
+ * An entry that tallies what a run stored (a statement's ingestion): each payment's own transaction adds itself to
+ * the entry's `after.count` and `after.total` (creating the entry with the first), so the entry always says exactly
+ * what the run stored. `runEntryId` is fixed for the run; `at` is the run's start.
+ */
+export function tally(
+  store: Store,
+  run: {
+    id: string;
+    at: string;
+    actor: Actor;
+    action: AuditAction;
+    entity: { kind: string; id: string };
+    marketId: string | null;
+    after: Record<string, unknown>;
+  },
+  add: { count: number; amount: number },
+): WriteItem {
+  return AuditItem.tally(store, { ...run, after: maskDeep(run.after) as Record<string, unknown> }, add);
 }
 
 function bounds(from: LocalDate, to: LocalDate) {

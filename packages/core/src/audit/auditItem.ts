@@ -17,28 +17,70 @@ const byStallPk = (stallId: string) => `AUDIT#STALL#${stallId}`;
 const byMonthPk = (month: string) => `AUDITS#${month}`;
 
 function fromItem(item: Record<string, unknown>): AuditEntry {
-  const { id, at, actor, action, entity, marketId, before, after } = item as unknown as AuditEntry;
+  const { id, at, actor, action, entity, marketId, before } = item as unknown as AuditEntry;
+  let after = (item as unknown as AuditEntry).after;
+  // A tallied entry keeps its running count and total beside `after` (DynamoDB cannot SET a map and ADD inside it
+  // in one update); they are part of what it says.
+  if (item.tallyCount !== undefined)
+    after = { ...after, count: Number(item.tallyCount), total: Number(item.tallyTotal ?? 0) };
   return { id, at, actor, action, entity, marketId: marketId ?? null, before, after };
 }
+
+const entryKeys = (entry: Pick<AuditEntry, "id" | "at" | "entity" | "marketId">) => {
+  const sort = `${entry.at}#${entry.id}`;
+  return {
+    pk: byMarketPk(entry.marketId),
+    sk: sort,
+    ...(entry.entity.kind === "stall" ? { gsi1pk: byStallPk(entry.entity.id), gsi1sk: sort } : {}),
+    gsi2pk: byMonthPk(entry.at.slice(0, 7)),
+    gsi2sk: sort,
+  };
+};
 
 export const AuditItem = {
   /** The entry; fails if its id exists (it never does: ids are fresh), so an entry is never overwritten. */
   create(store: Store, entry: AuditEntry): WriteItem {
-    const sort = `${entry.at}#${entry.id}`;
     return {
       Put: {
         TableName: store.table,
         Item: {
-          pk: byMarketPk(entry.marketId),
-          sk: sort,
-          ...(entry.entity.kind === "stall" ? { gsi1pk: byStallPk(entry.entity.id), gsi1sk: sort } : {}),
-          gsi2pk: byMonthPk(entry.at.slice(0, 7)),
-          gsi2sk: sort,
+          ...entryKeys(entry),
           type: "audit",
           v: 1,
           ...entry,
         },
         ConditionExpression: "attribute_not_exists(pk)",
+      },
+    };
+  },
+  /**
+   * A run's entry, created by the run's first write and added to by each later one (one per stored payment of a
+   * statement): the same fields each time, and `tallyCount`/`tallyTotal` incremented. Never written outside a run.
+   */
+  tally(
+    store: Store,
+    entry: AuditEntry & { after: Record<string, unknown> },
+    add: { count: number; amount: number },
+  ): WriteItem {
+    const { pk, sk, ...indexKeys } = entryKeys(entry);
+    const fields: Record<string, unknown> = { ...indexKeys, type: "audit", v: 1, ...entry };
+    // Placeholders by position (`#f0 = :f0`): attribute names like `at` and `type` are reserved words.
+    const names = Object.keys(fields);
+    const name = (i: number) => "#f".concat(String(i));
+    const value = (i: number) => ":f".concat(String(i));
+    return {
+      Update: {
+        TableName: store.table,
+        Key: { pk, sk },
+        UpdateExpression: "SET "
+          .concat(names.map((_, i) => name(i).concat(" = ", value(i))).join(", "))
+          .concat(" ADD tallyCount :count, tallyTotal :amount"),
+        ExpressionAttributeNames: Object.fromEntries(names.map((n, i) => [name(i), n])),
+        ExpressionAttributeValues: {
+          ...Object.fromEntries(names.map((n, i) => [value(i), fields[n]])),
+          ":count": add.count,
+          ":amount": add.amount,
+        },
       },
     };
   },

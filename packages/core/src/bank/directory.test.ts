@@ -12,8 +12,8 @@ describe("the bank directory", () => {
     expect(directory.source).toMatch(/api\.vietqr\.io/);
     expect(directory.retrieved).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     const bins = Banks.list().map((b) => b.bin);
-    expect(bins).toHaveLength(63);
-    expect(new Set(bins).size).toBe(63);
+    expect(bins).toHaveLength(64);
+    expect(new Set(bins).size).toBe(64);
     for (const bank of Banks.list()) {
       expect(bank.bin).toMatch(/^\d{6}$/);
       expect(bank.shortName.trim()).not.toBe("");
@@ -49,6 +49,40 @@ describe("the bank directory", () => {
     expect(Banks.byBin("970454")?.shortName).toBe("BVBank");
     expect(Banks.byBin("970414")?.shortName).toBe("MBV");
     expect(Banks.byBin("970406")?.shortName).toBe("Vikki");
+    // VietQR's 64th bank (issue 25): its stalls can register.
+    expect(Banks.byBin("971133")?.shortName).toBe("PVcomBank Pay");
+  });
+
+  it("reads a name in its sender's list: BVB is BaoVietBank in VietQR's codes, BVBank in vietnam-qr-pay's", () => {
+    expect(Banks.byName("vietqr", "BVB")?.bin).toBe("970438");
+    expect(Banks.byName("vietnam-qr-pay", "BVB")?.bin).toBe("970454");
+    // Every name that means two banks in the two lists resolves per list, as the list says.
+    for (const b of PackageBanks) {
+      if (!b.bin || !Banks.byBin(b.bin)) continue;
+      const inVietqr = Banks.byName("vietqr", b.code);
+      if (inVietqr && inVietqr.bin !== b.bin && Banks.byShortName(b.code))
+        expect(Banks.byName("vietnam-qr-pay", b.code)?.bin, b.code).toBe(b.bin);
+    }
+  });
+
+  it("resolves the common names aggregators send, whatever the list", () => {
+    const names: Record<string, string> = {
+      "Vikki Bank": "970406",
+      CTG: "970415",
+      MBB: "970422",
+      BID: "970418",
+      "NCB Bank": "970419",
+      "Woori Bank": "970457",
+      "HSBC Vietnam": "458761",
+    };
+    for (const naming of Banks.NAMINGS)
+      for (const [name, bin] of Object.entries(names))
+        expect(Banks.byName(naming, name)?.bin, name).toBe(bin);
+    // Of the package's names for banks the directory has, none resolves to nothing.
+    const lost = PackageBanks.filter((b) => b.bin && Banks.byBin(b.bin))
+      .flatMap((b) => [b.code, b.key, b.shortName])
+      .filter((n) => n && !Banks.byName("vietnam-qr-pay", n));
+    expect(lost).toEqual([]);
   });
 
   it("finds a bank by the names aggregators use, and by no other bank's", () => {

@@ -1,3 +1,4 @@
+import { Banks as PackageBanks } from "vietnam-qr-pay";
 import { z } from "zod";
 import directory from "./vietqr-banks.json";
 
@@ -53,6 +54,48 @@ export function byBin(bin: string): Bank | undefined {
  */
 export function byShortName(name: string): Bank | undefined {
   return BY_NAME.get(nameKey(name));
+}
+
+/**
+ * The lists a provider's bank field can be written in (issue 25). `vietqr`: the VietQR directory's short names,
+ * codes and former names (Casso's `bankAbbreviation` is a VietQR code, e.g. `VPB`; SePay's `gateway` is a short name,
+ * e.g. `Vietcombank`). `vietnam-qr-pay`: that package's codes, keys and short names, which other integrators send
+ * (`CTG`, `MBB`, `Vikki Bank`). The two disagree on `BVB` (BaoVietBank 970438 in VietQR's codes, BVBank 970454 in
+ * the package), so a name is read in its sender's list first; the other list is consulted only for names that mean
+ * the same bank in both, or that only it knows.
+ */
+export const NAMINGS = ["vietqr", "vietnam-qr-pay"] as const;
+export type Naming = (typeof NAMINGS)[number];
+
+const PACKAGE_NAMES = new Map<string, Bank>();
+const PACKAGE_CLASHES = new Set<string>();
+for (const b of PackageBanks) {
+  const bank = b.bin ? BY_BIN.get(b.bin) : undefined;
+  if (!bank) continue; // a bank the VietQR directory lacks cannot receive money here
+  for (const name of [b.code, b.key, b.shortName, b.name]) {
+    const key = name ? nameKey(name) : "";
+    if (!key) continue;
+    const other = PACKAGE_NAMES.get(key);
+    if (other && other !== bank) PACKAGE_CLASHES.add(key);
+    else PACKAGE_NAMES.set(key, bank);
+  }
+}
+for (const key of PACKAGE_CLASHES) PACKAGE_NAMES.delete(key);
+
+const LISTS: Record<Naming, Map<string, Bank>> = { vietqr: BY_NAME, "vietnam-qr-pay": PACKAGE_NAMES };
+
+/**
+ * The bank a sender names, read in the sender's own list first; a name its list lacks is looked up in the other
+ * list only when that list gives it one bank and the sender's list does not give it another.
+ * @example byName("vietqr", "BVB")?.bin // "970438"; byName("vietnam-qr-pay", "BVB")?.bin // "970454"
+ */
+export function byName(naming: Naming, name: string): Bank | undefined {
+  const key = nameKey(name);
+  if (!key) return undefined;
+  const own = LISTS[naming].get(key);
+  if (own) return own;
+  for (const other of NAMINGS) if (other !== naming && LISTS[other].has(key)) return LISTS[other].get(key);
+  return undefined;
 }
 
 /** A bank as `GET /api/banks` lists it. */

@@ -1,4 +1,5 @@
 import { createHmac } from "node:crypto";
+import type { Actor } from "../audit/audit";
 import type { Clock } from "../clock";
 import { StoreUnavailableError, validationError } from "../errors";
 import { countPayment } from "../rollup/rollups";
@@ -7,7 +8,14 @@ import { AccountNumberItem, soleActiveHolder } from "../stall/accountNumberItem"
 import { guard, type Store } from "../store/client";
 import { isTransientCancellation, tryCommit, type WriteItem } from "../store/transact";
 import { MAX_AMOUNT } from "../vietqr/stallQr";
-import { type Match, type StoredTransaction, TransactionItem } from "./transactionItem";
+import { type BankRef, BankRefItem } from "./bankRefItem";
+import {
+  type Arrival,
+  type Match,
+  type PaymentSource,
+  type StoredTransaction,
+  TransactionItem,
+} from "./transactionItem";
 import type { IncomingTransaction, IngestStatus } from "./types";
 
 export type { Match, StoredTransaction };
@@ -61,10 +69,40 @@ export interface IngestDeps {
 }
 
 /**
- * The writes that store a transaction, in one transaction. Position 0 is the record (fails on a redelivery);
- * position 1 re-checks what the lookup read (fails when the account changed hands meanwhile).
+ * How a transaction reached `ingest`, and who or what brought it (docs/contract.md §10, "Provenance"). `also` are
+ * writes that belong in the same DynamoDB transaction as the payment (a statement run's audit tally), so the
+ * record of how money came in can never disagree with the money.
  */
-function writes(store: Store, txn: StoredTransaction, found: Lookup): WriteItem[] {
+export interface Provenance {
+  source: Exclude<PaymentSource, "assignment">;
+  by: Actor;
+  /** The audit entry that records this arrival (a statement run). */
+  audit?: string;
+  also?: (txn: StoredTransaction) => WriteItem[];
+}
+
+/** A provider's signed webhook: the provider itself put the payment there. */
+export const viaCallback = (provider: string): Provenance => ({
+  source: "callback",
+  by: { role: "provider", keyId: provider },
+});
+
+/** The bank transaction a delivery names, when it names one: its bank (as sent, or as matched), account, reference. */
+function bankRefOf(txn: StoredTransaction, found: Lookup): BankRef | undefined {
+  const bin = txn.bin ?? found.match?.bin;
+  if (!txn.bankRef?.trim() || !bin) return undefined;
+  return { bin, accountNumber: txn.accountNumber, reference: txn.bankRef, amount: txn.amount };
+}
+
+/**
+ * The writes that store a transaction, in one transaction. Position 0 is the record (fails on a redelivery);
+ * position 1 re-checks what the lookup read (fails when the account changed hands meanwhile); position 2, when
+ * the delivery names the bank's reference, is that bank transaction's guard (fails when another provider id or
+ * path stored it); the provenance's own writes come last.
+ */
+function writes(store: Store, txn: StoredTransaction, found: Lookup, also: WriteItem[]): WriteItem[] {
+  const ref = bankRefOf(txn, found);
+  const refGuard = ref ? [BankRefItem.claim(store, ref, { provider: txn.provider, id: txn.id })] : [];
   const recheck = txn.bin
     ? found.match
       ? AccountItem.stillHeldBy(store, found.match.stallId, txn.bin, txn.accountNumber)
@@ -74,10 +112,18 @@ function writes(store: Store, txn: StoredTransaction, found: Lookup): WriteItem[
     return [
       TransactionItem.putMatched(store, txn, found.match),
       recheck,
+      ...refGuard,
       ...countPayment(store, { ...txn, stallId: found.match.stallId, marketId: found.match.marketId }),
+      ...also,
     ];
   const waiting = { ...txn, reason: found.reason ?? "no-account" };
-  return [TransactionItem.putUnmatched(store, waiting), recheck, TransactionItem.putRef(store, waiting)];
+  return [
+    TransactionItem.putUnmatched(store, waiting),
+    recheck,
+    ...refGuard,
+    TransactionItem.putRef(store, waiting),
+    ...also,
+  ];
 }
 
 /**
@@ -132,7 +178,7 @@ const backoff = (attempt: number) =>
 export async function ingest(
   deps: IngestDeps,
   incoming: IncomingTransaction,
-  source: StoredTransaction["source"] = "callback",
+  provenance: Provenance = viaCallback(incoming.provider),
 ): Promise<IngestResult> {
   const { store, clock } = deps;
   let storeCalls = 0;
@@ -143,7 +189,22 @@ export async function ingest(
     throw validationError("The amount must be a whole number of VND of at most 13 digits", [
       { path: "amount", message: "At most 9,999,999,999,999" },
     ]);
+  if (incoming.virtualAccount) {
+    // Only a stall's own registered account is an account; otherwise the payment went to the main account.
+    const va = await guard(() => lookup(store, { ...incoming, accountNumber: incoming.virtualAccount! }));
+    storeCalls += va.calls;
+    if (va.match) incoming = { ...incoming, accountNumber: incoming.virtualAccount };
+  }
   const hash = payerHash(deps.config.payerKey, incoming.payer);
+  const receivedAt = clock.now().toISOString();
+  const arrival: Arrival = {
+    source: provenance.source,
+    at: receivedAt,
+    by: provenance.by,
+    provider: incoming.provider,
+    id: incoming.providerTxnId,
+    ...(provenance.audit ? { audit: provenance.audit } : {}),
+  };
   const txn: StoredTransaction = {
     id: incoming.providerTxnId,
     provider: incoming.provider,
@@ -151,18 +212,36 @@ export async function ingest(
     accountNumber: incoming.accountNumber,
     amount: incoming.amount,
     paidAt: incoming.paidAt,
-    receivedAt: clock.now().toISOString(),
+    receivedAt,
     description: incoming.description.slice(0, 500),
     ...(hash ? { payerHash: hash } : {}),
-    source,
+    ...(incoming.bankRef?.trim() ? { bankRef: incoming.bankRef.trim().slice(0, 64) } : {}),
+    source: provenance.source,
+    by: provenance.by,
+    arrivals: [arrival],
   };
+  const also = provenance.also?.(txn) ?? [];
   for (let attempt = 1; ; attempt++) {
     const found = await guard(() => lookup(store, txn));
     storeCalls += found.calls;
     storeCalls++;
-    const reasons = await tryCommit(store, writes(store, txn, found));
+    const reasons = await tryCommit(store, writes(store, txn, found, also));
     if (reasons) {
-      if (reasons[0] === "ConditionalCheckFailed") return { status: "duplicate", id: txn.id, storeCalls };
+      if (reasons[0] === "ConditionalCheckFailed") {
+        // Already stored. A different way of arriving (the sync after the webhook) is added to its provenance.
+        storeCalls += await TransactionItem.addArrival(store, txn.provider, txn.id, arrival);
+        return { status: "duplicate", id: txn.id, storeCalls };
+      }
+      const ref = bankRefOf(txn, found);
+      if (ref && reasons[2] === "ConditionalCheckFailed") {
+        // The same bank transaction under another provider id (Casso's re-delivery, a second provider): one
+        // payment. The one stored first lists this way of arriving too.
+        const holder = await BankRefItem.holder(store, ref);
+        storeCalls++;
+        if (holder)
+          storeCalls += await TransactionItem.addArrival(store, holder.provider, holder.id, arrival);
+        return { status: "duplicate", id: txn.id, storeCalls };
+      }
       if (reasons[1] === "ConditionalCheckFailed") {
         // The account changed hands (or was just registered): look it up afresh and try again.
         forget(store, txn);

@@ -1,14 +1,15 @@
 import { z } from "zod";
 import type { Actor } from "../audit/audit";
 import * as Audit from "../audit/audit";
-import type { Clock } from "../clock";
-import { conflict, notFound } from "../errors";
+import { type Clock, newId } from "../clock";
+import { conflict, notFound, validationError } from "../errors";
 import { countPayment } from "../rollup/rollups";
 import { AccountItem, accountKey } from "../stall/accountItem";
 import * as Stall from "../stall/stall";
+import { StallItem } from "../stall/stallItem";
 import type { Store } from "../store/client";
 import { commit, tryCommit } from "../store/transact";
-import { type Match, type StoredTransaction, TransactionItem } from "./transactionItem";
+import { type Arrival, type Match, type StoredTransaction, TransactionItem } from "./transactionItem";
 import { PROVIDERS } from "./types";
 
 /**
@@ -106,10 +107,24 @@ export async function sweepUnmatched(deps: {
   return { unmatched: count, claimed };
 }
 
-/** What an admin sends to give a waiting payment to a stall. */
+/**
+ * What an admin sends to give a waiting payment to a stall. `reason` is required when the stall's bank account is
+ * not the one the payment was made to (its number, or the bank the provider named), and is kept in the audit.
+ */
 export const AssignPaymentSchema = z
-  .strictObject({ stallId: z.string().min(1).max(64) })
+  .strictObject({
+    stallId: z.string().min(1).max(64),
+    reason: z.string().trim().min(3).max(500).optional(),
+  })
   .meta({ id: "AssignPayment" });
+
+/** Whether a payment was made to a stall's own account: the same number, and the same bank when it named one. */
+function paidToStallAccount(txn: StoredTransaction, stall: Stall.Stall): boolean {
+  return (
+    accountKey(txn.accountNumber) === accountKey(stall.bank.accountNumber) &&
+    (!txn.bin || txn.bin === stall.bank.bin)
+  );
+}
 
 /** The unmatched payments an admin may assign: by `provider:id`, or by the provider's id alone when unambiguous. */
 async function findUnmatched(store: Store, ref: string): Promise<StoredTransaction> {
@@ -131,31 +146,56 @@ async function findUnmatched(store: Store, ref: string): Promise<StoredTransacti
 }
 
 /**
- * An admin gives a waiting payment to a stall (docs/contract.md §10): the record gets its stall, the stall's and
- * market's rollups count it, its reference under the account is removed and an audit entry says who did it — all
- * in one transaction, conditioned on the payment still being unmatched, so it is counted once however often it is
- * asked. Returns the payment as the stall's listings now show it.
+ * An admin gives a waiting payment to a stall (docs/contract.md §10): the record gets its stall, its source becomes
+ * `assignment` by the admin (one more arrival), the stall's and market's rollups count it, its reference under the
+ * account is removed and an audit entry says who did it and why — all in one transaction, conditioned on the
+ * payment still being unmatched and the stall still active and as read, so it is counted once however often it is
+ * asked. A suspended stall is refused (`409`): it takes no money. A stall whose account is not the one paid needs a
+ * written `reason` (`400` without), kept in the audit beside `accountDiffers: true`.
+ * Returns the payment as the stall's listings now show it.
  */
 export async function assignUnmatched(
   deps: { store: Store; clock: Clock },
   actor: Actor,
   ref: string,
-  stallId: string,
+  request: { stallId: string; reason?: string | undefined },
 ): Promise<StoredTransaction> {
   const { store, clock } = deps;
   const txn = await findUnmatched(store, ref);
-  const stall = await Stall.get(store, stallId);
+  const stall = await Stall.get(store, request.stallId);
+  if (stall.status !== "active")
+    throw conflict("A suspended stall cannot be given payments", [
+      { path: "stallId", message: "The stall is suspended" },
+    ]);
+  const accountDiffers = !paidToStallAccount(txn, stall);
+  if (accountDiffers && !request.reason)
+    throw validationError("The payment was made to another account than this stall's: say why it is theirs", [
+      { path: "reason", message: "Required when the stall's account differs from the payment's" },
+    ]);
+  const reason = request.reason;
   const match: Match = { stallId: stall.id, marketId: stall.marketId, bin: stall.bank.bin };
   const at = clock.now().toISOString();
+  const auditId = newId(clock);
   const refs = await TransactionItem.refsByAccount(store, txn.accountNumber, txn.provider);
   const own = refs.find((r) => r.id === txn.id);
+  const arrival: Arrival = {
+    source: "assignment",
+    at,
+    by: Audit.actorOf(actor),
+    provider: txn.provider,
+    id: txn.id,
+    audit: auditId,
+    ...(reason ? { reason } : {}),
+  };
   await commit(
     store,
     [
-      TransactionItem.assign(store, txn, match, at),
+      TransactionItem.assign(store, txn, match, at, arrival),
+      StallItem.stillActive(store, stall),
       ...countPayment(store, { ...txn, stallId: match.stallId, marketId: match.marketId }),
       ...(own ? [TransactionItem.deleteRef(store, own)] : []),
       Audit.entry(store, clock, {
+        id: auditId,
         actor,
         action: "payment.assigned",
         entity: { kind: "transaction", id: `${txn.provider}:${txn.id}` },
@@ -166,10 +206,25 @@ export async function assignUnmatched(
           amount: txn.amount,
           accountNumber: txn.accountNumber,
           bin: txn.bin ?? null,
+          accountDiffers,
+          ...(reason ? { reason } : {}),
         },
       }),
     ],
-    (i) => (i === 0 ? { path: "id", message: "This payment was assigned meanwhile" } : null),
+    (i) =>
+      i === 0
+        ? { path: "id", message: "This payment was assigned meanwhile" }
+        : i === 1
+          ? { path: "stallId", message: "The stall changed or was suspended meanwhile; retry" }
+          : null,
   );
-  return { ...txn, stallId: stall.id, marketId: stall.marketId, matchedAt: at };
+  return {
+    ...txn,
+    stallId: stall.id,
+    marketId: stall.marketId,
+    matchedAt: at,
+    source: "assignment",
+    by: arrival.by,
+    arrivals: [...txn.arrivals, arrival],
+  };
 }

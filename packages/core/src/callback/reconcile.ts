@@ -1,10 +1,15 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
+import type { Actor } from "../audit/audit";
+import * as Audit from "../audit/audit";
 import { localDateOf, localDateTimeToUtc } from "../calendar/localDate";
+import { newId } from "../clock";
 import { readCsv } from "../csv";
 import { accountKey } from "../stall/accountItem";
 import { findByAccount, mask } from "../stall/stall";
 import { allPages } from "../store/page";
-import { type IngestDeps, ingest } from "./ingest";
+import { commit } from "../store/transact";
+import { type IngestDeps, ingest, type Provenance } from "./ingest";
 import { TransactionItem } from "./transactionItem";
 import { listForStall } from "./transactions";
 import { type IncomingTransaction, PROVIDERS, type Provider } from "./types";
@@ -22,12 +27,32 @@ const RowSchema = z.object({
     .string()
     .regex(/^\d{6}$/)
     .optional(),
+  reference: z
+    .string()
+    .regex(/^[A-Za-z0-9._:/-]{1,64}$/, "1 to 64 letters, digits or . _ : / -")
+    .optional(),
 });
 
-interface StatementRow {
+/**
+ * One money-in row of a provider's statement, normalised: its line in the file (for error messages) and the
+ * transaction as `ingest` takes it. Every statement format (this CSV, and any provider's export file) is parsed
+ * into these and handed to `reconcileStatement`.
+ */
+export interface StatementRow {
   line: number;
   txn: IncomingTransaction;
 }
+
+/** A parsed statement: whose it is, the SHA-256 of the file as uploaded (hex), its rows and its bad lines. */
+export interface Statement {
+  provider: Provider;
+  hash: string;
+  rows: StatementRow[];
+  errors: { line: number; message: string }[];
+}
+
+/** The SHA-256 (hex) of a statement file as uploaded: what its audit entry names it by. */
+export const statementHash = (body: Uint8Array) => createHash("sha256").update(body).digest("hex");
 
 /** What a statement reconciliation found (admin). */
 export const ReconciliationReportSchema = z
@@ -50,21 +75,24 @@ export const ReconciliationReportSchema = z
       z.object({ id: z.string(), amount: z.number(), paidAt: z.string(), stallId: z.string().nullable() }),
     ),
     ingested: z.number(),
+    /** The SHA-256 (hex) of the file as uploaded: the statement's name in the audit. */
+    hash: z.string(),
+    /** The audit entry of an ingesting run (`statement.ingested`), or null for a dry run. */
+    auditId: z.string().nullable(),
     errors: z.array(z.object({ line: z.number(), message: z.string() })),
   })
   .meta({ id: "Reconciliation" });
 export type ReconciliationReport = z.output<typeof ReconciliationReportSchema>;
 
-function parseStatement(
-  provider: Provider,
-  body: Uint8Array,
-): { rows: StatementRow[]; errors: ReconciliationReport["errors"] } {
+/** Parses market40's own statement CSV (`STATEMENT_COLUMNS`, optional `bin`). */
+export function parseStatementCsv(provider: Provider, body: Uint8Array): Statement {
   const csv = readCsv(body, STATEMENT_COLUMNS, MAX_STATEMENT_ROWS, "statement");
   const rows: StatementRow[] = [];
   const errors: ReconciliationReport["errors"] = [];
   for (const { cells, line } of csv.rows) {
     const raw: Record<string, string | undefined> = { ...cells };
     if (!raw.bin) delete raw.bin;
+    if (!raw.reference) delete raw.reference;
     const parsed = RowSchema.safeParse(raw);
     if (!parsed.success) {
       errors.push({
@@ -98,25 +126,42 @@ function parseStatement(
         direction: "in",
         paidAt,
         description: r.description,
+        ...(r.reference ? { bankRef: r.reference } : {}),
       },
     });
   }
-  return { rows, errors };
+  return { provider, hash: statementHash(body), rows, errors };
 }
 
 /**
  * Compares a provider's statement (CSV `id,paidAt,accountNumber,amount,description[,bin]`) with what the platform
- * stored: which rows it never received, and which of its transactions the statement lacks. With `ingestMissing`,
- * the missing rows go through the same exactly-once path as callbacks, so running it twice changes nothing.
+ * stored; see `reconcileStatement`.
  */
-export async function reconcile(
+export function reconcile(
   deps: IngestDeps,
+  actor: Actor,
   provider: Provider,
   body: Uint8Array,
   options: { ingestMissing: boolean },
 ): Promise<ReconciliationReport> {
-  const { store } = deps;
-  const { rows, errors } = parseStatement(provider, body);
+  return reconcileStatement(deps, actor, parseStatementCsv(provider, body), options);
+}
+
+/**
+ * Compares a parsed statement with what the platform stored: which rows it never received, and which of its
+ * transactions the statement lacks. With `ingestMissing`, the missing rows go through the same exactly-once path as
+ * callbacks (`source: "statement"`, by the admin), so running it twice changes nothing; the run writes one audit
+ * entry (`statement.ingested`: provider, the file's hash, count and total stored), tallied inside each payment's
+ * own transaction — or alone, with count 0, when it stored none.
+ */
+export async function reconcileStatement(
+  deps: IngestDeps,
+  actor: Actor,
+  statement: Statement,
+  options: { ingestMissing: boolean },
+): Promise<ReconciliationReport> {
+  const { store, clock } = deps;
+  const { provider, rows, errors } = statement;
   const dates = rows.map((r) => localDateOf(r.txn.paidAt)).sort();
   const report: ReconciliationReport = {
     provider,
@@ -127,7 +172,24 @@ export async function reconcile(
     missing: [],
     extra: [],
     ingested: 0,
+    hash: statement.hash,
+    auditId: null,
     errors,
+  };
+  const run = {
+    id: newId(clock),
+    at: clock.now().toISOString(),
+    actor,
+    action: "statement.ingested" as const,
+    entity: { kind: "statement", id: `${provider}:${statement.hash}` },
+    marketId: null,
+    after: { provider, hash: statement.hash, rows: rows.length },
+  };
+  const provenance: Provenance = {
+    source: "statement",
+    by: Audit.actorOf(actor),
+    audit: run.id,
+    also: (txn) => [Audit.tally(store, run, { count: 1, amount: txn.amount })],
   };
 
   const known = await TransactionItem.existing(
@@ -148,9 +210,14 @@ export async function reconcile(
       accountNumber: mask(row.txn.accountNumber),
     });
     if (options.ingestMissing) {
-      const result = await ingest(deps, row.txn, "statement");
+      const result = await ingest(deps, row.txn, provenance);
       if (result.status === "stored" || result.status === "unmatched") report.ingested++;
     }
+  }
+  if (options.ingestMissing) {
+    report.auditId = run.id;
+    // A run that stored nothing still says so: who uploaded which statement, and that it changed no money.
+    if (report.ingested === 0) await commit(store, [Audit.tally(store, run, { count: 0, amount: 0 })]);
   }
 
   if (report.from && report.to) {

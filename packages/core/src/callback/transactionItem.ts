@@ -1,10 +1,28 @@
-import { BatchGetCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import type { Actor } from "../audit/audit";
 import { localDateOf } from "../calendar/localDate";
 import { accountKey } from "../stall/accountItem";
 import { guard, queryAcrossPartitions, queryAll, queryPage, type Store } from "../store/client";
 import type { Page, PageRequest } from "../store/page";
 import { putNew, type WriteItem } from "../store/transact";
-import type { Provider } from "./types";
+import type { PaymentSource, Provider } from "./types";
+
+export type { PaymentSource };
+
+/**
+ * One way a payment arrived: what (`source`), when, who or what put it there (a provider's signed webhook is
+ * `{role: "provider", keyId: <provider>}`, the sync `{role: "system", keyId: "sync:<provider>"}`, an admin their key),
+ * under which provider id, and the audit entry that records it (statements, assignments).
+ */
+export interface Arrival {
+  source: PaymentSource;
+  at: string;
+  by: Actor;
+  provider: Provider;
+  id: string;
+  audit?: string;
+  reason?: string;
+}
 
 /** A transaction as stored. `stallId`/`marketId` are absent while it is unmatched. */
 export interface StoredTransaction {
@@ -19,9 +37,16 @@ export interface StoredTransaction {
   receivedAt: string;
   matchedAt?: string;
   description: string;
+  /** The bank's own reference of the transfer, when the provider sent it (a second exactly-once key: bankRefItem). */
+  bankRef?: string;
   /** Keyed HMAC of the provider's payer reference, truncated: counts distinct payers without keeping who they are. */
   payerHash?: string;
-  source: "callback" | "statement";
+  /** What put the payment where it is counted: its first arrival's source, or `assignment` once an admin gave it. */
+  source: PaymentSource;
+  /** Who or what did (see `Arrival.by`). */
+  by: Actor;
+  /** Every way it arrived, oldest first: a webhook and the sync, a second provider id, an assignment (capped). */
+  arrivals: Arrival[];
   /** Why it waits unmatched: no stall holds the account, or more than one could (no BIN to tell them apart). */
   reason?: "no-account" | "ambiguous";
 }
@@ -70,9 +95,27 @@ const record = (txn: StoredTransaction) => ({
   ...txn,
 });
 
+/** Arrivals kept per payment: enough for every way one bank transaction can come (the rest are counted, not kept). */
+export const MAX_ARRIVALS = 20;
+
+/** Who stored a record written before provenance was kept: a callback's provider, else the platform. */
+function legacyBy(t: { source?: string; provider: Provider }): Actor {
+  return t.source === "callback" || !t.source
+    ? { role: "provider", keyId: t.provider }
+    : { role: "system", keyId: "system" };
+}
+
 function fromItem(item: Record<string, unknown>): StoredTransaction {
   const { pk: _a, sk: _b, gsi1pk: _c, gsi1sk: _d, gsi2pk: _e, gsi2sk: _f, type: _g, v: _h, ...rest } = item;
-  return rest as unknown as StoredTransaction;
+  const t = rest as unknown as StoredTransaction;
+  const source = t.source ?? "callback";
+  const by = t.by ?? legacyBy(t);
+  return {
+    ...t,
+    source,
+    by,
+    arrivals: t.arrivals ?? [{ source, at: t.receivedAt, by, provider: t.provider, id: t.id }],
+  };
 }
 
 /** An unmatched transaction's pointer under its account number, for claiming it when a stall registers. */
@@ -125,8 +168,18 @@ export const TransactionItem = {
   deleteRef: (store: Store, ref: UnmatchedRef): WriteItem => ({
     Delete: { TableName: store.table, Key: ref.ref },
   }),
-  /** Gives a stored unmatched transaction to a stall; fails if it was given to one meanwhile. */
-  assign: (store: Store, txn: StoredTransaction, match: Match, at: string): WriteItem => {
+  /**
+   * Gives a stored unmatched transaction to a stall; fails if it was given to one meanwhile. An admin's assignment
+   * (`assignment` given) also records who gave it and why, as its source and one more arrival; a claim by the
+   * account's registration keeps the payment's own source.
+   */
+  assign: (
+    store: Store,
+    txn: StoredTransaction,
+    match: Match,
+    at: string,
+    assignment?: Arrival,
+  ): WriteItem => {
     const keys = matchedIndexKeys(txn, match);
     return {
       Update: {
@@ -134,8 +187,21 @@ export const TransactionItem = {
         Key: key(txn.provider, txn.id),
         ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(stallId)",
         UpdateExpression:
-          "SET stallId = :stall, marketId = :market, matchedAt = :now, gsi1pk = :g1pk, gsi1sk = :g1sk, gsi2pk = :g2pk, gsi2sk = :g2sk REMOVE reason",
+          "SET stallId = :stall, marketId = :market, matchedAt = :now, gsi1pk = :g1pk, gsi1sk = :g1sk, gsi2pk = :g2pk, gsi2sk = :g2sk" +
+          (assignment
+            ? ", #source = :source, #by = :by, arrivals = list_append(if_not_exists(arrivals, :legacy), :arrival)"
+            : "") +
+          " REMOVE reason",
+        ...(assignment ? { ExpressionAttributeNames: { "#source": "source", "#by": "by" } } : {}),
         ExpressionAttributeValues: {
+          ...(assignment
+            ? {
+                ":source": assignment.source,
+                ":by": assignment.by,
+                ":legacy": txn.arrivals.slice(0, 1),
+                ":arrival": [assignment],
+              }
+            : {}),
           ":stall": match.stallId,
           ":market": match.marketId,
           ":now": at,
@@ -146,6 +212,41 @@ export const TransactionItem = {
         },
       },
     };
+  },
+  /**
+   * Records one more way a stored payment arrived (a redelivery through the sync, or under another provider id),
+   * unless that way is already listed or the list is full. Provenance only: money is not touched.
+   */
+  async addArrival(store: Store, provider: string, id: string, arrival: Arrival): Promise<number> {
+    const current = await TransactionItem.get(store, provider, id);
+    if (!current) return 1;
+    const known = current.arrivals.some(
+      (a) => a.source === arrival.source && a.provider === arrival.provider && a.id === arrival.id,
+    );
+    if (known || current.arrivals.length >= MAX_ARRIVALS) return 1;
+    try {
+      await guard(() =>
+        store.doc.send(
+          new UpdateCommand({
+            TableName: store.table,
+            Key: key(provider, id),
+            // Conditioned on the list as read, so two redeliveries at once cannot both append (or erase each other).
+            ConditionExpression:
+              "attribute_exists(pk) AND (size(arrivals) = :n OR attribute_not_exists(arrivals))",
+            UpdateExpression: "SET arrivals = list_append(if_not_exists(arrivals, :legacy), :arrival)",
+            ExpressionAttributeValues: {
+              ":n": current.arrivals.length,
+              ":legacy": current.arrivals,
+              ":arrival": [arrival],
+            },
+          }),
+        ),
+      );
+    } catch (err) {
+      // A concurrent redelivery appended first: its arrival is listed; this one is kept by the next redelivery.
+      if ((err as Error).name !== "ConditionalCheckFailedException") throw err;
+    }
+    return 2;
   },
   async get(store: Store, provider: string, id: string): Promise<StoredTransaction | undefined> {
     const res = await guard(() =>

@@ -4,6 +4,9 @@ import { mask } from "../stall/stall";
 import type { Store } from "../store/client";
 import type { Page, PageRequest } from "../store/page";
 import { type StoredTransaction, TransactionItem } from "./transactionItem";
+import { PAYMENT_SOURCES, PROVIDERS } from "./types";
+
+const ActorSchema = z.object({ role: z.string(), keyId: z.string() });
 
 /** A transaction as listings show it (docs/contract.md §6): the receiving account masked. */
 export const TransactionSchema = z
@@ -17,6 +20,28 @@ export const TransactionSchema = z
     receivedAt: z.string(),
     description: z.string(),
     accountNumber: z.string().meta({ description: "Receiving account, masked" }),
+    source: z.enum(PAYMENT_SOURCES).meta({
+      description:
+        "What put the payment where it is counted: a webhook, the pull sync, a statement upload, or an admin's assignment",
+    }),
+    by: ActorSchema.meta({
+      description: "Who or what: a provider (`role: provider`), the platform, or a key",
+    }),
+    arrivals: z
+      .array(
+        z.object({
+          source: z.enum(PAYMENT_SOURCES),
+          at: z.string(),
+          by: ActorSchema,
+          provider: z.enum(PROVIDERS),
+          id: z.string(),
+          audit: z.string().optional(),
+          reason: z.string().optional(),
+        }),
+      )
+      .meta({
+        description: "Every way the payment arrived, oldest first (a webhook and the sync, a second id…)",
+      }),
   })
   .meta({ id: "Transaction" });
 export type TransactionView = z.output<typeof TransactionSchema>;
@@ -41,6 +66,9 @@ export function present(t: StoredTransaction): TransactionView {
     receivedAt: t.receivedAt,
     description: t.description,
     accountNumber: mask(t.accountNumber),
+    source: t.source,
+    by: t.by,
+    arrivals: t.arrivals,
   };
 }
 

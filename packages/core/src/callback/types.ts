@@ -3,6 +3,14 @@ import type { ProviderSecrets } from "../config";
 import { MAX_AMOUNT } from "../vietqr/stallQr";
 
 export const PROVIDERS = ["generic", "payos", "sepay", "casso"] as const;
+
+/**
+ * How a payment reached the platform, or came to be counted where it is (docs/contract.md §10, "Provenance"):
+ * a provider's webhook, the pull sync of a provider's transaction API, an admin's statement upload, or an admin's
+ * assignment of a waiting payment to a stall.
+ */
+export const PAYMENT_SOURCES = ["callback", "sync", "statement", "assignment"] as const;
+export type PaymentSource = (typeof PAYMENT_SOURCES)[number];
 export type Provider = (typeof PROVIDERS)[number];
 
 /** A provider's notification, normalised: what the platform stores and counts. */
@@ -13,12 +21,23 @@ export interface IncomingTransaction {
   /** The receiving bank's BIN when the provider says which bank; else matching uses the account alone. */
   bin?: string;
   accountNumber: string;
+  /**
+   * A virtual account the provider names beside the main one (SePay `subAccount`): taken as the receiving account
+   * only when a stall holds it; a memo sub-account (a code in the note, no account of its own) leaves the main one.
+   */
+  virtualAccount?: string;
   /** Integer VND; positive for money in. */
   amount: number;
   direction: "in" | "out";
   /** UTC ISO instant. */
   paidAt: string;
   description: string;
+  /**
+   * The bank's own reference of the transfer (SePay `referenceCode`, Casso `reference`, payOS `reference`, generic
+   * `reference`): with the BIN, the account and the amount, a second exactly-once key, so one bank transaction is
+   * one payment whichever provider id, webhook or pull delivers it.
+   */
+  bankRef?: string;
   /** Opaque payer reference, hashed before it is stored. */
   payer?: string;
   /**

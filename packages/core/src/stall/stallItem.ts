@@ -109,6 +109,19 @@ export const StallItem = {
     },
   }),
   /**
+   * A check that the stall is still active and unchanged since read (`updatedAt`): what a decision taken on its
+   * status or account (an admin's assignment of a payment) is conditioned on, in the same transaction.
+   */
+  stillActive: (store: Store, stall: Pick<Stall, "id" | "updatedAt">): WriteItem => ({
+    ConditionCheck: {
+      TableName: store.table,
+      Key: key(stall.id),
+      ConditionExpression: "attribute_exists(pk) AND updatedAt = :seen AND #status = :active",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: { ":seen": stall.updatedAt, ":active": "active" },
+    },
+  }),
+  /**
    * Sets `qrIssuedAt` the first time only. Resolves false when it was already set (or the stall is gone).
    */
   async setQrIssuedOnce(store: Store, stallId: string, at: string): Promise<boolean> {

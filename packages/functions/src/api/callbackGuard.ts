@@ -47,14 +47,16 @@ async function readCapped(request: Request, limit: number): Promise<Uint8Array |
 
 /**
  * Before a provider callback reaches its adapter (docs/contract.md §12): it must be sent as JSON — payOS, SePay and
- * Casso all send `application/json`, and so must the generic scheme — else 415; and it may nest at most
+ * Casso all send `application/json`, and so must the generic scheme; SePay's webhook may also be set up to post a
+ * form (`application/x-www-form-urlencoded`, §16) — else 415; and it may nest at most
  * {@link CALLBACK_MAX_DEPTH} levels, else 400, so no adapter ever walks a hostile 10,000-deep document. Both are
  * judged on headers and bracket counts only: nothing of the body is interpreted before its signature is checked.
  */
 export const callbackGuard: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (c.req.method !== "POST") return next();
   const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-  if (type !== "application/json")
+  const form = type === "application/x-www-form-urlencoded" && c.req.path.endsWith("/callbacks/sepay");
+  if (type !== "application/json" && !form)
     throw new DomainError("unsupported_media_type", "Callbacks are sent with Content-Type: application/json");
   const bytes = await readCapped(c.req.raw, CALLBACK_BODY_LIMIT);
   if (!bytes) throw new DomainError("payload_too_large", "Callbacks are at most 64 KiB");

@@ -20,6 +20,7 @@ export async function adminUnmatchedView(app: HTMLElement): Promise<void> {
       <h2 tabindex="-1">${t("assignTitle")}</h2><p id="assign-what"></p>
       <div class="row"><div><label for="a-market">${t("market")}</label><select id="a-market" required></select></div>
       <div><label for="a-stall">${t("stall")}</label><select id="a-stall" name="stallId" required></select></div></div>
+      <div><label for="a-reason">${t("assignReason")}</label><textarea id="a-reason" name="reason" maxlength="500" rows="2"></textarea></div>
       <div class="form-status" role="status"></div>
       <p><button type="submit">${t("assign")}</button> <button type="button" class="secondary" id="a-cancel">${t("cancel")}</button></p>
     </form>`;
@@ -83,7 +84,13 @@ export async function adminUnmatchedView(app: HTMLElement): Promise<void> {
       // Two providers may use the same id: the list's `provider:id` names exactly one.
       const id =
         items.filter((x) => x.id === chosen!.id).length > 1 ? `${chosen.provider}:${chosen.id}` : chosen.id;
-      await post(`/api/callbacks/unmatched/${encodeURIComponent(id)}/assign`, { stallId: stall.value });
+      // The API asks for a reason only when the stall's account is not the one paid; it says so on the field.
+      const reason = form.querySelector<HTMLTextAreaElement>("#a-reason")!.value.trim();
+      await post(`/api/callbacks/unmatched/${encodeURIComponent(id)}/assign`, {
+        stallId: stall.value,
+        ...(reason ? { reason } : {}),
+      });
+      form.querySelector<HTMLTextAreaElement>("#a-reason")!.value = "";
       form.hidden = true;
       await load();
       list.insertAdjacentHTML("afterbegin", `<div class="ok" role="status">${t("assigned")}</div>`);

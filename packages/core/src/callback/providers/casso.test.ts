@@ -58,6 +58,7 @@ describe("Casso webhook v2", () => {
         direction: "in",
         paidAt: "2024-10-03T08:06:37.000Z",
         description: "giao dich thu nghiem",
+        bankRef: "MA_GIAO_DICH_THU_NGHIEM",
         payer: "970415:8888888888",
         test: true,
       },
@@ -181,6 +182,7 @@ describe("Casso legacy webhooks", () => {
         direction: "in",
         paidAt: "2026-11-29T00:30:00.000Z",
         description: "A-12 rau cải",
+        bankRef: "TF2611290001",
       },
       expect.objectContaining({
         providerTxnId: "1208",

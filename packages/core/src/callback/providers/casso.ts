@@ -93,8 +93,10 @@ function verifyV2(raw: RawCallback, header: string, secrets: string): Delivery {
   if (error !== 0) return { transactions: [] };
   const paidAt = localDateTimeToUtc(data.transactionDateTime);
   if (!paidAt) throw badLocalTime("data.transactionDateTime");
+  // Casso's `bankAbbreviation` is a VietQR code and `bankName` a VietQR short name: the code first, it is exact.
   const bin =
-    Banks.byShortName(data.bankName ?? "")?.bin ?? Banks.byShortName(data.bankAbbreviation ?? "")?.bin;
+    Banks.byName("vietqr", data.bankAbbreviation ?? "")?.bin ??
+    Banks.byName("vietqr", data.bankName ?? "")?.bin;
   const payer = data.counterAccountNumber
     ? `${data.counterAccountBankId ?? ""}:${data.counterAccountNumber}`
     : undefined;
@@ -107,6 +109,7 @@ function verifyV2(raw: RawCallback, header: string, secrets: string): Delivery {
     direction: data.amount > 0 ? "in" : "out",
     paidAt,
     description: data.description ?? "",
+    ...(data.reference ? { bankRef: data.reference } : {}),
     ...(payer ? { payer } : {}),
     ...(data.id === CASSO_TEST_ID ? { test: true } : {}),
   };
@@ -136,6 +139,7 @@ function verifyLegacy(raw: RawCallback, token: string, secrets: string): Deliver
         direction: item.amount > 0 ? "in" : "out",
         paidAt,
         description: item.description ?? "",
+        ...(item.tid ? { bankRef: item.tid } : {}),
         ...(item.id === CASSO_TEST_ID ? { test: true } : {}),
       } satisfies IncomingTransaction;
     }),

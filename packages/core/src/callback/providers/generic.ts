@@ -19,6 +19,11 @@ export const GenericCallbackSchema = z
     paidAt: InstantSchema,
     description: z.string().max(500).default(""),
     payer: z.string().max(200).optional(),
+    /** The bank's own reference of the transfer: with bin, account and amount, a second exactly-once key. */
+    reference: z
+      .string()
+      .regex(/^[A-Za-z0-9._:/-]{1,64}$/, "1 to 64 letters, digits or . _ : / -")
+      .optional(),
   })
   .meta({ id: "GenericCallback" });
 
@@ -47,6 +52,7 @@ export const generic: ProviderAdapter = {
       paidAt: new Date(body.paidAt).toISOString(),
       description: body.description,
       ...(body.payer ? { payer: body.payer } : {}),
+      ...(body.reference ? { bankRef: body.reference } : {}),
     };
     return { transactions: [txn] };
   },

@@ -69,6 +69,7 @@ describe("payOS", () => {
         direction: "in",
         paidAt: "2023-02-04T11:25:00.000Z",
         description: "VQRIO123",
+        bankRef: "TF230204212323",
         test: true,
       },
     ]);
@@ -89,12 +90,28 @@ describe("payOS", () => {
         direction: "in",
         paidAt: "2026-11-29T01:15:00.000Z",
         description: "A12 thit",
+        bankRef: "FT26333912345",
         payer: "970415:0451000123",
       },
     ]);
     await expect(
       sdk.webhooks.verify({ code: "00", desc: "success", success: true, data: PAYMENT, signature } as never),
     ).resolves.toBeDefined();
+  });
+
+  it("refuses a signature in upper-case hex, as the SDK does", async () => {
+    const signature = (await sdkSign(PAYMENT))!;
+    const upper = signature.toUpperCase();
+    expect(() => deliver(PAYMENT, upper)).toThrow(/signature/i);
+    await expect(
+      sdk.webhooks.verify({
+        code: "00",
+        desc: "success",
+        success: true,
+        data: PAYMENT,
+        signature: upper,
+      } as never),
+    ).rejects.toBeDefined();
   });
 
   it("signs nested values, nulls and arrays exactly as the SDK does (fast-check, the SDK as oracle)", async () => {

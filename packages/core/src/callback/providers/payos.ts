@@ -97,7 +97,9 @@ export const payos: ProviderAdapter = {
     const data = json.data as Record<string, unknown>;
     // A `__proto__` key is dropped by the SDK's sorting, so the signature would not cover it: refuse it.
     const signed = Object.hasOwn(data, "__proto__") ? undefined : payosSignedString(data);
-    const given = json.signature.toLowerCase();
+    // Compared exactly as the SDK compares it: its own lower-case hex digest against the string sent, so an
+    // upper-case signature the SDK refuses is refused here too (issue 25).
+    const given = json.signature;
     if (
       signed === undefined ||
       !secretList(secrets.payos).some((s) => safeEqual(hmacHex("sha256", s, signed), given))
@@ -122,6 +124,7 @@ export const payos: ProviderAdapter = {
       direction: d.amount > 0 ? "in" : "out",
       paidAt,
       description: d.description ?? "",
+      ...(d.reference ? { bankRef: d.reference } : {}),
       ...(payer ? { payer } : {}),
       ...(test ? { test } : {}),
     };

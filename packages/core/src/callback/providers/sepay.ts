@@ -1,6 +1,7 @@
 import { z } from "zod";
 import * as Banks from "../../bank/directory";
 import { localDateTimeToUtc } from "../../calendar/localDate";
+import { validationError } from "../../errors";
 import { hmacHex, safeEqual, secretList } from "../signature";
 import { type IncomingTransaction, MoneySchema, type ProviderAdapter, type RawCallback } from "../types";
 import { badLocalTime, badSignature, parseJson, validate } from "./common";
@@ -22,6 +23,31 @@ export const SepayWebhookSchema = z.looseObject({
   referenceCode: z.string().max(64).nullish(),
   description: z.string().max(1000).nullish(),
 });
+
+/** SePay's numeric fields, as a form-encoded delivery writes them (text): read as the JSON delivery's numbers. */
+const FORM_NUMBERS = new Set(["id", "transferAmount", "accumulated"]);
+
+/**
+ * The body of a delivery as SePay sent it: JSON, or — when the webhook was set up to post a form — the same fields
+ * form-encoded, read into the JSON shape (numbers as numbers, an empty field as null). Parsed only after the
+ * signature over the raw bytes was checked.
+ */
+function parseBody(raw: RawCallback): unknown {
+  const type = (raw.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "application/x-www-form-urlencoded") return parseJson(raw.body);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(raw.body);
+  } catch {
+    throw validationError("The body is not UTF-8");
+  }
+  const fields: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(text)) {
+    if (Object.hasOwn(fields, k)) throw validationError(`The form repeats the field '${k}'`);
+    fields[k] = v === "" ? null : FORM_NUMBERS.has(k) && /^-?\d{1,16}$/.test(v) ? Number(v) : v;
+  }
+  return fields;
+}
 
 /**
  * SePay's HMAC-SHA256 mode: `X-SePay-Timestamp: <unix s>` and
@@ -59,19 +85,26 @@ export const sepay: ProviderAdapter = {
     const signature = raw.header("x-sepay-signature");
     if (signature !== undefined) verifyHmac(raw, secrets.sepayWebhookSecret, signature, now);
     else verifyApiKey(raw, secrets.sepay);
-    const body = validate(SepayWebhookSchema, parseJson(raw.body));
+    const body = validate(SepayWebhookSchema, parseBody(raw));
     const paidAt = localDateTimeToUtc(body.transactionDate);
     if (!paidAt) throw badLocalTime("transactionDate");
-    const bin = Banks.byShortName(body.gateway)?.bin;
+    // SePay's `gateway` is the bank's short name as the VietQR directory writes it.
+    const bin = Banks.byName("vietqr", body.gateway)?.bin;
     const txn: IncomingTransaction = {
       provider: "sepay",
       providerTxnId: String(body.id),
       ...(bin ? { bin } : {}),
-      accountNumber: body.subAccount || body.accountNumber,
+      // `subAccount` is a real virtual account or only a memo code in the transfer note: `ingest` takes it as the
+      // account only when a stall holds it, else the main account matches.
+      accountNumber: body.accountNumber,
+      ...(body.subAccount && /^[0-9A-Za-z]{1,19}$/.test(body.subAccount)
+        ? { virtualAccount: body.subAccount }
+        : {}),
       amount: body.transferAmount,
       direction: body.transferType,
       paidAt,
       description: body.content ?? body.description ?? "",
+      ...(body.referenceCode ? { bankRef: body.referenceCode } : {}),
     };
     return { transactions: [txn] };
   },

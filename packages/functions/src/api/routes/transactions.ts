@@ -98,7 +98,8 @@ export function transactionRoutes(deps: Deps) {
       tags: ["Callbacks"],
       summary: "Give a waiting payment to a stall (admin); audited",
       description:
-        "`id` is the payment's id as the unmatched list shows it, or `provider:id` when two providers used the same id.",
+        "`id` is the payment's id as the unmatched list shows it, or `provider:id` when two providers used the same id. " +
+        "A suspended stall is refused (409); a stall whose account is not the one paid needs a written `reason` (400 without).",
       security: bearer,
       request: {
         params: z.object({ id: z.string().min(1).max(140) }),
@@ -108,8 +109,7 @@ export function transactionRoutes(deps: Deps) {
     }),
     async (c) => {
       Access.admin(c.var.principal);
-      const { stallId } = c.req.valid("json");
-      const txn = await assignUnmatched(deps, c.var.principal, c.req.valid("param").id, stallId);
+      const txn = await assignUnmatched(deps, c.var.principal, c.req.valid("param").id, c.req.valid("json"));
       return c.json(Transactions.present(txn), 200);
     },
   );
@@ -129,7 +129,8 @@ export function reconciliationRoutes(deps: Deps) {
         "Compare a provider's statement with stored transactions; optionally ingest what is missing (admin)",
       description:
         "CSV with header `id,paidAt,accountNumber,amount,description` and optional `bin`; `paidAt` ISO 8601 with an " +
-        "offset or local `YYYY-MM-DD HH:mm:ss`. `?ingest=true` stores the missing rows through the exactly-once path.",
+        "offset or local `YYYY-MM-DD HH:mm:ss`. `?ingest=true` stores the missing rows through the exactly-once path (`source: statement`) and writes one " +
+        "`statement.ingested` audit entry (provider, the file's SHA-256, count and total stored) in the same transactions.",
       security: bearer,
       request: {
         params: z.object({ provider: z.enum(PROVIDERS) }),
@@ -142,7 +143,7 @@ export function reconciliationRoutes(deps: Deps) {
     async (c) => {
       Access.admin(c.var.principal);
       const body = await readCsv(c);
-      const report = await reconcile(deps, c.req.valid("param").provider, body, {
+      const report = await reconcile(deps, c.var.principal, c.req.valid("param").provider, body, {
         ingestMissing: c.req.valid("query").ingest === "true",
       });
       return c.json(report, 200);

@@ -1,0 +1,110 @@
+import { type IngestDeps, ingest, type Provenance } from "../callback/ingest";
+import type { IncomingTransaction, Provider } from "../callback/types";
+import type { Clock } from "../clock";
+import { validationError } from "../errors";
+import { fromSepayApi, SEPAY_API_BASE, SEPAY_PAGE_SIZE, SepayApiPageSchema } from "./sepay";
+import { SyncCursorItem } from "./syncCursorItem";
+
+/** How the sync reaches a provider's API: `fetch`, and a way to wait (both injected, so tests control time). */
+export interface PullClient {
+  fetch: typeof fetch;
+  sleep(ms: number): Promise<void>;
+}
+
+/** Pages a run asks for at most, so one run stays inside a Lambda's time; the next run goes on from the cursor. */
+export const MAX_PAGES_PER_RUN = 200;
+/** SePay allows 3 requests a second per IP: one every 334 ms keeps under it without meeting a 429. */
+export const SEPAY_REQUEST_INTERVAL_MS = 334;
+/** How often a run takes a `429` before it stops for now (the cursor keeps its place). */
+const MAX_RATE_LIMITED = 10;
+
+export interface PullReport {
+  provider: Provider;
+  pages: number;
+  requests: number;
+  rateLimited: number;
+  listed: number;
+  /** New payments the pull stored (matched or waiting): what the webhooks had missed. */
+  recovered: number;
+  duplicates: number;
+  cursor: string | null;
+  /** Listed transactions SePay says its webhook did not deliver (`webhook_success: 0`). */
+  webhookFailed: number;
+}
+
+const SYNC_BY = (provider: Provider) => ({ role: "system", keyId: `sync:${provider}` });
+
+/**
+ * Pulls what SePay holds since the stored cursor and stores each incoming transaction through the same `ingest`
+ * as webhooks (`source: "sync"`): page by page, oldest first; the cursor moves to a page's last id only after every
+ * transaction of the page is stored, so a crash mid-page repeats it harmlessly (each one is then a `duplicate`).
+ * Keeps to one request per SEPAY_REQUEST_INTERVAL_MS; a `429` waits the `Retry-After` seconds it names.
+ */
+export async function pullSepay(
+  deps: IngestDeps & { clock: Clock },
+  client: PullClient,
+  options: { apiKey: string; baseUrl?: string; maxPages?: number },
+): Promise<PullReport> {
+  const { store } = deps;
+  const provenance: Provenance = { source: "sync", by: SYNC_BY("sepay") };
+  const state = await SyncCursorItem.get(store, "sepay");
+  const report: PullReport = {
+    provider: "sepay",
+    pages: 0,
+    requests: 0,
+    rateLimited: 0,
+    listed: 0,
+    recovered: 0,
+    duplicates: 0,
+    cursor: state.cursor,
+    webhookFailed: 0,
+  };
+  let cursor = state.cursor;
+  let last = 0;
+  for (let page = 0; page < (options.maxPages ?? MAX_PAGES_PER_RUN); page++) {
+    const url = new URL("/v2/transactions", options.baseUrl ?? SEPAY_API_BASE);
+    url.searchParams.set("per_page", String(SEPAY_PAGE_SIZE));
+    url.searchParams.set("transaction_date_sort", "asc");
+    if (cursor) url.searchParams.set("since_id", cursor);
+    let res: Response;
+    for (;;) {
+      const wait = last + SEPAY_REQUEST_INTERVAL_MS - Date.now();
+      if (wait > 0) await client.sleep(wait);
+      last = Date.now();
+      report.requests++;
+      res = await client.fetch(url, { headers: { authorization: `Bearer ${options.apiKey}` } });
+      if (res.status !== 429) break;
+      report.rateLimited++;
+      if (report.rateLimited > MAX_RATE_LIMITED) return report;
+      const after = Number(res.headers.get("retry-after") ?? "1");
+      await client.sleep(1000 * (Number.isFinite(after) && after > 0 ? Math.min(after, 60) : 1));
+    }
+    if (!res.ok) throw new Error(`SePay's transaction list answered ${res.status}`);
+    const parsed = SepayApiPageSchema.safeParse(await res.json());
+    if (!parsed.success) throw validationError("SePay's transaction list is not in its documented shape");
+    const items = parsed.data.data;
+    if (items.length === 0) break;
+    report.pages++;
+    for (const item of items) {
+      report.listed++;
+      if (item.webhook_success === 0) report.webhookFailed++;
+      const txn: IncomingTransaction | undefined = fromSepayApi(item);
+      if (!txn) continue;
+      const result = await ingest(deps, txn, provenance);
+      if (result.status === "stored" || result.status === "unmatched") report.recovered++;
+      else if (result.status === "duplicate") report.duplicates++;
+    }
+    const next = items.at(-1)!.id;
+    // Only now, with every transaction of the page stored: a crash before this line repeats the page.
+    const moved = await SyncCursorItem.advance(store, "sepay", cursor, {
+      cursor: next,
+      updatedAt: deps.clock.now().toISOString(),
+      recovered: state.recovered + report.recovered,
+    });
+    if (!moved) break; // another run is ahead: it owns the cursor now
+    cursor = next;
+    report.cursor = cursor;
+    if (items.length < SEPAY_PAGE_SIZE) break;
+  }
+  return report;
+}
