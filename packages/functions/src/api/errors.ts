@@ -23,6 +23,11 @@ export const STATUS: Record<ErrorCode, ContentfulStatusCode> = {
   internal_error: 500,
 };
 
+/** True when `err` will be answered `503` (the store cannot serve now): such an answer acknowledges nothing. */
+export function answersUnavailable(err: unknown): boolean {
+  return isUnavailable(err) || (err instanceof DomainError && err.code === "unavailable");
+}
+
 export function errorBody(code: ErrorCode, message: string, issues: ErrorIssue[] = []) {
   return { error: { code, message, ...(issues.length ? { issues } : {}) } };
 }

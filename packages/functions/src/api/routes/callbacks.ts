@@ -4,10 +4,10 @@ import { GenericCallbackSchema } from "@market40/core/callback/providers/generic
 import { receive } from "@market40/core/callback/receive";
 import { PROVIDERS, ReplySchema } from "@market40/core/callback/types";
 import { DomainError } from "@market40/core/errors";
-import { isUnavailable } from "@market40/core/store/client";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import type { Deps } from "../context";
+import { answersUnavailable } from "../errors";
 import { ErrorSchema, json, router, tooLargeError } from "../openapi";
 
 export const CALLBACK_BODY_LIMIT = 64 * 1024;
@@ -78,7 +78,7 @@ export function callbackRoutes(deps: Deps) {
         return c.json(await receive(deps, delivery), 200);
       } catch (err) {
         // The log says what the provider was told: a 503 is not an acknowledgement, and the provider will retry.
-        if (isUnavailable(err) || (err instanceof DomainError && err.code === "unavailable"))
+        if (answersUnavailable(err))
           deps.logger.warn("callback answered 503, not acknowledged", {
             requestId: c.var.requestId,
             provider,
