@@ -80,7 +80,10 @@ describe("invitations (§13)", () => {
     expect(shortCode).toMatch(/^[0-9A-HJKMNP-TV-Z]{8}$/);
     expect(code).not.toContain(shortCode);
     // Typed the way a vendor would: lower case, a dash between the groups, O for 0 and l for 1.
-    const typed = `${shortCode.slice(0, 4)}-${shortCode.slice(4)}`.toLowerCase().replace(/0/g, "o").replace(/1/g, "l");
+    const typed = `${shortCode.slice(0, 4)}-${shortCode.slice(4)}`
+      .toLowerCase()
+      .replace(/0/g, "o")
+      .replace(/1/g, "l");
     const first = await accept(typed);
     expect(first.status).toBe(200);
     expect(first.body.stallId).toBe(stall.id);

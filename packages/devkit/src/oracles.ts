@@ -57,15 +57,26 @@ export interface PdfTextItem {
 /** Every text run of every page with its position, as pdf.js reads them: to check that nothing overlaps or spills. */
 export async function pdfTextItems(pdf: Uint8Array): Promise<PdfTextItem[][]> {
   const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(pdf), useSystemFonts: false, isEvalSupported: false })
-    .promise;
+  const doc = await pdfjs.getDocument({
+    data: new Uint8Array(pdf),
+    useSystemFonts: false,
+    isEvalSupported: false,
+  }).promise;
   const pages: PdfTextItem[][] = [];
   for (let i = 1; i <= doc.numPages; i++) {
     const content = await (await doc.getPage(i)).getTextContent();
     pages.push(
       content.items.flatMap((item) =>
         "str" in item && item.str.trim()
-          ? [{ str: item.str, x: item.transform[4], y: item.transform[5], width: item.width, height: item.height }]
+          ? [
+              {
+                str: item.str,
+                x: item.transform[4],
+                y: item.transform[5],
+                width: item.width,
+                height: item.height,
+              },
+            ]
           : [],
       ),
     );

@@ -97,7 +97,8 @@ export async function invite(
         after: { expiresAt: invitation.expiresAt },
       }),
     ]);
-    if (!codes) return { code, shortCode, url: invitationUrl(baseUrl, code), expiresAt: invitation.expiresAt };
+    if (!codes)
+      return { code, shortCode, url: invitationUrl(baseUrl, code), expiresAt: invitation.expiresAt };
   }
   throw conflict("Another change to the same data was in progress; retry");
 }

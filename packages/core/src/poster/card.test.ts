@@ -8,25 +8,37 @@ import { CARD, type CardContent, instructions, renderCard, renderCardSheet } fro
  */
 const LONGEST: CardContent = {
   // Market names are ≤ 120 characters, vendor names ≤ 100, stall codes ≤ 20: wide letters and stacked diacritics.
-  marketName: "Chợ Phiên Văn Hoá Truyền Thống Đồng Văn Mèo Vạc Yên Minh Quản Bạ Bắc Mê Hoàng Su Phì Xín Mần Vị Xuyên Quang Bình Hà G".slice(
-    0,
-    120,
-  ),
+  marketName:
+    "Chợ Phiên Văn Hoá Truyền Thống Đồng Văn Mèo Vạc Yên Minh Quản Bạ Bắc Mê Hoàng Su Phì Xín Mần Vị Xuyên Quang Bình Hà G".slice(
+      0,
+      120,
+    ),
   stallCode: "WWWWWWWWWWWWWWWWWWWW",
-  vendorName: "Nguyễn Thị Hoàng Phượng Thượng Ngưỡng Hầu Giàng Thị Mỷ Sùng Mí Páo Vàng Thị Xuyến Lầu Thị Chứ Đặng Thị".slice(
-    0,
-    100,
-  ),
+  vendorName:
+    "Nguyễn Thị Hoàng Phượng Thượng Ngưỡng Hầu Giàng Thị Mỷ Sùng Mí Páo Vàng Thị Xuyến Lầu Thị Chứ Đặng Thị".slice(
+      0,
+      100,
+    ),
   url: "https://d111111abcdef8.cloudfront.net/#/invite/Xq3v9Kp2T7mWc8rB1nY4sA",
   shortCode: "K7QF3MXH",
   expiresAt: "2026-12-09T03:00:00.000Z",
 };
-const SHORT: CardContent = { ...LONGEST, marketName: "Chợ Đồng Văn", stallCode: "A-02", vendorName: "Sùng Mí Páo" };
+const SHORT: CardContent = {
+  ...LONGEST,
+  marketName: "Chợ Đồng Văn",
+  stallCode: "A-02",
+  vendorName: "Sùng Mí Páo",
+};
 const QR = { side: 116, pad: 10 };
 
 const normal = (s: string) => s.replace(/\s+/g, " ").trim();
 /** The box a line's glyphs cover, descenders and stacked Vietnamese marks included. */
-const box = (i: PdfTextItem) => ({ x1: i.x, x2: i.x + i.width, y1: i.y - 0.22 * i.height, y2: i.y + 0.98 * i.height });
+const box = (i: PdfTextItem) => ({
+  x1: i.x,
+  x2: i.x + i.width,
+  y1: i.y - 0.22 * i.height,
+  y2: i.y + 0.98 * i.height,
+});
 const overlaps = (a: ReturnType<typeof box>, b: ReturnType<typeof box>) =>
   a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
 
@@ -39,7 +51,12 @@ function checkCard(items: PdfTextItem[], card: CardContent, x0: number, y0: numb
   expect(text).toContain(normal(card.vendorName));
   expect(text.replace(/\s/g, "")).toContain(`Quầy${card.stallCode}`);
   expect(text).toContain("K7QF 3MXH");
-  const qr = { x1: x0 + QR.pad, x2: x0 + QR.pad + QR.side, y1: y0 + CARD.height - QR.pad - QR.side, y2: y0 + CARD.height - QR.pad };
+  const qr = {
+    x1: x0 + QR.pad,
+    x2: x0 + QR.pad + QR.side,
+    y1: y0 + CARD.height - QR.pad - QR.side,
+    y2: y0 + CARD.height - QR.pad,
+  };
   for (const [n, a] of mine.entries()) {
     const b = box(a);
     // Inside the dashed cut line.
@@ -48,7 +65,8 @@ function checkCard(items: PdfTextItem[], card: CardContent, x0: number, y0: numb
     expect(b.y1, a.str).toBeGreaterThanOrEqual(y0 + 2);
     expect(b.y2, a.str).toBeLessThanOrEqual(y0 + CARD.height - 2);
     expect(overlaps(b, qr), `${a.str} over the QR`).toBe(false);
-    for (const other of mine.slice(n + 1)) expect(overlaps(b, box(other)), `${a.str} / ${other.str}`).toBe(false);
+    for (const other of mine.slice(n + 1))
+      expect(overlaps(b, box(other)), `${a.str} / ${other.str}`).toBe(false);
   }
   return mine;
 }
