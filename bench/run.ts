@@ -7,6 +7,7 @@ import { posterBench } from "./posters";
 import { qrBench } from "./qr";
 import { realtimeBench } from "./realtime";
 import { reportBench } from "./reports";
+import { speakerBench } from "./speaker";
 
 /**
  * `npm run bench`: every benchmark suite, one table, and the same figures as JSON in bench/results/latest.json.
@@ -23,6 +24,7 @@ const suites: [string, () => Promise<Figure[]>][] = [
   ["lambda", lambdaBench],
   ["reports", reportBench],
   ["realtime", realtimeBench],
+  ["speaker", speakerBench],
 ];
 const only = process.argv[2];
 const figures: Figure[] = [];

@@ -221,7 +221,7 @@ const vi = {
   // The speaker on a real phone, one-sale codes, sign-in codes, leaving (issue 26)
   tapToUnlock: "Chạm để bật loa",
   tapToUnlockWhy: "Điện thoại chỉ cho phát tiếng sau khi bạn chạm vào màn hình.",
-  speakerLocked: "Loa: chưa bật — chạm để bật",
+  speakerLocked: "Loa: chưa bật",
   testSpeaker: "Thử loa",
   noVietnameseVoice:
     "Điện thoại này chưa có giọng đọc tiếng Việt: loa chỉ kêu chuông và hiện số tiền. Để nghe đọc số tiền, vào Cài đặt → Ngôn ngữ → Chuyển văn bản thành giọng nói, tải giọng Tiếng Việt.",
@@ -478,7 +478,7 @@ const en: Record<Key, string> = {
   // The speaker on a real phone, one-sale codes, sign-in codes, leaving (issue 26)
   tapToUnlock: "Tap to turn the speaker on",
   tapToUnlockWhy: "Phones play sound only after you touch the screen.",
-  speakerLocked: "Speaker: not on yet — tap to turn on",
+  speakerLocked: "Speaker: not on yet",
   testSpeaker: "Test speaker",
   noVietnameseVoice:
     "This phone has no Vietnamese voice: the speaker only chimes and shows the amount. To hear amounts read, go to Settings → Languages → Text-to-speech and download Vietnamese.",

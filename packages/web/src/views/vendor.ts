@@ -21,6 +21,9 @@ import { paidSentence, receivedSentence } from "../vietnameseNumbers";
 
 type Txn = Pick<Transaction, "id" | "amount" | "paidAt" | "description">;
 
+/** A speaker drawn inline: phones without an emoji font would show a box for 🔊. */
+const SPEAKER_ICON =
+  '<svg aria-hidden="true" width="40" height="40" viewBox="0 0 24 24"><path fill="currentColor" d="M3 9v6h4l5 5V4L7 9H3zm13.5 3A4.5 4.5 0 0 0 14 8v8a4.5 4.5 0 0 0 2.5-4zM14 3.2v2.1a7 7 0 0 1 0 13.4v2.1a9 9 0 0 0 0-17.6z"/></svg>';
 /** How many announced payment ids a phone remembers, so a reconnect or reload never announces one twice. */
 const HEARD_LIMIT = 500;
 /** The vendor view on screen, stopped when another replaces it. */
@@ -63,7 +66,7 @@ export async function vendorView(app: HTMLElement, stallId: string): Promise<() 
   };
   stopShown = stopHere;
   app.innerHTML = `
-    <button type="button" id="unlock" class="unlock" hidden><span aria-hidden="true">🔊</span> ${t("tapToUnlock")}<small>${t("tapToUnlockWhy")}</small></button>
+    <button type="button" id="unlock" class="unlock" hidden>${SPEAKER_ICON} ${t("tapToUnlock")}<small>${t("tapToUnlockWhy")}</small></button>
     <p id="novoice" class="notice" role="status" hidden>${t("noVietnameseVoice")}</p>
     <section id="live" class="card live" aria-live="polite">
       <div class="today-line"><span>${t("today")}</span><b id="today-total">—</b><span id="today-count"></span></div>
@@ -234,18 +237,21 @@ export async function vendorView(app: HTMLElement, stallId: string): Promise<() 
     const sale = current;
     if (!sale) {
       box.innerHTML = "";
+      $("#sale-form").hidden = false;
       return;
     }
     const paid = Boolean(sale.paidBy);
     const amountLine = `${esc(vnd(sale.amount))}${sale.note ? ` · ${esc(sale.note)}` : ""}`;
+    // While a code is up, the form folds away: the code sits right under the speaker bar, where the customer looks.
+    $("#sale-form").hidden = true;
     box.innerHTML = `<div class="sale-view${paid ? " paid" : ""}" data-ref="${esc(sale.ref)}">
       <p class="sale-amount">${amountLine}</p>
-      <div class="sale-code" role="img" aria-label="${esc(`${t("scanToPay")} ${vnd(sale.amount)}`)}">${saleSvg(sale, 320)}</div>
       <p class="sale-status" role="status">${
         paid
           ? `<b>✔ ${t("salePaid")}</b>${sale.paidAmount !== undefined ? ` — ${t("salePaidOther")} ${esc(vnd(sale.paidAmount))}` : ""}`
           : t("saleWaiting")
       }</p>
+      <div class="sale-code" role="img" aria-label="${esc(`${t("scanToPay")} ${vnd(sale.amount)}`)}">${saleSvg(sale, 320)}</div>
       <p class="muted">${t("saleRef")}: <b>${esc(sale.ref)}</b></p>
       <button type="button" class="secondary" id="sale-clear">${paid ? t("saleNext") : t("staticQr")}</button>
     </div>`;
@@ -311,14 +317,18 @@ export async function vendorView(app: HTMLElement, stallId: string): Promise<() 
     sales.push(current);
     saveSales(stallId, sales);
     showSale();
+    $("#sale").scrollIntoView({ block: "start" });
   });
 
   let live = false;
+  let listTimer: ReturnType<typeof setTimeout> | undefined;
   const conn = $("#conn");
   const feed = paymentFeed(stallId, {
     payment(m) {
       add(m, false);
-      showPayments();
+      // The big confirmation paints first; the list (up to 100 formatted rows: tens of ms on a cheap phone) after.
+      clearTimeout(listTimer);
+      listTimer = setTimeout(showPayments, 0);
     },
     connected() {
       stale.hidden = true;
@@ -337,6 +347,7 @@ export async function vendorView(app: HTMLElement, stallId: string): Promise<() 
   const stop = () => {
     clearInterval(timer);
     clearTimeout(flashTimer);
+    clearTimeout(listTimer);
     feed.stop();
     window.removeEventListener("m40:stale", onStale);
     app.removeEventListener("pointerdown", onTap);
