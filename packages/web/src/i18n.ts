@@ -252,6 +252,7 @@ const vi = {
   copyLink: "Chép đường dẫn",
   linkCopied: "Đã chép đường dẫn.",
   printCard: "In thẻ",
+  typedCode: "Mã gõ tay",
   shareText:
     "Thẻ đăng nhập quầy {stall}: mở đường dẫn này trên điện thoại của bạn (dùng một lần, trước {date}). Mã gõ tay: {code}",
 } as const;
@@ -509,6 +510,7 @@ const en: Record<Key, string> = {
   copyLink: "Copy the link",
   linkCopied: "Link copied.",
   printCard: "Print card",
+  typedCode: "Code to type",
   shareText:
     "Sign-in card for stall {stall}: open this link on your phone (works once, before {date}). Code to type: {code}",
 };

@@ -454,13 +454,14 @@ function showInvitation(
     <h3>${t("invitationReady")} ${esc(stall.code)}</h3>
     <p>${t("invitationShow")}</p>
     <div role="img" aria-label="${esc(`${t("invitationReady")} ${stall.code}`)}">${toSvg(inv.url, 280)}</div>
-    <p>${t("cardCodeTitle")}: <span class="invite-code">${esc(grouped)}</span></p>
+    <p>${t("typedCode")}: <span class="invite-code">${esc(grouped)}</span></p>
     <p class="invite-link">${esc(inv.url)}</p>
     <p class="row">${canShare ? `<button type="button" id="share-invite">${t("shareLink")}</button>` : ""}
       <button type="button" class="secondary" id="copy-invite">${t("copyLink")}</button>
       <button type="button" class="secondary" id="print-invite">${t("printCard")}</button></p>
     <div class="form-status" aria-live="polite"></div>
   </div>`;
+  panel.scrollIntoView({ block: "nearest" });
   const say = (html: string) => {
     panel.querySelector(".form-status")!.innerHTML = html;
   };
