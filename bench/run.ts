@@ -7,6 +7,7 @@ import { posterBench } from "./posters";
 import { qrBench } from "./qr";
 import { realtimeBench } from "./realtime";
 import { reportBench } from "./reports";
+import { speakerBench } from "./speaker";
 import { syncBench } from "./sync";
 
 /**
@@ -25,6 +26,7 @@ const suites: [string, () => Promise<Figure[]>][] = [
   ["reports", reportBench],
   ["realtime", realtimeBench],
   ["sync", syncBench],
+  ["speaker", speakerBench],
 ];
 const only = process.argv[2];
 const figures: Figure[] = [];

@@ -75,6 +75,31 @@ describe("invitations (§13)", () => {
     expect((await accept("NoSuchCode0000000000000")).status).toBe(404);
   });
 
+  it("returns a short typed code (8 characters, no look-alikes) accepted like the long one, once (issue 26)", async () => {
+    const { code, shortCode } = (await invite()).body;
+    expect(shortCode).toMatch(/^[0-9A-HJKMNP-TV-Z]{8}$/);
+    expect(code).not.toContain(shortCode);
+    // Typed the way a vendor would: lower case, a dash between the groups, O for 0 and l for 1.
+    const typed = `${shortCode.slice(0, 4)}-${shortCode.slice(4)}`
+      .toLowerCase()
+      .replace(/0/g, "o")
+      .replace(/1/g, "l");
+    const first = await accept(typed);
+    expect(first.status).toBe(200);
+    expect(first.body.stallId).toBe(stall.id);
+    // One invitation, two ways in: either one used makes both used.
+    expect((await accept(shortCode)).status).toBe(410);
+    expect((await accept(code)).status).toBe(410);
+    const other = (await invite()).body;
+    expect((await accept(other.code)).status).toBe(200);
+    expect((await accept(other.shortCode)).status).toBe(410);
+    expect((await accept("ZZZZZZZZ")).status).toBe(404);
+    // Stored only as a hash, like the long code.
+    const { ScanCommand } = await import("@aws-sdk/lib-dynamodb");
+    const scan = await h.store.doc.send(new ScanCommand({ TableName: h.store.table }));
+    expect(JSON.stringify(scan.Items)).not.toContain(shortCode);
+  });
+
   it("two concurrent accepts give exactly one 200", async () => {
     for (let round = 0; round < 5; round++) {
       const { code } = (await invite()).body;
@@ -111,7 +136,7 @@ describe("invitations (§13)", () => {
   });
 
   it("prints a card whose QR is the URL (read back by pdf.js for its text)", async () => {
-    const { code, url } = (await invite()).body;
+    const { code, url, shortCode } = (await invite()).body;
     const res = await h.app.request(`/api/stalls/${stall.id}/invitations/${code}/card.pdf`, {
       headers: { authorization: `Bearer ${manager}` },
     });
@@ -121,6 +146,8 @@ describe("invitations (§13)", () => {
     expect(text).toContain("Quầy A-12");
     expect(text).toContain("Giàng Thị Mai");
     expect(text).toContain("quét mã");
+    // The typed code, in two groups of four, under the QR.
+    expect(text).toContain(`${shortCode.slice(0, 4)} ${shortCode.slice(4)}`);
     expect(url).toContain(code);
     await accept(code);
     const used = await h.call("GET", `/api/stalls/${stall.id}/invitations/${code}/card.pdf`, {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { pdfText } from "@market40/devkit/oracles";
+import { decodePng, pdfText } from "@market40/devkit/oracles";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SHOTS, type WebRig, webRig } from "./support/browser";
@@ -78,9 +78,29 @@ describe("manager", () => {
     await dialog.getByRole("button", { name: "Tạm ngưng" }).waitFor();
     expect((await rig.h.call("GET", `/api/stalls/${typo.id}`)).body.status).toBe("active");
 
-    // Prints the stall's sign-in card: a PDF naming the stall.
-    const download = page.waitForEvent("download");
+    // Invites the vendor without printing (issue 26): the invitation's QR on screen, the code to type, and the
+    // link shared through the phone's share sheet (stubbed: headless Chromium has none).
+    await page.evaluate(() => {
+      (navigator as unknown as { share: (d: ShareData) => Promise<void> }).share = async (d) => {
+        (window as unknown as { __shared: ShareData }).__shared = d;
+      };
+    });
     await dialog.getByRole("button", { name: "Mời tiểu thương" }).click();
+    const panel = dialog.locator(".invite-panel");
+    await panel.waitFor();
+    const onScreen = decodePng(await panel.locator("svg").screenshot());
+    expect(onScreen).toMatch(new RegExp(`^${rig.base}/#/invite/[A-Za-z0-9_-]{20,}$`));
+    expect(await panel.locator(".invite-code").textContent()).toMatch(
+      /^[0-9A-HJKMNP-TV-Z]{4} [0-9A-HJKMNP-TV-Z]{4}$/,
+    );
+    await panel.getByRole("button", { name: "Gửi đường dẫn" }).click();
+    const shared = await page.evaluate(() => (window as unknown as { __shared: ShareData }).__shared);
+    expect(shared.url).toBe(onScreen);
+    expect(shared.text).toContain("B-07");
+    await shoot(page, "manager-invite-on-screen");
+    // And prints its card: a PDF naming the stall.
+    const download = page.waitForEvent("download");
+    await panel.getByRole("button", { name: "In thẻ" }).click();
     const pdf = readFileSync((await (await download).path())!);
     expect((await pdfText(new Uint8Array(pdf)))[0]).toContain("Quầy B-07");
     await dialog.getByRole("button", { name: "Đóng" }).click();

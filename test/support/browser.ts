@@ -25,13 +25,14 @@ export interface WebRig {
   /** A page signed in with a key typed on the sign-in form. */
   signIn(token: string, width?: number): Promise<Page>;
   /** A payment to one of Đồng Văn's Agribank accounts, through the signed generic callback. */
-  pay(id: string, accountNumber: string, amount: number): Promise<void>;
+  pay(id: string, accountNumber: string, amount: number, description?: string): Promise<void>;
   /** Stops the server and listens again on the same port with the same deps (open sockets are dropped). */
   restart(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function webRig(): Promise<WebRig> {
+/** `chromiumArgs`: extra flags, e.g. the real autoplay policy for the payment speaker's tests. */
+export async function webRig(chromiumArgs: string[] = []): Promise<WebRig> {
   mkdirSync(SHOTS, { recursive: true });
   const h = await harness(new Date().toISOString());
   await h.call("POST", "/api/markets", {
@@ -62,6 +63,7 @@ export async function webRig(): Promise<WebRig> {
       "--disable-component-update",
       "--disable-sync",
       "--no-first-run",
+      ...chromiumArgs,
     ],
   });
   const refused: string[] = [];
@@ -82,14 +84,14 @@ export async function webRig(): Promise<WebRig> {
       await page.getByRole("button", { name: "Đăng nhập" }).click();
       return page;
     },
-    async pay(id, accountNumber, amount) {
+    async pay(id, accountNumber, amount, description = "rau cai") {
       const body = JSON.stringify({
         id,
         bin: "970405",
         accountNumber,
         amount,
         paidAt: new Date().toISOString(),
-        description: "rau cai",
+        description,
         payer: id,
       });
       const res = await fetch(`${base}/api/callbacks/generic`, {

@@ -44,3 +44,43 @@ export async function pdfText(pdf: Uint8Array): Promise<string[]> {
   await doc.destroy();
   return pages;
 }
+
+/** One run of text as pdf.js places it: its string and its box in PDF points (origin bottom-left). */
+export interface PdfTextItem {
+  str: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Every text run of every page with its position, as pdf.js reads them: to check that nothing overlaps or spills. */
+export async function pdfTextItems(pdf: Uint8Array): Promise<PdfTextItem[][]> {
+  const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+  const doc = await pdfjs.getDocument({
+    data: new Uint8Array(pdf),
+    useSystemFonts: false,
+    isEvalSupported: false,
+  }).promise;
+  const pages: PdfTextItem[][] = [];
+  for (let i = 1; i <= doc.numPages; i++) {
+    const content = await (await doc.getPage(i)).getTextContent();
+    pages.push(
+      content.items.flatMap((item) =>
+        "str" in item && item.str.trim()
+          ? [
+              {
+                str: item.str,
+                x: item.transform[4],
+                y: item.transform[5],
+                width: item.width,
+                height: item.height,
+              },
+            ]
+          : [],
+      ),
+    );
+  }
+  await doc.destroy();
+  return pages;
+}

@@ -5,6 +5,7 @@
  *
  *  - the app shell (index.html, its hashed assets, manifest, icons): fetched on install; then network first for the
  *    page itself (a new release shows at once), cache first for hashed assets (they never change);
+ *  - payments raise a notification while the vendor's page is hidden (the page asks; a tap brings it back);
  *  - the vendor's answers (`/api/me`, its stall, its static QR, its transactions): network first; when the network
  *    fails, the last copy, marked `x-m40-offline: 1` so the page says "có thể chưa cập nhật". Nothing else of the
  *    API is kept, and signing out deletes these copies (main.ts).
@@ -96,4 +97,20 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (url.origin === self.location.origin) event.respondWith(shellAnswer(request, url));
+});
+
+/*
+ * A payment's notification (raised by the vendor's page through this worker while the page is hidden, issue 26):
+ * tapping it brings the speaker page back, or opens it.
+ */
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  event.waitUntil(
+    (async () => {
+      const open = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+      const page = open.find((c) => new URL(c.url).origin === self.location.origin);
+      if (page) return page.focus();
+      return self.clients.openWindow(event.notification.data?.url ?? "./#/");
+    })(),
+  );
 });

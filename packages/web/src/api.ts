@@ -36,6 +36,8 @@ async function send(path: string, init: RequestInit = {}, timeoutMs = 20_000): P
   }
   // The service worker (public/sw.js) answered from its copy: the page says it may be out of date.
   if (res.headers.get("x-m40-offline")) window.dispatchEvent(new Event("m40:stale"));
+  // The key this phone holds stopped working (revoked): the app says so in words, not with a key prompt (main.ts).
+  if (res.status === 401 && headers.has("authorization")) window.dispatchEvent(new Event("m40:unauthorized"));
   if (!res.ok) {
     const body = (await res.json().catch(() => ({}))) as {
       error?: { message?: string; issues?: { path: string; message: string }[] };
@@ -64,6 +66,15 @@ export const postOnce = async <T>(path: string, body: unknown, idempotencyKey: s
 /** A binary resource (QR image, PDF) as an object URL the page can show or download. */
 export const blobUrl = async (path: string, method = "GET"): Promise<string> =>
   URL.createObjectURL(await (await send(path, { method }, 120_000)).blob());
+
+/**
+ * A typed sign-in card code as the server takes it (`K7QF 3MXH`, `k7qf-3mxh` → `K7QF3MXH`), or undefined when it
+ * cannot be one: 8 letters and digits once spaces and dashes are gone.
+ */
+export function typedCardCode(typed: string): string | undefined {
+  const code = typed.toUpperCase().replace(/[\s_-]+/g, "");
+  return /^[0-9A-Z]{8}$/.test(code) ? code : undefined;
+}
 
 /** Accepts a sign-in invitation (no key needed) and keeps the vendor key it gives. */
 export async function acceptInvitation(code: string): Promise<{ token: string; stallId: string }> {

@@ -219,6 +219,43 @@ const vi = {
   makeSaleQr: "Tạo mã có số tiền",
   staticQr: "Về mã thường",
   tapToClose: "Chạm để đóng",
+  // The speaker on a real phone, one-sale codes, sign-in codes, leaving (issue 26)
+  tapToUnlock: "Chạm để bật loa",
+  tapToUnlockWhy: "Điện thoại chỉ cho phát tiếng sau khi bạn chạm vào màn hình.",
+  speakerLocked: "Loa: chưa bật",
+  testSpeaker: "Thử loa",
+  noVietnameseVoice:
+    "Điện thoại này chưa có giọng đọc tiếng Việt: loa chỉ kêu chuông và hiện số tiền. Để nghe đọc số tiền, vào Cài đặt → Ngôn ngữ → Chuyển văn bản thành giọng nói, tải giọng Tiếng Việt.",
+  salePaid: "Đã thanh toán",
+  salePaidOther: "số tiền nhận được",
+  saleWaiting: "Chờ khách quét và chuyển tiền…",
+  saleRef: "Mã đơn",
+  saleNext: "Bán tiếp",
+  saleAmountInvalid: "Nhập số tiền bằng chữ số, lớn hơn 0.",
+  cardCodeTitle: "Có mã thẻ",
+  cardCodeLabel: "Mã trên thẻ (8 ký tự, in dưới mã QR)",
+  cardCodeHelp: "Dành cho tiểu thương: gõ mã in trên thẻ đăng nhập ban quản lý chợ đưa cho bạn.",
+  cardCodeGo: "Vào quầy",
+  cardCodeBad: "Mã phải có 8 chữ và số, như trên thẻ.",
+  staffSignIn: "Cán bộ: đăng nhập bằng mã khoá API",
+  leave: "Rời máy này",
+  leaveTitle: "Rời máy này?",
+  leaveText:
+    "Máy này sẽ thôi nhận tiền cho quầy. Để vào lại, bạn phải xin ban quản lý chợ một thẻ đăng nhập mới (mỗi thẻ chỉ dùng được một lần).",
+  leaveStay: "Ở lại",
+  leaveGo: "Vẫn rời máy này",
+  revokedTitle: "Máy này không còn vào được quầy",
+  revokedText:
+    "Ban quản lý chợ đã thu hồi quyền đăng nhập của máy này. Để vào lại, xin ban quản lý một thẻ đăng nhập mới, rồi quét mã QR trên thẻ hoặc gõ mã in dưới mã QR.",
+  invitationReady: "Thẻ mời cho quầy",
+  invitationShow: "Cho tiểu thương quét mã này bằng điện thoại của họ, hoặc gửi đường dẫn qua Zalo.",
+  shareLink: "Gửi đường dẫn (Zalo…)",
+  copyLink: "Chép đường dẫn",
+  linkCopied: "Đã chép đường dẫn.",
+  printCard: "In thẻ",
+  typedCode: "Mã gõ tay",
+  shareText:
+    "Thẻ đăng nhập quầy {stall}: mở đường dẫn này trên điện thoại của bạn (dùng một lần, trước {date}). Mã gõ tay: {code}",
 } as const;
 
 type Key = keyof typeof vi;
@@ -441,8 +478,44 @@ const en: Record<Key, string> = {
   makeSaleQr: "Make a code with this amount",
   staticQr: "Back to the usual code",
   tapToClose: "Tap to close",
+  // The speaker on a real phone, one-sale codes, sign-in codes, leaving (issue 26)
+  tapToUnlock: "Tap to turn the speaker on",
+  tapToUnlockWhy: "Phones play sound only after you touch the screen.",
+  speakerLocked: "Speaker: not on yet",
+  testSpeaker: "Test speaker",
+  noVietnameseVoice:
+    "This phone has no Vietnamese voice: the speaker only chimes and shows the amount. To hear amounts read, go to Settings → Languages → Text-to-speech and download Vietnamese.",
+  salePaid: "Paid",
+  salePaidOther: "amount received",
+  saleWaiting: "Waiting for the customer to scan and pay…",
+  saleRef: "Sale ref",
+  saleNext: "Next sale",
+  saleAmountInvalid: "Enter the amount in digits, above 0.",
+  cardCodeTitle: "I have a card code",
+  cardCodeLabel: "Code on the card (8 characters, under the QR)",
+  cardCodeHelp: "For vendors: type the code printed on the sign-in card from your market board.",
+  cardCodeGo: "Open my stall",
+  cardCodeBad: "The code has 8 letters and digits, as on the card.",
+  staffSignIn: "Staff: sign in with an API key",
+  leave: "Leave this phone",
+  leaveTitle: "Leave this phone?",
+  leaveText:
+    "This phone will stop taking payments for the stall. To come back you need a new sign-in card from the market board (each card works once).",
+  leaveStay: "Stay",
+  leaveGo: "Leave anyway",
+  revokedTitle: "This phone can no longer open the stall",
+  revokedText:
+    "The market board revoked this phone's sign-in. To come back, ask the board for a new sign-in card, then scan its QR or type the code under it.",
+  invitationReady: "Invitation for stall",
+  invitationShow: "Let the vendor scan this with their phone, or send the link over Zalo.",
+  shareLink: "Send the link (Zalo…)",
+  copyLink: "Copy the link",
+  linkCopied: "Link copied.",
+  printCard: "Print card",
+  typedCode: "Code to type",
+  shareText:
+    "Sign-in card for stall {stall}: open this link on your phone (works once, before {date}). Code to type: {code}",
 };
-
 export type Lang = "vi" | "en";
 let lang: Lang = (localStorage.getItem("m40.lang") as Lang) || "vi";
 

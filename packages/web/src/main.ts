@@ -17,6 +17,14 @@ const app = document.querySelector<HTMLElement>("#app")!;
 const nav = document.querySelector<HTMLElement>("#nav")!;
 let me: Me | undefined;
 let cleanup: (() => void) | undefined;
+/**
+ * Set while this phone is a stall's speaker: if its key stops working, the vendor is told it was revoked and how to
+ * come back (a new card), never shown a key prompt they cannot answer (issue 26).
+ */
+const VENDOR_KEY = "m40.vendorPhone";
+let revoked = false;
+/** While the phone's saved key is checked on opening. */
+let starting = true;
 
 type Route = [hash: string, label: () => string, show: (marketId: string) => unknown];
 
@@ -105,13 +113,20 @@ async function route(moved = false) {
   }
   if (!me) {
     nav.innerHTML = "";
-    loginView(app, (user) => {
-      me = user;
-      history.replaceState(null, "", "#/");
-      void route(true);
-    });
+    loginView(
+      app,
+      (user) => {
+        me = user;
+        revoked = false;
+        history.replaceState(null, "", "#/");
+        void route(true);
+      },
+      revoked,
+    );
     return;
   }
+  if (me.role === "vendor") localStorage.setItem(VENDOR_KEY, "1");
+  else localStorage.removeItem(VENDOR_KEY);
   let routes = routesFor(me);
   const adminMarket = /^#\/m\/([a-z0-9-]+)(\/.*)?$/.exec(location.hash);
   if (me.role === "admin" && adminMarket)
@@ -133,17 +148,55 @@ async function route(moved = false) {
       ([h, label]) =>
         `<a href="${h}"${h === current[0] ? ' class="active" aria-current="page"' : ""}>${esc(label())}</a>`,
     )
-    .join("")}<button type="button" class="link" id="signout">${t("signOut")}</button>`;
-  nav.querySelector("#signout")!.addEventListener("click", () => {
+    .join(
+      "",
+    )}<button type="button" class="link" id="signout">${me.role === "vendor" ? t("leave") : t("signOut")}</button>`;
+  const signOut = () => {
     setToken(null);
+    localStorage.removeItem(VENDOR_KEY);
     // The service worker's copies of this key's answers go with it (public/sw.js).
     void globalThis.caches?.delete("m40-api");
     me = undefined;
     void route(true);
-  });
+  };
+  // A vendor's card works once: leaving asks first, and says how to come back.
+  nav
+    .querySelector("#signout")!
+    .addEventListener("click", () => (me?.role === "vendor" ? confirmLeave(signOut) : signOut()));
   await current[2](me.marketId ?? "");
   if (moved) focusHeading();
 }
+
+/** "Rời máy này?": what leaving costs (a new card from the manager), with staying as the easy answer. */
+function confirmLeave(leave: () => void): void {
+  const dlg = document.createElement("dialog");
+  dlg.className = "confirm-leave";
+  dlg.setAttribute("aria-labelledby", "leave-title");
+  dlg.innerHTML = `<h2 id="leave-title">${t("leaveTitle")}</h2><p>${t("leaveText")}</p>
+    <p class="row"><button type="button" id="leave-stay">${t("leaveStay")}</button>
+    <button type="button" class="danger" id="leave-go">${t("leaveGo")}</button></p>`;
+  document.body.append(dlg);
+  dlg.addEventListener("close", () => dlg.remove());
+  dlg.querySelector("#leave-stay")!.addEventListener("click", () => dlg.close());
+  dlg.querySelector("#leave-go")!.addEventListener("click", () => {
+    dlg.close();
+    leave();
+  });
+  dlg.showModal();
+  dlg.querySelector<HTMLButtonElement>("#leave-stay")!.focus();
+}
+
+/** The phone's key stopped working mid-session or on opening: a vendor's phone says it was revoked. */
+function keyRefused(): void {
+  // Only a key the phone was using: a key being tried on the sign-in form answers there.
+  if (!token() || !(me || starting)) return;
+  setToken(null);
+  void globalThis.caches?.delete("m40-api");
+  revoked = localStorage.getItem(VENDOR_KEY) === "1";
+  me = undefined;
+  void route(true);
+}
+window.addEventListener("m40:unauthorized", keyRefused);
 
 const langButton = document.querySelector<HTMLButtonElement>("#lang")!;
 /** The toggle names the other language in that language; its visible text is its accessible name. */
@@ -184,6 +237,10 @@ window.addEventListener("unhandledrejection", (e) => {
 if ("serviceWorker" in navigator) void navigator.serviceWorker.register("./sw.js").catch(() => undefined);
 
 (async () => {
-  if (token() && !location.hash.startsWith("#/invite/")) me = await get<Me>("/api/me").catch(() => undefined);
-  await route();
+  // A refused key raises "m40:unauthorized" (api.ts), which routes to the sign-in screen, revoked or not.
+  const saved = token() && !location.hash.startsWith("#/invite/");
+  if (saved) me = await get<Me>("/api/me").catch(() => undefined);
+  starting = false;
+  // A refused key has already routed to the sign-in screen.
+  if (!saved || token()) await route();
 })();

@@ -58,3 +58,6 @@ export function readNumber(n: number): string {
 
 /** What the speaker says for a payment: "Đã nhận ba mươi lăm nghìn đồng". */
 export const receivedSentence = (amount: number) => `Đã nhận ${readNumber(amount)} đồng`;
+
+/** What the speaker says when a one-sale code is paid: "Đã thanh toán năm mươi nghìn đồng". */
+export const paidSentence = (amount: number) => `Đã thanh toán ${readNumber(amount)} đồng`;

@@ -12,6 +12,8 @@ import type { Store } from "../store/client";
 import { tryCommit, type WriteItem } from "../store/transact";
 import * as Issuance from "../vietqr/issuance";
 import { InvitationItem } from "./invitationItem";
+import * as ShortCode from "./shortCode";
+import { ShortCodeItem } from "./shortCodeItem";
 
 /**
  * Sign-in invitations (docs/contract.md §13): a stall's manager makes one, prints it as a card with a QR code of
@@ -39,6 +41,11 @@ export const InvitationSchema = z
   .object({
     code: z.string().meta({ example: "Xq3v9Kp2T7mWc8rB1nY4sA" }),
     url: z.string().meta({ example: "https://cho.example.vn/#/invite/Xq3v9Kp2T7mWc8rB1nY4sA" }),
+    shortCode: z.string().meta({
+      example: "K7QF3MXH",
+      description:
+        "8 characters to type instead of scanning (printed under the card's QR as `K7QF 3MXH`); accepted like `code`",
+    }),
     expiresAt: z.string(),
   })
   .meta({ id: "Invitation" });
@@ -66,28 +73,34 @@ export async function invite(
   stall: Stall.Stall,
   baseUrl: string,
 ): Promise<z.output<typeof InvitationSchema>> {
-  const code = randomBytes(16).toString("base64url");
-  const now = deps.clock.now();
-  const invitation: Invitation = {
-    codeHash: hashCode(code),
-    stallId: stall.id,
-    marketId: stall.marketId,
-    createdAt: now.toISOString(),
-    createdBy: actor.keyId,
-    expiresAt: new Date(now.getTime() + VALID_DAYS * 86_400_000).toISOString(),
-  };
-  const codes = await tryCommit(deps.store, [
-    InvitationItem.create(deps.store, invitation),
-    Audit.entry(deps.store, deps.clock, {
-      actor,
-      action: "invitation.created",
-      entity: { kind: "stall", id: stall.id },
+  // A short code already taken (one in a million at a million invitations) fails its item's condition: draw again.
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const code = randomBytes(16).toString("base64url");
+    const shortCode = ShortCode.fromLongCode(code);
+    const now = deps.clock.now();
+    const invitation: Invitation = {
+      codeHash: hashCode(code),
+      stallId: stall.id,
       marketId: stall.marketId,
-      after: { expiresAt: invitation.expiresAt },
-    }),
-  ]);
-  if (codes) throw conflict("Another change to the same data was in progress; retry");
-  return { code, url: invitationUrl(baseUrl, code), expiresAt: invitation.expiresAt };
+      createdAt: now.toISOString(),
+      createdBy: actor.keyId,
+      expiresAt: new Date(now.getTime() + VALID_DAYS * 86_400_000).toISOString(),
+    };
+    const codes = await tryCommit(deps.store, [
+      InvitationItem.create(deps.store, invitation),
+      ShortCodeItem.create(deps.store, ShortCode.hashShort(shortCode), invitation.codeHash),
+      Audit.entry(deps.store, deps.clock, {
+        actor,
+        action: "invitation.created",
+        entity: { kind: "stall", id: stall.id },
+        marketId: stall.marketId,
+        after: { expiresAt: invitation.expiresAt },
+      }),
+    ]);
+    if (!codes)
+      return { code, shortCode, url: invitationUrl(baseUrl, code), expiresAt: invitation.expiresAt };
+  }
+  throw conflict("Another change to the same data was in progress; retry");
 }
 
 /** The live invitation for a code shown on a card: it must be the stall's, unused and unexpired. */
@@ -105,13 +118,22 @@ function assertUsable(invitation: Invitation, now: Date): void {
     throw gone("This invitation has expired; ask the market manager for a new one");
 }
 
+/** The invitation a presented code names: the long code's hash, or where a typed short code leads. */
+async function resolveCodeHash(deps: Deps, code: string): Promise<string> {
+  const short = ShortCode.normalise(code);
+  if (!short) return hashCode(code);
+  const found = await ShortCodeItem.codeHashOf(deps.store, ShortCode.hashShort(short));
+  if (!found) throw notFound("Invitation");
+  return found;
+}
+
 /**
- * Accepts an invitation: one transaction uses it up, creates the vendor key with its audit entry and, the first
+ * Accepts an invitation (its long code, or its short code as typed): one transaction uses it up, creates the vendor key with its audit entry and, the first
  * time, records the stall's code as handed over. Of two concurrent accepts exactly one succeeds; the other is a
  * `410`, as is any later one. An unknown code is a `404`.
  */
 export async function accept(deps: Deps, code: string): Promise<{ token: string; stallId: string }> {
-  const codeHash = hashCode(code);
+  const codeHash = await resolveCodeHash(deps, code);
   for (let attempt = 0; attempt < 4; attempt++) {
     const invitation = await InvitationItem.get(deps.store, codeHash);
     if (!invitation) throw notFound("Invitation");
@@ -171,12 +193,13 @@ export async function marketCards(
   if (!chosen && !(parts.length === 0 && partNumber === 1)) throw notFound(`Card part ${partNumber}`);
   const cards: Card.CardContent[] = [];
   for (const stall of chosen?.stalls ?? []) {
-    const { url, expiresAt } = await invite(deps, actor, stall, baseUrl);
+    const { url, shortCode, expiresAt } = await invite(deps, actor, stall, baseUrl);
     cards.push({
       marketName: market.name,
       stallCode: stall.code,
       vendorName: stall.vendorName,
       url,
+      shortCode,
       expiresAt,
     });
   }
@@ -199,6 +222,7 @@ export async function card(
       stallCode: stall.code,
       vendorName: stall.vendorName,
       url: invitationUrl(baseUrl, code),
+      shortCode: ShortCode.fromLongCode(code),
       expiresAt: invitation.expiresAt,
     },
     { fontDir: deps.fontDir },

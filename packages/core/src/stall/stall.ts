@@ -15,7 +15,6 @@ import {
 import type { Store } from "../store/client";
 import { allPages, type Page, type PageRequest } from "../store/page";
 import { commit, tryCommit, type WriteItem } from "../store/transact";
-import { asciiFold } from "../text";
 import { type AccountHolder, AccountItem, accountKey } from "./accountItem";
 import { AccountNumberItem, type NumberHolder, type NumberHolders } from "./accountNumberItem";
 import type { StandingChange } from "./history";
@@ -115,10 +114,7 @@ export function masked(stall: Stall): Stall {
   };
 }
 
-/** The account holder's name as QR codes carry it: ASCII upper case, diacritics removed, đ → D. */
-export function qrAccountName(name: string): string {
-  return asciiFold(name).toUpperCase().replace(/\s+/g, " ").trim();
-}
+export { qrAccountName } from "../vietqr/stallPayload";
 
 const CODE_TAKEN = (code: string): ErrorIssue => ({
   path: "code",

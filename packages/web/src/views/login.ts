@@ -1,17 +1,53 @@
-import { ApiError, get, type Me, setToken } from "../api";
+import { ApiError, acceptInvitation, get, type Me, setToken, typedCardCode } from "../api";
 import { esc } from "../format";
 import { t } from "../i18n";
 
-export function loginView(app: HTMLElement, onSignedIn: (me: Me) => void): void {
+/**
+ * Signing in: a vendor types the code under their card's QR (issue 26: when the camera cannot read it); staff paste
+ * an API key. `revoked`: this phone's vendor key was revoked, so the page says so and how to come back, and the key
+ * form stays folded away — a vendor never had a key.
+ */
+export function loginView(app: HTMLElement, onSignedIn: (me: Me) => void, revoked = false): void {
   app.innerHTML = `
-    <h1>${t("signIn")}</h1>
+    <h1>${revoked ? t("revokedTitle") : t("signIn")}</h1>
+    ${revoked ? `<div class="notice" role="alert" id="revoked">${t("revokedText")}</div>` : ""}
+    <form class="card narrow" id="card-code" novalidate>
+      <h2>${t("cardCodeTitle")}</h2>
+      <label for="card-code-input">${t("cardCodeLabel")}</label>
+      <input id="card-code-input" name="code" class="card-code" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="12" placeholder="K7QF 3MXH">
+      <p class="muted">${t("cardCodeHelp")}</p>
+      <div class="form-status"></div>
+      <button type="submit">${t("cardCodeGo")}</button>
+    </form>
+    ${revoked ? `<details class="staff"><summary>${t("staffSignIn")}</summary>` : ""}
     <form class="card narrow" id="login">
       <label for="token">${t("apiKey")}</label>
       <input id="token" name="token" autocomplete="current-password" required spellcheck="false" placeholder="m40_…">
       <p class="muted">${t("apiKeyHelp")}</p>
       <div class="form-status"></div>
       <button type="submit">${t("signIn")}</button>
-    </form>`;
+    </form>${revoked ? "</details>" : ""}`;
+  const cardForm = app.querySelector<HTMLFormElement>("#card-code")!;
+  cardForm.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const status = cardForm.querySelector(".form-status")!;
+    const code = typedCardCode(String(new FormData(cardForm).get("code") ?? ""));
+    if (!code) {
+      status.innerHTML = `<div class="error" role="alert">${t("cardCodeBad")}</div>`;
+      return;
+    }
+    const button = cardForm.querySelector("button")!;
+    button.disabled = true;
+    try {
+      await acceptInvitation(code);
+      onSignedIn(await get<Me>("/api/me"));
+    } catch (err) {
+      const message = err instanceof ApiError && err.status === 0 ? t("offline") : (err as Error).message;
+      status.innerHTML = `<div class="error" role="alert">${esc(message)}</div>`;
+    } finally {
+      button.disabled = false;
+    }
+  });
   const form = app.querySelector<HTMLFormElement>("#login")!;
   form.addEventListener("submit", async (e) => {
     e.preventDefault();

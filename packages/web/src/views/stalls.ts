@@ -1,3 +1,4 @@
+import { toSvg } from "@market40/core/vietqr/qrMatrix";
 import { ApiError, blobUrl, del, get, post, uploadCsv } from "../api";
 import { dateTime, esc } from "../format";
 import { t } from "../i18n";
@@ -195,6 +196,7 @@ export async function stallsView(app: HTMLElement, marketId: string): Promise<vo
       <p class="row"><button type="button" id="invite" class="secondary"${stall.status === "active" ? "" : " disabled"}>${t("invite")}</button>
       <button type="button" id="mark-handed" class="secondary"${stall.qrIssuedAt || stall.status !== "active" ? " disabled" : ""}>${t("handOver")}</button></p>
       <div id="dlg-status" class="form-status" aria-live="polite"></div>
+      <div id="invite-panel"></div>
       <h3>${t("vendorKeys")}</h3><div id="keys"></div>
       <h3>${t("history")}</h3><div id="history"></div>`;
     const status = dlg.querySelector<HTMLElement>("#dlg-status")!;
@@ -243,16 +245,18 @@ export async function stallsView(app: HTMLElement, marketId: string): Promise<vo
         status.innerHTML = `<div class="error" role="alert">${esc(downloadError(err))}</div>`;
       }
     });
+    // The invitation on screen (issue 26): the vendor scans it from the manager's phone, or gets the link over
+    // Zalo (Web Share), or the manager prints the card — no printer needed to onboard.
     dlg.querySelector("#invite")!.addEventListener("click", async (e) => {
       const b = e.currentTarget as HTMLButtonElement;
       b.disabled = true;
       try {
-        const inv = await post<{ code: string }>(`/api/stalls/${stall.id}/invitations`, {});
-        download(
-          await blobUrl(`/api/stalls/${stall.id}/invitations/${encodeURIComponent(inv.code)}/card.pdf`),
-          `the-moi-${stall.code}.pdf`,
+        const inv = await post<{ code: string; shortCode: string; url: string; expiresAt: string }>(
+          `/api/stalls/${stall.id}/invitations`,
+          {},
         );
-        status.innerHTML = `<div class="ok" role="status">${t("cardReady")}</div>`;
+        showInvitation(dlg.querySelector<HTMLElement>("#invite-panel")!, stall, inv);
+        status.innerHTML = "";
       } catch (err) {
         status.innerHTML = `<div class="error" role="alert">${esc(downloadError(err))}</div>`;
       } finally {
@@ -429,4 +433,60 @@ export async function stallsView(app: HTMLElement, marketId: string): Promise<vo
     }
   });
   await load();
+}
+
+/** An invitation shown to hand over without printing: its QR, the code to type, and the link to share or copy. */
+function showInvitation(
+  panel: HTMLElement,
+  stall: Stall,
+  inv: { code: string; shortCode: string; url: string; expiresAt: string },
+): void {
+  const grouped = `${inv.shortCode.slice(0, 4)} ${inv.shortCode.slice(4)}`;
+  const until = new Intl.DateTimeFormat("vi-VN", { timeZone: "Asia/Ho_Chi_Minh", dateStyle: "short" }).format(
+    new Date(inv.expiresAt),
+  );
+  const text = t("shareText")
+    .replace("{stall}", stall.code)
+    .replace("{date}", until)
+    .replace("{code}", grouped);
+  const canShare = typeof navigator.share === "function";
+  panel.innerHTML = `<div class="invite-panel">
+    <h3>${t("invitationReady")} ${esc(stall.code)}</h3>
+    <p>${t("invitationShow")}</p>
+    <div role="img" aria-label="${esc(`${t("invitationReady")} ${stall.code}`)}">${toSvg(inv.url, 280)}</div>
+    <p>${t("typedCode")}: <span class="invite-code">${esc(grouped)}</span></p>
+    <p class="invite-link">${esc(inv.url)}</p>
+    <p class="row">${canShare ? `<button type="button" id="share-invite">${t("shareLink")}</button>` : ""}
+      <button type="button" class="secondary" id="copy-invite">${t("copyLink")}</button>
+      <button type="button" class="secondary" id="print-invite">${t("printCard")}</button></p>
+    <div class="form-status" aria-live="polite"></div>
+  </div>`;
+  panel.scrollIntoView({ block: "nearest" });
+  const say = (html: string) => {
+    panel.querySelector(".form-status")!.innerHTML = html;
+  };
+  panel.querySelector("#share-invite")?.addEventListener("click", () => {
+    void navigator.share({ title: `${t("invitationReady")} ${stall.code}`, text, url: inv.url }).catch(() => {
+      // dismissed by the manager: nothing to say
+    });
+  });
+  panel.querySelector("#copy-invite")!.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(`${text}\n${inv.url}`);
+      say(`<div class="ok" role="status">${t("linkCopied")}</div>`);
+    } catch (err) {
+      say(`<div class="error" role="alert">${esc((err as Error).message)}</div>`);
+    }
+  });
+  panel.querySelector("#print-invite")!.addEventListener("click", async () => {
+    try {
+      download(
+        await blobUrl(`/api/stalls/${stall.id}/invitations/${encodeURIComponent(inv.code)}/card.pdf`),
+        `the-moi-${stall.code}.pdf`,
+      );
+      say(`<div class="ok" role="status">${t("cardReady")}</div>`);
+    } catch (err) {
+      say(`<div class="error" role="alert">${esc(downloadError(err))}</div>`);
+    }
+  });
 }
