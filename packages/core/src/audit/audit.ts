@@ -40,6 +40,8 @@ export const AUDIT_ACTIONS = [
   "stall.qrHandedOver",
   "invitation.created",
   "invitation.accepted",
+  "invitation.cancelled",
+  "market.moved",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -109,6 +109,19 @@ export const StallItem = {
     },
   }),
   /**
+   * Holds a transaction to the stall being as it was read (`seenUpdatedAt`) and active: what an invitation's
+   * acceptance was decided on (docs/contract.md §13) cannot change underneath it.
+   */
+  unchangedAndActive: (store: Store, stall: Pick<Stall, "id" | "updatedAt">): WriteItem => ({
+    ConditionCheck: {
+      TableName: store.table,
+      Key: key(stall.id),
+      ConditionExpression: "attribute_exists(pk) AND updatedAt = :seen AND #status = :active",
+      ExpressionAttributeNames: { "#status": "status" },
+      ExpressionAttributeValues: { ":seen": stall.updatedAt, ":active": "active" },
+    },
+  }),
+  /**
    * Sets `qrIssuedAt` the first time only. Resolves false when it was already set (or the stall is gone).
    */
   async setQrIssuedOnce(store: Store, stallId: string, at: string): Promise<boolean> {

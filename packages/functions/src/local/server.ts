@@ -45,8 +45,9 @@ export async function listen(
   deps: Deps,
   port: number,
   hostname: string,
+  realtime?: Parameters<typeof realtimeHub>[1],
 ): Promise<ServerType & { realtime: RealtimeHub }> {
-  const hub = realtimeHub(deps);
+  const hub = realtimeHub(deps, realtime);
   const app = createLocalApp({ ...deps, announcer: hub });
   const server = await new Promise<ServerType>((res, rej) => {
     const s = serve({ fetch: app.fetch, port, hostname }, () => res(s));
