@@ -1,10 +1,14 @@
 import { z } from "zod";
-import { isLocalDate } from "./calendar/localDate";
+import { FIRST_DATE, isLocalDate, isSupportedDate, LAST_DATE } from "./calendar/localDate";
 
 /** Shared field schemas. Entity schemas live beside their entity (`market/market.ts`, `stall/stall.ts`). */
 export const LocalDateSchema = z
   .string()
+  .max(10)
   .refine(isLocalDate, { message: "Expected a date YYYY-MM-DD" })
+  .refine((d) => !isLocalDate(d) || isSupportedDate(d), {
+    message: `Expected a date from ${FIRST_DATE} to ${LAST_DATE}`,
+  })
   .meta({ example: "2026-12-06", format: "date" });
 
 export const InstantSchema = z

@@ -6,7 +6,7 @@ import { sameProvince } from "../auth/access";
 import {
   addDays,
   assertRangeLength,
-  isLocalDate,
+  isSupportedDate,
   type LocalDate,
   localTimeToUtc,
   monthRange,
@@ -112,11 +112,11 @@ export type PeriodRequest = { period: string } | { from: string; to: string };
 /** Resolves `{period: "2026-10"}` or `{from, to}` into dates and the key evaluations are filed under. */
 export function resolvePeriod(req: PeriodRequest): { from: LocalDate; to: LocalDate; key: string } {
   if ("period" in req) {
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(req.period))
+    if (!/^20\d{2}-(0[1-9]|1[0-2])$/.test(req.period))
       throw validationError("`period` must be YYYY-MM", [{ path: "period", message: "Expected YYYY-MM" }]);
     return { ...monthRange(req.period), key: req.period };
   }
-  if (!isLocalDate(req.from) || !isLocalDate(req.to) || req.from > req.to)
+  if (!isSupportedDate(req.from) || !isSupportedDate(req.to) || req.from > req.to)
     throw validationError("`from` and `to` must be dates with from ≤ to", [
       { path: "to", message: "Invalid range" },
     ]);

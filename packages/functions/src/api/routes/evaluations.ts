@@ -56,7 +56,7 @@ export function evaluationRoutes(deps: Deps) {
         query: z.object({
           period: z
             .string()
-            .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Expected YYYY-MM")
+            .regex(/^20\d{2}-(0[1-9]|1[0-2])$/, "Expected YYYY-MM")
             .meta({ example: "2026-10" }),
           format: z.enum(["json", "csv", "xlsx", "pdf"]).default("json"),
           part: wholeNumberQuery(1, 10_000, 1).meta({
