@@ -2,7 +2,7 @@ import * as ApiKeys from "@market40/core/auth/keys";
 import * as Connections from "@market40/core/realtime/connections";
 import * as Tickets from "@market40/core/realtime/tickets";
 import { freePort } from "@market40/devkit/dynamodbLocal";
-import { decodePdfQrs } from "@market40/devkit/oracles";
+import { decodePdfQrs, pdfText } from "@market40/devkit/oracles";
 import { createApp } from "@market40/functions/api/app";
 import { listen } from "@market40/functions/local/server";
 import fc from "fast-check";
@@ -357,6 +357,89 @@ describe("realtime is bounded and follows revocation", () => {
     );
     expect(close).toHaveLength(2);
   });
+});
+
+describe("one province rule everywhere, reports included", () => {
+  it("a market that moves province follows its current province in JSON, CSV, XLSX and PDF; its report prints only what the evaluation counted; the move is audited and in the next evaluation's changes", async () => {
+    const p = await harness("2026-10-20T03:00:00Z");
+    try {
+      await p.call("POST", "/api/markets", { body: { ...DONG_VAN, id: "moving", province: "Hà Giang" } });
+      const stall = (
+        await p.call("POST", "/api/markets/moving/stalls", { body: stallInput("M-1", "8888000101") })
+      ).body;
+      expect(stall.id).toBeTruthy();
+      p.clock.set("2026-11-01T01:00:00Z");
+      expect((await p.call("POST", "/api/evaluations/run", { body: { period: "2026-10" } })).status).toBe(
+        200,
+      );
+      const liaison = async (province: string) =>
+        (await p.call("POST", "/api/keys", { body: { role: "liaison", province } })).body.token as string;
+      const [haGiang, tuyenQuang] = [await liaison("Hà Giang"), await liaison("Tuyên Quang")];
+      // Written after the evaluation: an incident in the period. The report must not print it.
+      expect(
+        (
+          await p.call("POST", "/api/markets/moving/incidents", {
+            body: {
+              startedAt: "2026-10-18T04:30:00+07:00",
+              endedAt: "2026-10-18T12:00:00+07:00",
+              cause: "power",
+              note: "ghi sau khi đánh giá",
+            },
+          })
+        ).status,
+      ).toBe(201);
+      // The provinces merge: the market moves.
+      expect(
+        (await p.call("PATCH", "/api/markets/moving", { body: { province: "Tuyên Quang" } })).status,
+      ).toBe(200);
+      const read = async (token: string, format: string) =>
+        p.app.request(`/api/evaluations?period=2026-10&format=${format}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+      const json = async (token: string) =>
+        ((await (await read(token, "json")).json()) as { items: unknown[] }).items;
+      expect(await json(haGiang)).toEqual([]);
+      expect(await json(tuyenQuang)).toHaveLength(1);
+      expect(await (await read(haGiang, "csv")).text()).not.toContain("moving");
+      expect(await (await read(tuyenQuang, "csv")).text()).toContain("moving");
+      const xlsxOld = new Uint8Array(await (await read(haGiang, "xlsx")).arrayBuffer());
+      const xlsxNew = new Uint8Array(await (await read(tuyenQuang, "xlsx")).arrayBuffer());
+      expect(xlsxNew.length).toBeGreaterThan(xlsxOld.length);
+      const pdfOld = (await pdfText(new Uint8Array(await (await read(haGiang, "pdf")).arrayBuffer()))).join(
+        " ",
+      );
+      const pdfNew = (
+        await pdfText(new Uint8Array(await (await read(tuyenQuang, "pdf")).arrayBuffer()))
+      ).join(" ");
+      expect(pdfOld).not.toContain("Đồng Văn");
+      expect(pdfNew).toContain("Chợ phiên Đồng Văn");
+      expect(pdfNew).not.toContain("ghi sau khi đánh giá");
+      // The move is audited, and the next evaluation says so.
+      const audit = (await p.call("GET", "/api/audit?marketId=moving&from=2026-10-01&to=2026-11-30")).body
+        .items;
+      expect(audit).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            action: "market.changed",
+            before: expect.objectContaining({ province: "Hà Giang" }),
+            after: expect.objectContaining({ province: "Tuyên Quang" }),
+          }),
+        ]),
+      );
+      const next = (
+        await p.call("POST", "/api/evaluations/run", { body: { period: "2026-10", marketId: "moving" } })
+      ).body.items[0];
+      expect(next.version).toBe(2);
+      expect(next.changes.province).toEqual({ from: "Hà Giang", to: "Tuyên Quang" });
+      // The new version counted the incident: its report prints it.
+      const pdfNext = (
+        await pdfText(new Uint8Array(await (await read(tuyenQuang, "pdf")).arrayBuffer()))
+      ).join(" ");
+      expect(pdfNext).toContain("ghi sau khi đánh giá");
+    } finally {
+      await p.close();
+    }
+  }, 120_000);
 });
 
 describe("liaisons read evaluation inputs' audit without who the vendor is or where the money goes", () => {

@@ -41,7 +41,6 @@ export const AUDIT_ACTIONS = [
   "invitation.created",
   "invitation.accepted",
   "invitation.cancelled",
-  "market.moved",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

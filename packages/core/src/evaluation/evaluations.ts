@@ -15,12 +15,14 @@ import { laterDate } from "../calendar/sessions";
 import { type Clock, newId } from "../clock";
 import { validationError } from "../errors";
 import type { Market } from "../market/market";
+import * as Markets from "../market/market";
 import * as Rollups from "../rollup/rollups";
 import * as Stall from "../stall/stall";
 import type { Store } from "../store/client";
 import { tryCommit } from "../store/transact";
 import * as Heartbeats from "../uptime/heartbeatStore";
 import * as Incidents from "../uptime/incidents";
+import { countedOf } from "./counted";
 import { type EvaluationInput, evaluate } from "./evaluate";
 import { EvaluationItem } from "./evaluationItem";
 import { isProvisional } from "./provisional";
@@ -33,6 +35,8 @@ const InputsSummarySchema = z.object({
   incidents: z.record(z.string(), z.string()),
   /** The market's closures inside the period. */
   closures: z.array(z.string()),
+  /** The market's province when evaluated (from issue 23 on): a move shows in the next version's `changes`. */
+  province: z.string().optional(),
 });
 
 const ChangesSchema = z
@@ -45,6 +49,8 @@ const ChangesSchema = z
       removed: z.array(z.string()),
     }),
     closures: z.object({ added: z.array(z.string()), removed: z.array(z.string()) }),
+    /** The market moved province since the previous version (docs/contract.md §15). */
+    province: z.object({ from: z.string(), to: z.string() }).optional(),
   })
   .meta({ id: "EvaluationChanges" });
 export type Changes = z.output<typeof ChangesSchema>;
@@ -160,6 +166,9 @@ export function changesBetween(before: InputsSummary, after: InputsSummary): Cha
       added: after.closures.filter((d) => !was.has(d)),
       removed: before.closures.filter((d) => !now.has(d)),
     },
+    ...(before.province && after.province && !sameProvince(before.province, after.province)
+      ? { province: { from: before.province, to: after.province } }
+      : {}),
   };
 }
 
@@ -169,7 +178,7 @@ export async function gatherInputs(
   market: Market,
   period: { from: LocalDate; to: LocalDate },
   now: Date,
-): Promise<EvaluationInput & { summary: InputsSummary }> {
+): Promise<EvaluationInput & { summary: InputsSummary; reported: Incidents.Incident[] }> {
   const start = laterDate(period.from, market.launchedOn);
   const fromIso = localTimeToUtc(period.from, "00:00").toISOString();
   const toIso = localTimeToUtc(addDays(period.to, 1), "00:00").toISOString();
@@ -204,7 +213,10 @@ export async function gatherInputs(
       stalls: stalls.length,
       incidents: Object.fromEntries(incidents.map((i) => [i.id, i.updatedAt])),
       closures: market.closures.filter((d) => d >= period.from && d <= period.to),
+      province: market.province,
     },
+    // The incidents as reported (cause, note), for what the evaluation counted (counted.ts).
+    reported: incidents,
   };
 }
 
@@ -222,7 +234,7 @@ export async function run(
 ): Promise<Evaluation> {
   const period = resolvePeriod(req);
   const now = clock.now();
-  const { summary, ...input } = await gatherInputs(store, market, period, now);
+  const { summary, reported, ...input } = await gatherInputs(store, market, period, now);
   // Open incidents make the figures depend on `now`; closed ones do not. Hash `now` only when it matters.
   const open = input.incidents.some((i) => i.endedAt === null);
   const inputsHash = createHash("sha256")
@@ -230,7 +242,8 @@ export async function run(
       canonical({
         ...input,
         now: open ? now.toISOString() : null,
-        market: { ...input.market, name: market.name },
+        // The province too: a market that moved is evaluated again, and its `changes` say so.
+        market: { ...input.market, name: market.name, province: market.province },
       }),
     )
     .digest("hex");
@@ -263,8 +276,10 @@ export async function run(
       inputs: summary,
       ...(latest?.inputs ? { changes: changesBetween(latest.inputs, summary) } : {}),
     };
+    const counted = countedOf(input.market, input.period, input.stallDays, reported, evaluation.computedAt);
     const filed = await tryCommit(store, [
       EvaluationItem.create(store, evaluation),
+      EvaluationItem.createCounted(store, evaluation, counted),
       Audit.entry(store, clock, {
         actor,
         action: "evaluation.run",
@@ -301,8 +316,13 @@ export async function latestForPeriod(
   province?: string,
 ): Promise<Evaluation[]> {
   const latest = new Map<string, Evaluation>();
+  // The market's current province decides, not the one stored in the evaluation (docs/contract.md §15): a market
+  // that moved is read by its new province's liaison and no longer by its old one's.
+  const within = province
+    ? new Set((await Markets.all(store)).filter((m) => sameProvince(m.province, province)).map((m) => m.id))
+    : undefined;
   for (const e of await EvaluationItem.byPeriod(store, periodKey)) {
-    if (province && !sameProvince(e.market.province, province)) continue;
+    if (within && !within.has(e.marketId)) continue;
     const seen = latest.get(e.marketId);
     if (!seen || seen.version < e.version) latest.set(e.marketId, e);
   }
