@@ -27,6 +27,7 @@ function iamActions(command: { constructor: { name: string }; input: Record<stri
 }
 
 let h: Harness;
+const deletedKeys: string[] = [];
 
 /** The harness's store with every command it sends recorded: IAM action → where (`table` or `index/<name>`). */
 function recordingStore(seen: Map<string, Set<string>>) {
@@ -37,6 +38,9 @@ function recordingStore(seen: Map<string, Set<string>>) {
       if (prop !== "send") return Reflect.get(target, prop, receiver);
       return (command: Parameters<typeof send>[0], ...rest: unknown[]) => {
         const c = command as unknown as { constructor: { name: string }; input: Record<string, unknown> };
+        // DeleteItem is granted only under dynamodb:LeadingKeys CONN#* (stacks/access.ts): every delete must be one.
+        if (c.constructor.name === "DeleteCommand")
+          deletedKeys.push(String((c.input.Key as { pk: string }).pk));
         for (const action of iamActions(c)) {
           const on = typeof c.input.IndexName === "string" ? `index/${c.input.IndexName}` : "table";
           if (!seen.has(action)) seen.set(action, new Set());
@@ -115,6 +119,8 @@ describe("the table actions granted in stacks/access.ts cover what the functions
     expect(await Connections.listeners(h.store, stallId)).toEqual({ live: [], close: [] });
 
     expectGranted(seen, TABLE_ACCESS.callbacks);
+    expect(deletedKeys.length).toBeGreaterThan(0);
+    for (const pk of deletedKeys) expect(pk).toMatch(/^CONN#/);
     // Nothing granted that ingesting (and announcing) never used.
     expect([...seen.keys()].sort()).toEqual([...TABLE_ACCESS.callbacks.actions].sort());
   });

@@ -108,7 +108,10 @@ describe("the realtime WebSocket API", () => {
     expect(actionsOf(manage[0]!.st)).toEqual(["execute-api:ManageConnections"]);
     const resource = JSON.stringify(manage[0]!.st.Resource);
     expect(resource).toContain(`{"Ref":"${id}"}`);
+    // POST a payment, DELETE a connection of a revoked key or beyond its key's few (issue 23); nothing else.
     expect(resource).toContain("/POST/@connections/*");
+    expect(resource).toContain("/DELETE/@connections/*");
+    expect(resource).not.toMatch(/\/(GET|\*)\/@connections/);
     const { fn } = functionOf(HANDLERS.callbacks);
     expect(manage[0]!.roles).toContain(`"${fn.Properties.Role["Fn::GetAtt"][0]}"`);
   });
