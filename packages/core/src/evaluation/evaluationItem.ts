@@ -10,13 +10,13 @@ import { isProvisional } from "./provisional";
  * A stored evaluation version: immutable, written once (docs/data-model.md).
  *  - by market, period and version ... pk MARKET#<marketId>  sk EVAL#<periodKey>#v<0001>
  *  - byPeriod ......................... gsi1 EVALS#<periodKey> / <marketId>#v<0001>
- *  - what it counted, for its report ... pk MARKET#<marketId>  sk EVALCOUNT#<periodKey>#v<0001>
+ *  - what it counted, for its report ... pk MARKET#<marketId>  sk COUNT#<periodKey>#v<0001>
  *    (daily totals and incidents as they were when it was computed; written with it, never changed)
  */
 const padded = (version: number) => String(version).padStart(4, "0");
 const sk = (periodKey: string, version: number) => `EVAL#${periodKey}#v${padded(version)}`;
 const byPeriodPk = (periodKey: string) => `EVALS#${periodKey}`;
-const countedSk = (periodKey: string, version: number) => `EVALCOUNT#${periodKey}#v${padded(version)}`;
+const countedSk = (periodKey: string, version: number) => `COUNT#${periodKey}#v${padded(version)}`;
 
 function fromItem(raw: Record<string, unknown>): Evaluation {
   const { pk: _a, sk: _b, gsi1pk: _c, gsi1sk: _d, type: _e, v: _f, ...rest } = raw;
