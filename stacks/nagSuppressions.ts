@@ -49,7 +49,7 @@ export const NAG_SUPPRESSIONS: NagSuppression[] = [
       },
     ],
     reason:
-      "API Gateway's connection ids are made per connection at run time, so the callbacks function's execute-api:ManageConnections names this WebSocket API and stage, the POST method (a payment) and the DELETE method (a revoked key's or replaced socket, issue 23) and the @connections path, and only the connection id is a wildcard (asserted in test/infra/realtime.test.ts)",
+      "API Gateway's connection ids are made per connection at run time, so the callbacks function's execute-api:ManageConnections names this WebSocket API and stage, the POST and DELETE methods and the @connections path, and only the connection id is a wildcard (asserted in test/infra/realtime.test.ts)",
   },
   {
     id: "AwsSolutions-L1",
