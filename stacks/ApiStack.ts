@@ -1,10 +1,10 @@
 import { basename } from "node:path";
 import { PLATFORM_SECRET_NAMES, PROVIDER_SECRET_NAMES } from "@market40/core/config";
 import { FONT_FILES } from "@market40/core/poster/poster";
-import type { PolicyStatement } from "aws-cdk-lib/aws-iam";
+import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { Api, Config, type StackContext, use } from "sst/constructs";
 import { tableAndSecrets } from "./access";
-import { stageParameters } from "./parameters";
+import { stageParameters, webUrlParameterName } from "./parameters";
 import { realtimeSocket } from "./realtime";
 import { StorageStack } from "./StorageStack";
 
@@ -26,7 +26,7 @@ export const API_BURST = 1000;
  * every other `/api/*` request to the Hono app's. Each function gets only its own table actions and secrets
  * (`stacks/access.ts`), not SST's `bind` of the table (`dynamodb:*`).
  */
-export function ApiStack({ stack }: StackContext) {
+export function ApiStack({ app, stack }: StackContext) {
   const { table } = use(StorageStack);
   const { webDomain } = stageParameters(stack.stage);
   const secrets = SECRET_NAMES.map((name) => new Config.Secret(stack, name));
@@ -56,9 +56,30 @@ export function ApiStack({ stack }: StackContext) {
           environment: {
             ...apiAccess.environment,
             REALTIME_URL: realtime.url,
-            // Invitation URLs (§13) point at the web app: its own domain when the stage has one.
-            ...(webDomain ? { WEB_URL: `https://${webDomain.domainName}` } : {}),
+            // Invitation URLs (§13) point at the web app: its own domain when the stage has one, else the CloudFront
+            // address WebStack writes to SSM. Never a request header.
+            ...(webDomain
+              ? { WEB_URL: `https://${webDomain.domainName}` }
+              : { WEB_URL_PARAMETER: webUrlParameterName(app.name, stack.stage) }),
           },
+          permissions: [
+            ...(apiAccess.permissions as PolicyStatement[]),
+            ...(webDomain
+              ? []
+              : [
+                  new PolicyStatement({
+                    effect: Effect.ALLOW,
+                    actions: ["ssm:GetParameter"],
+                    resources: [
+                      stack.formatArn({
+                        service: "ssm",
+                        resource: "parameter",
+                        resourceName: webUrlParameterName(app.name, stack.stage).slice(1),
+                      }),
+                    ],
+                  }),
+                ]),
+          ],
           // 1,024 MB: Lambda's CPU grows with memory, and this function renders PDFs on the request — a poster part
           // (200 stalls) and a province's monthly report (200 markets) — which at 512 MB (~0.29 vCPU) would take
           // ~9 s and up to ~20 s (docs/benchmarks.md: posters, reports); API traffic is small, so the cost is not.

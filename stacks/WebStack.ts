@@ -15,10 +15,11 @@ import {
 } from "aws-cdk-lib/aws-cloudfront";
 import { HttpOrigin, S3BucketOrigin } from "aws-cdk-lib/aws-cloudfront-origins";
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from "aws-cdk-lib/aws-s3";
+import { StringParameter } from "aws-cdk-lib/aws-ssm";
 import { type StackContext, StaticSite, use } from "sst/constructs";
 import { ApiStack } from "./ApiStack";
 import { EdgeFirewall } from "./EdgeFirewall";
-import { stageParameters } from "./parameters";
+import { stageParameters, webUrlParameterName } from "./parameters";
 
 /** Days CloudFront and S3 access logs are kept. */
 export const EDGE_LOG_DAYS = 90;
@@ -122,6 +123,13 @@ export function WebStack({ app, stack }: StackContext) {
       },
     },
   });
+  // The stage's web address for the API's invitation URLs (stacks/parameters.ts), when it has no domain of its own.
+  if (!webDomain)
+    new StringParameter(stack, "WebUrlParameter", {
+      parameterName: webUrlParameterName(app.name, stack.stage),
+      stringValue: `https://${site.cdk!.distribution.distributionDomainName}`,
+      description: "market40: the web app's address, where invitation cards point (docs/contract.md §13)",
+    });
   stack.addOutputs({ WebUrl: site.url, ApiEdgeUrl: apiUrl });
   return { site, apiEdge, apiUrl, firewall, logs };
 }

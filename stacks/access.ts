@@ -17,7 +17,9 @@ export const TABLE_ACCESS = {
    * `ingest()`: consistent GetItem of the account guard or the number's holders item, then one
    * TransactWriteItems of Put (record, unmatched reference), Update (rollups) and ConditionCheck (guards).
    * Then, for a new payment, the stall's WebSocket connections (Query on gsi1, `byStall`) and DeleteItem of a
-   * connection API Gateway says is gone (realtime/connectionItem.ts). No batch.
+   * connection API Gateway says is gone, or whose key was revoked (realtime/connectionItem.ts). No batch. This is the
+   * public function, so its DeleteItem is scoped by `dynamodb:LeadingKeys` to connection items (`CONN#…`): a flaw in
+   * it cannot delete a payment, a stall or a key.
    */
   callbacks: {
     // Query on the table itself: the account-number index is built from the account guards the first time a
@@ -31,6 +33,7 @@ export const TABLE_ACCESS = {
       "dynamodb:UpdateItem",
     ],
     indexes: ["gsi1"],
+    deleteOnlyLeadingKeys: ["CONN#*"],
   },
   /** WebSocket `$connect`: a conditional DeleteItem takes the ticket, a PutItem records the connection. */
   realtimeConnect: {
@@ -94,7 +97,10 @@ export const TABLE_ACCESS = {
     ],
     indexes: ["gsi1", "gsi2"],
   },
-} as const satisfies Record<string, { actions: readonly string[]; indexes: readonly string[] }>;
+} as const satisfies Record<
+  string,
+  { actions: readonly string[]; indexes: readonly string[]; deleteOnlyLeadingKeys?: readonly string[] }
+>;
 
 export type FunctionName = keyof typeof TABLE_ACCESS;
 
@@ -125,16 +131,35 @@ export function tableAndSecrets(
   table: Table,
   secrets: readonly Config.Secret[],
 ): Pick<FunctionProps, "environment" | "permissions" | "bind"> {
-  const { actions, indexes } = TABLE_ACCESS[name];
+  const access: {
+    actions: readonly string[];
+    indexes: readonly string[];
+    deleteOnlyLeadingKeys?: readonly string[];
+  } = TABLE_ACCESS[name];
+  const { actions, indexes, deleteOnlyLeadingKeys } = access;
   const wanted = new Set(SECRETS_OF[name]);
+  const scoped = deleteOnlyLeadingKeys ? actions.filter((a) => a !== "dynamodb:DeleteItem") : actions;
   return {
     environment: { [`SST_Table_tableName_${table.id}`]: table.tableName },
     permissions: [
       new PolicyStatement({
         effect: Effect.ALLOW,
-        actions: [...actions],
+        actions: [...scoped],
         resources: [table.tableArn, ...indexes.map((index) => `${table.tableArn}/index/${index}`)],
       }),
+      // DeleteItem only of items whose partition key matches (IAM's dynamodb:LeadingKeys, checked per request).
+      ...(deleteOnlyLeadingKeys
+        ? [
+            new PolicyStatement({
+              effect: Effect.ALLOW,
+              actions: ["dynamodb:DeleteItem"],
+              resources: [table.tableArn],
+              conditions: {
+                "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [...deleteOnlyLeadingKeys] },
+              },
+            }),
+          ]
+        : []),
     ],
     bind: secrets.filter((s) => wanted.has(s.name)),
   };

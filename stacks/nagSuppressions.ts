@@ -45,11 +45,11 @@ export const NAG_SUPPRESSIONS: NagSuppression[] = [
     appliesTo: [
       {
         regex:
-          "/^Resource::arn:<AWS::Partition>:execute-api:.*:<RealtimeApi[A-Z0-9]+>/.+/POST/@connections/\\*$/",
+          "/^Resource::arn:<AWS::Partition>:execute-api:.*:<RealtimeApi[A-Z0-9]+>/.+/(POST|DELETE)/@connections/\\*$/",
       },
     ],
     reason:
-      "API Gateway's connection ids are made per connection at run time, so the callbacks function's execute-api:ManageConnections names this WebSocket API and stage, the POST method and the @connections path, and only the connection id is a wildcard (asserted in test/infra/realtime.test.ts)",
+      "API Gateway's connection ids are made per connection at run time, so the callbacks function's execute-api:ManageConnections names this WebSocket API and stage, the POST and DELETE methods and the @connections path, and only the connection id is a wildcard (asserted in test/infra/realtime.test.ts)",
   },
   {
     id: "AwsSolutions-L1",

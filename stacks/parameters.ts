@@ -28,3 +28,10 @@ export function stageParameters(stage: string, env: NodeJS.ProcessEnv = process.
     webDomain: domainName && certificateArn ? { domainName, certificateArn } : undefined,
   };
 }
+
+/**
+ * The SSM parameter that holds the stage's web address when it has no domain of its own: WebStack writes its
+ * CloudFront URL there and the API function reads it once per container (invitation and card URLs, §13). A
+ * parameter, because the API stack cannot reference the web stack that depends on it.
+ */
+export const webUrlParameterName = (app: string, stage: string) => `/${app}/${stage}/web-url`;

@@ -11,7 +11,7 @@ import { tableAndSecrets } from "./access";
  * Payments as they happen, in AWS (docs/contract.md §14): an API Gateway WebSocket API whose `$connect` takes a
  * ticket (issued by the API function) and records the connection in the table, and whose `$disconnect` forgets it.
  * The callbacks function posts each new payment to the stall's connections (lambda/realtimeGateway.ts), allowed by
- * `manageConnections` — `execute-api:ManageConnections` on this API's stage's connections and nothing else.
+ * `manageConnections` — `execute-api:ManageConnections` to POST to and DELETE this API's stage's connections, nothing else.
  *
  * Built from aws-cdk-lib's WebSocket API rather than SST's `WebSocketApi`: SST's grants every route function
  * ManageConnections on all the API's connections, and ours never post — only the callbacks function does.
@@ -56,13 +56,14 @@ export function realtimeSocket(stack: Stack, table: Table, secrets: readonly Con
   const manageConnections = new PolicyStatement({
     effect: Effect.ALLOW,
     actions: ["execute-api:ManageConnections"],
-    resources: [
+    // POST a payment; DELETE a connection whose key was revoked or that one key's newer sockets replaced (§14).
+    resources: ["POST", "DELETE"].map((method) =>
       stack.formatArn({
         service: "execute-api",
         resource: api.apiId,
-        resourceName: `${stage.stageName}/POST/@connections/*`,
+        resourceName: `${stage.stageName}/${method}/@connections/*`,
       }),
-    ],
+    ),
   });
   return { url: stage.url, endpoint: stage.callbackUrl, manageConnections };
 }

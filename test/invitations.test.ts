@@ -36,22 +36,17 @@ describe("invitations (§13)", () => {
     expect((await invite(vendor)).status).toBe(403);
   });
 
-  it("points the URL at the web app: the page that asked (in AWS the web app is not the API's origin), or the configured one", async () => {
-    // The web app on its CloudFront domain calls the API on another: the card must open the web app.
-    const fromApp = await h.call("POST", `/api/stalls/${stall.id}/invitations`, {
-      token: manager,
-      headers: { origin: "https://d111111abcdef8.cloudfront.net" },
-    });
-    expect(fromApp.body.url).toBe(`https://d111111abcdef8.cloudfront.net/#/invite/${fromApp.body.code}`);
-    // Not a plain origin: ignored.
-    const odd = await h.call("POST", `/api/stalls/${stall.id}/invitations`, {
-      token: manager,
-      headers: { origin: "https://evil.example/path?x" },
-    });
-    expect(odd.body.url).toBe(`http://localhost/#/invite/${odd.body.code}`);
-    // A stage with its own web domain (WEB_URL in AWS) wins over both.
+  it("points the URL at the configured public address, never at a request header (issue 23)", async () => {
+    for (const headers of <Record<string, string>[]>[
+      { origin: "https://evil.example" },
+      { host: "evil.example" },
+      { "x-forwarded-host": "evil.example" },
+    ]) {
+      const res = await h.call("POST", `/api/stalls/${stall.id}/invitations`, { token: manager, headers });
+      expect(res.body.url).toBe(`http://localhost/#/invite/${res.body.code}`);
+    }
     const { createApp } = await import("@market40/functions/api/app");
-    const app = createApp({ ...h.deps, config: { ...h.deps.config, webUrl: "https://cho40.example.vn/" } });
+    const app = createApp({ ...h.deps, config: { ...h.deps.config, publicUrl: "https://cho40.example.vn" } });
     const res = await app.request(`/api/stalls/${stall.id}/invitations`, {
       method: "POST",
       headers: { authorization: `Bearer ${manager}`, origin: "https://d111111abcdef8.cloudfront.net" },

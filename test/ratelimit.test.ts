@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 describe("rate limits", () => {
-  it("answers 429 to an address that keeps guessing tokens, even when it then guesses right", async () => {
+  it("answers 429 to an address that keeps guessing tokens; a valid key on it still passes (issue 23)", async () => {
     const app = createApp({
       ...h.deps,
       config: { ...h.deps.config, rateLimits: { failedAuthPerIp: 5, requestsPerKey: 1000 } },
@@ -21,7 +21,7 @@ describe("rate limits", () => {
     expect(blocked.status).toBe(429);
     expect(blocked.headers.get("retry-after")).toMatch(/^\d+$/);
     expect((await blocked.json()).error.code).toBe("rate_limited");
-    expect((await call(h.adminToken)).status).toBe(429);
+    expect((await call(h.adminToken)).status).toBe(200);
   });
 
   it("slows down one key making too many requests, not the others", async () => {

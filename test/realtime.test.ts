@@ -32,8 +32,10 @@ beforeAll(async () => {
   tokens.liaison = await h.token("liaison");
   tokens.admin = h.adminToken;
   const port = await freePort();
-  server = await listen(h.deps, port, "127.0.0.1");
   base = `http://127.0.0.1:${port}`;
+  // Socket URLs come from the configured public address, never the request's Host (issue 23).
+  h.deps.config.publicUrl = base;
+  server = await listen(h.deps, port, "127.0.0.1");
 });
 
 afterAll(async () => {
@@ -184,7 +186,8 @@ describe("a stall's socket", () => {
 
   it("is closed when the server stops, so a restart is not held up", async () => {
     const port = await freePort();
-    const other = await listen(h.deps, port, "127.0.0.1");
+    const config = { ...h.deps.config, publicUrl: `http://127.0.0.1:${port}` };
+    const other = await listen({ ...h.deps, config }, port, "127.0.0.1");
     const res = await fetch(`http://127.0.0.1:${port}/api/realtime/tickets`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${tokens.vendorA}` },

@@ -1,5 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import * as ApiKeys from "@market40/core/auth/keys";
 import * as Connections from "@market40/core/realtime/connections";
 import * as Tickets from "@market40/core/realtime/tickets";
 import { genericBody, signGeneric } from "@market40/devkit/signing";
@@ -26,6 +27,7 @@ function iamActions(command: { constructor: { name: string }; input: Record<stri
 }
 
 let h: Harness;
+const deletedKeys: string[] = [];
 
 /** The harness's store with every command it sends recorded: IAM action → where (`table` or `index/<name>`). */
 function recordingStore(seen: Map<string, Set<string>>) {
@@ -36,6 +38,9 @@ function recordingStore(seen: Map<string, Set<string>>) {
       if (prop !== "send") return Reflect.get(target, prop, receiver);
       return (command: Parameters<typeof send>[0], ...rest: unknown[]) => {
         const c = command as unknown as { constructor: { name: string }; input: Record<string, unknown> };
+        // DeleteItem is granted only under dynamodb:LeadingKeys CONN#* (stacks/access.ts): every delete must be one.
+        if (c.constructor.name === "DeleteCommand")
+          deletedKeys.push(String((c.input.Key as { pk: string }).pk));
         for (const action of iamActions(c)) {
           const on = typeof c.input.IndexName === "string" ? `index/${c.input.IndexName}` : "table";
           if (!seen.has(action)) seen.set(action, new Set());
@@ -76,7 +81,8 @@ describe("the table actions granted in stacks/access.ts cover what the functions
     // A vendor's phone listening to A-12 that went away without $disconnect: API Gateway answers 410 Gone, and the
     // callbacks function deletes the connection (Query on gsi1, DeleteItem — issue 17).
     const stallId = (await h.call("GET", "/api/markets/dong-van/stalls")).body.items[0].id as string;
-    const { url } = await Tickets.issue(h.deps, stallId, "wss://example.invalid/test");
+    const vendor = await ApiKeys.findByToken(h.store, await h.token("vendor", { stallId }));
+    const { url } = await Tickets.issue(h.deps, vendor!, stallId, "wss://example.invalid/test");
     await Connections.open(h.deps, "gone-phone", new URL(url).searchParams.get("ticket"));
     const gateway = createServer((_req, res) => {
       res.writeHead(410, { "content-type": "application/json", "x-amzn-errortype": "GoneException" });
@@ -110,9 +116,11 @@ describe("the table actions granted in stacks/access.ts cover what the functions
     expect(await post("{oops")).toBe(400);
 
     gateway.close();
-    expect(await Connections.listeners(h.store, stallId)).toEqual([]);
+    expect(await Connections.listeners(h.store, stallId)).toEqual({ live: [], close: [] });
 
     expectGranted(seen, TABLE_ACCESS.callbacks);
+    expect(deletedKeys.length).toBeGreaterThan(0);
+    for (const pk of deletedKeys) expect(pk).toMatch(/^CONN#/);
     // Nothing granted that ingesting (and announcing) never used.
     expect([...seen.keys()].sort()).toEqual([...TABLE_ACCESS.callbacks.actions].sort());
   });

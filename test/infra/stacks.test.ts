@@ -4,8 +4,11 @@ import { join } from "node:path";
 import { EVALUATION_CONCURRENCY, EVALUATION_MAX_RECEIVES } from "@market40/core/evaluation/scheduled";
 import { createTableInput } from "@market40/core/store/design";
 import type { Stack } from "aws-cdk-lib";
+import { Stack as CdkStack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
+import { CfnPolicy } from "aws-cdk-lib/aws-iam";
 import { AssetManifestArtifact, type CloudAssembly } from "aws-cdk-lib/cx-api";
+import { NagRuleCompliance } from "cdk-nag";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_BURST, API_RATE_PER_SECOND, ApiStack } from "../../stacks/ApiStack";
 import { SECRETS_OF, TABLE_ACCESS } from "../../stacks/access";
@@ -13,6 +16,7 @@ import { FUNCTION_DEFAULTS } from "../../stacks/defaults";
 import { EDGE_RATE_LIMITS, EDGE_RATE_WINDOW_SECONDS } from "../../stacks/EdgeFirewall";
 import { DAILY_SCHEDULE, EVALUATION_CONSUMER, JobsStack } from "../../stacks/JobsStack";
 import { MonitoringStack } from "../../stacks/MonitoringStack";
+import { publicDeleteScoped } from "../../stacks/nagRules";
 import { NAG_SUPPRESSIONS } from "../../stacks/nagSuppressions";
 import { StorageStack } from "../../stacks/StorageStack";
 import { EDGE_LOG_DAYS, WebStack } from "../../stacks/WebStack";
@@ -334,17 +338,24 @@ describe("least privilege", () => {
               /^dynamodb:(GetItem|BatchGetItem|Query|PutItem|UpdateItem|DeleteItem|BatchWriteItem|ConditionCheckItem)$/,
             );
         }
-    // api, callbacks, daily, evaluate, and the WebSocket API's $connect and $disconnect (test/infra/realtime.test.ts).
-    expect(dynamoStatements).toBe(6);
+    // api, callbacks (two: its DeleteItem apart, scoped to connection items), daily, evaluate, and the WebSocket
+    // API's $connect and $disconnect (test/infra/realtime.test.ts).
+    expect(dynamoStatements).toBe(7);
   });
 
   it.each(["api", "callbacks", "daily", "evaluate"] as const)(
     "%s: exactly its table actions, on the table and its indexes",
     (name) => {
       const { statements } = functionOf(templateOf(name), HANDLERS[name]);
-      const dynamo = statements.filter((st) => actionsOf(st).some((a) => a.startsWith("dynamodb:")));
+      const dynamo = statements.filter(
+        (st) =>
+          actionsOf(st).some((a) => a.startsWith("dynamodb:")) && !(st as { Condition?: unknown }).Condition,
+      );
       expect(dynamo).toHaveLength(1);
-      expect(actionsOf(dynamo[0]!).sort()).toEqual([...TABLE_ACCESS[name].actions].sort());
+      const scopedDelete = name === "callbacks" ? ["dynamodb:DeleteItem"] : [];
+      expect([...actionsOf(dynamo[0]!), ...scopedDelete].sort()).toEqual(
+        [...TABLE_ACCESS[name].actions].sort(),
+      );
       const resources = JSON.stringify(resourcesOf(dynamo[0]!));
       const indexes = [...resources.matchAll(/\/index\/(\w+)/g)].map((m) => m[1]);
       expect(indexes.sort()).toEqual([...TABLE_ACCESS[name].indexes].sort());
@@ -353,9 +364,39 @@ describe("least privilege", () => {
     },
   );
 
+  it("the public callbacks role deletes only connection items: DeleteItem under dynamodb:LeadingKeys CONN#*", () => {
+    const { statements } = functionOf(templateOf("callbacks"), HANDLERS.callbacks);
+    const deletes = statements.filter((st) => actionsOf(st).includes("dynamodb:DeleteItem"));
+    expect(deletes).toHaveLength(1);
+    expect(actionsOf(deletes[0]!)).toEqual(["dynamodb:DeleteItem"]);
+    expect((deletes[0] as { Condition?: unknown }).Condition).toEqual({
+      "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["CONN#*"] },
+    });
+    // cdk-nag checks it too (stacks/nagRules.ts): an unscoped DeleteItem on this role would be an error.
+    expect(
+      publicDeleteScoped(
+        new CfnPolicy(new CdkStack(), "P", {
+          policyName: "p",
+          policyDocument: {
+            Statement: [
+              { Effect: "Allow", Action: "execute-api:ManageConnections", Resource: "*" },
+              { Effect: "Allow", Action: ["dynamodb:DeleteItem"], Resource: "arn:aws:dynamodb:::table/t" },
+            ],
+          },
+        }),
+      ),
+    ).toBe(NagRuleCompliance.NON_COMPLIANT);
+    const nagged = assembly.stacks.flatMap((s) => JSON.stringify(s.template.Metadata ?? {}));
+    expect(nagged.join()).not.toContain("Market40-DDB1");
+  });
+
   it.each(["api", "callbacks", "daily", "evaluate"] as const)("%s: reads only its own secrets", (name) => {
     const { statements } = functionOf(templateOf(name), HANDLERS[name]);
-    const ssm = statements.filter((st) => actionsOf(st).some((a) => a.startsWith("ssm:")));
+    const all = statements.filter((st) => actionsOf(st).some((a) => a.startsWith("ssm:")));
+    // The API also reads the stage's web address (one parameter, not a secret: stacks/parameters.ts).
+    const webUrl = all.filter((st) => JSON.stringify(resourcesOf(st)).includes("/web-url"));
+    expect(webUrl.map(actionsOf)).toEqual(name === "api" ? [["ssm:GetParameter"]] : []);
+    const ssm = all.filter((st) => !webUrl.includes(st));
     for (const st of ssm) expect(actionsOf(st)).toEqual(["ssm:GetParameters"]);
     const names = new Set(
       [...JSON.stringify(ssm.map(resourcesOf)).matchAll(/Secret\/(\w+)\/value/g)].map((m) => m[1]),

@@ -3,6 +3,7 @@ import { AwsSolutionsChecks, NagSuppressions } from "cdk-nag";
 import { App, getStack } from "sst/constructs";
 import { initProject } from "sst/project.js";
 import config from "../../sst.config";
+import { Market40Checks } from "../../stacks/nagRules";
 import { NAG_SUPPRESSIONS } from "../../stacks/nagSuppressions";
 
 /**
@@ -31,5 +32,6 @@ export async function synthesize() {
       );
   }
   Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
+  Aspects.of(app).add(new Market40Checks({ verbose: true }));
   return { app, getStack };
 }

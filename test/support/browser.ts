@@ -51,8 +51,10 @@ export async function webRig(chromiumArgs: string[] = []): Promise<WebRig> {
     admin: h.adminToken,
   };
   const port = await freePort();
-  let server: ServerType = await listen(h.deps, port, "127.0.0.1");
   const base = `http://127.0.0.1:${port}`;
+  // Invitation and socket URLs come from the configured public address, never a request header (issue 23).
+  h.deps.config.publicUrl = base;
+  let server: ServerType = await listen(h.deps, port, "127.0.0.1");
   const browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     args: [

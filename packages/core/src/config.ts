@@ -52,8 +52,13 @@ export interface AppConfig {
   adminToken?: string;
   /** Where the poster fonts are when not in node_modules (a Lambda bundle's `fonts/`). */
   fontDir?: string;
-  /** The web app's address (`https://…`) where it is not the API's own: invitation URLs point there (§13). */
-  webUrl?: string;
+  /**
+   * The web app's public address (`https://…`): invitation and card URLs point there (§13), and locally the realtime
+   * socket URL too. Configuration only — `PUBLIC_URL` on `npm start` (default `http://<HOST>:<PORT>`), the stage's
+   * web address in AWS — never a request header (`Host`, `Origin`, `X-Forwarded-Host` are the caller's to forge).
+   * Unset, nothing that needs it is answered (503).
+   */
+  publicUrl?: string;
   /** Where the app runs, for logs. */
   stage: string;
   logLevel?: LogLevel;

@@ -129,6 +129,11 @@ const VI: [RegExp, Translation][] = [
   [/^`close` must be after `open`$/, "Giờ đóng cửa phải sau giờ mở cửa"],
   [/^`from` must not be after `to`$/, "Ngày bắt đầu không được sau ngày kết thúc"],
   [/^Expected (\d+) columns, found (\d+)$/, (m) => `Cần ${m[1]} cột, dòng này có ${m[2]}`],
+  [/^Expected at most 13 digits( \(9,999,999,999,999 VND\))?$/, "Tối đa 13 chữ số (9.999.999.999.999 đ)"],
+  [
+    /^A positive whole number of VND, at most 13 digits$/,
+    "Số tiền là số nguyên dương (đồng), tối đa 13 chữ số",
+  ],
   [/^Expected (.+,.+)$/, (m) => `Cần các cột: ${m[1]}`],
   [/^Not a cursor for this list$/, "Con trỏ trang không thuộc danh sách này"],
   [/^Not a cursor this API issued$/, "Con trỏ trang không hợp lệ"],
@@ -153,6 +158,40 @@ const VI: [RegExp, Translation][] = [
   [/^Market '(.+)' not found$/, (m) => `Không tìm thấy chợ '${m[1]}'`],
   [/^Incident '(.+)' not found$/, "Không tìm thấy sự cố này"],
   [/^Payment '(.+)' not found$/, "Không tìm thấy giao dịch này"],
+  [
+    /^This stall is suspended; its vendor cannot be invited$/,
+    "Quầy đang tạm ngưng nên không mời người bán đăng nhập được",
+  ],
+  [
+    /^This invitation was cancelled; ask the market manager for a new one$/,
+    "Thẻ mời này đã bị hủy; hãy xin ban quản lý chợ thẻ mới",
+  ],
+  [
+    /^This invitation is void: the stall is suspended$/,
+    "Thẻ mời này không còn hiệu lực: quầy đang tạm ngưng",
+  ],
+  [
+    /^This invitation is void: the stall's vendor details changed; ask the market manager for a new one$/,
+    "Thẻ mời này không còn hiệu lực: thông tin người bán của quầy đã thay đổi; hãy xin ban quản lý chợ thẻ mới",
+  ],
+  [
+    /^This invitation is void: a newer card was printed for this stall; use the newest card$/,
+    "Thẻ mời này không còn hiệu lực: quầy đã được in thẻ mới hơn; hãy dùng thẻ mới nhất",
+  ],
+  [
+    /^This invitation is void: the key that made it was revoked; ask the market manager for a new one$/,
+    "Thẻ mời này không còn hiệu lực: khóa đã tạo thẻ bị thu hồi; hãy xin ban quản lý chợ thẻ mới",
+  ],
+  [
+    /^The web app's public address is not configured yet; retry later$/,
+    "Chưa cấu hình địa chỉ công khai của ứng dụng; hãy thử lại sau",
+  ],
+  [
+    /^Expected a date from (\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2})$/,
+    (m) => `Cần một ngày từ ${m[1]} đến ${m[2]}`,
+  ],
+  [/^Expected a whole number in digits$/, "Cần một số nguyên, chỉ gồm chữ số"],
+  [/^Request headers are too large$/, "Phần đầu (header) của yêu cầu quá lớn"],
   [/^Invitation not found$/, "Không tìm thấy thẻ mời này; kiểm tra lại đường dẫn hoặc xin thẻ mới"],
   [/^API key not found$/, "Không tìm thấy khóa này"],
   [/^(Poster|Card) part (\d+) not found$/, (m) => `Không có phần ${m[2]}`],

@@ -1,10 +1,14 @@
 import { z } from "zod";
-import { isLocalDate } from "./calendar/localDate";
+import { FIRST_DATE, isLocalDate, isSupportedDate, LAST_DATE } from "./calendar/localDate";
 
 /** Shared field schemas. Entity schemas live beside their entity (`market/market.ts`, `stall/stall.ts`). */
 export const LocalDateSchema = z
   .string()
+  .max(10)
   .refine(isLocalDate, { message: "Expected a date YYYY-MM-DD" })
+  .refine((d) => !isLocalDate(d) || isSupportedDate(d), {
+    message: `Expected a date from ${FIRST_DATE} to ${LAST_DATE}`,
+  })
   .meta({ example: "2026-12-06", format: "date" });
 
 export const InstantSchema = z
@@ -20,8 +24,22 @@ export const InstantSchema = z
   )
   .meta({ example: "2026-11-29T06:41:07+07:00", format: "date-time" });
 
+/**
+ * A whole number in a query string, in plain decimal only: `0x2`, `2e0`, ` 2` or `+2` are a 400, never read as 2
+ * (what `z.coerce.number()` would do). Absent: `fallback`.
+ */
+export function wholeNumberQuery(min: number, max: number, fallback: number) {
+  return z
+    .string()
+    .regex(/^(0|[1-9]\d{0,8})$/, "Expected a whole number in digits")
+    .optional()
+    .transform((v) => (v === undefined ? fallback : Number(v)))
+    .pipe(z.number().int().min(min).max(max))
+    .meta({ type: "integer", minimum: min, maximum: max, default: fallback });
+}
+
 export const PageQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: wholeNumberQuery(1, 500, 50),
   cursor: z.string().max(2048).optional(),
 });
 

@@ -52,6 +52,7 @@ export async function harness(endpoint: string, now = "2026-11-26T03:00:00Z"): P
     secrets: TEST_SECRETS,
     payerKey: TEST_PAYER_KEY,
     stage: "test",
+    publicUrl: "http://localhost",
     rateLimits: { failedAuthPerIp: 100_000, requestsPerKey: 100_000 },
   };
   const store = createStore(config);

@@ -45,6 +45,7 @@ export const AUDIT_ACTIONS = [
   "invitation.accepted",
   "heartbeats.received",
   "statement.ingested",
+  "invitation.cancelled",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -174,4 +175,40 @@ export async function list(
 /** A stall's entries, oldest first. */
 export function ofStall(store: Store, stallId: string, page: PageRequest): Promise<Page<AuditEntry>> {
   return AuditItem.byStall(store, stallId, page);
+}
+
+/**
+ * Who a stall's vendor is and where its money goes: what a province's liaison, who checks evaluation inputs, has no
+ * need to read (docs/contract.md §2, §15). Their values read `***` in the liaison's copy of an entry.
+ */
+const VENDOR_FIELDS = new Set([
+  "vendorName",
+  "accountName",
+  "bank",
+  "bankName",
+  "bin",
+  "accountNumber",
+  "phone",
+]);
+
+function redactDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactDeep);
+  if (value && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, VENDOR_FIELDS.has(k) && v !== null ? "***" : redactDeep(v)]),
+    );
+  return value;
+}
+
+/** Entries as `role` may read them: a liaison's without vendor or account-holder names, banks or digits. */
+export function asReadBy<T extends { items: AuditEntry[] }>(role: string, page: T): T {
+  if (role !== "liaison") return page;
+  return {
+    ...page,
+    items: page.items.map((e) => ({
+      ...e,
+      ...(e.before ? { before: redactDeep(e.before) as Record<string, unknown> } : {}),
+      ...(e.after ? { after: redactDeep(e.after) as Record<string, unknown> } : {}),
+    })),
+  };
 }

@@ -53,6 +53,14 @@ export const KeyItem = {
       ExpressionAttributeValues: { ":at": at },
     },
   }),
+  /** Holds a transaction to a key not being revoked meanwhile (an invitation's maker, docs/contract.md §13). */
+  stillLive: (store: Store, ref: { pk: string; sk: string }): WriteItem => ({
+    ConditionCheck: {
+      TableName: store.table,
+      Key: ref,
+      ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(revokedAt)",
+    },
+  }),
   async byTokenHash(store: Store, tokenHash: string): Promise<ApiKey | undefined> {
     const res = await guard(() =>
       store.doc.send(new GetCommand({ TableName: store.table, Key: key(tokenHash) })),

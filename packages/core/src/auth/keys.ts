@@ -85,7 +85,7 @@ export function creation(
   clock: Clock,
   input: CreateKeyInput,
   token: string,
-  actor: Actor,
+  actor: Actor | ((keyId: string) => Actor),
   replaceRevoked = false,
 ): { key: ApiKey; writes: WriteItem[] } {
   const key: ApiKey = {
@@ -102,7 +102,8 @@ export function creation(
     writes: [
       KeyItem.create(store, key, hashToken(token), replaceRevoked),
       Audit.entry(store, clock, {
-        actor,
+        // A key its own holder makes (accepting an invitation) is recorded under its own id.
+        actor: typeof actor === "function" ? actor(key.keyId) : actor,
         action: "key.created",
         entity: { kind: "key", id: key.keyId },
         marketId: key.marketId ?? null,
@@ -137,6 +138,16 @@ export function list(store: Store, page: PageRequest): Promise<Page<ApiKey>> {
 /** A key by its id, or undefined. */
 export async function find(store: Store, keyId: string): Promise<ApiKey | undefined> {
   return (await KeyItem.byId(store, keyId))?.apiKey;
+}
+
+/**
+ * The transaction item that holds a commit to the key still being live, or `undefined` when it is revoked or
+ * unknown (an invitation whose maker's key was revoked is void: docs/contract.md §13).
+ */
+export async function stillLive(store: Store, keyId: string): Promise<WriteItem | undefined> {
+  const found = await KeyItem.byId(store, keyId);
+  if (!found || found.apiKey.revokedAt) return undefined;
+  return KeyItem.stillLive(store, found.ref);
 }
 
 /** A stall's vendor keys (for its manager to see and revoke). */

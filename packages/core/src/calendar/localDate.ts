@@ -20,6 +20,18 @@ export function isLocalDate(value: string): boolean {
   return d.toISOString().slice(0, 10) === value;
 }
 
+/**
+ * The dates the platform reckons with: markets, payments and evaluations all fall in this century, and the lunar
+ * calendar tables cover it. A date outside is a `400` wherever a request names one — never arithmetic past year 9999.
+ */
+export const FIRST_DATE = "2000-01-01";
+export const LAST_DATE = "2099-12-31";
+
+/** A real date within {@link FIRST_DATE}…{@link LAST_DATE}. */
+export function isSupportedDate(value: string): boolean {
+  return isLocalDate(value) && value >= FIRST_DATE && value <= LAST_DATE;
+}
+
 /** Days since 1970-01-01 of a local date. */
 export function dayIndex(date: LocalDate): number {
   const m = DATE_RE.exec(date);

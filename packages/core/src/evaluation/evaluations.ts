@@ -6,7 +6,7 @@ import { sameProvince } from "../auth/access";
 import {
   addDays,
   assertRangeLength,
-  isLocalDate,
+  isSupportedDate,
   type LocalDate,
   localTimeToUtc,
   monthRange,
@@ -15,6 +15,7 @@ import { laterDate } from "../calendar/sessions";
 import { type Clock, newId } from "../clock";
 import { validationError } from "../errors";
 import type { Market } from "../market/market";
+import * as Markets from "../market/market";
 import * as Rollups from "../rollup/rollups";
 import * as Stall from "../stall/stall";
 import type { Store } from "../store/client";
@@ -23,6 +24,7 @@ import * as Heartbeats from "../uptime/heartbeatStore";
 import { automaticIncidents } from "../uptime/heartbeats";
 import * as Incidents from "../uptime/incidents";
 import { overlaps } from "../uptime/intervals";
+import { countedOf } from "./counted";
 import { type EvaluationInput, evaluate } from "./evaluate";
 import { EvaluationItem } from "./evaluationItem";
 import { isProvisional } from "./provisional";
@@ -48,6 +50,8 @@ const InputsSummarySchema = z.object({
   stallStatus: z.array(StallStatusChangeSchema).optional(),
   /** Handed-over codes revoked by new bank details since the period began. */
   codesRevoked: z.array(CodeRevokedSchema).optional(),
+  /** The market's province when evaluated (from issue 23 on): a move shows in the next version's `changes`. */
+  province: z.string().optional(),
 });
 
 const ChangesSchema = z
@@ -67,6 +71,8 @@ const ChangesSchema = z
     beats: z.number().optional(),
     beatFailures: z.number().optional(),
     automaticIncidents: z.number().optional(),
+    /** The market moved province since the previous version (docs/contract.md §15). */
+    province: z.object({ from: z.string(), to: z.string() }).optional(),
   })
   .meta({ id: "EvaluationChanges" });
 export type Changes = z.output<typeof ChangesSchema>;
@@ -134,11 +140,11 @@ export type PeriodRequest = { period: string } | { from: string; to: string };
 /** Resolves `{period: "2026-10"}` or `{from, to}` into dates and the key evaluations are filed under. */
 export function resolvePeriod(req: PeriodRequest): { from: LocalDate; to: LocalDate; key: string } {
   if ("period" in req) {
-    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(req.period))
+    if (!/^20\d{2}-(0[1-9]|1[0-2])$/.test(req.period))
       throw validationError("`period` must be YYYY-MM", [{ path: "period", message: "Expected YYYY-MM" }]);
     return { ...monthRange(req.period), key: req.period };
   }
-  if (!isLocalDate(req.from) || !isLocalDate(req.to) || req.from > req.to)
+  if (!isSupportedDate(req.from) || !isSupportedDate(req.to) || req.from > req.to)
     throw validationError("`from` and `to` must be dates with from ≤ to", [
       { path: "to", message: "Invalid range" },
     ]);
@@ -187,6 +193,9 @@ export function changesBetween(before: InputsSummary, after: InputsSummary): Cha
     ...countChange("beats", before, after),
     ...countChange("beatFailures", before, after),
     ...countChange("automaticIncidents", before, after),
+    ...(before.province && after.province && !sameProvince(before.province, after.province)
+      ? { province: { from: before.province, to: after.province } }
+      : {}),
   };
 }
 
@@ -219,7 +228,7 @@ export async function gatherInputs(
   market: Market,
   period: { from: LocalDate; to: LocalDate },
   now: Date,
-): Promise<EvaluationInput & { summary: InputsSummary }> {
+): Promise<EvaluationInput & { summary: InputsSummary; reported: Incidents.Incident[] }> {
   const start = laterDate(period.from, market.launchedOn);
   const fromIso = localTimeToUtc(period.from, "00:00").toISOString();
   const toIso = localTimeToUtc(addDays(period.to, 1), "00:00").toISOString();
@@ -274,7 +283,10 @@ export async function gatherInputs(
       automaticIncidents: automaticIncidents(beats).filter((i) =>
         overlaps(i, { start: Date.parse(fromIso), end: Date.parse(toIso) }),
       ).length,
+      province: market.province,
     },
+    // The incidents as reported (cause, note), for what the evaluation counted (counted.ts).
+    reported: incidents,
   };
 }
 
@@ -292,7 +304,7 @@ export async function run(
 ): Promise<Evaluation> {
   const period = resolvePeriod(req);
   const now = clock.now();
-  const { summary, ...input } = await gatherInputs(store, market, period, now);
+  const { summary, reported, ...input } = await gatherInputs(store, market, period, now);
   // Open incidents make the figures depend on `now`; closed ones do not. Hash `now` only when it matters.
   const open = input.incidents.some((i) => i.endedAt === null);
   const inputsHash = createHash("sha256")
@@ -300,7 +312,8 @@ export async function run(
       canonical({
         ...input,
         now: open ? now.toISOString() : null,
-        market: { ...input.market, name: market.name },
+        // The province too: a market that moved is evaluated again, and its `changes` say so.
+        market: { ...input.market, name: market.name, province: market.province },
       }),
     )
     .digest("hex");
@@ -333,8 +346,10 @@ export async function run(
       inputs: summary,
       ...(latest?.inputs ? { changes: changesBetween(latest.inputs, summary) } : {}),
     };
+    const counted = countedOf(input.market, input.period, input.stallDays, reported, evaluation.computedAt);
     const filed = await tryCommit(store, [
       EvaluationItem.create(store, evaluation),
+      EvaluationItem.createCounted(store, evaluation, counted),
       Audit.entry(store, clock, {
         actor,
         action: "evaluation.run",
@@ -371,8 +386,13 @@ export async function latestForPeriod(
   province?: string,
 ): Promise<Evaluation[]> {
   const latest = new Map<string, Evaluation>();
+  // The market's current province decides, not the one stored in the evaluation (docs/contract.md §15): a market
+  // that moved is read by its new province's liaison and no longer by its old one's.
+  const within = province
+    ? new Set((await Markets.all(store)).filter((m) => sameProvince(m.province, province)).map((m) => m.id))
+    : undefined;
   for (const e of await EvaluationItem.byPeriod(store, periodKey)) {
-    if (province && !sameProvince(e.market.province, province)) continue;
+    if (within && !within.has(e.marketId)) continue;
     const seen = latest.get(e.marketId);
     if (!seen || seen.version < e.version) latest.set(e.marketId, e);
   }

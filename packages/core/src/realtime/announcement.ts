@@ -17,6 +17,26 @@ export const PaymentMessageSchema = z
 export type PaymentMessage = z.infer<typeof PaymentMessageSchema>;
 
 export const PING = { type: "ping" } as const;
+
+/** Why the server closes a socket, as the last message it hears (AWS) and as its close code and reason (locally). */
+export const CLOSE_CODES = {
+  /** Its key opened more sockets than it may hold: this, its oldest, was closed. */
+  replaced: 4008,
+  /** The key the socket was opened with has been revoked. */
+  revoked: 4003,
+} as const;
+export type CloseReason = keyof typeof CLOSE_CODES;
+
+export const CLOSE_REASONS: Record<CloseReason, string> = {
+  replaced: "too many sockets for this key; the oldest was closed",
+  revoked: "the key this socket was opened with has been revoked",
+};
+
+export const closingMessage = (reason: CloseReason) => ({
+  type: "closed" as const,
+  code: CLOSE_CODES[reason],
+  reason: CLOSE_REASONS[reason],
+});
 export const PING_INTERVAL_MS = 30_000;
 
 /**

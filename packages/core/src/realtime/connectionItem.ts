@@ -10,11 +10,17 @@ import { guard, type Store } from "../store/client";
 const key = (connectionId: string) => ({ pk: `CONN#${connectionId}`, sk: "CONN" });
 const byStall = (stallId: string) => `STALLCONNS#${stallId}`;
 
+export interface Listener {
+  connectionId: string;
+  keyId: string;
+  connectedAt: string;
+}
+
 /** API Gateway's own limit on a WebSocket connection's life, plus a margin. */
 const CONNECTION_LIFETIME_S = 2 * 3600 + 300;
 
 export const ConnectionItem = {
-  async put(store: Store, connectionId: string, stallId: string, now: Date): Promise<void> {
+  async put(store: Store, connectionId: string, stallId: string, keyId: string, now: Date): Promise<void> {
     await guard(() =>
       store.doc.send(
         new PutCommand({
@@ -26,6 +32,7 @@ export const ConnectionItem = {
             type: "realtimeConnection",
             v: 1,
             stallId,
+            keyId,
             connectedAt: now.toISOString(),
             expiresAt: Math.floor(now.getTime() / 1000) + CONNECTION_LIFETIME_S,
           },
@@ -36,9 +43,9 @@ export const ConnectionItem = {
   async remove(store: Store, connectionId: string): Promise<void> {
     await guard(() => store.doc.send(new DeleteCommand({ TableName: store.table, Key: key(connectionId) })));
   },
-  /** byStall: the ids of the connections listening to a stall (a handful: a vendor's phones). */
-  async ofStall(store: Store, stallId: string): Promise<string[]> {
-    const ids: string[] = [];
+  /** byStall: the connections listening to a stall (a handful: a vendor's phones), with their keys. */
+  async ofStall(store: Store, stallId: string): Promise<Listener[]> {
+    const ids: Listener[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const res = await guard(() =>
@@ -48,12 +55,17 @@ export const ConnectionItem = {
             IndexName: "gsi1",
             KeyConditionExpression: "gsi1pk = :pk",
             ExpressionAttributeValues: { ":pk": byStall(stallId) },
-            ProjectionExpression: "gsi1sk",
+            ProjectionExpression: "gsi1sk, keyId, connectedAt",
             ExclusiveStartKey: start,
           }),
         ),
       );
-      for (const item of res.Items ?? []) ids.push(String(item.gsi1sk));
+      for (const item of res.Items ?? [])
+        ids.push({
+          connectionId: String(item.gsi1sk),
+          keyId: String(item.keyId ?? ""),
+          connectedAt: String(item.connectedAt ?? ""),
+        });
       start = res.LastEvaluatedKey;
     } while (start);
     return ids;

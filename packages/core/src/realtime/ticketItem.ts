@@ -10,6 +10,8 @@ const key = (ticketHash: string) => ({ pk: `TICKET#${ticketHash}`, sk: "TICKET" 
 
 export interface StoredTicket {
   stallId: string;
+  /** The key it was issued to: a ticket of a key revoked since opens nothing (docs/contract.md §14). */
+  keyId: string;
   /** UTC ISO instant after which the ticket no longer opens a socket. */
   validUntil: string;
 }
@@ -51,7 +53,13 @@ export const TicketItem = {
         ),
       );
       const item = res.Attributes;
-      return item ? { stallId: String(item.stallId), validUntil: String(item.validUntil) } : undefined;
+      return item
+        ? {
+            stallId: String(item.stallId),
+            keyId: String(item.keyId ?? ""),
+            validUntil: String(item.validUntil),
+          }
+        : undefined;
     } catch (err) {
       if ((err as Error).name === "ConditionalCheckFailedException") return undefined;
       throw err;

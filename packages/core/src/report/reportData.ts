@@ -1,41 +1,32 @@
-import { addDays, eachDate, type LocalDate, localTimeToUtc } from "../calendar/localDate";
-import { laterDate, sessionsBetween } from "../calendar/sessions";
+import { addDays, localTimeToUtc } from "../calendar/localDate";
+import { type CostlyIncident, type Counted, countedOf } from "../evaluation/counted";
+import { EvaluationItem } from "../evaluation/evaluationItem";
 import type { PeriodEvaluation } from "../evaluation/monthOverMonth";
 import * as Market from "../market/market";
 import * as Rollups from "../rollup/rollups";
 import type { Store } from "../store/client";
-import type { Cause } from "../uptime/causes";
 import * as Incidents from "../uptime/incidents";
-import { overlapMs } from "../uptime/intervals";
 
-/** A reported incident as the report lists it: how many minutes of session time it took. */
-export interface CostlyIncident {
-  startedAt: string;
-  endedAt: string | null;
-  cause: Cause;
-  note?: string;
-  lostMinutes: number;
-}
+export type { CostlyIncident };
 
 /** What a market's page in the monthly report draws besides its evaluation. */
-export interface MarketPage {
+export interface MarketPage extends Counted {
   evaluation: PeriodEvaluation;
-  /** Every day of the period, days without payments as zeros. */
-  days: { date: LocalDate; count: number; value: number }[];
-  /** Reported incidents that overlapped a session, oldest first. */
-  incidents: CostlyIncident[];
 }
 
 /**
- * A market's daily totals (the market-day rollups, not its transactions) and the reported incidents that cost it
- * session time, for its evaluation's period. Open incidents count until the evaluation was computed, as its
- * figures do. `known`: the market, when the caller has already listed them (one listing instead of a read each).
+ * A market's daily totals and the reported incidents that cost it session time, as its evaluation counted them when
+ * it was computed (docs/contract.md §15): never a payment or an incident written after it. Versions filed before
+ * their counts were kept are recounted from the store, up to `computedAt` — incidents reported after it excluded.
+ * `known`: the market, when the caller has already listed them (one listing instead of a read each).
  */
 export async function marketPage(
   store: Store,
   evaluation: PeriodEvaluation,
   known?: Market.Market,
 ): Promise<MarketPage> {
+  const stored = await EvaluationItem.counted(store, evaluation);
+  if (stored) return { evaluation, ...stored };
   const { from, to } = evaluation.period;
   const fromIso = localTimeToUtc(from, "00:00").toISOString();
   const toIso = localTimeToUtc(addDays(to, 1), "00:00").toISOString();
@@ -44,28 +35,7 @@ export async function marketPage(
     Rollups.marketDays(store, evaluation.marketId, from, to),
     Incidents.overlapping(store, evaluation.marketId, fromIso, toIso),
   ]);
-  const start = laterDate(from, market.launchedOn);
-  const windows = (start > to ? [] : sessionsBetween(market, start, to)).map((s) => ({
-    start: Date.parse(s.opensAt),
-    end: Date.parse(s.closesAt),
-  }));
-  const computed = Date.parse(evaluation.computedAt);
-  const incidents: CostlyIncident[] = [];
-  for (const i of reported) {
-    const span = [{ start: Date.parse(i.startedAt), end: i.endedAt ? Date.parse(i.endedAt) : computed }];
-    const lostMs = windows.reduce((sum, w) => sum + overlapMs(w, span), 0);
-    if (lostMs <= 0) continue;
-    incidents.push({
-      startedAt: i.startedAt,
-      endedAt: i.endedAt,
-      cause: i.cause,
-      ...(i.note ? { note: i.note } : {}),
-      lostMinutes: Math.round((lostMs / 60_000) * 100) / 100,
-    });
-  }
-  return {
-    evaluation,
-    days: eachDate(from, to).map((date) => ({ date, count: 0, value: 0, ...totals.get(date) })),
-    incidents,
-  };
+  const days = [...totals].map(([date, t]) => ({ date, count: t.count, value: t.value }));
+  const before = reported.filter((i) => i.createdAt <= evaluation.computedAt);
+  return { evaluation, ...countedOf(market, evaluation.period, days, before, evaluation.computedAt) };
 }

@@ -7,7 +7,13 @@ import { RateLimiter } from "./rateLimit";
 /** The scheme is case-insensitive (RFC 9110 §11.1): `bearer` and `BEARER` are accepted. */
 const BEARER = /^Bearer\s+([A-Za-z0-9._~+/=-]{8,200})$/i;
 
-/** The caller's address: API Gateway's source IP in Lambda, the socket's peer locally. Never a client header. */
+/**
+ * Where a request comes from, as the edge saw it (docs/security.md: sign-in failures). In Lambda behind CloudFront:
+ * `CloudFront-Viewer-Address` (the viewer's own IP and port), which CloudFront sets itself and overwrites if the
+ * viewer sent one — API Gateway's source IP there is one of a handful of CloudFront edge addresses shared by every
+ * viewer. Without that header (API Gateway called directly): API Gateway's source IP. Locally: the socket's peer —
+ * no header, since nothing in front of `npm start` would overwrite it.
+ */
 export function clientAddress(c: Context): string {
   const env = c.env as
     | {
@@ -15,7 +21,14 @@ export function clientAddress(c: Context): string {
         incoming?: { socket?: { remoteAddress?: string } };
       }
     | undefined;
-  return env?.requestContext?.http?.sourceIp ?? env?.incoming?.socket?.remoteAddress ?? "unknown";
+  if (env?.requestContext) {
+    const viewer = c.req.header("cloudfront-viewer-address");
+    // "203.0.113.7:52144" or "2001:db8::1:52144": the address is all but the last ":port".
+    const ip = viewer?.includes(":") ? viewer.slice(0, viewer.lastIndexOf(":")) : undefined;
+    if (ip && /^[0-9A-Fa-f:.]{2,45}$/.test(ip)) return ip;
+    return env.requestContext.http?.sourceIp ?? "unknown";
+  }
+  return env?.incoming?.socket?.remoteAddress ?? "unknown";
 }
 
 function tooMany(c: Context, seconds: number): never {
@@ -25,8 +38,10 @@ function tooMany(c: Context, seconds: number): never {
 
 /**
  * Resolves `Authorization: Bearer <token>` to a principal. Unknown, malformed, missing or revoked tokens are all
- * the same 401, so the answer tells nothing about which keys exist; an address that keeps failing is answered 429
- * before any lookup, and a key making too many requests is slowed down too.
+ * the same 401, so the answer tells nothing about which keys exist. Failures are counted per source address (as the
+ * edge saw it); a source over the limit gets 429 for its failed attempts only — a request with a valid key always
+ * passes, whatever others on its address did, so no one can lock a vendor or an admin out. A key making too many
+ * requests is slowed down on its own.
  */
 export function authenticate(deps: Deps): MiddlewareHandler<AppEnv> {
   const limits = deps.config.rateLimits ?? { failedAuthPerIp: 30, requestsPerKey: 1200 };
@@ -34,15 +49,18 @@ export function authenticate(deps: Deps): MiddlewareHandler<AppEnv> {
   const perKey = new RateLimiter(limits.requestsPerKey, 60_000);
   return async (c, next) => {
     // A path no route serves is a 404 for everyone (docs/contract.md §12): only middleware matched it.
-    if (!c.req.matchedRoutes.some((r) => r.method !== "ALL")) return next();
+    // On the local server the web app's `GET /*` matches too: only an API route counts.
+    if (!c.req.matchedRoutes.some((r) => r.method !== "ALL" && r.path.startsWith("/api/"))) return next();
     const address = clientAddress(c);
-    const wait = failures.blocked(address);
-    if (wait) tooMany(c, wait);
     const header = c.req.header("authorization") ?? "";
     const match = BEARER.exec(header.trim());
+    // A malformed or absent header from a blocked source costs no lookup.
+    const blocked = failures.blocked(address);
+    if (!match && blocked) tooMany(c, blocked);
     const key = match ? await ApiKeys.findByToken(deps.store, match[1]!) : undefined;
     if (!key || key.revokedAt) {
-      failures.hit(address);
+      const wait = failures.hit(address);
+      if (wait) tooMany(c, wait);
       throw unauthorized();
     }
     const keyWait = perKey.hit(key.keyId);

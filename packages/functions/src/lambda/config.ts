@@ -36,8 +36,9 @@ export function readLambdaConfig(env: NodeJS.ProcessEnv = process.env): AppConfi
     payerKey: secret(PLATFORM_SECRET_NAMES.payerKey) ?? "",
     // Poster fonts are copied beside the bundle (stacks/ApiStack.ts).
     fontDir: env.LAMBDA_TASK_ROOT ? `${env.LAMBDA_TASK_ROOT}/fonts` : undefined,
-    // The web app's own domain when the stage has one (stacks/ApiStack.ts); else invitations use the page's origin.
-    webUrl: env.WEB_URL || undefined,
+    // The web app's own domain when the stage has one (stacks/ApiStack.ts); else the stage's CloudFront address,
+    // read once from the parameter WebStack writes (`resolvePublicUrl`). Never a request header.
+    publicUrl: env.WEB_URL || undefined,
     // The WebSocket API (stacks/realtime.ts): tickets point at its URL; callbacks post through its endpoint.
     realtimeUrl: env.REALTIME_URL || undefined,
     realtimeEndpoint: env.REALTIME_ENDPOINT || undefined,
@@ -46,6 +47,27 @@ export function readLambdaConfig(env: NodeJS.ProcessEnv = process.env): AppConfi
   if (!config.payerKey)
     throw new Error("PAYER_HASH_KEY is not set: npx sst secrets set PAYER_HASH_KEY $(openssl rand -hex 32)");
   return config;
+}
+
+/**
+ * Fills in `config.publicUrl` from the SSM parameter WebStack writes (`WEB_URL_PARAMETER`: the stage's CloudFront
+ * address, which the API stack cannot reference without a cycle), once per container. A failed read leaves it unset
+ * (routes that need it answer 503) and is retried on the next request.
+ */
+let publicUrlRead: Promise<void> | undefined;
+export function resolvePublicUrl(config: AppConfig, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const name = env.WEB_URL_PARAMETER;
+  if (config.publicUrl || !name) return Promise.resolve();
+  publicUrlRead ??= import("@aws-sdk/client-ssm")
+    .then(async ({ SSMClient, GetParameterCommand }) => {
+      const res = await new SSMClient({ maxAttempts: 2 }).send(new GetParameterCommand({ Name: name }));
+      const value = res.Parameter?.Value;
+      if (value && /^https:\/\/[^/]+\/?$/.test(value)) config.publicUrl = value.replace(/\/+$/, "");
+    })
+    .catch(() => {
+      publicUrlRead = undefined;
+    });
+  return publicUrlRead;
 }
 
 function fromSst(): Deps {

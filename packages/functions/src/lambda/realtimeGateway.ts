@@ -1,9 +1,11 @@
 import {
   ApiGatewayManagementApiClient,
   type ApiGatewayManagementApiClientConfig,
+  DeleteConnectionCommand,
   PostToConnectionCommand,
 } from "@aws-sdk/client-apigatewaymanagementapi";
 import type { PaymentAnnouncer, PaymentMessage } from "@market40/core/realtime/announcement";
+import { closingMessage } from "@market40/core/realtime/announcement";
 import * as Connections from "@market40/core/realtime/connections";
 import type { Store } from "@market40/core/store/client";
 import type { AppLogger } from "../log";
@@ -11,7 +13,8 @@ import type { AppLogger } from "../log";
 /**
  * The callbacks function's announcer in AWS: after a payment's transaction committed, it posts the message to each
  * of the stall's connections through API Gateway's management API; a connection API Gateway no longer knows
- * (`410 Gone`: the phone went away without `$disconnect`) is deleted.
+ * (`410 Gone`: the phone went away without `$disconnect`) is deleted. Connections of a key revoked since, or beyond
+ * its newest few, are told why (`{type: "closed", code, reason}`) and closed instead (docs/contract.md §14).
  */
 export function apiGatewayAnnouncer(
   store: Store,
@@ -30,12 +33,25 @@ export function apiGatewayAnnouncer(
   return {
     async announce(message: PaymentMessage) {
       const data = new TextEncoder().encode(JSON.stringify(message));
-      const ids = await Connections.listeners(store, message.stallId).catch((err: Error) => {
+      const { live, close } = await Connections.listeners(store, message.stallId).catch((err: Error) => {
         logger.warn("announce failed: listeners not read", { stallId: message.stallId, error: err.message });
-        return [] as string[];
+        return { live: [] as string[], close: [] };
       });
-      await Promise.all(
-        ids.map(async (id) => {
+      const ended = close.map(async ({ connectionId, reason }) => {
+        try {
+          const why = new TextEncoder().encode(JSON.stringify(closingMessage(reason)));
+          await api
+            .send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: why }))
+            .catch(() => {});
+          await api.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+        } catch {
+          // Already gone: forgetting it is all that is left.
+        }
+        await Connections.close(store, connectionId);
+      });
+      await Promise.all([
+        ...ended,
+        ...live.map(async (id) => {
           try {
             await api.send(new PostToConnectionCommand({ ConnectionId: id, Data: data }));
           } catch (err) {
@@ -45,7 +61,7 @@ export function apiGatewayAnnouncer(
             else logger.warn("announce failed", { connection: id, error: e.message ?? String(err) });
           }
         }),
-      );
+      ]);
     },
   };
 }

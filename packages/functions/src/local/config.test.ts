@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROVIDER_SECRET_NAMES } from "@market40/core/config";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadSecrets } from "./config";
+import { loadSecrets, readSettings } from "./config";
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -53,5 +53,24 @@ describe("npm start's secrets", () => {
     const again = loadSecrets(dir, {});
     expect(again.generated).toEqual(["cassoSecureToken"]);
     expect(again.config.secrets.generic).toBe(stored.generic);
+  });
+});
+
+describe("PUBLIC_URL (issue 23: card and socket URLs are configuration, never a request header)", () => {
+  it("is an http(s) address, kept without a trailing slash; unset, main.ts uses http://<HOST>:<PORT>", () => {
+    expect(readSettings({ PUBLIC_URL: "http://192.168.1.20:3000/" }).publicUrl).toBe(
+      "http://192.168.1.20:3000",
+    );
+    expect(readSettings({ PUBLIC_URL: "https://cho.example.vn/app" }).publicUrl).toBe(
+      "https://cho.example.vn/app",
+    );
+    expect(readSettings({}).publicUrl).toBeUndefined();
+    for (const bad of [
+      "cho.example.vn",
+      "ftp://x.example",
+      "https://x.example/?a=1",
+      "https://u:p@x.example",
+    ])
+      expect(() => readSettings({ PUBLIC_URL: bad }), bad).toThrow(/PUBLIC_URL/);
   });
 });

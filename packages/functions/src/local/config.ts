@@ -22,6 +22,22 @@ export interface LocalSettings {
   dynamodbPort: number;
   host: string;
   logLevel: LogLevel;
+  /** `PUBLIC_URL`: where phones reach this server (invitation cards, §13); unset: `http://<HOST>:<PORT>`. */
+  publicUrl?: string;
+}
+
+/** A public address is an http(s) origin, optionally with a path; never read from a request. */
+function publicUrl(value: string | undefined): string | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new Error(`PUBLIC_URL must be an http(s) address, e.g. http://192.168.1.20:3000, got '${value}'`);
+  }
+  if ((url.protocol !== "http:" && url.protocol !== "https:") || url.search || url.hash || url.username)
+    throw new Error(`PUBLIC_URL must be an http(s) address without query or credentials, got '${value}'`);
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
 }
 
 function flag(value: string | undefined, fallback: boolean): boolean {
@@ -46,6 +62,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): LocalSetting
     dynamodbPort: port(env.DYNAMODB_PORT, 0, "DYNAMODB_PORT"),
     host: env.HOST || "127.0.0.1",
     logLevel: logLevelOf(env.LOG_LEVEL, env.NODE_ENV === "test" ? "SILENT" : "INFO"),
+    publicUrl: publicUrl(env.PUBLIC_URL),
   };
 }
 

@@ -90,6 +90,8 @@ async function main(): Promise<void> {
       endpoint: ddb.endpoint,
       stage: "local",
       logLevel: settings.logLevel,
+      // Where invitation cards point (§13): configured, never taken from a request's headers.
+      publicUrl: settings.publicUrl ?? `http://${settings.host}:${settings.port}`,
       ...secrets.config,
     };
     const store = createStore(config);
@@ -152,6 +154,10 @@ async function main(): Promise<void> {
     }
     stops.push(() => new Promise<void>((r) => server.close(() => r())));
     const url = `http://${settings.host}:${settings.port}`;
+    // PORT=0 picks a free port: the default public address names the one picked.
+    const bound = server.address();
+    if (!settings.publicUrl && settings.port === 0 && bound && typeof bound === "object")
+      config.publicUrl = `http://${settings.host}:${bound.port}`;
 
     const scheduler = startScheduler(deps);
     stops.push(() => scheduler.stop());

@@ -1,6 +1,9 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import {
+  CLOSE_CODES,
+  CLOSE_REASONS,
+  type CloseReason,
   type PaymentAnnouncer,
   type PaymentMessage,
   PING,
@@ -43,25 +46,68 @@ function sameOrigin(req: IncomingMessage): boolean {
   }
 }
 
-export function realtimeHub(deps: Pick<Deps, "store" | "clock" | "logger">): RealtimeHub {
+/** Sockets the whole process holds at most: beyond it a new one is refused (503) before it is opened. */
+export const MAX_SOCKETS = 5_000;
+
+/** How often open sockets' keys are checked: a revoked key's sockets close within this (docs/contract.md §14). */
+export const KEY_CHECK_INTERVAL_MS = PING_INTERVAL_MS;
+
+export function realtimeHub(
+  deps: Pick<Deps, "store" | "clock" | "logger">,
+  limits: { maxSockets?: number; keyCheckMs?: number } = {},
+): RealtimeHub {
+  const maxSockets = limits.maxSockets ?? MAX_SOCKETS;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 });
   const byStall = new Map<string, Set<WebSocket>>();
+  /** Each key's sockets, oldest first. */
+  const byKey = new Map<string, WebSocket[]>();
+  let open = 0;
+  let pending = 0;
   const ping = setInterval(() => {
     const text = JSON.stringify(PING);
     for (const sockets of byStall.values()) for (const ws of sockets) ws.send(text);
   }, PING_INTERVAL_MS);
   ping.unref();
 
-  const listen = (ws: WebSocket, stallId: string) => {
+  const end = (ws: WebSocket, reason: CloseReason) => ws.close(CLOSE_CODES[reason], CLOSE_REASONS[reason]);
+
+  // A key revoked while its sockets are open: they are closed at the next check (every 30 s).
+  let checking = false;
+  const keyCheck = setInterval(async () => {
+    if (checking || byKey.size === 0) return;
+    checking = true;
+    try {
+      for (const [keyId, sockets] of [...byKey]) {
+        if (!(await Tickets.keyIsLive(deps.store, keyId))) for (const ws of [...sockets]) end(ws, "revoked");
+      }
+    } catch (err) {
+      deps.logger.warn("realtime key check failed", { error: (err as Error).message });
+    } finally {
+      checking = false;
+    }
+  }, limits.keyCheckMs ?? KEY_CHECK_INTERVAL_MS);
+  keyCheck.unref();
+
+  const listen = (ws: WebSocket, stallId: string, keyId: string) => {
     let sockets = byStall.get(stallId);
     if (!sockets) {
       sockets = new Set();
       byStall.set(stallId, sockets);
     }
     sockets.add(ws);
+    open++;
+    const ofKey = byKey.get(keyId) ?? [];
+    byKey.set(keyId, ofKey);
+    ofKey.push(ws);
+    // A key holds a few sockets at most: its newest opened, so the oldest is closed (a phone left open elsewhere).
+    while (ofKey.length > Tickets.SOCKETS_PER_KEY) end(ofKey.shift()!, "replaced");
     ws.on("close", () => {
+      open--;
       sockets.delete(ws);
       if (sockets.size === 0 && byStall.get(stallId) === sockets) byStall.delete(stallId);
+      const at = ofKey.indexOf(ws);
+      if (at >= 0) ofKey.splice(at, 1);
+      if (ofKey.length === 0 && byKey.get(keyId) === ofKey) byKey.delete(keyId);
     });
     // The socket only listens: anything a client sends is ignored.
     ws.on("error", () => ws.terminate());
@@ -72,12 +118,17 @@ export function realtimeHub(deps: Pick<Deps, "store" | "clock" | "logger">): Rea
       const url = new URL(req.url ?? "/", "http://localhost");
       if (url.pathname !== SOCKET_PATH) return refuse(socket, 404, "Not Found");
       if (!sameOrigin(req)) return refuse(socket, 403, "Forbidden");
+      // The process-wide cap, counting upgrades under way: refused before the ticket is even read.
+      if (open + pending >= maxSockets) return refuse(socket, 503, "Service Unavailable");
+      pending++;
       Tickets.redeem(deps, url.searchParams.get(Tickets.TICKET_PARAM))
-        .then((stallId) => {
-          if (!stallId) return refuse(socket, 401, "Unauthorized");
-          wss.handleUpgrade(req, socket, head, (ws) => listen(ws, stallId));
+        .then((opened) => {
+          pending--;
+          if (!opened) return refuse(socket, 401, "Unauthorized");
+          wss.handleUpgrade(req, socket, head, (ws) => listen(ws, opened.stallId, opened.keyId));
         })
         .catch((err: Error) => {
+          pending--;
           deps.logger.warn("realtime upgrade failed", { error: err.message });
           refuse(socket, 503, "Service Unavailable");
         });
@@ -88,11 +139,13 @@ export function realtimeHub(deps: Pick<Deps, "store" | "clock" | "logger">): Rea
       const text = JSON.stringify(message);
       for (const ws of sockets) ws.send(text);
     },
-    size: () => [...byStall.values()].reduce((n, s) => n + s.size, 0),
+    size: () => open,
     close() {
       clearInterval(ping);
+      clearInterval(keyCheck);
       for (const sockets of byStall.values()) for (const ws of sockets) ws.terminate();
       byStall.clear();
+      byKey.clear();
       wss.close();
     },
   };

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { relative, resolve } from "node:path";
 import { type ServerType, serve } from "@hono/node-server";
 import { serveStatic } from "@hono/node-server/serve-static";
+import { localize } from "@market40/core/messages";
 import { webSecurityHeaders } from "@market40/web/securityPolicy";
 import { Hono } from "hono";
 import { createApp } from "../api/app";
@@ -45,14 +46,29 @@ export async function listen(
   deps: Deps,
   port: number,
   hostname: string,
+  realtime?: Parameters<typeof realtimeHub>[1],
 ): Promise<ServerType & { realtime: RealtimeHub }> {
-  const hub = realtimeHub(deps);
+  const hub = realtimeHub(deps, realtime);
   const app = createLocalApp({ ...deps, announcer: hub });
   const server = await new Promise<ServerType>((res, rej) => {
     const s = serve({ fetch: app.fetch, port, hostname }, () => res(s));
     s.once("error", rej);
   });
   server.on("upgrade", hub.upgrade);
+  // Node answers headers over its 16 KiB limit with a bare 431 before any route runs: answer it in the error
+  // envelope instead (Vietnamese: the headers that would say otherwise were not read).
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const [status, text, code, message] =
+      err.code === "HPE_HEADER_OVERFLOW"
+        ? [431, "Request Header Fields Too Large", "validation_error", "Request headers are too large"]
+        : [400, "Bad Request", "validation_error", "The request is not valid"];
+    const body = JSON.stringify(localize(errorBody(code as "validation_error", message), "vi"));
+    socket.end(
+      `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json; charset=UTF-8\r\nContent-Language: vi\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
   // An open WebSocket would hold `close` up for ever: a stopping server drops its sockets (clients reconnect).
   const http = server as unknown as { close(done?: (err?: Error) => void): unknown };
   const close = http.close.bind(server);

@@ -2,6 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import * as Audit from "@market40/core/audit/audit";
 import { Access } from "@market40/core/auth/access";
 import { addDays, localDateOf } from "@market40/core/calendar/localDate";
+import { validationError } from "@market40/core/errors";
 import * as Market from "@market40/core/market/market";
 import { LocalDateSchema, PageQuerySchema } from "@market40/core/schemas";
 import * as Stall from "@market40/core/stall/stall";
@@ -44,7 +45,12 @@ export function auditRoutes({ store, clock }: Deps) {
       const today = localDateOf(clock.now());
       const to = q.to ?? today;
       const from = q.from ?? addDays(to, -30);
-      return c.json(await Audit.list(store, market?.id ?? null, { from, to }, q, scope), 200);
+      if (from > to)
+        throw validationError("The request is not valid", [
+          { path: "to", message: "`from` must not be after `to`" },
+        ]);
+      const page = await Audit.list(store, market?.id ?? null, { from, to }, q, scope);
+      return c.json(Audit.asReadBy(c.var.principal.role, page), 200);
     },
   );
 
@@ -61,7 +67,8 @@ export function auditRoutes({ store, clock }: Deps) {
     async (c) => {
       const stall = await Stall.get(store, c.req.valid("param").stallId);
       Access.readStallAudit(c.var.principal, stall, await Market.get(store, stall.marketId));
-      return c.json(await Audit.ofStall(store, stall.id, c.req.valid("query")), 200);
+      const page = await Audit.ofStall(store, stall.id, c.req.valid("query"));
+      return c.json(Audit.asReadBy(c.var.principal.role, page), 200);
     },
   );
 

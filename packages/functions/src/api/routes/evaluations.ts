@@ -7,6 +7,7 @@ import { evaluateMarkets, FailedRunSchema } from "@market40/core/evaluation/sche
 import * as Market from "@market40/core/market/market";
 import * as Reports from "@market40/core/report/reports";
 import { XLSX_TYPE } from "@market40/core/report/workbook";
+import { wholeNumberQuery } from "@market40/core/schemas";
 import { z } from "zod";
 import type { Deps } from "../context";
 import { bearer, commonErrors, json, jsonBody, router } from "../openapi";
@@ -55,10 +56,10 @@ export function evaluationRoutes(deps: Deps) {
         query: z.object({
           period: z
             .string()
-            .regex(/^\d{4}-(0[1-9]|1[0-2])$/, "Expected YYYY-MM")
+            .regex(/^20\d{2}-(0[1-9]|1[0-2])$/, "Expected YYYY-MM")
             .meta({ example: "2026-10" }),
           format: z.enum(["json", "csv", "xlsx", "pdf"]).default("json"),
-          part: z.coerce.number().int().min(1).max(10_000).default(1).meta({
+          part: wholeNumberQuery(1, 10_000, 1).meta({
             description: "`format=pdf` only: which part of a report over more markets than one part holds",
           }),
         }),

@@ -1,8 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Access } from "@market40/core/auth/access";
 import * as ApiKeys from "@market40/core/auth/keys";
-import { notFound } from "@market40/core/errors";
+import { DomainError, notFound } from "@market40/core/errors";
 import * as Invitations from "@market40/core/invitation/invitations";
+import { wholeNumberQuery } from "@market40/core/schemas";
 import * as Stall from "@market40/core/stall/stall";
 import type { Context } from "hono";
 import { z } from "zod";
@@ -32,16 +33,14 @@ const pdf = (description: string) => ({
 });
 
 /**
- * Where the web app is, for the invitation's URL: the configured web address (`webUrl`: AWS with its own domain);
- * else the page that asked — a manager prints cards from the web app, whose origin the browser sends — which in AWS
- * is the web app's CloudFront site, not the API's; else the address the request came to (locally one origin
- * serves the app and `/api`).
+ * Where the web app is, for invitation URLs: configuration only (`PUBLIC_URL` locally, the stage's web address in
+ * AWS; docs/security.md). Never `Host`, `Origin` or `X-Forwarded-Host`: a card printed under a forged header would
+ * send a vendor's sign-in code to someone else's site.
  */
-const baseUrl = (c: Context, webUrl?: string) => {
-  if (webUrl) return webUrl.replace(/\/+$/, "");
-  const origin = c.req.header("origin");
-  if (origin && /^https?:\/\/[A-Za-z0-9.-]+(:\d+)?$/.test(origin)) return origin;
-  return new URL(c.req.url).origin;
+const baseUrl = (deps: Deps) => {
+  if (!deps.config.publicUrl)
+    throw new DomainError("unavailable", "The web app's public address is not configured yet; retry later");
+  return deps.config.publicUrl;
 };
 
 function sendPdf(c: Context, body: Uint8Array, filename: string) {
@@ -62,17 +61,16 @@ export function invitationRoutes(deps: Deps) {
       path: "/stalls/{stallId}/invitations",
       tags: ["Onboarding"],
       summary: "A sign-in invitation for the stall's vendor: valid 7 days, usable once (admin, its manager)",
+      description:
+        "Voids the stall's earlier invitations (only the newest card works). A suspended stall gets none (409).",
       security: bearer,
       request: { params: StallParams },
-      responses: { 201: json(Invitations.InvitationSchema, "Created"), ...commonErrors },
+      responses: { 201: json(Invitations.InvitationSchema, "Created"), ...commonErrors, ...conflictError },
     }),
     async (c) => {
       const stall = await Stall.get(store, c.req.valid("param").stallId);
       Access.manageMarket(c.var.principal, stall.marketId);
-      return c.json(
-        await Invitations.invite(deps, c.var.principal, stall, baseUrl(c, deps.config.webUrl)),
-        201,
-      );
+      return c.json(await Invitations.invite(deps, c.var.principal, stall, baseUrl(deps)), 201);
     },
   );
 
@@ -84,7 +82,13 @@ export function invitationRoutes(deps: Deps) {
       summary: "The invitation as a printable card: a QR code of its URL, the stall and how to use it",
       security: bearer,
       request: { params: StallParams.extend({ code: CodeParam }) },
-      responses: { 200: pdf("The card"), ...commonErrors, 410: errorResponse("Used or expired") },
+      responses: {
+        200: pdf("The card"),
+        ...commonErrors,
+        410: errorResponse(
+          "Used, expired, cancelled or void (a newer card, a new vendor, suspended, maker revoked)",
+        ),
+      },
     }),
     async (c) => {
       const { stallId, code } = c.req.valid("param");
@@ -94,7 +98,7 @@ export function invitationRoutes(deps: Deps) {
         { ...deps, fontDir: deps.config.fontDir },
         stall,
         code,
-        baseUrl(c, deps.config.webUrl),
+        baseUrl(deps),
       );
       return sendPdf(c, body, `the-${stall.code}.pdf`);
     },
@@ -107,12 +111,13 @@ export function invitationRoutes(deps: Deps) {
       tags: ["Onboarding"],
       summary: "Sign-in cards for the market's active stalls, eight to an A4 page, in parts like posters",
       description:
-        "Makes a new invitation for each active stall of the part (at most 200 stalls, stall-code order). " +
+        "Makes a new invitation for each active stall of the part (at most 200 stalls, stall-code order), voiding " +
+        "each stall's earlier ones. " +
         "`X-Card-Part: n/total` says which part this is when there is more than one.",
       security: bearer,
       request: {
         params: MarketParams,
-        query: z.object({ part: z.coerce.number().int().min(1).max(10_000).default(1) }),
+        query: z.object({ part: wholeNumberQuery(1, 10_000, 1) }),
       },
       responses: { 200: pdf("The cards"), ...commonErrors },
     }),
@@ -124,11 +129,54 @@ export function invitationRoutes(deps: Deps) {
         { ...deps, fontDir: deps.config.fontDir },
         c.var.principal,
         id,
-        baseUrl(c, deps.config.webUrl),
+        baseUrl(deps),
         part,
       );
       if (result.parts > 1) c.header("X-Card-Part", `${part}/${result.parts}`);
       return sendPdf(c, result.pdf, `the-dang-nhap-${id}-${part}.pdf`);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/stalls/{stallId}/invitations",
+      tags: ["Onboarding"],
+      summary: "The stall's outstanding invitations, without codes (admin, its manager)",
+      description:
+        "Those that would be accepted now: at most one, the newest. Each: id, who made it, when, until when.",
+      security: bearer,
+      request: { params: StallParams },
+      responses: { 200: json(listOf(Invitations.OutstandingInvitationSchema)), ...commonErrors },
+    }),
+    async (c) => {
+      const stall = await Stall.get(store, c.req.valid("param").stallId);
+      Access.manageMarket(c.var.principal, stall.marketId);
+      return c.json({ items: await Invitations.outstanding(deps, stall) }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "delete",
+      path: "/stalls/{stallId}/invitations/{invitationId}",
+      tags: ["Onboarding"],
+      summary:
+        "Cancel one of the stall's invitations: its card no longer signs anyone in (admin, its manager)",
+      security: bearer,
+      request: { params: StallParams.extend({ invitationId: z.string().min(1).max(64) }) },
+      responses: {
+        204: { description: "Cancelled (or already was)" },
+        ...commonErrors,
+        410: errorResponse("Already used"),
+      },
+    }),
+    async (c) => {
+      const { stallId, invitationId } = c.req.valid("param");
+      const stall = await Stall.get(store, stallId);
+      Access.manageMarket(c.var.principal, stall.marketId);
+      await Invitations.cancel(deps, c.var.principal, stall, invitationId);
+      return c.body(null, 204) as never;
     },
   );
 

@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Access } from "@market40/core/auth/access";
+import { wholeNumberQuery } from "@market40/core/schemas";
 import * as Stall from "@market40/core/stall/stall";
 import * as Issuance from "@market40/core/vietqr/issuance";
 import { PaymentQrSchema } from "@market40/core/vietqr/stallQr";
@@ -13,7 +14,7 @@ const StallParams = z.object({ stallId: z.string().max(64) });
 const MarketParams = z.object({ id: z.string().max(40) });
 
 const PartQuery = z.object({
-  part: z.coerce.number().int().min(1).max(10_000).default(1).meta({ example: 2 }),
+  part: wholeNumberQuery(1, 10_000, 1),
 });
 const partUrl = (marketId: string, part: number) => `/api/markets/${marketId}/posters.pdf?part=${part}`;
 
@@ -27,7 +28,7 @@ const QrQuery = z.object({
   purpose: z.string().max(200).optional().meta({ example: "rau cai" }),
 });
 const ImageQuery = QrQuery.extend({
-  size: z.coerce.number().int().min(128).max(2048).default(512),
+  size: wholeNumberQuery(128, 2048, 512),
 });
 
 const binary = (type: string, description: string) => ({

@@ -1,5 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Access } from "@market40/core/auth/access";
+import { DomainError } from "@market40/core/errors";
 import { PaymentMessageSchema } from "@market40/core/realtime/announcement";
 import * as Tickets from "@market40/core/realtime/tickets";
 import * as Stall from "@market40/core/stall/stall";
@@ -8,6 +9,18 @@ import { bearer, commonErrors, json, jsonBody, router } from "../openapi";
 
 /** Where the local server serves the socket (local/realtimeHub.ts). */
 export const SOCKET_PATH = "/api/realtime/socket";
+
+/**
+ * Where sockets are opened: the WebSocket API in AWS; locally this server's socket path under the configured public
+ * address — never the request's `Host`, which the caller writes.
+ */
+function socketUrl(deps: Deps): string {
+  if (deps.config.realtimeUrl) return deps.config.realtimeUrl;
+  if (!deps.config.publicUrl)
+    throw new DomainError("unavailable", "The web app's public address is not configured yet; retry later");
+  const base = new URL(deps.config.publicUrl);
+  return `${base.protocol === "https:" ? "wss:" : "ws:"}//${base.host}${SOCKET_PATH}`;
+}
 
 /** Payments as they happen (docs/contract.md §14): a ticket to open the stall's WebSocket. */
 export function realtimeRoutes(deps: Deps) {
@@ -30,9 +43,7 @@ export function realtimeRoutes(deps: Deps) {
     async (c) => {
       const stall = await Stall.get(deps.store, c.req.valid("json").stallId);
       Access.readStall(c.var.principal, stall);
-      const here = new URL(c.req.url);
-      const local = `${here.protocol === "https:" ? "wss:" : "ws:"}//${here.host}${SOCKET_PATH}`;
-      return c.json(await Tickets.issue(deps, stall.id, deps.config.realtimeUrl ?? local), 201);
+      return c.json(await Tickets.issue(deps, c.var.principal, stall.id, socketUrl(deps)), 201);
     },
   );
 
