@@ -19,7 +19,7 @@ import {
   replayWrites,
 } from "@market40/functions/local/writeJournal";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 
 /**
  * The local write journal's replay (docs/data-model.md "Local durability"). DynamoDB Local loses, in a crash, the
@@ -173,7 +173,9 @@ describe("the local write journal", () => {
               group.map((o) =>
                 store.doc.send(command(o) as never).catch((err: Error) => {
                   // Refused as DynamoDB refuses it without the journal: a failed condition, nothing applied.
-                  expect(["ConditionalCheckFailedException", "TransactionCanceledException"]).toContain(err.name);
+                  expect(["ConditionalCheckFailedException", "TransactionCanceledException"]).toContain(
+                    err.name,
+                  );
                   if (err instanceof TransactionCanceledException)
                     expect(err.CancellationReasons).toHaveLength(2);
                   refused++;

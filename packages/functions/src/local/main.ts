@@ -18,6 +18,7 @@ import { ENV_NAMES, loadSecrets, readSettings } from "./config";
 import { LEGACY_JOURNAL_FILE, removeLegacyJournal, replayLegacyJournal } from "./journal";
 import { workerPosterRenderer } from "./posterRenderer";
 import { startScheduler } from "./scheduler";
+import { listen } from "./server";
 import {
   compactJournal,
   openWriteJournal,
@@ -25,7 +26,6 @@ import {
   WRITE_JOURNAL_FILE,
   type WriteJournal,
 } from "./writeJournal";
-import { listen } from "./server";
 
 /**
  * DATA_DIR itself 0700 and what this runtime keeps in it owner-only (0600 files, 0700 folders), whatever made them —
@@ -38,7 +38,8 @@ function tightenDataDir(dataDir: string): void {
   } catch {
     // not ours to change (e.g. a shared folder): our files below are still tightened
   }
-  for (const name of ["secrets.json", WRITE_JOURNAL_FILE, LEGACY_JOURNAL_FILE, "dynamodb"]) ownerOnly(join(dataDir, name));
+  for (const name of ["secrets.json", WRITE_JOURNAL_FILE, LEGACY_JOURNAL_FILE, "dynamodb"])
+    ownerOnly(join(dataDir, name));
 }
 
 /**

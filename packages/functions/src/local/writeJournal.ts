@@ -2,16 +2,13 @@ import { randomBytes } from "node:crypto";
 import { closeSync, existsSync, fdatasyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { dirname } from "node:path";
-import {
-  ConditionalCheckFailedException,
-  TransactionCanceledException,
-} from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import {
   BatchWriteCommand,
   type BatchWriteCommandInput,
   DeleteCommand,
   type DeleteCommandInput,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   type PutCommandInput,
@@ -169,7 +166,10 @@ async function send(raw: DynamoDBDocumentClient, items: WriteItem[]): Promise<Ou
 }
 
 /** Settles an unclear outcome: the marker put alone either fences the write out for good or finds it applied. */
-async function settle(raw: DynamoDBDocumentClient, marker: WriteItem): Promise<"applied" | "refused" | "unclear"> {
+async function settle(
+  raw: DynamoDBDocumentClient,
+  marker: WriteItem,
+): Promise<"applied" | "refused" | "unclear"> {
   try {
     await raw.send(new PutCommand(marker.Put as PutCommandInput));
     return "refused";
@@ -365,7 +365,8 @@ export function openWriteJournal(file: string): WriteJournal {
     const token = `${Date.now().toString(36)}.${(seq++).toString(36)}.${randomBytes(3).toString("hex")}`;
     const marker: WriteItem = {
       Put: {
-        TableName: plan.items[0]?.Put?.TableName ??
+        TableName:
+          plan.items[0]?.Put?.TableName ??
           plan.items[0]?.Update?.TableName ??
           plan.items[0]?.Delete?.TableName ??
           plan.items[0]?.ConditionCheck?.TableName,
@@ -383,7 +384,11 @@ export function openWriteJournal(file: string): WriteJournal {
         plan.returns
           ? (
               await raw.send(
-                new GetCommand({ TableName: plan.returns.table, Key: plan.returns.key, ConsistentRead: true }),
+                new GetCommand({
+                  TableName: plan.returns.table,
+                  Key: plan.returns.key,
+                  ConsistentRead: true,
+                }),
               )
             ).Item
           : undefined;
@@ -514,12 +519,13 @@ export async function replayWrites(store: Store, file: string): Promise<ReplayRe
       continue;
     }
     const marker = intent.items.at(-1)?.Put;
-    if (!marker?.Item || marker.Item.type !== "journalMarker") continue;
+    const markerItem = marker?.Item;
+    if (!marker || markerItem?.type !== "journalMarker") continue;
     const found = await store.doc
       .send(
         new GetCommand({
           TableName: marker.TableName,
-          Key: { pk: marker.Item.pk, sk: marker.Item.sk },
+          Key: { pk: markerItem.pk, sk: markerItem.sk },
           ConsistentRead: true,
         }),
       )
