@@ -120,11 +120,19 @@ describe("npm start killed at random moments", () => {
     const incidents = new Set<string>(); // notes
     const beats = new Map<string, boolean>(); // instant → ok
     const assigned = new Map<string, string>(); // waiting payment id → stall id
+    const assignedUnanswered = new Set<string>(); // assigned by an attempt whose answer the kill cut off (409 since)
     const refusals: string[] = [];
     const json = async (res: Response) =>
       res.headers.get("content-type")?.includes("json") ? res.json() : null;
     /** One admin request; its answer's body when 2xx, `undefined` when refused or cut off by the kill. */
-    const call = async (method: string, path: string, body?: unknown, headers = admin) => {
+    const call = async (
+      method: string,
+      path: string,
+      body?: unknown,
+      headers: Record<string, string> = admin,
+      expected: number[] = [],
+      onExpected: (status: number) => void = () => {},
+    ) => {
       try {
         const res = await fetch(`${base}${path}`, {
           method,
@@ -134,7 +142,8 @@ describe("npm start killed at random moments", () => {
         });
         const out = (await json(res)) as Record<string, unknown> | null;
         if (res.status >= 200 && res.status < 300) return out ?? {};
-        if (res.status !== 503) refusals.push(`${method} ${path} ${res.status} ${JSON.stringify(out)}`);
+        if (expected.includes(res.status)) onExpected(res.status);
+        else if (res.status !== 503) refusals.push(`${method} ${path} ${res.status} ${JSON.stringify(out)}`);
         return undefined;
       } catch {
         return undefined; // killed mid-request: not acknowledged
@@ -148,9 +157,17 @@ describe("npm start killed at random moments", () => {
       return page?.items.find((s) => s.code === code)?.id;
     };
 
-    /** The admin's and the device's writes of run `run`, one after the other, until the server dies. */
-    const adminTraffic = async (run: number) => {
-      for (let i = 0; i < 4; i++) {
+    /** The admin's and the device's writes of run `run`: a lane per kind, each one write after another. */
+    const adminTraffic = (run: number) =>
+      Promise.all([
+        registrations(run),
+        marketPatches(run),
+        incidentReports(run),
+        heartbeats(run),
+        assignments(),
+      ]);
+    const registrations = async (run: number) => {
+      for (let i = 0; i < 3; i++) {
         // A registration, and the poster handed over.
         const code = `R${run}-${i}`;
         const account = `71${run}0${i}`;
@@ -159,53 +176,74 @@ describe("npm start killed at random moments", () => {
           vendorName: `Người bán ${code}`,
           bank: { bin: "970405", accountNumber: account, accountName: "NGUOI BAN" },
         });
-        if (!created) continue;
+        if (!created) return;
         registered.set(code, { id: String(created.id), account });
         if (await call("POST", `/api/stalls/${created.id}/handover`)) handedOver.add(String(created.id));
-        // A patch of the market's name.
+      }
+    };
+    const marketPatches = async (run: number) => {
+      for (let i = 0; i < 3; i++) {
         const name = `Chợ thử ${run}.${i}`;
         const patch = { name, acked: false };
         patches.push(patch);
         if (await call("PATCH", "/api/markets/kill", { name })) patch.acked = true;
-        // An incident, and a heartbeat from the market's device.
+        else return;
+      }
+    };
+    const incidentReports = async (run: number) => {
+      for (let i = 0; i < 2; i++) {
         const note = `kill ${run}-${i}`;
         const startedAt = new Date(Date.now() - 3600_000 - r.int(0, 600_000));
         const incident = {
           startedAt: startedAt.toISOString(),
           endedAt: new Date(+startedAt + 60_000).toISOString(),
+          cause: "network",
+          note,
         };
-        if (
-          await call("POST", "/api/markets/kill/incidents", { ...incident, cause: "network", note }, {
-            ...admin,
-            "idempotency-key": `kill-incident-${note}`,
-          } as typeof admin)
-        )
-          incidents.add(note);
-        const at = new Date(Date.now() - r.int(1, 3_000_000)).toISOString();
-        const ok = r.next() < 0.7;
-        if (
-          !beats.has(at) &&
-          (await call("POST", "/api/markets/kill/heartbeats", { beats: [{ at, ok }] }, device))
-        )
-          beats.set(at, ok);
+        const headers = { ...admin, "idempotency-key": `kill-incident-${note}` };
+        if (await call("POST", "/api/markets/kill/incidents", incident, headers)) incidents.add(note);
+        else return;
       }
+    };
+    const heartbeats = async (run: number) => {
+      for (let i = 0; i < 3; i++) {
+        // Each beat at an instant of its own (ms since the run's start, into the past).
+        const at = new Date(Date.now() - 60_000 * (run * 3 + i + 1) - r.int(0, 59_999)).toISOString();
+        const ok = r.next() < 0.7;
+        if (beats.has(at)) continue;
+        if (await call("POST", "/api/markets/kill/heartbeats", { beats: [{ at, ok }] }, device))
+          beats.set(at, ok);
+        else return;
+      }
+    };
+    const assignments = async () => {
       // Waiting payments assigned: each to a stall of its own account, registered for it once it is waiting.
       for (const [id, p] of payments) {
-        if (!acked.has(id) || assigned.has(id) || !p.account.startsWith("72")) continue;
+        if (!acked.has(id) || assigned.has(id) || assignedUnanswered.has(id) || !p.account.startsWith("72"))
+          continue;
         const code = `A-${id}`;
         let stallId = registered.get(code)?.id;
         if (!stallId) {
-          const created = await call("POST", "/api/markets/kill/stalls", {
-            code,
-            vendorName: "Người nhận",
-            bank: { bin: "970405", accountNumber: p.account, accountName: "NGUOI NHAN" },
-          });
+          // A registration whose answer the kill cut off may be stored: then the retry is a 409 and it is found.
+          const created = await call(
+            "POST",
+            "/api/markets/kill/stalls",
+            {
+              code,
+              vendorName: "Người nhận",
+              bank: { bin: "970405", accountNumber: p.account, accountName: "NGUOI NHAN" },
+            },
+            admin,
+            [409],
+          );
           stallId = created ? String(created.id) : await stallByCode(code);
           if (!stallId) return;
           registered.set(code, { id: stallId, account: p.account });
         }
-        if (await call("POST", `/api/callbacks/unmatched/generic:${id}/assign`, { stallId }))
-          assigned.set(id, stallId);
+        const path = `/api/callbacks/unmatched/generic:${id}/assign`;
+        // A 409: an earlier attempt, whose answer the kill cut off, assigned it already.
+        const done = await call("POST", path, { stallId }, admin, [409], () => assignedUnanswered.add(id));
+        if (done) assigned.set(id, stallId);
       }
     };
     const killed = { mid: 0, withStore: 0, startingUp: 0 };
@@ -238,7 +276,7 @@ describe("npm start killed at random moments", () => {
         }),
         adminTraffic(run),
       ]);
-      await sleep(r.int(0, 1500));
+      await sleep(r.int(200, 2500));
       if (r.next() < 0.5) {
         // The store dies first: what it acknowledged last may be gone from its files.
         for (const pid of javaProcessesFor(join(dataDir, "dynamodb")).split("\n").filter(Boolean))

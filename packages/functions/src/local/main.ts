@@ -20,6 +20,7 @@ import { workerPosterRenderer } from "./posterRenderer";
 import { startScheduler } from "./scheduler";
 import { listen } from "./server";
 import {
+  CHECKPOINT_ENTRIES,
   compactJournal,
   openWriteJournal,
   replayWrites,
@@ -99,9 +100,10 @@ async function main(): Promise<void> {
       ...secrets.config,
     };
     const journalFile = join(settings.dataDir, WRITE_JOURNAL_FILE);
-    // Writes DynamoDB Local acknowledged and may have lost in a crash are sent again, each exactly once; then a
-    // checkpoint: DynamoDB Local stopped cleanly (everything on disk), the journal emptied, DynamoDB Local started
-    // again — so a journal only ever holds one session's writes.
+    // Writes DynamoDB Local acknowledged and may have lost in a crash are sent again, each exactly once. A journal
+    // grown past CHECKPOINT_ENTRIES (crash after crash, no clean stop between) is then checkpointed: DynamoDB Local
+    // stopped cleanly (everything on disk), the journal emptied, DynamoDB Local started again — so a start replays
+    // a bounded journal. Otherwise the journal is emptied at the next clean stop.
     {
       const recovering = createStore(config);
       await ensureTable(recovering);
@@ -118,7 +120,7 @@ async function main(): Promise<void> {
         console.error(
           `market40: ${replayed.lostAcknowledged.length} acknowledged writes could not be applied again: ${replayed.lostAcknowledged.join(", ")}`,
         );
-      if (replayed.entries + legacy.entries > 0) {
+      if (replayed.entries >= CHECKPOINT_ENTRIES || legacy.entries > 0) {
         recovering.doc.destroy();
         if (await ddb.stop()) {
           compactJournal(journalFile);

@@ -45,6 +45,12 @@ import type { WriteItem } from "@market40/core/store/transact";
  */
 export const WRITE_JOURNAL_FILE = "writes.journal";
 
+/**
+ * Entries past which a start checkpoints the journal after replaying it (main.ts): each costs one read at start
+ * (~1–3 ms), so a start replays at most a few seconds' worth; a checkpoint costs a restart of DynamoDB Local.
+ */
+export const CHECKPOINT_ENTRIES = 2000;
+
 /** A marker's key: one partition per journal generation, so a whole generation is deleted once compacted. */
 const markerKey = (gen: string, token: string) => ({ pk: `JOURNAL#${gen}`, sk: token });
 
