@@ -247,6 +247,14 @@ describe("npm start killed at random moments", () => {
       }
     };
     const killed = { mid: 0, withStore: 0, startingUp: 0 };
+    /** What each start said: its start-up time, and how many acknowledged writes it restored from the journal. */
+    const startTimes: number[] = [];
+    let restored = 0;
+    const readStart = (server: Started) => {
+      const out = server.output();
+      startTimes.push(Number(/started in ([\d.]+) s/.exec(out)?.[1] ?? Number.NaN));
+      restored += Number(/(\d+) acknowledged writes restored/.exec(out)?.[1] ?? 0);
+    };
 
     for (let run = 0; run < RUNS; run++) {
       for (let i = 0; i < NEW_PER_RUN; i++)
@@ -287,6 +295,7 @@ describe("npm start killed at random moments", () => {
       killed.mid++;
       await stream;
       expect(await server.exited).toBeNull();
+      readStart(server);
     }
     expect(killed.mid).toBeGreaterThan(RUNS / 2);
     // Nothing was refused for a reason other than the kill (a 4xx would mean the traffic, not the store, is wrong).
@@ -399,6 +408,7 @@ describe("npm start killed at random moments", () => {
 
     last.child.kill("SIGTERM");
     expect(await last.exited).toBe(0);
+    readStart(last);
     expect(javaProcessesFor(join(dataDir, "dynamodb"))).toBe("");
 
     // Heartbeats have no listing: read them from the store itself, on the folder as the clean stop left it.
@@ -427,6 +437,7 @@ describe("npm start killed at random moments", () => {
     console.log(
       `kill runs: ${RUNS} (seed ${SEED}): ${killed.mid} killed mid-stream (${killed.withStore} with DynamoDB Local), ` +
         `${killed.startingUp} while starting; ${ackedBefore.size} of ${payments.size} payments acknowledged before the last start; ` +
+        `${restored} acknowledged writes restored from the journal; start-up ${Math.min(...startTimes.filter(Number.isFinite))}–${Math.max(...startTimes.filter(Number.isFinite))} s; ` +
         `acknowledged and found: ${Object.entries(counts)
           .map(([k, n]) => `${n} ${k}`)
           .join(", ")}`,
