@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { systemClock } from "@market40/core/clock";
+import { openWriteJournal, replayWrites, WRITE_JOURNAL_FILE } from "@market40/core/store/writeJournal";
 import { type DynamoDbLocal, startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
 import { ProviderClients } from "@market40/devkit/providerClients";
 import { createApp } from "@market40/functions/api/app";
-import { openWriteJournal, replayWrites, WRITE_JOURNAL_FILE } from "@market40/functions/local/writeJournal";
 import { silentLogger } from "@market40/functions/log";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
@@ -52,7 +52,7 @@ describe("kill -9 at any moment", () => {
         fc.boolean(),
         async (killAfterMs, inFlight, alsoDropAnswers) => {
           run++;
-          // As `npm start` runs it: every write journalled (fsync'ed) before it is sent (local/writeJournal.ts).
+          // As `npm start` runs it: every write journalled (fsync'ed) before it is sent (core/store/writeJournal.ts).
           const journal = openWriteJournal(journalFile);
           const store = journal.wrap(raw);
           const app = createApp({ store, clock: systemClock, config, logger: silentLogger });

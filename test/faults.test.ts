@@ -4,10 +4,10 @@ import { join } from "node:path";
 import * as ApiKeys from "@market40/core/auth/keys";
 import { systemClock } from "@market40/core/clock";
 import * as Rollups from "@market40/core/rollup/rollups";
+import { openWriteJournal, replayWrites } from "@market40/core/store/writeJournal";
 import { type DynamoDbLocal, startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
 import { ProviderClients } from "@market40/devkit/providerClients";
 import { createApp } from "@market40/functions/api/app";
-import { openWriteJournal, replayWrites } from "@market40/functions/local/writeJournal";
 import { silentLogger } from "@market40/functions/log";
 import { afterAll, describe, expect, it } from "vitest";
 import { crashRig } from "./support/crashRig";
@@ -34,7 +34,7 @@ async function outage(how: "stop" | "crash") {
   ddb = rig.ddb;
   const { config, store: raw, port } = rig;
   await ApiKeys.create(raw, systemClock, { role: "admin" });
-  // As `npm start` runs it: every write journalled (fsync'ed) before it is sent (local/writeJournal.ts).
+  // As `npm start` runs it: every write journalled (fsync'ed) before it is sent (core/store/writeJournal.ts).
   const journalFile = join(dataDir, `${TABLE}.journal`);
   let journal = openWriteJournal(journalFile);
   let store = journal.wrap(raw);

@@ -5,8 +5,8 @@ import { systemClock } from "@market40/core/clock";
 import * as Market from "@market40/core/market/market";
 import { createStore } from "@market40/core/store/client";
 import { ensureTable } from "@market40/core/store/table";
+import { openWriteJournal, WRITE_JOURNAL_FILE } from "@market40/core/store/writeJournal";
 import { ownerOnly, startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
-import { openWriteJournal, WRITE_JOURNAL_FILE } from "@market40/functions/local/writeJournal";
 import { afterAll, describe, expect, it } from "vitest";
 import { DONG_VAN } from "./support/harness";
 

@@ -5,7 +5,7 @@ import { guard, type Store } from "./client";
 
 /**
  * Items a transaction may hold. DynamoDB allows 100; one is kept for the marker the local runtime's write journal
- * adds to every write (functions/src/local/writeJournal.ts), so a batch sized here fits everywhere.
+ * adds to every write (store/writeJournal.ts, used by the local runtime only), so a batch sized here fits everywhere.
  */
 export const MAX_TRANSACTION_ITEMS = 99;
 

@@ -6,7 +6,7 @@ import type { Deps } from "../api/context";
 
 /**
  * The journal of verified callbacks that earlier versions of `npm start` kept (one line per payment, before it was
- * ingested). Every write is now journalled below the routes instead (local/writeJournal.ts); a data folder left by
+ * ingested). Every write is now journalled below the routes instead (core/store/writeJournal.ts); a data folder left by
  * an earlier version after a crash still has its callbacks ingested once at start, then this file is removed.
  */
 export const LEGACY_JOURNAL_FILE = "callbacks.journal";

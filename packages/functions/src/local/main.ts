@@ -6,6 +6,14 @@ import type { AppConfig } from "@market40/core/config";
 import { createStore } from "@market40/core/store/client";
 import { ensureTable } from "@market40/core/store/table";
 import {
+  CHECKPOINT_ENTRIES,
+  compactJournal,
+  openWriteJournal,
+  replayWrites,
+  WRITE_JOURNAL_FILE,
+  type WriteJournal,
+} from "@market40/core/store/writeJournal";
+import {
   assertWritable,
   type DynamoDbLocal,
   LocalStartError,
@@ -19,14 +27,6 @@ import { LEGACY_JOURNAL_FILE, removeLegacyJournal, replayLegacyJournal } from ".
 import { workerPosterRenderer } from "./posterRenderer";
 import { startScheduler } from "./scheduler";
 import { listen } from "./server";
-import {
-  CHECKPOINT_ENTRIES,
-  compactJournal,
-  openWriteJournal,
-  replayWrites,
-  WRITE_JOURNAL_FILE,
-  type WriteJournal,
-} from "./writeJournal";
 
 /**
  * DATA_DIR itself 0700 and what this runtime keeps in it owner-only (0600 files, 0700 folders), whatever made them —
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
       }
     }
     journal = openWriteJournal(journalFile);
-    // Every write of this session — routes, jobs, the seed — is journalled before it is sent (local/writeJournal.ts).
+    // Every write of this session — routes, jobs, the seed — is journalled before it is sent (core/store/writeJournal.ts).
     const store = journal.wrap(createStore(config));
     await ensureTable(store);
     const logger = createLogger(settings.logLevel);

@@ -18,9 +18,10 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from "@aws-sdk/lib-dynamodb";
-import { StoreUnavailableError } from "@market40/core/errors";
-import type { Store } from "@market40/core/store/client";
-import type { WriteItem } from "@market40/core/store/transact";
+import { StoreUnavailableError } from "../errors";
+import type { Store } from "./client";
+import { JournalMarkerItem } from "./journalMarkerItem";
+import type { WriteItem } from "./transact";
 
 /**
  * The local runtime's write-ahead journal (docs/data-model.md "Local durability", docs/contract.md §12). DynamoDB
@@ -28,8 +29,8 @@ import type { WriteItem } from "@market40/core/store/transact";
  * the app sends — TransactWrite, Put, Update, Delete, BatchWrite, whatever route or job sends it — goes through
  * `journal.wrap(store)`, which:
  *
- *  1. turns it into one transaction that also puts a **marker** item named by a fresh token (`JOURNAL#<gen>`,
- *     `<token>`, condition `attribute_not_exists`): the marker is stored if and only if the write is;
+ *  1. turns it into one transaction that also puts a **marker** item named by a fresh token (`JournalMarkerItem`:
+ *     generation and token, condition `attribute_not_exists`): the marker is stored if and only if the write is;
  *  2. takes a lock on every item the write touches (writes to the same items run one at a time, in journal order);
  *  3. appends the transaction to `$DATA_DIR/writes.journal` and `fdatasync`s it, then sends it;
  *  4. appends its outcome — `applied`, or `refused` when the store refused it (a failed condition, a validation
@@ -41,7 +42,8 @@ import type { WriteItem } from "@market40/core/store/transact";
  * store, and otherwise sent again as it was. Why that reproduces every acknowledged write exactly once and never
  * applies a refused one is argued in docs/data-model.md. Once DynamoDB Local has exited cleanly (everything it
  * acknowledged is on disk) the journal is emptied (`compactJournal`) and the next session deletes the old markers.
- * Never part of a Lambda bundle: in AWS, DynamoDB acknowledges only durable writes.
+ * Used only by the local runtime (functions/src/local/main.ts) and never part of a Lambda bundle
+ * (test/infra/bundles.test.ts): in AWS, DynamoDB acknowledges only durable writes.
  */
 export const WRITE_JOURNAL_FILE = "writes.journal";
 
@@ -50,9 +52,6 @@ export const WRITE_JOURNAL_FILE = "writes.journal";
  * (~1–3 ms), so a start replays at most a few seconds' worth; a checkpoint costs a restart of DynamoDB Local.
  */
 export const CHECKPOINT_ENTRIES = 2000;
-
-/** A marker's key: one partition per journal generation, so a whole generation is deleted once compacted. */
-const markerKey = (gen: string, token: string) => ({ pk: `JOURNAL#${gen}`, sk: token });
 
 type Head = { kind: "head"; gen: string; previous: string[] };
 type Intent = { kind: "intent"; t: string; items: WriteItem[] };
@@ -376,12 +375,12 @@ export function openWriteJournal(file: string): WriteJournal {
           plan.items[0]?.Update?.TableName ??
           plan.items[0]?.Delete?.TableName ??
           plan.items[0]?.ConditionCheck?.TableName,
-        Item: { ...markerKey(gen, token), type: "journalMarker" },
+        Item: { ...JournalMarkerItem.key(gen, token), type: JournalMarkerItem.type },
         ConditionExpression: "attribute_not_exists(pk)",
       },
     };
     if (plan.items.length === 0) return plan.output();
-    // DynamoDB's limit is 100 items: one is the marker's (core/store/transact.ts MAX_TRANSACTION_ITEMS).
+    // DynamoDB's limit is 100 items: one is the marker's (transact.ts MAX_TRANSACTION_ITEMS).
     if (plan.items.length > 99) unsupported("transactions of more than 99 items");
     const items = [...plan.items, marker];
     return locked(keysOf(items), async () => {
@@ -448,7 +447,7 @@ export function openWriteJournal(file: string): WriteJournal {
             new QueryCommand({
               TableName: store.table,
               KeyConditionExpression: "pk = :pk",
-              ExpressionAttributeValues: { ":pk": `JOURNAL#${old}` },
+              ExpressionAttributeValues: { ":pk": JournalMarkerItem.partition(old) },
               ProjectionExpression: "pk, sk",
               Limit: 25,
               ExclusiveStartKey: start,
@@ -526,7 +525,7 @@ export async function replayWrites(store: Store, file: string): Promise<ReplayRe
     }
     const marker = intent.items.at(-1)?.Put;
     const markerItem = marker?.Item;
-    if (!marker || markerItem?.type !== "journalMarker") continue;
+    if (!marker || markerItem?.type !== JournalMarkerItem.type) continue;
     const found = await store.doc
       .send(
         new GetCommand({
