@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { systemClock } from "@market40/core/clock";
+import { openWriteJournal, replayWrites, WRITE_JOURNAL_FILE } from "@market40/core/store/writeJournal";
 import { type DynamoDbLocal, startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
 import { ProviderClients } from "@market40/devkit/providerClients";
 import { createApp } from "@market40/functions/api/app";
-import { openJournal, replayJournal } from "@market40/functions/local/journal";
 import { silentLogger } from "@market40/functions/log";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
@@ -14,8 +14,8 @@ import { TEST_SECRETS } from "./support/harness";
 
 /**
  * Local durability (docs/contract.md §12): DynamoDB Local is killed with SIGKILL at a random moment while a few
- * callbacks are in flight, and the server with it (its unanswered requests dropped, its journal reopened as a new
- * process would); after the restart the journal is replayed and providers retry what was not answered 200. Over many
+ * callbacks are in flight, and the server with it (its unanswered requests dropped, its write journal reopened as a
+ * new process would); after the restart the journal is replayed and providers retry what was not answered 200. Over many
  * runs, every payment answered 200 is stored, and every payment exactly once. `npm run durability` runs 200.
  */
 const RUNS = Number(process.env.DURABILITY_RUNS ?? 30);
@@ -40,7 +40,8 @@ describe("kill -9 at any moment", () => {
   it(`loses no acknowledged callback and stores each once (${RUNS} random kills)`, async () => {
     const rig = await crashRig(dataDir, "durable", 3, "5500");
     ddb = rig.ddb;
-    const { config, store, port } = rig;
+    const { config, store: raw, port } = rig;
+    const journalFile = join(dataDir, WRITE_JOURNAL_FILE);
     const everyPayment: string[] = [];
     const acknowledged = new Set<string>();
     let run = 0;
@@ -51,8 +52,10 @@ describe("kill -9 at any moment", () => {
         fc.boolean(),
         async (killAfterMs, inFlight, alsoDropAnswers) => {
           run++;
-          const journal = openJournal(dataDir);
-          const app = createApp({ store, clock: systemClock, config, logger: silentLogger, journal });
+          // As `npm start` runs it: every write journalled (fsync'ed) before it is sent (core/store/writeJournal.ts).
+          const journal = openWriteJournal(journalFile);
+          const store = journal.wrap(raw);
+          const app = createApp({ store, clock: systemClock, config, logger: silentLogger });
           let serverAlive = true;
           const deliver = async (id: string, i: number) => {
             const payment = paymentOf(id, i);
@@ -78,14 +81,14 @@ describe("kill -9 at any moment", () => {
 
           // Restart: DynamoDB Local on the same data, the journal replayed, then the providers' retries.
           ddb = await startDynamoDbLocal({ dataDir, port });
-          await replayJournal({ store, config }, journal.file);
-          const next = openJournal(dataDir);
+          const replayed = await replayWrites(raw, journalFile);
+          expect(replayed.lostAcknowledged).toEqual([]);
+          const next = openWriteJournal(journalFile);
           const restarted = createApp({
-            store,
+            store: next.wrap(raw),
             clock: systemClock,
             config,
             logger: silentLogger,
-            journal: next,
           });
           for (const [i, id] of ids.entries()) {
             if (acknowledged.has(id)) continue;

@@ -1,13 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { basename, dirname, join } from "node:path";
+import { join } from "node:path";
 import * as ApiKeys from "@market40/core/auth/keys";
 import { systemClock } from "@market40/core/clock";
 import * as Rollups from "@market40/core/rollup/rollups";
+import { openWriteJournal, replayWrites } from "@market40/core/store/writeJournal";
 import { type DynamoDbLocal, startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
 import { ProviderClients } from "@market40/devkit/providerClients";
 import { createApp } from "@market40/functions/api/app";
-import { openJournal, replayJournal } from "@market40/functions/local/journal";
 import { silentLogger } from "@market40/functions/log";
 import { afterAll, describe, expect, it } from "vitest";
 import { crashRig } from "./support/crashRig";
@@ -32,12 +32,13 @@ async function outage(how: "stop" | "crash") {
   await ddb?.stop();
   const rig = await crashRig(dataDir, TABLE, 10, "44");
   ddb = rig.ddb;
-  const { config, store, port } = rig;
-  await ApiKeys.create(store, systemClock, { role: "admin" });
-  // As `npm start` runs it: every verified callback journalled (fsync'ed) before it is ingested and answered 200.
+  const { config, store: raw, port } = rig;
+  await ApiKeys.create(raw, systemClock, { role: "admin" });
+  // As `npm start` runs it: every write journalled (fsync'ed) before it is sent (core/store/writeJournal.ts).
   const journalFile = join(dataDir, `${TABLE}.journal`);
-  const journal = openJournal(dirname(journalFile), basename(journalFile));
-  const app = createApp({ store, clock: systemClock, config, logger: silentLogger, journal });
+  let journal = openWriteJournal(journalFile);
+  let store = journal.wrap(raw);
+  let app = createApp({ store, clock: systemClock, config, logger: silentLogger });
 
   const N = 200;
   const payments = Array.from({ length: N }, (_, i) => ({
@@ -90,8 +91,12 @@ async function outage(how: "stop" | "crash") {
   const repliesBefore = new Map([...replies].map(([id, r]) => [id, r.length]));
 
   ddb = await startDynamoDbLocal({ dataDir, port });
-  // What `npm start` does on start: the journal ingested again, idempotently.
-  await replayJournal({ store, config }, journal.file);
+  // What `npm start` does on start: the journal replayed (each write once), then a journal reopened for new writes.
+  await journal.close();
+  expect((await replayWrites(raw, journalFile)).lostAcknowledged).toEqual([]);
+  journal = openWriteJournal(journalFile);
+  store = journal.wrap(raw);
+  app = createApp({ store, clock: systemClock, config, logger: silentLogger });
   for (let attempt = 0; attempt < 3; attempt++) {
     for (let i = 0; i < N; i++) {
       const seen = statuses.get(payments[i]!.id) ?? [];

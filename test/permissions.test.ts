@@ -5,8 +5,8 @@ import { systemClock } from "@market40/core/clock";
 import * as Market from "@market40/core/market/market";
 import { createStore } from "@market40/core/store/client";
 import { ensureTable } from "@market40/core/store/table";
+import { openWriteJournal, WRITE_JOURNAL_FILE } from "@market40/core/store/writeJournal";
 import { ownerOnly, startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
-import { openJournal } from "@market40/functions/local/journal";
 import { afterAll, describe, expect, it } from "vitest";
 import { DONG_VAN } from "./support/harness";
 
@@ -32,22 +32,12 @@ describe("DATA_DIR permissions", () => {
     ownerOnly(dataDir);
     const ddb = await startDynamoDbLocal({ dataDir: join(dataDir, "dynamodb") });
     try {
-      const store = createStore({ tableName: "perms", endpoint: ddb.endpoint });
-      await ensureTable(store);
+      const raw = createStore({ tableName: "perms", endpoint: ddb.endpoint });
+      await ensureTable(raw);
+      // As `npm start` writes: through the write journal, which is created owner-only.
+      const journal = openWriteJournal(join(dataDir, WRITE_JOURNAL_FILE));
+      const store = journal.wrap(raw);
       await Market.create(store, systemClock, DONG_VAN);
-      const journal = openJournal(dataDir);
-      await journal.record(
-        {
-          provider: "generic",
-          providerTxnId: "P-1",
-          accountNumber: "1",
-          amount: 1,
-          direction: "in",
-          paidAt: new Date().toISOString(),
-          description: "",
-        },
-        new Date(),
-      );
       await journal.close();
       store.doc.destroy();
     } finally {
@@ -55,7 +45,7 @@ describe("DATA_DIR permissions", () => {
     }
     const all = modes(dataDir);
     expect(all.some((f) => f.path.endsWith(".db"))).toBe(true); // DynamoDB Local's database file is among them
-    expect(all.some((f) => f.path.endsWith("callbacks.journal"))).toBe(true);
+    expect(all.some((f) => f.path.endsWith(WRITE_JOURNAL_FILE))).toBe(true);
     for (const f of all) expect(f.mode.toString(8), f.path).toBe(f.dir ? "700" : "600");
   }, 60_000);
 });

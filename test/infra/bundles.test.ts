@@ -12,6 +12,8 @@ const DEV_ONLY = [
   "packages/devkit/",
   "node_modules/@market40/devkit/",
   "packages/functions/src/local/",
+  // The local runtime's write journal (DynamoDB Local is not crash-durable; DynamoDB is).
+  "packages/core/src/store/writeJournal.ts",
   "test/",
 ];
 

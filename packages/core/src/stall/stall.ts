@@ -14,7 +14,7 @@ import {
 } from "../errors";
 import type { Store } from "../store/client";
 import { allPages, type Page, type PageRequest } from "../store/page";
-import { commit, tryCommit, type WriteItem } from "../store/transact";
+import { commit, MAX_TRANSACTION_ITEMS, tryCommit, type WriteItem } from "../store/transact";
 import { type AccountHolder, AccountItem, accountKey } from "./accountItem";
 import { AccountNumberItem, type NumberHolder, type NumberHolders } from "./accountNumberItem";
 import type { StandingChange } from "./history";
@@ -228,15 +228,15 @@ export async function register(
   return stall;
 }
 
-/** Stalls per transaction when registering many: 5 items each, DynamoDB allows 100 per transaction. */
-const BATCH = 20;
-const BATCH_CONCURRENCY = 4;
+/** Stalls per transaction when registering many: 5 items each, at most `MAX_TRANSACTION_ITEMS` in all (19). */
 const ITEMS_PER_STALL = 5;
+const BATCH = Math.floor(MAX_TRANSACTION_ITEMS / ITEMS_PER_STALL);
+const BATCH_CONCURRENCY = 4;
 
 type Outcome = { ok: true; stall: Stall } | { ok: false; error: DomainError };
 
 /**
- * Registers many stalls with few round trips: up to 20 per transaction, each stall still all-or-nothing. When a
+ * Registers many stalls with few round trips: up to 19 per transaction, each stall still all-or-nothing. When a
  * transaction is cancelled, the stalls whose conditions failed are set aside with their 409 and the rest retried;
  * stalls sharing an account number go in separate transactions (one item cannot be written twice in one), and a
  * number whose holders changed meanwhile is read again. The outcome is the same as registering them one by one.

@@ -3,6 +3,12 @@ import { TransactWriteCommand, type TransactWriteCommandInput } from "@aws-sdk/l
 import { conflict, DomainError, type ErrorIssue, StoreUnavailableError } from "../errors";
 import { guard, type Store } from "./client";
 
+/**
+ * Items a transaction may hold. DynamoDB allows 100; one is kept for the marker the local runtime's write journal
+ * adds to every write (store/writeJournal.ts, used by the local runtime only), so a batch sized here fits everywhere.
+ */
+export const MAX_TRANSACTION_ITEMS = 99;
+
 /** One element of a `TransactWriteItems` request: what entity modules hand to `commit`. */
 export type WriteItem = NonNullable<TransactWriteCommandInput["TransactItems"]>[number];
 

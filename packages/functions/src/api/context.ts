@@ -16,8 +16,6 @@ export interface Deps {
   logger: AppLogger;
   /** Renders batch posters; in-process when absent (Lambda), a worker thread on the local server. */
   renderPosters?: PosterRenderer;
-  /** The local runtime's durable journal of verified callbacks, written before they are ingested (local/journal.ts). */
-  journal?: CallbackJournal;
   /** Tells a stall's open sockets of each new payment (§14): the local server's hub, or API Gateway in AWS. */
   announcer?: PaymentAnnouncer;
   /**
@@ -30,11 +28,6 @@ export interface Deps {
 /** The producer side of the evaluation queue. */
 export interface EvaluationQueue {
   send(jobs: readonly EvaluationJob[]): Promise<void>;
-}
-
-/** Where a verified callback is made durable before its 200, when the store alone is not (DynamoDB Local). */
-export interface CallbackJournal {
-  record(incoming: IncomingTransaction, at: Date): Promise<void>;
 }
 
 /** Hono's per-request variables. */

@@ -6,6 +6,14 @@ import type { AppConfig } from "@market40/core/config";
 import { createStore } from "@market40/core/store/client";
 import { ensureTable } from "@market40/core/store/table";
 import {
+  CHECKPOINT_ENTRIES,
+  compactJournal,
+  openWriteJournal,
+  replayWrites,
+  WRITE_JOURNAL_FILE,
+  type WriteJournal,
+} from "@market40/core/store/writeJournal";
+import {
   assertWritable,
   type DynamoDbLocal,
   LocalStartError,
@@ -15,7 +23,7 @@ import {
 import type { Deps } from "../api/context";
 import { createLogger } from "../log";
 import { ENV_NAMES, loadSecrets, readSettings } from "./config";
-import { clearJournal, JOURNAL_FILE, openJournal, replayJournal } from "./journal";
+import { LEGACY_JOURNAL_FILE, removeLegacyJournal, replayLegacyJournal } from "./journal";
 import { workerPosterRenderer } from "./posterRenderer";
 import { startScheduler } from "./scheduler";
 import { listen } from "./server";
@@ -31,7 +39,8 @@ function tightenDataDir(dataDir: string): void {
   } catch {
     // not ours to change (e.g. a shared folder): our files below are still tightened
   }
-  for (const name of ["secrets.json", JOURNAL_FILE, "dynamodb"]) ownerOnly(join(dataDir, name));
+  for (const name of ["secrets.json", WRITE_JOURNAL_FILE, LEGACY_JOURNAL_FILE, "dynamodb"])
+    ownerOnly(join(dataDir, name));
 }
 
 /**
@@ -70,16 +79,14 @@ async function main(): Promise<void> {
     assertWritable(settings.dataDir);
     tightenDataDir(settings.dataDir);
     const secrets = loadSecrets(settings.dataDir);
-    const ddb: DynamoDbLocal = await startDynamoDbLocal({
-      dataDir: join(settings.dataDir, "dynamodb"),
-      port: settings.dynamodbPort,
-    });
-    // Stopped in reverse: the journal is emptied last, and only if DynamoDB Local exited cleanly (all on disk).
-    let journal: ReturnType<typeof openJournal> | undefined;
+    const ddbDir = join(settings.dataDir, "dynamodb");
+    let ddb: DynamoDbLocal = await startDynamoDbLocal({ dataDir: ddbDir, port: settings.dynamodbPort });
+    // Stopped in reverse: the journal is compacted last, and only if DynamoDB Local exited cleanly (all on disk).
+    let journal: WriteJournal | undefined;
     let ddbClean = false;
     stops.push(async () => {
       await journal?.close();
-      if (journal && ddbClean) clearJournal(journal.file);
+      if (journal && ddbClean) compactJournal(journal.file);
     });
     stops.push(async () => {
       ddbClean = await ddb.stop();
@@ -94,21 +101,47 @@ async function main(): Promise<void> {
       publicUrl: settings.publicUrl ?? `http://${settings.host}:${settings.port}`,
       ...secrets.config,
     };
-    const store = createStore(config);
+    const journalFile = join(settings.dataDir, WRITE_JOURNAL_FILE);
+    // Writes DynamoDB Local acknowledged and may have lost in a crash are sent again, each exactly once. A journal
+    // grown past CHECKPOINT_ENTRIES (crash after crash, no clean stop between) is then checkpointed: DynamoDB Local
+    // stopped cleanly (everything on disk), the journal emptied, DynamoDB Local started again — so a start replays
+    // a bounded journal. Otherwise the journal is emptied at the next clean stop.
+    {
+      const recovering = createStore(config);
+      await ensureTable(recovering);
+      const replayed = await replayWrites(recovering, journalFile);
+      const legacy = await replayLegacyJournal(
+        { store: recovering, config },
+        join(settings.dataDir, LEGACY_JOURNAL_FILE),
+      );
+      if (replayed.restored + legacy.restored > 0)
+        console.log(
+          `market40: ${replayed.restored + legacy.restored} acknowledged writes restored from the journal`,
+        );
+      if (replayed.lostAcknowledged.length > 0)
+        console.error(
+          `market40: ${replayed.lostAcknowledged.length} acknowledged writes could not be applied again: ${replayed.lostAcknowledged.join(", ")}`,
+        );
+      if (replayed.entries >= CHECKPOINT_ENTRIES || legacy.entries > 0) {
+        recovering.doc.destroy();
+        if (await ddb.stop()) {
+          compactJournal(journalFile);
+          removeLegacyJournal(join(settings.dataDir, LEGACY_JOURNAL_FILE));
+        }
+        ddb = await startDynamoDbLocal({ dataDir: ddbDir, port: ddb.port });
+      }
+    }
+    journal = openWriteJournal(journalFile);
+    // Every write of this session — routes, jobs, the seed — is journalled before it is sent (core/store/writeJournal.ts).
+    const store = journal.wrap(createStore(config));
     await ensureTable(store);
     const logger = createLogger(settings.logLevel);
-    // Journalled callbacks DynamoDB Local may have lost in a crash are stored again (idempotently). A journalled
-    // callback was acknowledged (200) or, if the store failed after the journal, answered 503, not acknowledged:
-    // the line says so rather than calling every one "acknowledged".
-    const replayed = await replayJournal({ store, config }, join(settings.dataDir, JOURNAL_FILE));
-    if (replayed.restored > 0)
-      console.log(
-        `market40: ${replayed.restored} journalled callbacks stored at start (each was answered 200, or 503, not acknowledged)`,
-      );
-    journal = openJournal(settings.dataDir);
+    void journal
+      .collectGarbage(createStore(config))
+      .catch((err) => logger.warn("journal markers not collected", { error: (err as Error).message }));
     const renderPosters = workerPosterRenderer();
     stops.push(() => renderPosters.close());
-    const deps: Deps = { store, clock: systemClock, config, logger, renderPosters, journal };
+    const deps: Deps = { store, clock: systemClock, config, logger, renderPosters };
     await ApiKeys.ensure(store, systemClock, config.adminToken!, {
       role: "admin",
       label: "local admin (ADMIN_TOKEN)",

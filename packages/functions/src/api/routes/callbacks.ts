@@ -67,14 +67,7 @@ export function callbackRoutes(deps: Deps) {
         config.secrets,
         clock.now(),
       );
-      // Locally, every payment is journalled (fsync'ed) before it is ingested and acknowledged (local/journal.ts).
-      let journalled = 0;
       try {
-        for (const txn of delivery.transactions)
-          if (!txn.test && deps.journal) {
-            await deps.journal.record(txn, clock.now());
-            journalled++;
-          }
         return c.json(await receive(deps, delivery), 200);
       } catch (err) {
         // The log says what the provider was told: a 503 is not an acknowledgement, and the provider will retry.
@@ -83,7 +76,6 @@ export function callbackRoutes(deps: Deps) {
             requestId: c.var.requestId,
             provider,
             transactions: delivery.transactions.length,
-            journalled,
           });
         throw err;
       }
