@@ -1,5 +1,4 @@
 import type { Principal } from "@market40/core/auth/keys";
-import type { IncomingTransaction } from "@market40/core/callback/types";
 import type { Clock } from "@market40/core/clock";
 import type { AppConfig } from "@market40/core/config";
 import type { EvaluationJob } from "@market40/core/evaluation/scheduled";
