@@ -55,13 +55,13 @@ describe("web UI", () => {
     await page.getByText("A-02").waitFor();
     await page.getByLabel("Mã quầy").fill("B-01");
     await page.getByLabel("Tiểu thương").fill("Lò Thị Dợ");
-    await page.getByLabel("Số tài khoản").fill("12-34");
+    await page.getByLabel("Số tài khoản").fill("12/34");
     await page.getByLabel("Chủ tài khoản").fill("LO THI DO");
     await page.getByRole("button", { name: "Lưu" }).click();
     await expect
       .poll(() => page.locator(".field-error").first().textContent())
       .toContain("Số tài khoản chỉ gồm 1–19");
-    await page.getByLabel("Số tài khoản").fill("5550001");
+    await page.getByLabel("Số tài khoản").fill("555 0001");
     await page.getByRole("button", { name: "Lưu" }).click();
     await page.getByText("Đã lưu.").waitFor();
     await page.locator("td", { hasText: "B-01" }).waitFor();

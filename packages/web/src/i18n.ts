@@ -36,9 +36,9 @@ const vi = {
   code: "Mã quầy",
   save: "Lưu",
   saved: "Đã lưu.",
-  importCsv: "Nhập từ tệp CSV",
+  importCsv: "Nhập từ tệp Excel hoặc CSV",
   importHelp:
-    "Tệp CSV UTF-8 với dòng tiêu đề: code,vendorName,phone,category,bankBin,accountNumber,accountName",
+    "Tệp Excel (.xlsx, đọc trang tính đầu tiên) hoặc CSV, dòng đầu là tiêu đề: Mã quầy, Tên người bán, Số điện thoại, Ngành hàng, Ngân hàng, Số tài khoản, Chủ tài khoản (tên tiếng Anh cũng được).",
   upload: "Tải lên",
   created: "Đã tạo",
   skipped: "Bỏ qua (đã có)",
@@ -190,9 +190,9 @@ const vi = {
   inviteTitle: "Đăng nhập bằng thẻ mời",
   inviteWorking: "Đang đăng nhập cho quầy của bạn…",
   offlineDownload: "Không có mạng nên chưa tải được tệp. Hãy thử lại khi có sóng.",
-  downloadTemplate: "Tải tệp mẫu (CSV)",
+  downloadTemplate: "Tải tệp mẫu Excel",
   importHelp2:
-    "Dấu phân cách , hoặc ; (như Excel lưu). Ngân hàng ghi mã BIN hoặc tên viết tắt, VD: Agribank, VCB.",
+    "Ngân hàng chọn trong danh sách hoặc ghi tên viết tắt, VD: Agribank, VCB. Số tài khoản và số điện thoại để dạng Văn bản (Text) để Excel không mất số 0 ở đầu; dấu cách, dấu chấm, gạch ngang được bỏ qua.",
   select: "Chọn",
   saved2: "Đã lưu thay đổi.",
   cardReady: "Thẻ mời đã sẵn sàng để in.",
@@ -218,6 +218,7 @@ const vi = {
   makeSaleQr: "Tạo mã có số tiền",
   staticQr: "Về mã thường",
   tapToClose: "Chạm để đóng",
+  downloadTemplateCsv: "Tệp mẫu CSV",
 } as const;
 
 type Key = keyof typeof vi;
@@ -259,8 +260,9 @@ const en: Record<Key, string> = {
   code: "Stall code",
   save: "Save",
   saved: "Saved.",
-  importCsv: "Import from CSV",
-  importHelp: "UTF-8 CSV with the header: code,vendorName,phone,category,bankBin,accountNumber,accountName",
+  importCsv: "Import from Excel or CSV",
+  importHelp:
+    "An Excel file (.xlsx, first sheet) or CSV whose first row names the columns: code, vendorName, phone, category, bankBin, accountNumber, accountName (or their Vietnamese names).",
   upload: "Upload",
   created: "Created",
   skipped: "Skipped (already there)",
@@ -412,8 +414,9 @@ const en: Record<Key, string> = {
   inviteTitle: "Sign in with an invitation card",
   inviteWorking: "Signing you in to your stall…",
   offlineDownload: "No network, so the file was not downloaded. Try again when you have signal.",
-  downloadTemplate: "Download the template (CSV)",
-  importHelp2: "Separated by , or ; (as Excel saves). Bank as its BIN or short name, e.g. Agribank, VCB.",
+  downloadTemplate: "Download the Excel template",
+  importHelp2:
+    "Bank from the list or by short name, e.g. Agribank, VCB. Keep account numbers and phones as Text so Excel keeps their leading 0; spaces, dots and dashes are ignored.",
   select: "Select",
   saved2: "Changes saved.",
   cardReady: "The invitation card is ready to print.",
@@ -439,6 +442,7 @@ const en: Record<Key, string> = {
   makeSaleQr: "Make a code with this amount",
   staticQr: "Back to the usual code",
   tapToClose: "Tap to close",
+  downloadTemplateCsv: "CSV template",
 };
 
 export type Lang = "vi" | "en";

@@ -95,8 +95,8 @@ export async function stallsView(app: HTMLElement, marketId: string): Promise<vo
         <h2>${t("importCsv")}</h2>
         <p class="muted">${t("importHelp")}</p>
         <p class="muted">${t("importHelp2")}</p>
-        <p><button type="button" id="template" class="secondary">${t("downloadTemplate")}</button></p>
-        <input type="file" name="file" accept=".csv,text/csv" required aria-label="${t("importCsv")}">
+        <p class="buttons"><button type="button" id="template" class="secondary">${t("downloadTemplate")}</button> <button type="button" id="template-csv" class="secondary">${t("downloadTemplateCsv")}</button></p>
+        <input type="file" name="file" accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required aria-label="${t("importCsv")}">
         <progress value="0" max="1" hidden></progress>
         <div class="form-status"></div>
         <p><button type="submit">${t("upload")}</button></p>
@@ -371,14 +371,19 @@ export async function stallsView(app: HTMLElement, marketId: string): Promise<vo
       handOverButton.disabled = false;
     }
   });
-  app.querySelector("#template")!.addEventListener("click", async () => {
-    const status = app.querySelector("#import .form-status")!;
-    try {
-      download(await blobUrl(`/api/markets/${marketId}/stalls/import/template.csv`), "mau-nhap-quay.csv");
-    } catch (err) {
-      status.innerHTML = `<div class="error" role="alert">${esc(downloadError(err))}</div>`;
-    }
-  });
+  for (const ext of ["xlsx", "csv"]) {
+    app.querySelector(ext === "xlsx" ? "#template" : "#template-csv")!.addEventListener("click", async () => {
+      const status = app.querySelector("#import .form-status")!;
+      try {
+        download(
+          await blobUrl(`/api/markets/${marketId}/stalls/import/template.${ext}`),
+          `mau-nhap-quay.${ext}`,
+        );
+      } catch (err) {
+        status.innerHTML = `<div class="error" role="alert">${esc(downloadError(err))}</div>`;
+      }
+    });
+  }
 
   banks = (
     await get<{ items: { bin: string; shortName: string }[] }>("/api/banks").catch(() => ({ items: [] }))
@@ -416,6 +421,8 @@ export async function stallsView(app: HTMLElement, marketId: string): Promise<vo
       }>(`/api/markets/${marketId}/stalls/import`, file, (f) => {
         bar.value = f;
       });
+      // The file is cleared once read, so a second tap cannot send it again.
+      imp.reset();
       status.innerHTML = `<div class="ok" role="status">${t("created")}: <b>${r.created}</b> · ${t("skipped")}: ${r.skipped}</div>${
         r.errors.length
           ? `<div class="error" role="alert"><ul>${r.errors.map((x) => `<li>${t("line")} ${x.line}${x.code ? ` · ${t("stall")} ${esc(x.code)}` : ""}: ${esc(x.message)}</li>`).join("")}</ul></div>`
