@@ -66,3 +66,55 @@ describe("Excel both ways, at 360 px", () => {
     await page.close();
   });
 });
+
+describe("Vietnamese dates and reports to file, at 360 px", () => {
+  it("files an incident typed as dd/MM/yyyy and HH:mm, empties the form, and lists it as dd/MM/yyyy HH:mm", {
+    timeout: 60_000,
+  }, async () => {
+    const page = await rig.signIn(rig.tokens.manager);
+    await page.goto(`${rig.base}/#/incident`);
+    const vn = new Date(Date.now() + 7 * 3600_000 - 3 * 3600_000).toISOString();
+    const typed = `${vn.slice(8, 10)}/${vn.slice(5, 7)}/${vn.slice(0, 4)}`;
+    await page.getByLabel("Ngày bắt đầu").fill("31/02/2026");
+    await page.getByRole("button", { name: "Gửi" }).click();
+    await expect.poll(() => page.locator("#startedDay + .field-error").textContent()).toContain("17/02/2026");
+    await page.getByLabel("Ngày bắt đầu").fill(typed);
+    await page.getByLabel("Giờ bắt đầu").fill(vn.slice(11, 16));
+    await page.getByLabel("Ghi chú").fill("mất điện");
+    await page.getByRole("button", { name: "Gửi" }).click();
+    await page.getByText("Đã ghi nhận").first().waitFor();
+    expect(await page.getByLabel("Ghi chú").inputValue()).toBe("");
+    await expect
+      .poll(() => page.locator("li[data-incident]").first().textContent())
+      .toContain(`${typed} ${vn.slice(11, 16)}`);
+    await page.screenshot({ path: join(SHOTS, "incident-dates-360.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("liaison: months by name, ratings in one vocabulary, PDF, Excel and CSV cho Excel", {
+    timeout: 90_000,
+  }, async () => {
+    const period = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 7);
+    await rig.h.call("POST", "/api/evaluations/run", { body: { period } });
+    const page = await rig.signIn(rig.tokens.liaison);
+    await page.locator("td", { hasText: "Chợ phiên Đồng Văn" }).first().waitFor();
+    const month = await page.getByLabel("Kỳ").locator("option:checked").textContent();
+    expect(month).toBe(`tháng ${period.slice(5, 7)}/${period.slice(0, 4)}`);
+    const main = (await page.textContent("main"))!;
+    expect(main).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    expect(main).not.toContain("Chưa đạt");
+    for (const [button, name, magic] of [
+      ["Tải báo cáo PDF", `market40-bao-cao-${period}.pdf`, "%PDF"],
+      ["Tải Excel (.xlsx)", `market40-danh-gia-${period}.xlsx`, "PK"],
+      ["CSV cho Excel", `market40-danh-gia-excel-${period}.csv`, "\uFEFFMã chợ;"],
+    ] as const) {
+      const download = page.waitForEvent("download");
+      await page.getByRole("button", { name: button }).click();
+      const file = await download;
+      expect(file.suggestedFilename()).toBe(name);
+      expect(readFileSync((await file.path())!, "utf8").startsWith(magic)).toBe(true);
+    }
+    await page.screenshot({ path: join(SHOTS, "liaison-360.png"), fullPage: true });
+    await page.close();
+  });
+});

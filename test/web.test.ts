@@ -102,7 +102,7 @@ describe("web UI", () => {
     await page.getByRole("button", { name: "Xếp loại" }).click();
     await page.screenshot({ path: join(SHOTS, "liaison-1280.png"), fullPage: true });
     const download = page.waitForEvent("download");
-    await page.getByRole("button", { name: "Tải CSV (Excel)" }).click();
+    await page.getByRole("button", { name: "CSV cho Excel" }).click();
     const file = await (await download).path();
     const text = readFileSync(file!, "utf8");
     expect(text.charCodeAt(0)).toBe(0xfeff);

@@ -73,9 +73,9 @@ const vi = {
   qrShare: "Tỷ lệ có QR",
   activeShare: "Tỷ lệ sử dụng",
   pass: "Đạt",
-  fail: "Chưa đạt",
+  fail: "Không đạt",
   "insufficient-data": "Chưa đủ dữ liệu",
-  downloadCsv: "Tải CSV (Excel)",
+  downloadCsv: "CSV cho Excel",
   market: "Chợ",
   version: "Phiên bản",
   overMonths: "Theo tháng",
@@ -90,7 +90,7 @@ const vi = {
   chooseFile: "Hãy chọn tệp sao kê.",
   closes: "Giờ đóng",
   closures: "Ngày nghỉ chợ",
-  closuresHelp: "Ngày dạng NNNN-TT-NN, cách nhau bằng dấu phẩy, ví dụ 2026-02-17, 2026-02-18.",
+  closuresHelp: "Ngày dạng ngày/tháng/năm, cách nhau bằng dấu phẩy, ví dụ 17/02/2026, 18/02/2026.",
   commune: "Xã",
   compare: "Đối chiếu",
   copied: "Đã sao chép.",
@@ -219,6 +219,15 @@ const vi = {
   staticQr: "Về mã thường",
   tapToClose: "Chạm để đóng",
   downloadTemplateCsv: "Tệp mẫu CSV",
+  dateFormat: "Ngày ghi dạng ngày/tháng/năm, VD: 17/02/2026",
+  timeFormat: "Giờ ghi dạng giờ:phút (24 giờ), VD: 07:30",
+  startDate: "Ngày bắt đầu",
+  startTime: "Giờ bắt đầu",
+  endDate: "Ngày kết thúc",
+  endTime: "Giờ kết thúc",
+  downloadPdf: "Tải báo cáo PDF",
+  noneToCoach:
+    "Không có quầy nào cần hỗ trợ: mọi quầy có mã QR đều đã nhận tiền. Quầy chưa có mã QR: in áp phích ở màn hình Các quầy.",
 } as const;
 
 type Key = keyof typeof vi;
@@ -299,7 +308,7 @@ const en: Record<Key, string> = {
   pass: "Pass",
   fail: "Fail",
   "insufficient-data": "Insufficient data",
-  downloadCsv: "Download CSV (Excel)",
+  downloadCsv: "CSV for Excel",
   market: "Market",
   version: "Version",
   overMonths: "By month",
@@ -314,7 +323,7 @@ const en: Record<Key, string> = {
   chooseFile: "Choose a statement file.",
   closes: "Closes",
   closures: "Closure days",
-  closuresHelp: "Dates as YYYY-MM-DD, separated by commas, e.g. 2026-02-17, 2026-02-18.",
+  closuresHelp: "Dates as dd/mm/yyyy, separated by commas, e.g. 17/02/2026, 18/02/2026.",
   commune: "Commune",
   compare: "Compare",
   copied: "Copied.",
@@ -443,6 +452,15 @@ const en: Record<Key, string> = {
   staticQr: "Back to the usual code",
   tapToClose: "Tap to close",
   downloadTemplateCsv: "CSV template",
+  dateFormat: "Write the date as dd/mm/yyyy, e.g. 17/02/2026",
+  timeFormat: "Write the time as hh:mm (24-hour), e.g. 07:30",
+  startDate: "Start date",
+  startTime: "Start time",
+  endDate: "End date",
+  endTime: "End time",
+  downloadPdf: "Download the PDF report",
+  noneToCoach:
+    "No stall needs coaching: every stall with a QR code has been paid. Stalls without one: print posters on the Stalls screen.",
 };
 
 export type Lang = "vi" | "en";

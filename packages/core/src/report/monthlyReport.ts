@@ -114,6 +114,7 @@ const SUMMARY: SummaryColumn[] = [
   {
     header: "± giá trị",
     width: 50,
+    // "—" when a part of a month would be compared with a whole one; the note under the table says so.
     value: (e) => formatSigned(e.monthOverMonth?.value.changePct ?? null, "%"),
   },
   { header: "Người trả", width: 40, value: (e) => formatNumber(e.uptake.uniquePayers) },
@@ -326,7 +327,10 @@ function drawMarket(doc: PDFDocument, f: Fonts, m: MarketPage): void {
     ["Người trả tiền khác nhau", formatNumber(e.uptake.uniquePayers)],
     ["Giao dịch trung vị (đồng)", formatNumber(e.uptake.medianTicket)],
     ["QR so tháng trước", mom ? formatSigned(mom.qrSharePct.points, " điểm %") : "—"],
-    ["Giá trị so tháng trước", mom ? formatSigned(mom.value.changePct, "%") : "—"],
+    [
+      "Giá trị so tháng trước",
+      mom?.partial ? "— (tháng chưa trọn)" : mom ? formatSigned(mom.value.changePct, "%") : "—",
+    ],
   ];
   for (let i = 0; i < left.length; i++) {
     figure(page, f, left[i]![0], left[i]![1], MARGIN, y);

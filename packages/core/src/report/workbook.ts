@@ -143,6 +143,15 @@ export const CHANGE_COLUMNS: Column[] = [
     format: "points",
     value: (e) => fraction(e.monthOverMonth?.uniquePayers.changePct),
   },
+  {
+    header: "Ghi chú",
+    width: 40,
+    format: "text",
+    value: (e) =>
+      e.monthOverMonth?.partial
+        ? "Một trong hai tháng chưa trọn: không so sánh giá trị, người trả tiền và tỷ lệ quầy QR có giao dịch"
+        : null,
+  },
 ];
 
 function styleCell(cell: Cell, format: Format): void {
