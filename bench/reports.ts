@@ -66,7 +66,7 @@ export function evaluation(i: number): PeriodEvaluation {
     inputsHash: "0".repeat(64),
     monthOverMonth: {
       partial: false,
-    previous: { period: "2026-09", version: 3, provisional: false },
+      previous: { period: "2026-09", version: 3, provisional: false },
       qrSharePct: { previous: 80, points: 7.5 },
       activeSharePct: { previous: 90, points: -4.29 },
       value: { previous: 1_000_000_000, change: 234_567_000, changePct: 23.46 },

@@ -86,6 +86,47 @@ describe("CSV cho Excel", () => {
   }, 180_000);
 });
 
+describe("the workbook's totals", () => {
+  it("sums counts and money and averages shares under the markets, computed when LibreOffice opens it", async (ctx) => {
+    await h.call("POST", "/api/markets", { body: { ...DONG_VAN, id: "meo-vac", name: "Chợ Mèo Vạc" } });
+    await h.call("POST", "/api/markets/meo-vac/stalls", { body: stallInput("M-1", "2001") });
+    expect((await h.call("POST", "/api/evaluations/run", { body: { period: "2026-11" } })).status).toBe(200);
+    const res = await h.app.request("/api/evaluations?period=2026-11&format=xlsx", {
+      headers: { authorization: `Bearer ${h.adminToken}` },
+    });
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(bytes.buffer);
+    const sheet = book.worksheets[0]!;
+    expect(sheet.getCell("B4").value).toBe("Tổng cộng / bình quân");
+    const header = (sheet.getRow(1).values as unknown[]).slice(1);
+    const letter = (name: string) => sheet.getColumn(header.indexOf(name) + 1).letter;
+    expect(sheet.getCell(`${letter("Số quầy")}4`).formula).toBe(
+      `IFERROR(SUM(${letter("Số quầy")}2:${letter("Số quầy")}3),"")`,
+    );
+    const bin = soffice();
+    if (!bin) {
+      console.log("LibreOffice (libreoffice-calc-nogui) is not installed: the LibreOffice check is skipped");
+      ctx.skip();
+      return;
+    }
+    // LibreOffice computes the formulas; its CSV export gives the cells as shown.
+    const csvOut = convert(bin, "danh-gia.xlsx", bytes, "csv:Text - txt - csv (StarCalc):59,34,76").toString(
+      "utf8",
+    );
+    const rows = csvOut
+      .trim()
+      .split(/\r?\n/)
+      .map((l) => l.split(";"));
+    const col = (name: string) => rows[0]!.indexOf(name);
+    expect(rows[3]![1]).toBe("Tổng cộng / bình quân");
+    expect(rows[3]![col("Số quầy")]).toBe("2");
+    expect(rows[3]![col("Quầy có QR")]).toBe("1");
+    // The average of 100% and 0%.
+    expect(rows[3]![col("Tỷ lệ quầy có QR")]).toBe("50.00%");
+  }, 180_000);
+});
+
 describe("month over month in a month in progress", () => {
   it("does not compare November's first days with the whole of October, and says why", async () => {
     const items = (await h.call("GET", "/api/evaluations?period=2026-11")).body.items;
