@@ -226,6 +226,8 @@ const vi = {
   endDate: "Ngày kết thúc",
   endTime: "Giờ kết thúc",
   downloadPdf: "Tải báo cáo PDF",
+  suspendConfirmHelp:
+    "Quầy tạm ngưng không được cấp mã QR thanh toán và không in được áp phích cho đến khi cho hoạt động lại.",
   noneToCoach:
     "Không có quầy nào cần hỗ trợ: mọi quầy có mã QR đều đã nhận tiền. Quầy chưa có mã QR: in áp phích ở màn hình Các quầy.",
 } as const;
@@ -459,6 +461,7 @@ const en: Record<Key, string> = {
   endDate: "End date",
   endTime: "End time",
   downloadPdf: "Download the PDF report",
+  suspendConfirmHelp: "A suspended stall gets no payment QR code and no poster until it is reactivated.",
   noneToCoach:
     "No stall needs coaching: every stall with a QR code has been paid. Stalls without one: print posters on the Stalls screen.",
 };
