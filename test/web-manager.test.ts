@@ -156,7 +156,7 @@ describe("manager", () => {
     await openStall(page, "B-08");
     const dialog = page.locator("#stall-dialog");
     const account = dialog.getByLabel("Số tài khoản");
-    await account.fill("12-34");
+    await account.fill("12/34");
     await dialog.getByRole("button", { name: "Lưu" }).click();
     await page.locator("#confirm-dialog[open]").getByRole("button", { name: "Xác nhận" }).click();
     await expect.poll(() => account.getAttribute("aria-invalid")).toBe("true");
@@ -169,7 +169,7 @@ describe("manager", () => {
     await page.context().setOffline(true);
     await page.getByRole("button", { name: "In tất cả áp phích" }).click();
     await expect.poll(() => page.locator("#toolbar-status").textContent()).toContain("Không có mạng");
-    await page.getByRole("button", { name: "Tải tệp mẫu (CSV)" }).click();
+    await page.getByRole("button", { name: "Tải tệp mẫu Excel" }).click();
     await expect.poll(() => page.locator("#import .form-status").textContent()).toContain("Không có mạng");
     await page.context().setOffline(false);
     await page.close();
