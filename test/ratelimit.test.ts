@@ -24,6 +24,23 @@ describe("rate limits", () => {
     expect((await call(h.adminToken)).status).toBe(200);
   });
 
+  it("counts guessed invitation codes as failed sign-ins: the typed code cannot be guessed faster than a key", async () => {
+    const app = createApp({
+      ...h.deps,
+      config: { ...h.deps.config, rateLimits: { failedAuthPerIp: 5, requestsPerKey: 1000 } },
+    });
+    const accept = (code: string) => app.request(`/api/invitations/${code}/accept`, { method: "POST" });
+    // Typed codes are 8 base32 characters: each unknown one is a 404 and counts.
+    for (let i = 0; i < 5; i++) expect((await accept(`K7QF3MX${i}`)).status).toBe(404);
+    const blocked = await accept("K7QF3MX9");
+    expect(blocked.status).toBe(429);
+    expect((await blocked.json()).error.code).toBe("rate_limited");
+    // The same address's failed key attempts are in the same count; a valid key still passes.
+    const me = (token: string) => app.request("/api/me", { headers: { authorization: `Bearer ${token}` } });
+    expect((await me("m40_guess_after_codes_x")).status).toBe(429);
+    expect((await me(h.adminToken)).status).toBe(200);
+  });
+
   it("slows down one key making too many requests, not the others", async () => {
     const app = createApp({
       ...h.deps,

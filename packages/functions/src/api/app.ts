@@ -1,7 +1,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { DomainError } from "@market40/core/errors";
 import { bodyLimit } from "hono/body-limit";
-import { authenticate } from "./auth";
+import { authenticate, codeGuessingGuard, signInFailures } from "./auth";
 import { callbackGuard } from "./callbackGuard";
 import type { AppEnv, Deps } from "./context";
 import { platformApp } from "./platform";
@@ -30,6 +30,9 @@ export function createApp(deps: Deps) {
   app.route("/api", healthRoutes(deps));
   app.use("/api/callbacks/:provider", callbackGuard);
   app.route("/api", callbackRoutes(deps));
+  // One count of failed sign-ins per source: bad keys and guessed invitation codes alike (docs/security.md).
+  const failures = signInFailures(deps);
+  app.use("/api/invitations/:code/accept", codeGuessingGuard(failures));
   app.route("/api", acceptRoutes(deps));
   app.doc31("/api/openapi.json", {
     openapi: "3.1.0",
@@ -57,7 +60,7 @@ export function createApp(deps: Deps) {
   api.use("*", (c, next) =>
     c.req.header("content-type")?.startsWith("text/csv") ? next() : jsonLimit(c, next),
   );
-  api.use("*", authenticate(deps));
+  api.use("*", authenticate(deps, failures));
   api.route("/", keyRoutes(deps));
   api.route("/", marketRoutes(deps));
   api.route("/", stallRoutes(deps));

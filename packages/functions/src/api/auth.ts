@@ -36,6 +36,28 @@ function tooMany(c: Context, seconds: number): never {
   throw new DomainError("rate_limited", "Too many requests; slow down and retry later");
 }
 
+const DEFAULT_LIMITS = { failedAuthPerIp: 30, requestsPerKey: 1200 };
+
+/** Failed sign-ins per source address in this process: bad keys and unknown invitation codes count alike. */
+export function signInFailures(deps: Deps): RateLimiter {
+  return new RateLimiter((deps.config.rateLimits ?? DEFAULT_LIMITS).failedAuthPerIp, 60_000);
+}
+
+/**
+ * Guards a route whose path carries a credential with no key (an invitation's code, long or typed): a source over
+ * the failed sign-in limit gets 429 before any lookup, and each unknown or malformed code counts as a failure —
+ * so the 40-bit typed code cannot be guessed from one address faster than bad keys can.
+ */
+export function codeGuessingGuard(failures: RateLimiter): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const address = clientAddress(c);
+    const blocked = failures.blocked(address);
+    if (blocked) tooMany(c, blocked);
+    await next();
+    if (c.res.status === 400 || c.res.status === 404) failures.hit(address);
+  };
+}
+
 /**
  * Resolves `Authorization: Bearer <token>` to a principal. Unknown, malformed, missing or revoked tokens are all
  * the same 401, so the answer tells nothing about which keys exist. Failures are counted per source address (as the
@@ -43,9 +65,8 @@ function tooMany(c: Context, seconds: number): never {
  * passes, whatever others on its address did, so no one can lock a vendor or an admin out. A key making too many
  * requests is slowed down on its own.
  */
-export function authenticate(deps: Deps): MiddlewareHandler<AppEnv> {
-  const limits = deps.config.rateLimits ?? { failedAuthPerIp: 30, requestsPerKey: 1200 };
-  const failures = new RateLimiter(limits.failedAuthPerIp, 60_000);
+export function authenticate(deps: Deps, failures = signInFailures(deps)): MiddlewareHandler<AppEnv> {
+  const limits = deps.config.rateLimits ?? DEFAULT_LIMITS;
   const perKey = new RateLimiter(limits.requestsPerKey, 60_000);
   return async (c, next) => {
     // A path no route serves is a 404 for everyone (docs/contract.md §12): only middleware matched it.
