@@ -47,13 +47,13 @@ export const TABLE_ACCESS = {
   },
   /**
    * The whole Hono app: reads and listings (Get, consistent Query on the table, Query on gsi1 and gsi2),
-   * BatchGetItem (reconciliation, transaction pages), BatchWriteItem (heartbeats), transactions that move or
-   * delete uniqueness guards and unmatched references (Put, Update, Delete, ConditionCheck). No Scan.
+   * BatchGetItem (reconciliation, transaction pages), transactions that move or
+   * delete uniqueness guards and unmatched references, heartbeat batches with their audit (Put, Update, Delete,
+   * ConditionCheck). No Scan, no BatchWriteItem.
    */
   api: {
     actions: [
       "dynamodb:BatchGetItem",
-      "dynamodb:BatchWriteItem",
       "dynamodb:ConditionCheckItem",
       "dynamodb:DeleteItem",
       "dynamodb:GetItem",
@@ -65,13 +65,12 @@ export const TABLE_ACCESS = {
   },
   /**
    * The daily cron function: the unmatched sweep (gsi1 queries, Get, BatchGetItem, transactions that assign a payment
-   * and delete its reference) and the list of markets it puts on the evaluation queue. BatchWriteItem and the rest
+   * and delete its reference) and the list of markets it puts on the evaluation queue. The rest
    * come with the core modules it shares with the API (checked in the stack test).
    */
   daily: {
     actions: [
       "dynamodb:BatchGetItem",
-      "dynamodb:BatchWriteItem",
       "dynamodb:ConditionCheckItem",
       "dynamodb:DeleteItem",
       "dynamodb:GetItem",
@@ -87,7 +86,6 @@ export const TABLE_ACCESS = {
    */
   evaluate: {
     actions: [
-      "dynamodb:BatchWriteItem",
       "dynamodb:ConditionCheckItem",
       "dynamodb:DeleteItem",
       "dynamodb:GetItem",
