@@ -1,30 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { SYSTEM } from "@market40/core/audit/audit";
 import * as ApiKeys from "@market40/core/auth/keys";
 import { ingest } from "@market40/core/callback/ingest";
 import { systemClock } from "@market40/core/clock";
-import type { AppConfig, ProviderSecrets } from "@market40/core/config";
-import * as Market from "@market40/core/market/market";
-import * as Stall from "@market40/core/stall/stall";
-import { createStore, type Store } from "@market40/core/store/client";
-import { ensureTable } from "@market40/core/store/table";
+import type { Store } from "@market40/core/store/client";
 import { type DynamoDbLocal, freePort, startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
 import { ProviderClients } from "@market40/devkit/providerClients";
-import type { Deps } from "@market40/functions/api/context";
 import { listen } from "@market40/functions/local/server";
-import { silentLogger } from "@market40/functions/log";
-import { benchMarket, type Figure, percentile, round } from "./harness";
+import { BENCH_SECRETS, benchSetup, type Figure, percentile, round } from "./harness";
 import { itemSize, writeUnits } from "./itemSize";
-
-const SECRETS: ProviderSecrets = {
-  generic: "bench-generic",
-  payos: "bench-payos",
-  sepay: "bench-sepay",
-  sepayWebhookSecret: "bench-sepay-webhook",
-  casso: "bench-casso",
-  cassoSecureToken: "bench-casso-token",
-};
 
 /** A cheap integer hash (spreads consecutive i over payers and amounts, deterministically). */
 const mix = (i: number) => Math.abs(Math.imul(i ^ (i >>> 16), 0x45d9f3b) ^ (i * 0x9e3779b1)) >>> 0;
@@ -87,29 +71,12 @@ export async function callbackBench(): Promise<Figure[]> {
   const figures: Figure[] = [];
   const ddb: DynamoDbLocal = await startDynamoDbLocal({ jit: "full" });
   try {
-    const config: AppConfig = {
-      tableName: "bench",
-      endpoint: ddb.endpoint,
-      secrets: SECRETS,
-      payerKey: "bench-payer-key",
-      stage: "bench",
-    };
-    const store = createStore(config);
-    await ensureTable(store);
-    const deps: Deps = { store, clock: systemClock, config, logger: silentLogger };
-    await Market.create(store, systemClock, benchMarket("bench"));
-    const stalls = await Stall.registerMany(
-      store,
-      systemClock,
-      SYSTEM,
-      "bench",
-      Array.from({ length: 200 }, (_, i) => ({
-        code: `B-${i}`,
-        vendorName: "Bench",
-        bank: { bin: "970405", accountNumber: `${5000000 + i}`, accountName: "BENCH" },
-      })),
-    );
-    const accounts = stalls.flatMap((s) => (s.ok ? [s.stall.bank.accountNumber] : []));
+    const { store, deps, stalls } = await benchSetup(ddb.endpoint, {
+      count: 200,
+      prefix: "B",
+      firstAccount: 5000000,
+    });
+    const accounts = stalls.map((s) => s.bank.accountNumber);
     await ApiKeys.create(store, systemClock, { role: "admin" });
 
     const rawPut = () =>
@@ -136,7 +103,7 @@ export async function callbackBench(): Promise<Figure[]> {
           description: "bench",
           payer: `p${mix(i + 1) % 5000}`,
         },
-        SECRETS,
+        BENCH_SECRETS,
         now,
       );
       const res = await fetch(`http://127.0.0.1:${port}/api/callbacks/generic`, {

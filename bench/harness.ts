@@ -1,4 +1,13 @@
+import { SYSTEM } from "@market40/core/audit/audit";
+import { systemClock } from "@market40/core/clock";
+import type { AppConfig, ProviderSecrets } from "@market40/core/config";
+import * as Market from "@market40/core/market/market";
 import type { Stall } from "@market40/core/stall/stall";
+import * as StallWorkflows from "@market40/core/stall/stall";
+import { createStore, type Store } from "@market40/core/store/client";
+import { ensureTable } from "@market40/core/store/table";
+import type { Deps } from "@market40/functions/api/context";
+import { silentLogger } from "@market40/functions/log";
 /** A figure the benchmarks print: a value, and where there is one, its peer or limit measured in the same run. */
 export interface Figure {
   suite: string;
@@ -69,3 +78,55 @@ export const benchStall = (i: number): Stall => ({
   updatedAt: "",
   qrIssuedAt: null,
 });
+
+/** The provider secrets every benchmark signs its deliveries with and its app verifies them with. */
+export const BENCH_SECRETS: ProviderSecrets = {
+  generic: "bench-generic",
+  payos: "bench-payos",
+  sepay: "bench-sepay",
+  sepayWebhookSecret: "bench-sepay-webhook",
+  casso: "bench-casso",
+  cassoSecureToken: "bench-casso-token",
+};
+
+/**
+ * A benchmark's table on a DynamoDB Local, the app's dependencies over it, and market "bench" with `count` active
+ * stalls (codes `<prefix>-<i>`, accounts `firstAccount + i` at `bin`).
+ */
+export async function benchSetup(
+  endpoint: string,
+  stalls: { count: number; prefix: string; firstAccount: number; bin?: string },
+  tableName = "bench",
+): Promise<{ config: AppConfig; store: Store; deps: Deps; stalls: Stall[] }> {
+  const config: AppConfig = {
+    tableName,
+    endpoint,
+    secrets: BENCH_SECRETS,
+    payerKey: "bench-payer-key",
+    stage: "bench",
+  };
+  const store = createStore(config);
+  await ensureTable(store);
+  await Market.create(store, systemClock, benchMarket("bench"));
+  const registered = await StallWorkflows.registerMany(
+    store,
+    systemClock,
+    SYSTEM,
+    "bench",
+    Array.from({ length: stalls.count }, (_, i) => ({
+      code: `${stalls.prefix}-${i}`,
+      vendorName: "Bench",
+      bank: {
+        bin: stalls.bin ?? "970405",
+        accountNumber: `${stalls.firstAccount + i}`,
+        accountName: "BENCH",
+      },
+    })),
+  );
+  return {
+    config,
+    store,
+    deps: { store, clock: systemClock, config, logger: silentLogger },
+    stalls: registered.flatMap((s) => (s.ok ? [s.stall] : [])),
+  };
+}

@@ -1,27 +1,10 @@
-import { SYSTEM } from "@market40/core/audit/audit";
 import * as ApiKeys from "@market40/core/auth/keys";
 import { systemClock } from "@market40/core/clock";
-import type { AppConfig, ProviderSecrets } from "@market40/core/config";
-import * as Market from "@market40/core/market/market";
-import * as Stall from "@market40/core/stall/stall";
-import { createStore } from "@market40/core/store/client";
-import { ensureTable } from "@market40/core/store/table";
 import { type DynamoDbLocal, freePort, startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
 import { ProviderClients } from "@market40/devkit/providerClients";
-import type { Deps } from "@market40/functions/api/context";
 import { listen } from "@market40/functions/local/server";
-import { silentLogger } from "@market40/functions/log";
 import WebSocket from "ws";
-import { benchMarket, type Figure, percentile, round } from "./harness";
-
-const SECRETS: ProviderSecrets = {
-  generic: "bench-generic",
-  payos: "bench-payos",
-  sepay: "bench-sepay",
-  sepayWebhookSecret: "bench-sepay-webhook",
-  casso: "bench-casso",
-  cassoSecureToken: "bench-casso-token",
-};
+import { BENCH_SECRETS, benchSetup, type Figure, percentile, round } from "./harness";
 
 const PAYMENTS = 300;
 
@@ -35,30 +18,11 @@ export async function realtimeBench(): Promise<Figure[]> {
   const ddb: DynamoDbLocal = await startDynamoDbLocal({ jit: "full" });
   const sockets: WebSocket[] = [];
   try {
-    const config: AppConfig = {
-      tableName: "bench",
-      endpoint: ddb.endpoint,
-      secrets: SECRETS,
-      payerKey: "bench-payer-key",
-      stage: "bench",
-    };
-    const store = createStore(config);
-    await ensureTable(store);
-    const deps: Deps = { store, clock: systemClock, config, logger: silentLogger };
-    await Market.create(store, systemClock, benchMarket("bench"));
-    const stalls = (
-      await Stall.registerMany(
-        store,
-        systemClock,
-        SYSTEM,
-        "bench",
-        Array.from({ length: 200 }, (_, i) => ({
-          code: `R-${i}`,
-          vendorName: "Bench",
-          bank: { bin: "970405", accountNumber: `${6000000 + i}`, accountName: "BENCH" },
-        })),
-      )
-    ).flatMap((s) => (s.ok ? [s.stall] : []));
+    const { store, deps, stalls } = await benchSetup(ddb.endpoint, {
+      count: 200,
+      prefix: "R",
+      firstAccount: 6000000,
+    });
     const { token } = await ApiKeys.create(store, systemClock, { role: "admin" });
     const port = await freePort();
     const server = await listen(deps, port, "127.0.0.1");
@@ -97,7 +61,7 @@ export async function realtimeBench(): Promise<Figure[]> {
           paidAt: now,
           description: "bench",
         },
-        SECRETS,
+        BENCH_SECRETS,
         now,
       );
       const heard = new Promise<number>((r) => waiting.set(id, r));

@@ -1,26 +1,10 @@
-import { SYSTEM } from "@market40/core/audit/audit";
 import { ingest } from "@market40/core/callback/ingest";
-import { systemClock } from "@market40/core/clock";
-import type { AppConfig, ProviderSecrets } from "@market40/core/config";
-import * as Market from "@market40/core/market/market";
-import * as Stall from "@market40/core/stall/stall";
-import { createStore } from "@market40/core/store/client";
-import { ensureTable } from "@market40/core/store/table";
 import { pullSepay, SEPAY_REQUEST_INTERVAL_MS } from "@market40/core/sync/pull";
 import { SEPAY_PAGE_SIZE } from "@market40/core/sync/sepay";
 import { startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
 import { SepayStandIn } from "@market40/devkit/providerStandIn";
-import { benchMarket, type Figure, round } from "./harness";
+import { benchSetup, type Figure, round } from "./harness";
 import { itemSize, writeUnits } from "./itemSize";
-
-const SECRETS: ProviderSecrets = {
-  generic: "bench-generic",
-  payos: "bench-payos",
-  sepay: "bench-sepay",
-  sepayWebhookSecret: "bench-sepay-webhook",
-  casso: "bench-casso",
-  cassoSecureToken: "bench-casso-token",
-};
 
 /**
  * Issue 25's figures: what the bank-reference dedupe adds to each callback (DynamoDB requests as `ingest` counts
@@ -31,29 +15,12 @@ export async function syncBench(): Promise<Figure[]> {
   const figures: Figure[] = [];
   const ddb = await startDynamoDbLocal({ jit: "full" });
   try {
-    const config: AppConfig = {
-      tableName: "bench-sync",
-      endpoint: ddb.endpoint,
-      secrets: SECRETS,
-      payerKey: "bench-payer-key",
-      stage: "bench",
-    };
-    const store = createStore(config);
-    await ensureTable(store);
-    const deps = { store, clock: systemClock, config };
-    await Market.create(store, systemClock, benchMarket("bench"));
-    const stalls = await Stall.registerMany(
-      store,
-      systemClock,
-      SYSTEM,
-      "bench",
-      Array.from({ length: 50 }, (_, i) => ({
-        code: `S-${i}`,
-        vendorName: "Bench",
-        bank: { bin: "970436", accountNumber: `${7000000 + i}`, accountName: "BENCH" },
-      })),
+    const { deps, stalls } = await benchSetup(
+      ddb.endpoint,
+      { count: 50, prefix: "S", firstAccount: 7000000, bin: "970436" },
+      "bench-sync",
     );
-    const accounts = stalls.flatMap((s) => (s.ok ? [s.stall.bank.accountNumber] : []));
+    const accounts = stalls.map((s) => s.bank.accountNumber);
 
     // Bank-reference dedupe: the same callbacks with and without the bank's reference.
     const n = 400;
