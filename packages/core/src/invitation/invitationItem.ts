@@ -1,5 +1,5 @@
-import { GetCommand, QueryCommand } from "@aws-sdk/lib-dynamodb";
-import { guard, type Store } from "../store/client";
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { guard, queryAll, type Store } from "../store/client";
 import { putNew, type WriteItem } from "../store/transact";
 import type { Invitation } from "./invitations";
 
@@ -104,23 +104,11 @@ export const InvitationItem = {
   },
   /** byStall: the stall's invitations, oldest first (a few: one per card printed). */
   async ofStall(store: Store, stallId: string): Promise<Invitation[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const res = await guard(() =>
-        store.doc.send(
-          new QueryCommand({
-            TableName: store.table,
-            IndexName: "gsi2",
-            KeyConditionExpression: "gsi2pk = :pk",
-            ExpressionAttributeValues: { ":pk": byStallPk(stallId) },
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      items.push(...(res.Items ?? []));
-      start = res.LastEvaluatedKey;
-    } while (start);
+    const items = await queryAll(store, {
+      IndexName: "gsi2",
+      KeyConditionExpression: "gsi2pk = :pk",
+      ExpressionAttributeValues: { ":pk": byStallPk(stallId) },
+    });
     return items.map(fromItem);
   },
 };
