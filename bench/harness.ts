@@ -8,6 +8,7 @@ import { createStore, type Store } from "@market40/core/store/client";
 import { ensureTable } from "@market40/core/store/table";
 import type { Deps } from "@market40/functions/api/context";
 import { silentLogger } from "@market40/functions/log";
+import WebSocket from "ws";
 /** A figure the benchmarks print: a value, and where there is one, its peer or limit measured in the same run. */
 export interface Figure {
   suite: string;
@@ -129,4 +130,20 @@ export async function benchSetup(
     deps: { store, clock: systemClock, config, logger: silentLogger },
     stalls: registered.flatMap((s) => (s.ok ? [s.stall] : [])),
   };
+}
+
+/** A stall's realtime socket, opened as the vendor's page opens it: a single-use ticket, then the URL it names. */
+export async function openStallSocket(base: string, token: string, stallId: string): Promise<WebSocket> {
+  const res = await fetch(`${base}/api/realtime/tickets`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ stallId }),
+  });
+  const { url } = (await res.json()) as { url: string };
+  const ws = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    ws.once("open", resolve);
+    ws.once("error", reject);
+  });
+  return ws;
 }

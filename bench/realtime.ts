@@ -3,8 +3,8 @@ import { systemClock } from "@market40/core/clock";
 import { type DynamoDbLocal, freePort, startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
 import { ProviderClients } from "@market40/devkit/providerClients";
 import { listen } from "@market40/functions/local/server";
-import WebSocket from "ws";
-import { BENCH_SECRETS, benchSetup, type Figure, percentile, round } from "./harness";
+import type WebSocket from "ws";
+import { BENCH_SECRETS, benchSetup, type Figure, openStallSocket, percentile, round } from "./harness";
 
 const PAYMENTS = 300;
 
@@ -23,25 +23,17 @@ export async function realtimeBench(): Promise<Figure[]> {
       prefix: "R",
       firstAccount: 6000000,
     });
-    const { token } = await ApiKeys.create(store, systemClock, { role: "admin" });
     const port = await freePort();
-    const server = await listen(deps, port, "127.0.0.1");
     const base = `http://127.0.0.1:${port}`;
+    // Tickets name the socket URL from configuration, never from the request (docs/contract.md §14).
+    const server = await listen({ ...deps, config: { ...deps.config, publicUrl: base } }, port, "127.0.0.1");
 
     /** Resolvers waiting for a payment id at a client, and when it arrived. */
     const waiting = new Map<string, (at: number) => void>();
     const open = async (stallId: string) => {
-      const res = await fetch(`${base}/api/realtime/tickets`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-        body: JSON.stringify({ stallId }),
-      });
-      const { url } = (await res.json()) as { url: string };
-      const ws = new WebSocket(url);
-      await new Promise((r, j) => {
-        ws.once("open", r);
-        ws.once("error", j);
-      });
+      // A key holds at most a few sockets (§14): each stall listens with its own vendor key, as phones do.
+      const vendor = await ApiKeys.create(store, systemClock, { role: "vendor", stallId, marketId: "bench" });
+      const ws = await openStallSocket(base, vendor.token, stallId);
       ws.on("message", (data) => {
         const at = performance.now();
         const msg = JSON.parse(String(data)) as { type: string; id?: string };

@@ -5,8 +5,8 @@ import { ProviderClients } from "@market40/devkit/providerClients";
 import { listen } from "@market40/functions/local/server";
 import { chromium } from "playwright-core";
 import { build } from "vite";
-import WebSocket from "ws";
-import { BENCH_SECRETS, benchSetup, type Figure, percentile, round } from "./harness";
+import type WebSocket from "ws";
+import { BENCH_SECRETS, benchSetup, type Figure, openStallSocket, percentile, round } from "./harness";
 
 const PAYMENTS = 60;
 const WARM_UP = 10;
@@ -39,15 +39,15 @@ export async function speakerBench(): Promise<Figure[]> {
       prefix: "S",
       firstAccount: 7000000,
     });
-    const { token: admin } = await ApiKeys.create(store, systemClock, { role: "admin" });
     const { token: vendor } = await ApiKeys.create(store, systemClock, {
       role: "vendor",
       stallId: stalls[0]!.id,
       marketId: "bench",
     });
     const port = await freePort();
-    const server = await listen(deps, port, "127.0.0.1");
     const base = `http://127.0.0.1:${port}`;
+    // Tickets name the socket URL from configuration, never from the request (docs/contract.md §14).
+    const server = await listen({ ...deps, config: { ...deps.config, publicUrl: base } }, port, "127.0.0.1");
 
     const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
     // A string, not a function: tsx's name-keeping helpers do not exist in the page.
@@ -91,17 +91,9 @@ export async function speakerBench(): Promise<Figure[]> {
     };
 
     const open = async (stallId: string) => {
-      const res = await fetch(`${base}/api/realtime/tickets`, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${admin}` },
-        body: JSON.stringify({ stallId }),
-      });
-      const { url } = (await res.json()) as { url: string };
-      const ws = new WebSocket(url);
-      await new Promise((r, j) => {
-        ws.once("open", r);
-        ws.once("error", j);
-      });
+      // A key holds at most a few sockets (§14): each stall listens with its own vendor key, as phones do.
+      const vendor = await ApiKeys.create(store, systemClock, { role: "vendor", stallId, marketId: "bench" });
+      const ws = await openStallSocket(base, vendor.token, stallId);
       sockets.push(ws);
     };
     let n = 0;
