@@ -180,7 +180,19 @@ describe("links in README and docs/", () => {
 describe("docs/contract.md", () => {
   const contract = read("docs/contract.md");
   const ISSUES: Record<number, number> = {
-    10: 13, 11: 14, 12: 15, 13: 16, 14: 17, 15: 18, 16: 25, 17: 26, 18: 27, 19: 28, 20: 29, 21: 30, 22: 31,
+    10: 13,
+    11: 14,
+    12: 15,
+    13: 16,
+    14: 17,
+    15: 18,
+    16: 25,
+    17: 26,
+    18: 27,
+    19: 28,
+    20: 29,
+    21: 30,
+    22: 31,
   };
 
   it("has sections §1–§N in order, each under its fixed anchor; §10 on say their status and issue", () => {
@@ -197,7 +209,6 @@ describe("docs/contract.md", () => {
       else expect(Number(status?.[1]), `§${n}'s issue`).toBe(ISSUES[n]);
     }
   });
-});
 });
 
 describe("tests the docs cite", () => {
