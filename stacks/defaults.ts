@@ -25,6 +25,9 @@ export const FUNCTION_DEFAULTS = {
     esbuild: { external: [] as string[], target: "node24" },
   },
   environment: {
+    // The bundles ship their source maps (`sourcemap: true`); without this flag Node ignores them and a stack trace
+    // points into minified code. test/infra/bundles.test.ts shows a thrown error naming its `.ts` file.
+    NODE_OPTIONS: "--enable-source-maps",
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     POWERTOOLS_SERVICE_NAME: "market40",
   },

@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { sstBuildOptions } from "@market40/devkit/lambdaBundle";
 import { build } from "esbuild";
@@ -81,4 +83,60 @@ describe("Lambda bundles", () => {
     expect(files.some((f) => f.startsWith("packages/core/src/"))).toBe(true);
     expect(files.filter((f) => DEV_ONLY.some((dir) => f.startsWith(dir)))).toEqual([]);
   });
+});
+
+describe("a Lambda bundle whose secrets cannot be read", () => {
+  /**
+   * The callbacks handler as SST bundles it (minified, with its source map beside it), started the way Lambda starts
+   * it (`NODE_OPTIONS` from the function defaults) with one bound secret and an SSM endpoint that refuses connections.
+   */
+  async function coldStart(): Promise<{ code: number | null; stderr: string }> {
+    const outdir = mkdtempSync(join(tmpdir(), "m40-bundle-"));
+    await build({
+      ...sstBuildOptions(FUNCTION_DEFAULTS.nodejs),
+      sourcemap: FUNCTION_DEFAULTS.nodejs.sourcemap,
+      entryPoints: { index: "packages/functions/src/lambda/callbacks.ts" },
+      absWorkingDir: ROOT,
+      outExtension: { ".js": ".mjs" },
+      outdir,
+    });
+    const env = {
+      PATH: process.env.PATH,
+      ...FUNCTION_DEFAULTS.environment,
+      AWS_REGION: "ap-southeast-1",
+      SST_REGION: "ap-southeast-1",
+      SST_APP: "market40",
+      SST_STAGE: "prod",
+      SST_SSM_PREFIX: "/sst/market40/prod/",
+      SST_Table_tableName_Table: "t",
+      SST_Secret_value_PAYER_HASH_KEY: "__FETCH_FROM_SSM__",
+      AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
+      AWS_SECRET_ACCESS_KEY: "example",
+      AWS_ENDPOINT_URL_SSM: "http://127.0.0.1:9",
+      AWS_MAX_ATTEMPTS: "1",
+    };
+    const child = spawn(process.execPath, ["-e", `import(${JSON.stringify(join(outdir, "index.mjs"))})`], {
+      env,
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    const code = await new Promise<number | null>((done) => child.on("close", done));
+    rmSync(outdir, { recursive: true, force: true });
+    return { code, stderr };
+  }
+
+  it("fails its cold start naming the parameter, the stage and what to run, with a stack in the .ts sources", async () => {
+    const { code, stderr } = await coldStart();
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('Cannot read this function\'s secrets for stage "prod" from SSM');
+    expect(stderr).toContain("/sst/market40/prod/Secret/PAYER_HASH_KEY/value");
+    expect(stderr).toContain("npx sst secrets list --stage prod");
+    // The SDK's own cause is kept, after ours.
+    expect(stderr).toMatch(/ECONNREFUSED|connect/);
+    // Source maps on: the frame that threw is in the TypeScript source, not the minified bundle.
+    const frames = stderr.split("\n").filter((line) => /^\s+at /.test(line));
+    expect(frames.join("\n")).toMatch(/packages\/functions\/src\/lambda\/config\.ts:\d+/);
+  }, 60_000);
 });
