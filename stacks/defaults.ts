@@ -1,4 +1,5 @@
 import type { FunctionProps } from "sst/constructs";
+import { withoutZodLocales } from "./bundling";
 
 /**
  * Every function's defaults (sst.config.ts). Also read by `npm run bench`, which bundles the handlers with these
@@ -22,7 +23,7 @@ export const FUNCTION_DEFAULTS = {
     // tests ran, not whatever the runtime carries that week.
     // esbuild targets the runtime's Node (SST's own default is `esnext`): the syntax the bundle keeps is what
     // Node 24 runs natively, nothing newer.
-    esbuild: { external: [] as string[], target: "node24" },
+    esbuild: { external: [] as string[], target: "node24", plugins: [withoutZodLocales] },
   },
   environment: {
     // The bundles ship their source maps (`sourcemap: true`); without this flag Node ignores them and a stack trace

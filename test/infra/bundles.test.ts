@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { sstBuildOptions } from "@market40/devkit/lambdaBundle";
 import { build } from "esbuild";
 import { beforeAll, describe, expect, it } from "vitest";
+import { BUNDLE_BUDGET_KIB } from "../../stacks/bundling";
 import { FUNCTION_DEFAULTS } from "../../stacks/defaults";
 
 const ROOT = resolve(import.meta.dirname, "../..");
@@ -37,7 +38,7 @@ const handlers = deployedHandlers();
  * all handlers, so the modules they share are parsed once). Reachable, not only what survived tree-shaking: an import
  * of dev tooling is a mistake even where nothing of it ends up in the output yet.
  */
-async function bundleInputs(): Promise<Map<string, string[]>> {
+async function bundleInputs(): Promise<{ inputs: Map<string, string[]>; bytes: Map<string, number> }> {
   const { metafile } = await build({
     ...sstBuildOptions(FUNCTION_DEFAULTS.nodejs),
     entryPoints: handlers,
@@ -53,13 +54,17 @@ async function bundleInputs(): Promise<Map<string, string[]>> {
         if (!imported.external) seen.add(imported.path);
     byEntry.set(entry, [...seen]);
   }
-  return byEntry;
+  const bytes = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs))
+    if (output.entryPoint) bytes.set(output.entryPoint, output.bytes);
+  return { inputs: byEntry, bytes };
 }
 
 describe("Lambda bundles", () => {
   let inputs: Map<string, string[]>;
+  let bytes: Map<string, number>;
   beforeAll(async () => {
-    inputs = await bundleInputs();
+    ({ inputs, bytes } = await bundleInputs());
   });
 
   it("are built for every handler the stacks deploy", () => {
@@ -82,6 +87,30 @@ describe("Lambda bundles", () => {
     expect(files).toContain(entry);
     expect(files.some((f) => f.startsWith("packages/core/src/"))).toBe(true);
     expect(files.filter((f) => DEV_ONLY.some((dir) => f.startsWith(dir)))).toEqual([]);
+  });
+});
+
+describe("Lambda bundle sizes", () => {
+  let inputs: Map<string, string[]>;
+  let bytes: Map<string, number>;
+  beforeAll(async () => {
+    ({ inputs, bytes } = await bundleInputs());
+  });
+
+  it.each(handlers)("%s stays within its stated budget (stacks/bundling.ts, docs/benchmarks.md)", (entry) => {
+    const name = entry.replace(/^.*\/(\w+)\.ts$/, "$1") as keyof typeof BUNDLE_BUDGET_KIB;
+    expect(BUNDLE_BUDGET_KIB[name], `a budget for ${name}`).toBeGreaterThan(0);
+    expect(Math.round(bytes.get(entry)! / 1024), `${name}'s minified KiB`).toBeLessThanOrEqual(
+      BUNDLE_BUDGET_KIB[name],
+    );
+  });
+
+  it.each(handlers)("%s carries no zod locale and no second copy of the SDK's credential chain", (entry) => {
+    const files = inputs.get(entry)!;
+    expect(files.filter((f) => /zod\/v4\/locales\/(?!en\.js)/.test(f))).toEqual([]);
+    // SST's pinned @aws-sdk/client-ssm brought its own STS, SSO and SSO-OIDC clients (lambda/bindings.ts).
+    expect(files.filter((f) => /@aws-sdk\/client-(sts|sso|sso-oidc)\//.test(f))).toEqual([]);
+    expect(files.filter((f) => f.includes("node_modules/sst/"))).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@ import type { BuildOptions } from "esbuild";
 /** The part of an SST function's `nodejs` props that changes its bundle (see stacks/defaults.ts). */
 export interface NodejsBundleProps {
   minify?: boolean;
-  esbuild?: { external?: string[] };
+  esbuild?: BuildOptions;
 }
 
 /**
@@ -29,6 +29,13 @@ export function sstBuildOptions(nodejs: NodejsBundleProps) {
       ].join("\n"),
     },
     logLevel: "silent" as const,
-    metafile: true,
+    // SST spreads the rest of `nodejs.esbuild` (target, plugins) over its own options, last.
+    ...withoutExternal(nodejs.esbuild),
+    metafile: true as const,
   } satisfies BuildOptions;
+}
+
+function withoutExternal(options: BuildOptions = {}): BuildOptions {
+  const { external: _, ...rest } = options;
+  return rest;
 }

@@ -15,8 +15,9 @@ describe("Lambda's configuration reader", () => {
     for (const [field, name] of Object.entries(PROVIDER_SECRET_NAMES))
       vi.stubEnv(`SST_Secret_value_${name}`, `value-of-${field}`);
     for (const name of Object.values(PLATFORM_SECRET_NAMES)) vi.stubEnv(`SST_Secret_value_${name}`, "p");
-    const { loadBindings, readLambdaConfig } = await import("./config");
-    const config = readLambdaConfig(await loadBindings(), {});
+    const { readLambdaConfig } = await import("./config");
+    const { readBindings } = await import("./bindings");
+    const config = readLambdaConfig(await readBindings(), {});
     expect(config.secrets).toEqual(
       Object.fromEntries(Object.keys(PROVIDER_SECRET_NAMES).map((field) => [field, `value-of-${field}`])),
     );

@@ -9,54 +9,7 @@ import {
 import { createStore } from "@market40/core/store/client";
 import type { Deps } from "../api/context";
 import { createLogger } from "../log";
-
-/** What SST binds to a function (stacks/access.ts): its secrets, its table, its queues. */
-export interface Bindings {
-  config: Record<string, string | undefined>;
-  tables: Record<string, { tableName: string } | undefined>;
-  queues: Record<string, { queueUrl: string } | undefined>;
-}
-
-/**
- * SST's bindings, read once per container. `sst/node/*` fetches every bound secret from SSM while it is imported; a
- * failure there is the SDK's own (`ECONNREFUSED`, `CredentialsProviderError`, "not set in the stage") and names
- * neither the parameter nor the stage. Imported here instead of at the top, so the cold start fails with
- * `bindingsError`'s sentence.
- */
-export async function loadBindings(env: NodeJS.ProcessEnv = process.env): Promise<Bindings> {
-  try {
-    const [{ Config }, { Table }, { Queue }] = await Promise.all([
-      import("sst/node/config"),
-      import("sst/node/table"),
-      import("sst/node/queue"),
-    ]);
-    return {
-      config: Config as unknown as Bindings["config"],
-      tables: Table as unknown as Bindings["tables"],
-      queues: Queue as unknown as Bindings["queues"],
-    };
-  } catch (cause) {
-    throw new Error(bindingsError(cause, env), { cause });
-  }
-}
-
-/** Which SSM parameters a function could not read, for which stage, and what to run. */
-export function bindingsError(cause: unknown, env: NodeJS.ProcessEnv): string {
-  const stage = env.SST_STAGE || "(SST_STAGE is not set)";
-  const prefix = env.SST_SSM_PREFIX ?? "";
-  const parameters = Object.keys(env)
-    .filter((name) => name.startsWith("SST_Secret_value_") && env[name] === "__FETCH_FROM_SSM__")
-    .map((name) => `${prefix}Secret/${name.slice("SST_Secret_value_".length)}/value`)
-    .sort();
-  const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-  return [
-    `Cannot read this function's secrets for stage "${stage}" from SSM`,
-    ` (${parameters.length ? parameters.join(", ") : "no secret is bound"}; region ${env.SST_REGION ?? env.AWS_REGION ?? "unset"}):`,
-    ` ${reason}. List what is set with \`npx sst secrets list --stage ${stage}\`, set a missing one with`,
-    ` \`npx sst secrets set <NAME> <value> --stage ${stage}\`, and check that the function's role may`,
-    " ssm:GetParameters on those names and that it reaches SSM.",
-  ].join("");
-}
+import { type Bindings, readBindings } from "./bindings";
 
 /**
  * Lambda's configuration reader: the one place a function reads its environment — SST's bound table and
@@ -65,14 +18,15 @@ export function bindingsError(cause: unknown, env: NodeJS.ProcessEnv): string {
 export function readLambdaConfig(bindings: Bindings, env: NodeJS.ProcessEnv = process.env): AppConfig {
   // Each function is bound only to the secrets it needs (stacks/access.ts); SST's `Config` throws on a secret not
   // bound to the function, so an unbound one reads as unset.
-  const bound = bindings.config;
-  const secret = (name: string) => (name in bound ? bound[name] : undefined);
-  const table = bindings.tables.Table!;
+  const secret = (name: string) => bindings.Secret?.[name]?.value;
+  const tableName = bindings.Table?.Table?.tableName;
+  if (!tableName)
+    throw new Error("No table is bound to this function (stacks/access.ts binds `Table` to each)");
   const secrets = Object.fromEntries(
     Object.entries(PROVIDER_SECRET_NAMES).map(([field, name]) => [field, secret(name) ?? ""]),
   ) as ProviderSecrets;
   const config: AppConfig = {
-    tableName: table.tableName,
+    tableName,
     region: env.AWS_REGION,
     stage: env.SST_STAGE ?? "aws",
     logLevel: logLevelOf(env.LOG_LEVEL, "INFO"),
@@ -115,7 +69,7 @@ export function resolvePublicUrl(config: AppConfig, env: NodeJS.ProcessEnv = pro
   return publicUrlRead;
 }
 
-const bindings = await loadBindings();
+const bindings = await readBindings();
 
 function fromSst(): Deps {
   const config = readLambdaConfig(bindings);
@@ -131,7 +85,7 @@ export const deps = fromSst();
 
 /** The evaluation queue's URL, bound by SST to the daily cron function only (stacks/JobsStack.ts). */
 export function evaluationQueueUrl(): string {
-  const url = bindings.queues.EvaluationQueue?.queueUrl;
+  const url = bindings.Queue?.EvaluationQueue?.queueUrl;
   if (!url) throw new Error("EvaluationQueue is not bound to this function");
   return url;
 }
