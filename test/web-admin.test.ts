@@ -55,7 +55,7 @@ describe("admin screens", () => {
     await page.getByLabel("Xã").fill("Hoàng Su Phì");
     await page.getByLabel("Lịch họp chợ").selectOption("lunar");
     await page.getByLabel("Các ngày âm lịch").fill("1, 6, 11, 16, 21, 26");
-    await page.getByLabel("Ngày nghỉ chợ").fill("2026-12-31");
+    await page.getByLabel("Ngày nghỉ chợ").fill("31/12/2026");
     await page.getByRole("button", { name: "Lưu" }).click();
     const idError = page.locator("#m-id + .field-error");
     await idError.waitFor();
