@@ -1,4 +1,12 @@
 import { join } from "node:path";
+import { AUDIT_ACTIONS } from "@market40/core/audit/audit";
+import { ROLES } from "@market40/core/auth/keys";
+import { ANIMALS } from "@market40/core/calendar/animals";
+import { UnmatchedTransactionSchema } from "@market40/core/callback/transactions";
+import { PAYMENT_SOURCES } from "@market40/core/callback/types";
+import { EvaluationSchema } from "@market40/core/evaluation/evaluations";
+import { STALL_STATUSES } from "@market40/core/stall/stall";
+import { CAUSES } from "@market40/core/uptime/causes";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SHOTS, type WebRig, webRig } from "./support/browser";
@@ -20,24 +28,47 @@ afterAll(async () => {
 });
 
 type Role = keyof WebRig["tokens"];
-/**
- * The screens this sweep covers so far. Not yet: the incident form, the admin's markets, keys, waiting payments and
- * reconciliation screens (the sweep timed out reaching them, and the keys list shows a key labelled "admin").
- */
+/** Every screen of every role, as each reaches it from its menu (an admin also sees a market as its manager). */
 const SCREENS: [role: Role, hash: string, heading: string][] = [
   ["vendor", "#/", "Quầy A-01"],
   ["manager", "#/", "Mức độ sử dụng"],
   ["manager", "#/stalls", "Các quầy"],
+  ["manager", "#/incident", "Báo sự cố"],
   ["manager", "#/evaluations", "Đánh giá mô hình"],
   ["liaison", "#/", "Đánh giá mô hình"],
   ["liaison", "#/market/dong-van", "Chợ phiên Đồng Văn"],
   ["admin", "#/", "Đánh giá mô hình"],
+  ["admin", "#/markets", "Các chợ"],
+  ["admin", "#/keys", "Mã khoá"],
+  ["admin", "#/unmatched", "Tiền chờ gán"],
+  ["admin", "#/reconciliation", "Đối chiếu sao kê"],
+  ["admin", "#/market/dong-van", "Chợ phiên Đồng Văn"],
+  ["admin", "#/m/dong-van/", "Mức độ sử dụng"],
   ["admin", "#/m/dong-van/stalls", "Các quầy"],
+  ["admin", "#/m/dong-van/incident", "Báo sự cố"],
+  ["admin", "#/m/dong-van/evaluations", "Đánh giá mô hình"],
 ];
 
-/** The API's English enum values (statuses, roles, ratings, causes, reasons, providers' states) as whole words. */
-const ENGLISH =
-  /\b(active|suspended|pass|fail|insufficient-data|manager|vendor|liaison|admin|network|provider|power|other|ambiguous|unmatched|matched|stored|duplicate|pending|revoked|provisional)\b/;
+/**
+ * The API's English enum values, taken from core's own lists and schemas (roles, stall statuses, ratings, incident
+ * causes, payment sources and waiting reasons, zodiac animals, audit actions, and the `generic` provider — the
+ * others are brand names, shown as such), as whole lower-case words.
+ */
+const ENUM_VALUES = [
+  ...ROLES,
+  ...STALL_STATUSES,
+  ...EvaluationSchema.shape.rating.options,
+  ...CAUSES,
+  ...PAYMENT_SOURCES,
+  ...UnmatchedTransactionSchema.shape.reason.options,
+  ...ANIMALS,
+  ...AUDIT_ACTIONS,
+  "generic",
+  "provisional",
+];
+const ENGLISH = new RegExp(
+  `(?<![\\w.-])(${ENUM_VALUES.map((v) => v.replace(/[.-]/g, (c) => `\\${c}`)).join("|")})(?![\\w-])`,
+);
 /** A bank's 6-digit BIN standing alone (970405, 963388…): the page must name the bank. */
 const RAW_BIN = /(^|[^\d.,*])9[67]\d{4}(?![\d.,])/;
 

@@ -335,6 +335,28 @@ const VI: [RegExp, Translation][] = [
   [/^Stall code '(.+)' repeats line (\d+)$/, (m) => `Mã quầy '${m[1]}' trùng với dòng ${m[2]}`],
   [/^This bank account repeats line (\d+)$/, (m) => `Tài khoản ngân hàng trùng với dòng ${m[1]}`],
   [/^Line (\d+), stall (.+)$/, (m) => `Dòng ${m[1]}, quầy ${m[2]}`],
+  // A provider's export uploaded for reconciliation: the column as the file names it and the value as received.
+  [/^Column '(.+)' is empty$/, (m) => `Cột '${m[1]}' đang trống`],
+  [
+    /^Column '(.+)': '(.*)' is not a date and time — expected dd\/MM\/yyyy HH:mm:ss$/,
+    (m) => `Cột '${m[1]}': nhận được '${m[2]}', không phải ngày giờ — cần dạng dd/MM/yyyy HH:mm:ss`,
+  ],
+  [
+    /^Column '(.+)': '(.*)' is not a whole amount of VND$/,
+    (m) => `Cột '${m[1]}': nhận được '${m[2]}', không phải số tiền nguyên (đồng)`,
+  ],
+  [
+    /^Column '(.+)': '(.*)' is not an account number — 1 to 19 letters or digits$/,
+    (m) => `Cột '${m[1]}': nhận được '${m[2]}', không phải số tài khoản (1–19 chữ số hoặc chữ cái)`,
+  ],
+  [
+    /^Column '(.+)': '(.*)' is not a transaction id — 1 to 64 letters, digits or \. _ : -$/,
+    (m) => `Cột '${m[1]}': nhận được '${m[2]}', không phải mã giao dịch (1–64 ký tự: chữ, số hoặc . _ : -)`,
+  ],
+  [
+    /^expected ISO 8601 with an offset, or local YYYY-MM-DD HH:mm:ss$/,
+    "cần ngày giờ ISO 8601 có múi giờ, hoặc giờ Việt Nam dạng YYYY-MM-DD HH:mm:ss",
+  ],
 ];
 
 function translateOne(message: string): string | undefined {

@@ -78,8 +78,10 @@ export function cellText(value: CellValue | undefined): string {
   }
   if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
   if (value instanceof Date) {
+    // Excel keeps a wall-clock date (and time) with no zone; ExcelJS hands it over as that instant in UTC.
     const d = value.toISOString();
-    return `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
+    const day = `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
+    return d.slice(11, 19) === "00:00:00" ? day : `${day} ${d.slice(11, 19)}`;
   }
   if ("richText" in value)
     return value.richText

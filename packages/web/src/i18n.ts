@@ -139,7 +139,11 @@ const vi = {
   reasonAmbiguous: "Nhiều quầy có thể nhận",
   reasonNoAccount: "Không quầy nào có số tài khoản này",
   reconciliation: "Đối chiếu sao kê",
-  reconciliationHelp: "Tệp CSV của đơn vị thanh toán, dòng tiêu đề như sau (cột bin tuỳ chọn):",
+  reconciliationHelp:
+    "Tệp xuất giao dịch của SePay hoặc Casso (Excel .xlsx hoặc CSV, tải nguyên từ trang của họ), hoặc tệp CSV theo mẫu market40 (cột id, paidAt, accountNumber, amount, description).",
+  providerGeneric: "Mẫu market40",
+  ingestConfirm:
+    "Ghi các giao dịch còn thiếu vào sổ của các quầy? Mỗi giao dịch chỉ được ghi một lần và việc này được ghi nhật ký.",
   reconciliationResult: "Kết quả đối chiếu",
   revoke: "Thu hồi",
   revokeConfirm: "Thu hồi mã khoá này? Người đang dùng sẽ bị đăng xuất và không đăng nhập lại được.",
@@ -153,7 +157,7 @@ const vi = {
   schedule: "Lịch họp chợ",
   scope: "Phạm vi",
   statementErrors: "Dòng lỗi trong sao kê",
-  statementFile: "Tệp sao kê (CSV)",
+  statementFile: "Tệp sao kê (Excel hoặc CSV)",
   statementRows: "Số dòng sao kê",
   statementDays: "Các ngày trong sao kê",
   threshold: "ngưỡng",
@@ -412,7 +416,11 @@ const en: Record<Key, string> = {
   reasonAmbiguous: "More than one stall could take it",
   reasonNoAccount: "No stall holds this account",
   reconciliation: "Statement reconciliation",
-  reconciliationHelp: "The provider's CSV, with this header line (the bin column is optional):",
+  reconciliationHelp:
+    "SePay's or Casso's transaction export (Excel .xlsx or CSV, as downloaded from them), or a CSV in market40's format (columns id, paidAt, accountNumber, amount, description).",
+  providerGeneric: "market40 format",
+  ingestConfirm:
+    "Write the missing payments into the stalls' books? Each is written once, and this is audited.",
   reconciliationResult: "Reconciliation result",
   revoke: "Revoke",
   revokeConfirm: "Revoke this key? Whoever uses it is signed out and cannot sign in again.",
@@ -426,7 +434,7 @@ const en: Record<Key, string> = {
   schedule: "Market days",
   scope: "Scope",
   statementErrors: "Lines with errors",
-  statementFile: "Statement file (CSV)",
+  statementFile: "Statement file (Excel or CSV)",
   statementRows: "Statement lines",
   statementDays: "Days in the statement",
   threshold: "threshold",
