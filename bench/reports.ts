@@ -65,6 +65,7 @@ export function evaluation(i: number): PeriodEvaluation {
     provisional: false,
     inputsHash: "0".repeat(64),
     monthOverMonth: {
+      partial: false,
       previous: { period: "2026-09", version: 3, provisional: false },
       qrSharePct: { previous: 80, points: 7.5 },
       activeSharePct: { previous: 90, points: -4.29 },

@@ -38,7 +38,7 @@ describe("CSV import from Excel", () => {
     const csv = [
       "code,vendorName,phone,category,bankBin,accountNumber,accountName",
       "T-01,Lò Thị Hoa,,,Ngân hàng Mặt Trăng,8888200001,LO THI HOA",
-      "T-02,Lò Văn Páo,,,BIDV,88-88,LO VAN PAO",
+      "T-02,Lò Văn Páo,,,BIDV,88/88,LO VAN PAO",
     ].join("\n");
     const vi = await upload(csv);
     expect(vi.body.errors.map((e: { line: number; code: string }) => [e.line, e.code])).toEqual([
@@ -57,14 +57,16 @@ describe("CSV import from Excel", () => {
     });
   });
 
-  it("offers a template with the header and a Vietnamese example row, which imports as is", async () => {
+  it("offers a CSV template with Vietnamese headers and `;`, and a Vietnamese example row, which imports as is", async () => {
     const res = await h.app.request("/api/markets/dong-van/stalls/import/template.csv", {
       headers: { authorization: `Bearer ${h.adminToken}` },
     });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/csv/);
     const text = await res.text();
-    expect(text.split(/\r\n/)[0]).toBe("code,vendorName,phone,category,bankBin,accountNumber,accountName");
+    expect(text.split(/\r\n/)[0]).toBe(
+      "Mã quầy;Tên người bán;Số điện thoại;Ngành hàng;Ngân hàng;Số tài khoản;Chủ tài khoản",
+    );
     expect(text).toContain("Nguyễn Thị Hùng");
     expect((await upload(text)).body).toEqual({ created: 1, skipped: 0, errors: [] });
   });

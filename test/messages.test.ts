@@ -28,7 +28,7 @@ const cases: Case[] = [
     (headers) =>
       h.call("POST", "/api/markets/dong-van/stalls", {
         headers,
-        body: { ...stallInput("B-1", "88880I 2345678"), vendorName: undefined },
+        body: { ...stallInput("B-1", "88880I/2345678"), vendorName: undefined },
       }),
   ],
   ["an unknown stall", (headers) => h.call("GET", "/api/stalls/nope", { headers })],

@@ -1,8 +1,10 @@
 import { join } from "node:path";
+import { signAs } from "@market40/devkit/providerClients";
+import ExcelJS from "exceljs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SHOTS, type WebRig, webRig } from "./support/browser";
-import { DONG_VAN, stallInput } from "./support/harness";
+import { DONG_VAN, stallInput, TEST_SECRETS } from "./support/harness";
 import { pageWidth } from "./support/layout";
 
 /** The admin's screens and the liaison's sorted charts, in Chromium against the real server on DynamoDB Local. */
@@ -55,7 +57,7 @@ describe("admin screens", () => {
     await page.getByLabel("Xã").fill("Hoàng Su Phì");
     await page.getByLabel("Lịch họp chợ").selectOption("lunar");
     await page.getByLabel("Các ngày âm lịch").fill("1, 6, 11, 16, 21, 26");
-    await page.getByLabel("Ngày nghỉ chợ").fill("2026-12-31");
+    await page.getByLabel("Ngày nghỉ chợ").fill("31/12/2026");
     await page.getByRole("button", { name: "Lưu" }).click();
     const idError = page.locator("#m-id + .field-error");
     await idError.waitFor();
@@ -149,7 +151,7 @@ describe("admin screens", () => {
     await page.getByRole("link", { name: "Đối chiếu sao kê" }).click();
     await page.getByLabel("Đơn vị thanh toán").selectOption("generic");
     await page
-      .getByLabel("Tệp sao kê (CSV)")
+      .getByLabel("Tệp sao kê (Excel hoặc CSV)")
       .setInputFiles({ name: "statement.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
     await page.getByRole("button", { name: "Đối chiếu" }).click();
     const missing = page.getByRole("region", { name: "Có trong sao kê, thiếu ở hệ thống" });
@@ -161,6 +163,79 @@ describe("admin screens", () => {
     await page.setViewportSize({ width: 360, height: 740 });
     await expect.poll(() => noSidewaysScroll(page)).toBe("fits");
     await shot(page, "admin-reconciliation-360.png");
+    await page.close();
+  });
+
+  it("reads SePay's .xlsx export at 360 px: names a bad row's column in Vietnamese, and a stall by its code", async () => {
+    // A payment SePay's webhook delivered, which its export (below) lacks.
+    const req = signAs(
+      "sepay",
+      {
+        id: "ADM-S1",
+        providerId: 7_000_001,
+        bin: "970405",
+        accountNumber: "8888000001",
+        bankShortName: "Agribank",
+        amount: 16000,
+        paidAt: new Date(Date.now() - 120_000),
+        description: "A-01 rau",
+      },
+      TEST_SECRETS,
+      rig.h.clock.now(),
+    );
+    const delivered = await rig.h.call("POST", "/api/callbacks/sepay", {
+      token: null,
+      body: req.body,
+      headers: req.headers,
+    });
+    expect(delivered.body.status).toBe("stored");
+    const vn = new Date(Date.now() + 7 * 3600_000);
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet("Giao dịch");
+    sheet.addRow([
+      "ID",
+      "Ngân hàng",
+      "Ngày giao dịch",
+      "Số tài khoản",
+      "Số tiền vào",
+      "Số tiền ra",
+      "Nội dung thanh toán",
+    ]);
+    // Excel's date-time cell: the Vietnam wall clock, stored without a zone.
+    sheet.addRow([
+      "ADM-S9",
+      "Agribank",
+      new Date(vn.getTime() - 60_000),
+      "8888000001",
+      "41.000",
+      0,
+      "A-01 ca",
+    ]);
+    sheet.addRow(["ADM-S8", "Agribank", "hôm qua", "8888000001", "5.000", 0, "ngay sai"]);
+    const page = await signIn(rig.tokens.admin, 360);
+    await page.getByRole("link", { name: "Đối chiếu sao kê" }).click();
+    await page.getByLabel("Đơn vị thanh toán").selectOption("sepay");
+    await page.getByLabel("Tệp sao kê (Excel hoặc CSV)").setInputFiles({
+      name: "sepay-giao-dich.xlsx",
+      mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      buffer: Buffer.from(await book.xlsx.writeBuffer()),
+    });
+    await page.getByRole("button", { name: "Đối chiếu" }).click();
+    const missing = page.getByRole("region", { name: "Có trong sao kê, thiếu ở hệ thống" });
+    await missing.getByText("ADM-S9").waitFor();
+    expect(await missing.textContent()).toContain("41.000");
+    const errors = (await page.locator("#diff ul.error").textContent())!;
+    expect(errors).toContain("Dòng 3: Cột 'Ngày giao dịch': nhận được 'hôm qua', không phải ngày giờ");
+    // What the export lacks names the stall by its code, never its internal id.
+    const extra = (await page
+      .getByRole("region", { name: "Có ở hệ thống, không có trong sao kê" })
+      .textContent())!;
+    expect(extra).toContain("7000001");
+    expect(extra).toContain("16.000");
+    expect(extra).toContain("A-01");
+    expect(extra).not.toContain(rig.stallId);
+    await expect.poll(() => noSidewaysScroll(page)).toBe("fits");
+    await shot(page, "admin-reconciliation-sepay-360.png");
     await page.close();
   });
 });

@@ -66,13 +66,22 @@ describe("manager", () => {
     await expect.poll(() => dialog.locator("#history").textContent()).toContain("Sửa quầy");
     // The change, old → new, masked as the audit keeps it.
     expect(await dialog.locator("#history").textContent()).toMatch(
-      /Ngân hàng: 970405 \*+5678 .*→ 970405 \*+5678/,
+      /Ngân hàng: Agribank · \*+5678 .*→ Agribank · \*+5678/,
     );
     await shoot(page, "manager-stall-dialog");
 
     // Suspends it, then it can be reactivated.
     await dialog.getByRole("button", { name: "Tạm ngưng" }).click();
+    // Asked first (issue 27): cancelling changes nothing.
+    const confirmDialog = page.locator("#confirm-dialog");
+    await confirmDialog.getByRole("button", { name: "Huỷ" }).click();
+    expect((await rig.h.call("GET", `/api/stalls/${typo.id}`)).body.status).toBe("active");
+    await dialog.getByRole("button", { name: "Tạm ngưng" }).click();
+    await confirmDialog.getByRole("button", { name: "Tạm ngưng" }).click();
     await dialog.getByRole("button", { name: "Cho hoạt động lại" }).waitFor();
+    await expect
+      .poll(() => dialog.locator("#history").textContent())
+      .toContain("Trạng thái: Đang hoạt động → Tạm ngừng");
     expect((await rig.h.call("GET", `/api/stalls/${typo.id}`)).body.status).toBe("suspended");
     await dialog.getByRole("button", { name: "Cho hoạt động lại" }).click();
     await dialog.getByRole("button", { name: "Tạm ngưng" }).waitFor();
@@ -167,7 +176,7 @@ describe("manager", () => {
     await openStall(page, "B-08");
     const dialog = page.locator("#stall-dialog");
     const account = dialog.getByLabel("Số tài khoản");
-    await account.fill("12-34");
+    await account.fill("12/34");
     await dialog.getByRole("button", { name: "Lưu" }).click();
     await page.locator("#confirm-dialog[open]").getByRole("button", { name: "Xác nhận" }).click();
     await expect.poll(() => account.getAttribute("aria-invalid")).toBe("true");
@@ -180,7 +189,7 @@ describe("manager", () => {
     await page.context().setOffline(true);
     await page.getByRole("button", { name: "In tất cả áp phích" }).click();
     await expect.poll(() => page.locator("#toolbar-status").textContent()).toContain("Không có mạng");
-    await page.getByRole("button", { name: "Tải tệp mẫu (CSV)" }).click();
+    await page.getByRole("button", { name: "Tải tệp mẫu Excel" }).click();
     await expect.poll(() => page.locator("#import .form-status").textContent()).toContain("Không có mạng");
     await page.context().setOffline(false);
     await page.close();

@@ -55,13 +55,13 @@ describe("web UI", () => {
     await page.getByText("A-02").waitFor();
     await page.getByLabel("Mã quầy").fill("B-01");
     await page.getByLabel("Tiểu thương").fill("Lò Thị Dợ");
-    await page.getByLabel("Số tài khoản").fill("12-34");
+    await page.getByLabel("Số tài khoản").fill("12/34");
     await page.getByLabel("Chủ tài khoản").fill("LO THI DO");
     await page.getByRole("button", { name: "Lưu" }).click();
     await expect
       .poll(() => page.locator(".field-error").first().textContent())
       .toContain("Số tài khoản chỉ gồm 1–19");
-    await page.getByLabel("Số tài khoản").fill("5550001");
+    await page.getByLabel("Số tài khoản").fill("555 0001");
     await page.getByRole("button", { name: "Lưu" }).click();
     await page.getByText("Đã lưu.").waitFor();
     await page.locator("td", { hasText: "B-01" }).waitFor();
@@ -102,7 +102,7 @@ describe("web UI", () => {
     await page.getByRole("button", { name: "Xếp loại" }).click();
     await page.screenshot({ path: join(SHOTS, "liaison-1280.png"), fullPage: true });
     const download = page.waitForEvent("download");
-    await page.getByRole("button", { name: "Tải CSV (Excel)" }).click();
+    await page.getByRole("button", { name: "CSV cho Excel" }).click();
     const file = await (await download).path();
     const text = readFileSync(file!, "utf8");
     expect(text.charCodeAt(0)).toBe(0xfeff);

@@ -8,7 +8,15 @@ export interface CsvRow {
   /** False when the row has more or fewer cells than the header. */
   complete: boolean;
   width: number;
+  /** Columns whose cell a spreadsheet stored as a number (an `.xlsx` read): a leading 0 may be gone. */
+  numeric?: Set<string>;
 }
+
+/**
+ * The column a header cell names, or undefined for a column the reader ignores. Without one, a header cell is
+ * its own column name.
+ */
+export type ColumnOf = (header: string) => string | undefined;
 
 /**
  * Reads an uploaded CSV strictly: UTF-8 (a BOM is fine, anything else is refused whole), a header row that
@@ -21,6 +29,7 @@ export function readCsv(
   required: readonly string[],
   maxRows: number,
   what: string,
+  columnOf: ColumnOf = (h) => h,
 ): { header: string[]; rows: CsvRow[] } {
   let text: string;
   try {
@@ -41,24 +50,38 @@ export function readCsv(
   } catch (err) {
     throw validationError(`The ${what} is not valid CSV: ${(err as Error).message.split("\n")[0]}`);
   }
-  const header = records[0]?.record;
-  if (!header) throw validationError(`The ${what} is empty: expected a header row and data`);
-  const missing = required.filter((c) => !header.includes(c));
-  if (missing.length > 0)
-    throw validationError(`The header row lacks: ${missing.join(", ")}`, [
-      { path: "header", message: `Expected ${required.join(",")}` },
-    ]);
+  const written = records[0]?.record;
+  if (!written) throw validationError(`The ${what} is empty: expected a header row and data`);
+  const header = checkHeader(written, required, columnOf);
   if (records.length - 1 > maxRows)
     throw validationError(`At most ${maxRows} rows per ${what}; split the file`);
   return {
     header,
     rows: records.slice(1).map(({ record, info }) => ({
       line: info.lines,
-      cells: Object.fromEntries(header.map((h, i) => [h, record[i] ?? ""])),
+      cells: cellsOf(header, record),
       complete: record.length === header.length,
       width: record.length,
     })),
   };
+}
+
+/** The header's column names (`""` for a column the reader ignores); refuses a header lacking a required one. */
+export function checkHeader(written: string[], required: readonly string[], columnOf: ColumnOf): string[] {
+  const header = written.map((h) => columnOf(h.trim()) ?? "");
+  const missing = required.filter((c) => !header.includes(c));
+  if (missing.length > 0)
+    throw validationError(`The header row lacks: ${missing.join(", ")}`, [
+      { path: "header", message: `Expected ${required.join(",")}` },
+    ]);
+  return header;
+}
+
+/** A row's cells by column name; the first of two columns with the same name wins, ignored columns are dropped. */
+export function cellsOf(header: string[], record: string[]): Record<string, string> {
+  const cells: Record<string, string> = {};
+  for (const [i, h] of header.entries()) if (h && !(h in cells)) cells[h] = record[i] ?? "";
+  return cells;
 }
 
 /** `;` when the header line has more semicolons than commas (outside quotes), else `,`. */

@@ -236,7 +236,40 @@ const VI: [RegExp, Translation][] = [
     /^The (file|statement) is empty: expected a header row and data$/,
     "Tệp trống: cần một dòng tiêu đề và dữ liệu",
   ],
-  [/^The header row lacks: (.*)$/, (m) => `Dòng tiêu đề thiếu cột: ${m[1]}`],
+  [
+    /^The header row lacks: (.*)$/,
+    (m) =>
+      `Dòng tiêu đề thiếu cột: ${m[1]!
+        .split(", ")
+        .map((c) => FIELDS[c] ?? c)
+        .join(", ")}`,
+  ],
+  [
+    /^The (file|statement) is not a readable Excel workbook; save it as \.xlsx or CSV UTF-8$/,
+    "Không đọc được tệp Excel này; hãy lưu lại dạng .xlsx hoặc CSV UTF-8",
+  ],
+  [
+    /^'(.*)' is in scientific notation, so Excel has lost digits — format the column as Text and type the number again$/,
+    (m) =>
+      `nhận được '${m[1]}': Excel đã đổi số sang dạng số mũ nên mất chữ số — hãy định dạng cột là Văn bản (Text) rồi gõ lại đủ số`,
+  ],
+  [
+    /^'(.*)' has lost its leading 0 — format the column as Text and type (\d+)$/,
+    (m) => `nhận được '${m[1]}': đã mất số 0 ở đầu — hãy định dạng cột là Văn bản (Text) rồi gõ ${m[2]}`,
+  ],
+  [
+    /^'(.*)' is stored as a number, so a leading 0 may be lost — format the column as Text and type the number again$/,
+    (m) =>
+      `nhận được '${m[1]}': Excel lưu ô này dạng số nên có thể đã mất số 0 ở đầu — hãy định dạng cột là Văn bản (Text) rồi gõ lại số`,
+  ],
+  [
+    /^In scientific notation, so digits are lost — type the whole number again$/,
+    "Số bị đổi sang dạng số mũ (VD 8,88801E+12) nên đã mất chữ số — hãy gõ lại đủ số",
+  ],
+  [
+    /^The leading 0 is missing — a mobile number has 10 digits from 0$/,
+    "Thiếu số 0 ở đầu — số di động gồm 10 chữ số, bắt đầu bằng 0",
+  ],
   [
     /^At most (\d+) rows per (file|statement); split the file$/,
     (m) => `Tối đa ${n(m[1]!)} dòng mỗi tệp; hãy chia nhỏ tệp`,
@@ -245,6 +278,10 @@ const VI: [RegExp, Translation][] = [
   [/^The request body is larger than (\d+) KiB$/, (m) => `Dữ liệu gửi lên lớn hơn ${m[1]} KiB`],
   [/^The request body is too large$/, "Dữ liệu gửi lên quá lớn"],
   [/^Send the file with Content-Type: text\/csv$/, "Hãy gửi tệp dạng CSV (Content-Type: text/csv)"],
+  [
+    /^Send the file as CSV \(text\/csv\) or Excel \(\.xlsx\)$/,
+    "Hãy gửi tệp CSV (text/csv) hoặc Excel (.xlsx)",
+  ],
   [/^Too many requests; slow down and retry later$/, "Quá nhiều yêu cầu; hãy đợi một lát rồi thử lại"],
   [/^The data store is unavailable; retry later$/, "Máy chủ dữ liệu đang bận; hãy thử lại sau"],
   [/^The store (cancelled the change|is busy.*); retry.*$/, "Máy chủ dữ liệu đang bận; hãy thử lại"],
@@ -298,6 +335,28 @@ const VI: [RegExp, Translation][] = [
   [/^Stall code '(.+)' repeats line (\d+)$/, (m) => `Mã quầy '${m[1]}' trùng với dòng ${m[2]}`],
   [/^This bank account repeats line (\d+)$/, (m) => `Tài khoản ngân hàng trùng với dòng ${m[1]}`],
   [/^Line (\d+), stall (.+)$/, (m) => `Dòng ${m[1]}, quầy ${m[2]}`],
+  // A provider's export uploaded for reconciliation: the column as the file names it and the value as received.
+  [/^Column '(.+)' is empty$/, (m) => `Cột '${m[1]}' đang trống`],
+  [
+    /^Column '(.+)': '(.*)' is not a date and time — expected dd\/MM\/yyyy HH:mm:ss$/,
+    (m) => `Cột '${m[1]}': nhận được '${m[2]}', không phải ngày giờ — cần dạng dd/MM/yyyy HH:mm:ss`,
+  ],
+  [
+    /^Column '(.+)': '(.*)' is not a whole amount of VND$/,
+    (m) => `Cột '${m[1]}': nhận được '${m[2]}', không phải số tiền nguyên (đồng)`,
+  ],
+  [
+    /^Column '(.+)': '(.*)' is not an account number — 1 to 19 letters or digits$/,
+    (m) => `Cột '${m[1]}': nhận được '${m[2]}', không phải số tài khoản (1–19 chữ số hoặc chữ cái)`,
+  ],
+  [
+    /^Column '(.+)': '(.*)' is not a transaction id — 1 to 64 letters, digits or \. _ : -$/,
+    (m) => `Cột '${m[1]}': nhận được '${m[2]}', không phải mã giao dịch (1–64 ký tự: chữ, số hoặc . _ : -)`,
+  ],
+  [
+    /^expected ISO 8601 with an offset, or local YYYY-MM-DD HH:mm:ss$/,
+    "cần ngày giờ ISO 8601 có múi giờ, hoặc giờ Việt Nam dạng YYYY-MM-DD HH:mm:ss",
+  ],
 ];
 
 function translateOne(message: string): string | undefined {

@@ -92,7 +92,12 @@ export function uploadCsv<T>(path: string, file: Blob, onProgress: (fraction: nu
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", `${BASE}${path}`);
-    xhr.setRequestHeader("content-type", "text/csv");
+    // A workbook goes as itself (the API reads its first sheet); anything else as CSV.
+    const xlsx = /\.xlsx$/i.test((file as File).name ?? "");
+    xhr.setRequestHeader(
+      "content-type",
+      xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv",
+    );
     xhr.setRequestHeader("accept-language", currentLang());
     const tk = token();
     if (tk) xhr.setRequestHeader("authorization", `Bearer ${tk}`);

@@ -36,9 +36,9 @@ const vi = {
   code: "Mã quầy",
   save: "Lưu",
   saved: "Đã lưu.",
-  importCsv: "Nhập từ tệp CSV",
+  importCsv: "Nhập từ tệp Excel hoặc CSV",
   importHelp:
-    "Tệp CSV UTF-8 với dòng tiêu đề: code,vendorName,phone,category,bankBin,accountNumber,accountName",
+    "Tệp Excel (.xlsx, đọc trang tính đầu tiên) hoặc CSV, dòng đầu là tiêu đề: Mã quầy, Tên người bán, Số điện thoại, Ngành hàng, Ngân hàng, Số tài khoản, Chủ tài khoản (tên tiếng Anh cũng được).",
   upload: "Tải lên",
   created: "Đã tạo",
   skipped: "Bỏ qua (đã có)",
@@ -73,9 +73,9 @@ const vi = {
   qrShare: "Tỷ lệ có QR",
   activeShare: "Tỷ lệ sử dụng",
   pass: "Đạt",
-  fail: "Chưa đạt",
+  fail: "Không đạt",
   "insufficient-data": "Chưa đủ dữ liệu",
-  downloadCsv: "Tải CSV (Excel)",
+  downloadCsv: "CSV cho Excel",
   market: "Chợ",
   version: "Phiên bản",
   overMonths: "Theo tháng",
@@ -91,7 +91,7 @@ const vi = {
   chooseFile: "Hãy chọn tệp sao kê.",
   closes: "Giờ đóng",
   closures: "Ngày nghỉ chợ",
-  closuresHelp: "Ngày dạng NNNN-TT-NN, cách nhau bằng dấu phẩy, ví dụ 2026-02-17, 2026-02-18.",
+  closuresHelp: "Ngày dạng ngày/tháng/năm, cách nhau bằng dấu phẩy, ví dụ 17/02/2026, 18/02/2026.",
   commune: "Xã",
   compare: "Đối chiếu",
   copied: "Đã sao chép.",
@@ -139,7 +139,11 @@ const vi = {
   reasonAmbiguous: "Nhiều quầy có thể nhận",
   reasonNoAccount: "Không quầy nào có số tài khoản này",
   reconciliation: "Đối chiếu sao kê",
-  reconciliationHelp: "Tệp CSV của đơn vị thanh toán, dòng tiêu đề như sau (cột bin tuỳ chọn):",
+  reconciliationHelp:
+    "Tệp xuất giao dịch của SePay hoặc Casso (Excel .xlsx hoặc CSV, tải nguyên từ trang của họ), hoặc tệp CSV theo mẫu market40 (cột id, paidAt, accountNumber, amount, description).",
+  providerGeneric: "Mẫu market40",
+  ingestConfirm:
+    "Ghi các giao dịch còn thiếu vào sổ của các quầy? Mỗi giao dịch chỉ được ghi một lần và việc này được ghi nhật ký.",
   reconciliationResult: "Kết quả đối chiếu",
   revoke: "Thu hồi",
   revokeConfirm: "Thu hồi mã khoá này? Người đang dùng sẽ bị đăng xuất và không đăng nhập lại được.",
@@ -153,7 +157,7 @@ const vi = {
   schedule: "Lịch họp chợ",
   scope: "Phạm vi",
   statementErrors: "Dòng lỗi trong sao kê",
-  statementFile: "Tệp sao kê (CSV)",
+  statementFile: "Tệp sao kê (Excel hoặc CSV)",
   statementRows: "Số dòng sao kê",
   statementDays: "Các ngày trong sao kê",
   threshold: "ngưỡng",
@@ -191,9 +195,9 @@ const vi = {
   inviteTitle: "Đăng nhập bằng thẻ mời",
   inviteWorking: "Đang đăng nhập cho quầy của bạn…",
   offlineDownload: "Không có mạng nên chưa tải được tệp. Hãy thử lại khi có sóng.",
-  downloadTemplate: "Tải tệp mẫu (CSV)",
+  downloadTemplate: "Tải tệp mẫu Excel",
   importHelp2:
-    "Dấu phân cách , hoặc ; (như Excel lưu). Ngân hàng ghi mã BIN hoặc tên viết tắt, VD: Agribank, VCB.",
+    "Ngân hàng chọn trong danh sách hoặc ghi tên viết tắt, VD: Agribank, VCB. Số tài khoản và số điện thoại để dạng Văn bản (Text) để Excel không mất số 0 ở đầu; dấu cách, dấu chấm, gạch ngang được bỏ qua.",
   select: "Chọn",
   saved2: "Đã lưu thay đổi.",
   cardReady: "Thẻ mời đã sẵn sàng để in.",
@@ -256,6 +260,18 @@ const vi = {
   typedCode: "Mã gõ tay",
   shareText:
     "Thẻ đăng nhập quầy {stall}: mở đường dẫn này trên điện thoại của bạn (dùng một lần, trước {date}). Mã gõ tay: {code}",
+  downloadTemplateCsv: "Tệp mẫu CSV",
+  dateFormat: "Ngày ghi dạng ngày/tháng/năm, VD: 17/02/2026",
+  timeFormat: "Giờ ghi dạng giờ:phút (24 giờ), VD: 07:30",
+  startDate: "Ngày bắt đầu",
+  startTime: "Giờ bắt đầu",
+  endDate: "Ngày kết thúc",
+  endTime: "Giờ kết thúc",
+  downloadPdf: "Tải báo cáo PDF",
+  suspendConfirmHelp:
+    "Quầy tạm ngưng không được cấp mã QR thanh toán và không in được áp phích cho đến khi cho hoạt động lại.",
+  noneToCoach:
+    "Không có quầy nào cần hỗ trợ: mọi quầy có mã QR đều đã nhận tiền. Quầy chưa có mã QR: in áp phích ở màn hình Các quầy.",
 } as const;
 
 type Key = keyof typeof vi;
@@ -297,8 +313,9 @@ const en: Record<Key, string> = {
   code: "Stall code",
   save: "Save",
   saved: "Saved.",
-  importCsv: "Import from CSV",
-  importHelp: "UTF-8 CSV with the header: code,vendorName,phone,category,bankBin,accountNumber,accountName",
+  importCsv: "Import from Excel or CSV",
+  importHelp:
+    "An Excel file (.xlsx, first sheet) or CSV whose first row names the columns: code, vendorName, phone, category, bankBin, accountNumber, accountName (or their Vietnamese names).",
   upload: "Upload",
   created: "Created",
   skipped: "Skipped (already there)",
@@ -335,7 +352,7 @@ const en: Record<Key, string> = {
   pass: "Pass",
   fail: "Fail",
   "insufficient-data": "Insufficient data",
-  downloadCsv: "Download CSV (Excel)",
+  downloadCsv: "CSV for Excel",
   market: "Market",
   version: "Version",
   overMonths: "By month",
@@ -351,7 +368,7 @@ const en: Record<Key, string> = {
   chooseFile: "Choose a statement file.",
   closes: "Closes",
   closures: "Closure days",
-  closuresHelp: "Dates as YYYY-MM-DD, separated by commas, e.g. 2026-02-17, 2026-02-18.",
+  closuresHelp: "Dates as dd/mm/yyyy, separated by commas, e.g. 17/02/2026, 18/02/2026.",
   commune: "Commune",
   compare: "Compare",
   copied: "Copied.",
@@ -399,7 +416,11 @@ const en: Record<Key, string> = {
   reasonAmbiguous: "More than one stall could take it",
   reasonNoAccount: "No stall holds this account",
   reconciliation: "Statement reconciliation",
-  reconciliationHelp: "The provider's CSV, with this header line (the bin column is optional):",
+  reconciliationHelp:
+    "SePay's or Casso's transaction export (Excel .xlsx or CSV, as downloaded from them), or a CSV in market40's format (columns id, paidAt, accountNumber, amount, description).",
+  providerGeneric: "market40 format",
+  ingestConfirm:
+    "Write the missing payments into the stalls' books? Each is written once, and this is audited.",
   reconciliationResult: "Reconciliation result",
   revoke: "Revoke",
   revokeConfirm: "Revoke this key? Whoever uses it is signed out and cannot sign in again.",
@@ -413,7 +434,7 @@ const en: Record<Key, string> = {
   schedule: "Market days",
   scope: "Scope",
   statementErrors: "Lines with errors",
-  statementFile: "Statement file (CSV)",
+  statementFile: "Statement file (Excel or CSV)",
   statementRows: "Statement lines",
   statementDays: "Days in the statement",
   threshold: "threshold",
@@ -451,8 +472,9 @@ const en: Record<Key, string> = {
   inviteTitle: "Sign in with an invitation card",
   inviteWorking: "Signing you in to your stall…",
   offlineDownload: "No network, so the file was not downloaded. Try again when you have signal.",
-  downloadTemplate: "Download the template (CSV)",
-  importHelp2: "Separated by , or ; (as Excel saves). Bank as its BIN or short name, e.g. Agribank, VCB.",
+  downloadTemplate: "Download the Excel template",
+  importHelp2:
+    "Bank from the list or by short name, e.g. Agribank, VCB. Keep account numbers and phones as Text so Excel keeps their leading 0; spaces, dots and dashes are ignored.",
   select: "Select",
   saved2: "Changes saved.",
   cardReady: "The invitation card is ready to print.",
@@ -515,6 +537,17 @@ const en: Record<Key, string> = {
   typedCode: "Code to type",
   shareText:
     "Sign-in card for stall {stall}: open this link on your phone (works once, before {date}). Code to type: {code}",
+  downloadTemplateCsv: "CSV template",
+  dateFormat: "Write the date as dd/mm/yyyy, e.g. 17/02/2026",
+  timeFormat: "Write the time as hh:mm (24-hour), e.g. 07:30",
+  startDate: "Start date",
+  startTime: "Start time",
+  endDate: "End date",
+  endTime: "End time",
+  downloadPdf: "Download the PDF report",
+  suspendConfirmHelp: "A suspended stall gets no payment QR code and no poster until it is reactivated.",
+  noneToCoach:
+    "No stall needs coaching: every stall with a QR code has been paid. Stalls without one: print posters on the Stalls screen.",
 };
 export type Lang = "vi" | "en";
 let lang: Lang = (localStorage.getItem("m40.lang") as Lang) || "vi";

@@ -118,7 +118,8 @@ async function route(moved = false) {
       (user) => {
         me = user;
         revoked = false;
-        history.replaceState(null, "", "#/");
+        // The page the person asked for (a bookmark, a link, a tap while signing in) stays: route() falls back to
+        // the first page of this role, and says so in the address, when it is not one of theirs.
         void route(true);
       },
       revoked,
@@ -139,9 +140,11 @@ async function route(moved = false) {
   const marketPage = /^#\/market\/([a-z0-9-]+)$/.exec(location.hash);
   if ((me.role === "liaison" || me.role === "admin") && marketPage)
     routes = [...routes, [location.hash, () => t("market"), () => marketPageView(app, marketPage[1]!)]];
-  const current =
-    routes.find(([h]) => h === location.hash || (h.endsWith("/") && location.hash === h.slice(0, -1))) ??
-    routes[0]!;
+  const asked = routes.find(
+    ([h]) => h === location.hash || (h.endsWith("/") && location.hash === h.slice(0, -1)),
+  );
+  const current = asked ?? routes[0]!;
+  if (!asked && location.hash !== current[0]) history.replaceState(null, "", current[0]);
   nav.innerHTML = `${routes
     .filter(([h]) => !h.startsWith("#/market/"))
     .map(

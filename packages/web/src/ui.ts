@@ -87,3 +87,14 @@ export const download = (url: string, filename: string) => {
   a.click();
   a.remove();
 };
+
+/**
+ * A date field typed as dd/MM/yyyy whatever the browser's locale (a `type="date"` input follows the browser's, US
+ * in many phones' defaults); read it back with `parseDay`.
+ */
+export const dateInput = (id: string, name: string, date: string, extra = "") =>
+  `<input id="${id}" name="${name}" type="text" inputmode="numeric" autocomplete="off" placeholder="dd/mm/yyyy" value="${date ? `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}` : ""}"${extra}>`;
+
+/** A time field typed as HH:mm (24 hours), whatever the browser's locale; read it back with `parseTime`. */
+export const timeInput = (id: string, name: string, time: string, extra = "") =>
+  `<input id="${id}" name="${name}" type="text" inputmode="numeric" autocomplete="off" placeholder="hh:mm" value="${time}"${extra}>`;

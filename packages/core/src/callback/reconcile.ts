@@ -6,7 +6,7 @@ import { localDateOf, localDateTimeToUtc } from "../calendar/localDate";
 import { newId } from "../clock";
 import { readCsv } from "../csv";
 import { accountKey } from "../stall/accountItem";
-import { findByAccount, mask } from "../stall/stall";
+import { findByAccount, get as getStall, mask } from "../stall/stall";
 import { allPages } from "../store/page";
 import { commit } from "../store/transact";
 import { type IngestDeps, ingest, type Provenance } from "./ingest";
@@ -72,7 +72,14 @@ export const ReconciliationReportSchema = z
       }),
     ),
     extra: z.array(
-      z.object({ id: z.string(), amount: z.number(), paidAt: z.string(), stallId: z.string().nullable() }),
+      z.object({
+        id: z.string(),
+        amount: z.number(),
+        paidAt: z.string(),
+        stallId: z.string().nullable(),
+        /** The stall's code as its market knows it (what a person reads), or null. */
+        stallCode: z.string().nullable(),
+      }),
     ),
     ingested: z.number(),
     /** The SHA-256 (hex) of the file as uploaded: the statement's name in the audit. */
@@ -228,12 +235,19 @@ export async function reconcileStatement(
     for (const txn of accounts.values()) {
       const owner = await findByAccount(store, txn.accountNumber, txn.bin);
       if (owner) {
+        const stallCode = (await getStall(store, owner.stallId)).code;
         const stored = await allPages((page) =>
           listForStall(store, owner.stallId, { from: report.from!, to: report.to! }, page),
         );
         for (const t of stored)
           if (t.provider === provider && !inStatement.has(t.id))
-            report.extra.push({ id: t.id, amount: t.amount, paidAt: t.paidAt, stallId: t.stallId });
+            report.extra.push({
+              id: t.id,
+              amount: t.amount,
+              paidAt: t.paidAt,
+              stallId: t.stallId,
+              stallCode,
+            });
       }
       const refs = await TransactionItem.refsByAccount(store, txn.accountNumber, provider);
       for (const ref of refs)
@@ -243,7 +257,13 @@ export async function reconcileStatement(
           localDateOf(ref.paidAt) >= report.from &&
           localDateOf(ref.paidAt) <= report.to
         )
-          report.extra.push({ id: ref.id, amount: ref.amount ?? 0, paidAt: ref.paidAt, stallId: null });
+          report.extra.push({
+            id: ref.id,
+            amount: ref.amount ?? 0,
+            paidAt: ref.paidAt,
+            stallId: null,
+            stallCode: null,
+          });
     }
   }
   return report;

@@ -47,6 +47,7 @@ describe("monthOverMonth", () => {
     const before = evaluation("m", "2026-09", {}, 3);
     expect(monthOverMonth(now, before)).toEqual({
       previous: { period: "2026-09", version: 3, provisional: false },
+      partial: false,
       qrSharePct: { previous: 80, points: 10 },
       activeSharePct: { previous: 50, points: -12.5 },
       value: { previous: 100000, change: 50000, changePct: 50 },
@@ -80,6 +81,24 @@ describe("monthOverMonth", () => {
     const mom = monthOverMonth(now, before);
     expect(mom.qrSharePct.points).toBe(33.34);
     expect(mom.value.changePct).toBe(-33.33);
+  });
+});
+
+describe("a month in progress against a whole one", () => {
+  it("compares the QR share but no flow: value, payers and active share have no change, and say why", () => {
+    const now = {
+      ...evaluation("m", "2026-12", { qrSharePct: 90, activeSharePct: 10, value: 20000 }),
+      provisional: true,
+    };
+    const before = evaluation("m", "2026-11", { qrSharePct: 80, activeSharePct: 60, value: 900000 });
+    const mom = monthOverMonth(now, before);
+    expect(mom.partial).toBe(true);
+    expect(mom.qrSharePct).toEqual({ previous: 80, points: 10 });
+    expect(mom.activeSharePct).toEqual({ previous: 60, points: null });
+    expect(mom.value).toEqual({ previous: 900000, change: null, changePct: null });
+    expect(mom.uniquePayers.changePct).toBeNull();
+    // Two whole months (or two partial ones) compare as before.
+    expect(monthOverMonth({ ...now, provisional: false }, before).value.changePct).toBe(-97.78);
   });
 });
 

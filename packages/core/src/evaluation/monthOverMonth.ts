@@ -7,7 +7,11 @@ const Points = z.number().nullable();
 /** A share's change from the previous month, in percentage points. */
 const ShareChangeSchema = z.object({ previous: Points, points: Points });
 /** A count's or an amount's change from the previous month: signed difference and percent of the previous. */
-const CountChangeSchema = z.object({ previous: z.number(), change: z.number(), changePct: Points });
+const CountChangeSchema = z.object({
+  previous: z.number(),
+  change: z.number().nullable(),
+  changePct: Points,
+});
 
 /**
  * Change from the previous month (docs/evaluations.md "Month over month"), computed when read from the previous
@@ -17,6 +21,11 @@ export const MonthOverMonthSchema = z
   .object({
     /** The version compared with: the previous month's latest, as it stands when read. */
     previous: z.object({ period: z.string(), version: z.number().int(), provisional: z.boolean() }),
+    /**
+     * True when one month is provisional and the other whole: a part of a month is not compared with a whole one,
+     * so the flows (value, payers, active share) have no change (null) and reports say why.
+     */
+    partial: z.boolean(),
     qrSharePct: ShareChangeSchema,
     activeSharePct: ShareChangeSchema,
     value: CountChangeSchema,
@@ -58,12 +67,18 @@ function count(now: number, before: number) {
  * @example monthOverMonth(october, september).value // { previous: 90000, change: 15000, changePct: 16.67 }
  */
 export function monthOverMonth(current: Evaluation, previous: Evaluation): MonthOverMonth {
+  const partial = current.provisional !== previous.provisional;
+  // A few days against a whole month is not a fall: flows are left uncompared; the QR share is a stock, it compares.
+  const flow = <T extends { change: number | null; changePct: number | null }>(c: T): T =>
+    partial ? { ...c, change: null, changePct: null } : c;
+  const active = share(current.uptake.activeSharePct, previous.uptake.activeSharePct);
   return {
     previous: { period: previous.periodKey, version: previous.version, provisional: previous.provisional },
+    partial,
     qrSharePct: share(current.uptake.qrSharePct, previous.uptake.qrSharePct),
-    activeSharePct: share(current.uptake.activeSharePct, previous.uptake.activeSharePct),
-    value: count(current.uptake.value, previous.uptake.value),
-    uniquePayers: count(current.uptake.uniquePayers, previous.uptake.uniquePayers),
+    activeSharePct: partial ? { ...active, points: null } : active,
+    value: flow(count(current.uptake.value, previous.uptake.value)),
+    uniquePayers: flow(count(current.uptake.uniquePayers, previous.uptake.uniquePayers)),
   };
 }
 

@@ -5,6 +5,7 @@ import type { PeriodEvaluation } from "../evaluation/monthOverMonth";
 import { fontBytes, type RenderOptions } from "../poster/poster";
 import type { Cause } from "../uptime/causes";
 import { dayMonth, formatNumber, formatPct, formatSigned, monthVi, RATING_VI } from "./labels";
+import { type Letterhead, letterheadFor, placeAndDate } from "./letterhead";
 import type { MarketPage } from "./reportData";
 
 /** A4 portrait in PDF points. */
@@ -72,6 +73,48 @@ function cut(font: PDFFont, s: string, size: number, width: number): string {
   return `${s.slice(0, lo)}…`;
 }
 
+/**
+ * `s` broken into lines that fit `width`, at spaces (a word longer than the width is broken inside): what a table
+ * cell or a heading needs so that nothing is cut off.
+ */
+export function wrap(font: PDFFont, s: string, size: number, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of s.split(/\s+/).filter(Boolean)) {
+    const next = line ? `${line} ${word}` : word;
+    if (widthOf(font, next, size) <= width) {
+      line = next;
+      continue;
+    }
+    if (line) lines.push(line);
+    line = word;
+    while (widthOf(font, line, size) > width && line.length > 1) {
+      let n = line.length - 1;
+      while (n > 1 && widthOf(font, line.slice(0, n), size) > width) n--;
+      lines.push(line.slice(0, n));
+      line = line.slice(n);
+    }
+  }
+  if (line || lines.length === 0) lines.push(line);
+  return lines;
+}
+
+/** Draws `value` wrapped to `t.width`, one line under another `lead` apart; returns the y under the last line. */
+function paragraph(
+  page: PDFPage,
+  f: Fonts,
+  value: string,
+  t: Text & { width: number },
+  lead = t.size + 2,
+): number {
+  let y = t.y;
+  for (const line of wrap(f[t.font ?? "regular"], value, t.size, t.width)) {
+    text(page, f, line, { ...t, y });
+    y -= lead;
+  }
+  return y;
+}
+
 /** Draws one line of text; cut with "…" to `width` when given, aligned inside it. */
 function text(page: PDFPage, f: Fonts, value: string, t: Text): void {
   const font = f[t.font ?? "regular"];
@@ -114,6 +157,7 @@ const SUMMARY: SummaryColumn[] = [
   {
     header: "± giá trị",
     width: 50,
+    // "—" when a part of a month would be compared with a whole one; the note under the table says so.
     value: (e) => formatSigned(e.monthOverMonth?.value.changePct ?? null, "%"),
   },
   { header: "Người trả", width: 40, value: (e) => formatNumber(e.uptake.uniquePayers) },
@@ -130,72 +174,241 @@ export interface ReportHeading {
   part?: { n: number; of: number };
 }
 
-function title(page: PDFPage, f: Fonts, heading: ReportHeading, items: PeriodEvaluation[]): number {
-  let y = A4.height - MARGIN - 14;
-  text(page, f, `Báo cáo chợ 4.0 tháng ${monthVi(heading.period)}`, { x: MARGIN, y, size: 18, font: "bold" });
-  y -= 20;
-  const where = heading.province ? `Tỉnh/Thành phố: ${heading.province}` : "Tất cả tỉnh/thành phố";
-  const part = heading.part ? ` · phần ${heading.part.n}/${heading.part.of}` : "";
-  text(page, f, `${where}${part}`, {
-    x: MARGIN,
-    y,
-    size: 11,
+/**
+ * The administrative header (Decree 30/2020/NĐ-CP, Appendix I): the issuing body under its parent body and the
+ * document number on the left; the national title and motto on the right, underlined; the place and date line;
+ * then the report's name. Returns the y under it.
+ */
+function letterhead(page: PDFPage, f: Fonts, heading: ReportHeading, lh: Letterhead): number {
+  const top = A4.height - MARGIN - 6;
+  const leftW = 220;
+  const rightX = MARGIN + leftW + 15;
+  const rightW = A4.width - MARGIN - rightX;
+  let yl = paragraph(
+    page,
+    f,
+    lh.parentBody,
+    { x: MARGIN, y: top, size: 10, width: leftW, align: "centre" },
+    12,
+  );
+  if (lh.issuingBody) {
+    yl = paragraph(
+      page,
+      f,
+      lh.issuingBody,
+      { x: MARGIN, y: yl, size: 10, font: "bold", width: leftW, align: "centre" },
+      12,
+    );
+  }
+  const ruleW = 60;
+  page.drawLine({
+    start: { x: MARGIN + (leftW - ruleW) / 2, y: yl + 8 },
+    end: { x: MARGIN + (leftW + ruleW) / 2, y: yl + 8 },
+    thickness: 0.5,
+    color: BLACK,
   });
-  y -= 15;
-  const passed = items.filter((e) => e.rating === "pass").length;
-  text(page, f, `${items.length} chợ · ${passed} đạt · lập ngày ${dayMonth(localDateOf(heading.madeAt))}`, {
-    x: MARGIN,
-    y,
-    size: 9,
-    colour: GREY,
+  yl -= 8;
+  text(page, f, `Số: ……/${lh.numberSuffix}`, { x: MARGIN, y: yl, size: 10, width: leftW, align: "centre" });
+  let yr = top;
+  text(page, f, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", {
+    x: rightX,
+    y: yr,
+    size: 10,
+    font: "bold",
+    width: rightW,
+    align: "centre",
   });
-  if (items.some((e) => e.provisional)) {
-    y -= 13;
-    text(page, f, "* Tạm tính: kỳ chưa kết thúc, số liệu có thể còn thay đổi.", {
+  yr -= 13;
+  const motto = "Độc lập - Tự do - Hạnh phúc";
+  text(page, f, motto, { x: rightX, y: yr, size: 11, font: "bold", width: rightW, align: "centre" });
+  const mottoW = widthOf(f.bold, motto, 11);
+  page.drawLine({
+    start: { x: rightX + (rightW - mottoW) / 2, y: yr - 3 },
+    end: { x: rightX + (rightW + mottoW) / 2, y: yr - 3 },
+    thickness: 0.5,
+    color: BLACK,
+  });
+  yr -= 22;
+  text(page, f, placeAndDate(lh.place ?? "", localDateOf(heading.madeAt)), {
+    x: rightX,
+    y: yr,
+    size: 10,
+    width: rightW,
+    align: "centre",
+  });
+  let y = Math.min(yl, yr) - 30;
+  text(page, f, "BÁO CÁO", { x: MARGIN, y, size: 14, font: "bold", width: INNER, align: "centre" });
+  y -= 17;
+  const where = heading.province ? ` tỉnh ${heading.province}` : " trên cả nước";
+  y = paragraph(
+    page,
+    f,
+    `Kết quả đánh giá mô hình chợ 4.0${where} tháng ${monthVi(heading.period)}`,
+    { x: MARGIN, y, size: 11, font: "bold", width: INNER, align: "centre" },
+    14,
+  );
+  if (heading.part) {
+    text(page, f, `(Phần ${heading.part.n}/${heading.part.of})`, {
       x: MARGIN,
       y,
-      size: 9,
-      font: "bold",
+      size: 10,
+      width: INNER,
+      align: "centre",
     });
+    y -= 14;
   }
-  return y - 22;
+  return y - 10;
+}
+
+/** The province's totals and averages, as the summary's last row and the report's opening figures. */
+export function provinceTotals(items: PeriodEvaluation[]) {
+  const sum = (f: (e: PeriodEvaluation) => number) => items.reduce((n, e) => n + f(e), 0);
+  const mean = (f: (e: PeriodEvaluation) => number | null) => {
+    const known = items.map(f).filter((v): v is number => v !== null);
+    return known.length ? Math.round((100 * known.reduce((a, b) => a + b, 0)) / known.length) / 100 : null;
+  };
+  return {
+    markets: items.length,
+    pass: items.filter((e) => e.rating === "pass").length,
+    fail: items.filter((e) => e.rating === "fail").length,
+    insufficient: items.filter((e) => e.rating === "insufficient-data").length,
+    provisional: items.filter((e) => e.provisional).length,
+    stalls: sum((e) => e.uptake.stalls),
+    stallsWithQr: sum((e) => e.uptake.stallsWithQr),
+    transactions: sum((e) => e.uptake.transactions),
+    value: sum((e) => e.uptake.value),
+    uniquePayers: sum((e) => e.uptake.uniquePayers),
+    uptimePct: mean((e) => e.uptime.uptimePct),
+    qrSharePct: mean((e) => e.uptake.qrSharePct),
+    activeSharePct: mean((e) => e.uptake.activeSharePct),
+  };
+}
+
+/** "I. Tổng hợp": the province's figures in sentences a reader files, before any table. */
+function provinceSummary(page: PDFPage, f: Fonts, items: PeriodEvaluation[], y: number): number {
+  const t = provinceTotals(items);
+  text(page, f, "I. TỔNG HỢP", { x: MARGIN, y, size: 10, font: "bold" });
+  y -= 15;
+  const lines = [
+    `Số chợ được đánh giá: ${formatNumber(t.markets)} (Đạt: ${formatNumber(t.pass)}; Không đạt: ${formatNumber(t.fail)}; Chưa đủ dữ liệu: ${formatNumber(t.insufficient)}${t.provisional ? `; tạm tính: ${formatNumber(t.provisional)}` : ""}).`,
+    `Tổng số quầy: ${formatNumber(t.stalls)}, trong đó có mã QR: ${formatNumber(t.stallsWithQr)}.`,
+    `Tổng số giao dịch: ${formatNumber(t.transactions)}; tổng giá trị: ${formatNumber(t.value)} đồng; người trả tiền khác nhau (cộng theo chợ): ${formatNumber(t.uniquePayers)}.`,
+    `Bình quân các chợ: tỷ lệ hoạt động ${formatPct(t.uptimePct)}; tỷ lệ quầy có QR ${formatPct(t.qrSharePct)}; tỷ lệ quầy QR có giao dịch ${formatPct(t.activeSharePct)}.`,
+  ];
+  for (const line of lines)
+    y = paragraph(page, f, `- ${line}`, { x: MARGIN + 8, y, size: 9.5, width: INNER - 8 }, 12.5);
+  if (t.provisional > 0)
+    y = paragraph(
+      page,
+      f,
+      "* Tạm tính: kỳ chưa kết thúc, số liệu có thể còn thay đổi.",
+      { x: MARGIN + 8, y, size: 9, width: INNER - 8 },
+      12,
+    );
+  y -= 6;
+  text(page, f, "II. KẾT QUẢ TỪNG CHỢ", { x: MARGIN, y, size: 10, font: "bold" });
+  return y - 16;
+}
+
+/** A table row whose cells wrap (nothing is cut off); returns the y under it. */
+function tableRow(page: PDFPage, f: Fonts, cells: string[], y: number, bold = false): number {
+  const font = bold ? "bold" : "regular";
+  let x = MARGIN;
+  let lowest = y;
+  for (const [i, c] of SUMMARY.entries()) {
+    const under = paragraph(
+      page,
+      f,
+      cells[i]!,
+      { x, y, size: 7.5, font, width: c.width - 4, align: i ? "right" : "left" },
+      9,
+    );
+    lowest = Math.min(lowest, under);
+    x += c.width;
+  }
+  return lowest - 4;
+}
+
+function rowHeight(f: Fonts, cells: string[], bold = false): number {
+  const font = bold ? f.bold : f.regular;
+  return Math.max(...SUMMARY.map((c, i) => wrap(font, cells[i]!, 7.5, c.width - 4).length)) * 9 + 4;
 }
 
 function summaryHeader(page: PDFPage, f: Fonts, y: number): number {
-  let x = MARGIN;
-  for (const [i, c] of SUMMARY.entries()) {
-    text(page, f, c.header, {
-      x,
-      y,
-      size: 7.5,
-      font: "bold",
-      width: c.width - 3,
-      align: i ? "right" : "left",
-    });
-    x += c.width;
-  }
-  rule(page, y - 4);
-  return y - 14;
+  const under = tableRow(
+    page,
+    f,
+    SUMMARY.map((c) => c.header),
+    y,
+    true,
+  );
+  rule(page, under + 5);
+  return under - 6;
 }
 
-/** The summary table, one row per market, over as many pages as it takes. */
+/** "Nơi nhận" on the left and the signature block on the right, as Decree 30 places them. */
+function footer(page: PDFPage, f: Fonts, lh: Letterhead, y: number): void {
+  const half = INNER / 2;
+  let yl = y;
+  text(page, f, "Nơi nhận:", { x: MARGIN, y: yl, size: 9, font: "bold" });
+  yl -= 11;
+  for (const r of lh.recipients)
+    yl = paragraph(page, f, `- ${r};`, { x: MARGIN, y: yl, size: 8, width: half - 10 }, 10);
+  const x = MARGIN + half;
+  let yr = y;
+  for (const line of [lh.signerAuthority, lh.signerTitle].filter(Boolean)) {
+    text(page, f, line, { x, y: yr, size: 10, font: "bold", width: half, align: "centre" });
+    yr -= 13;
+  }
+  text(page, f, "(Ký, ghi rõ họ tên và đóng dấu)", {
+    x,
+    y: yr,
+    size: 8.5,
+    colour: GREY,
+    width: half,
+    align: "centre",
+  });
+  yr -= 60;
+  if (lh.signerName)
+    text(page, f, lh.signerName, { x, y: yr, size: 10, font: "bold", width: half, align: "centre" });
+}
+
+const FOOTER_HEIGHT = 120;
+
+/** The first pages: the letterhead, the province's totals, the summary table with its totals row, the footer. */
 function drawSummary(doc: PDFDocument, f: Fonts, heading: ReportHeading, items: PeriodEvaluation[]): void {
+  const lh = letterheadFor(heading.province);
   let page = doc.addPage([A4.width, A4.height]);
-  let y = summaryHeader(page, f, title(page, f, heading, items));
-  for (const e of items) {
-    if (y < MARGIN + 10) {
+  let y = summaryHeader(page, f, provinceSummary(page, f, items, letterhead(page, f, heading, lh)));
+  const t = provinceTotals(items);
+  const totalsRow = [
+    "Tổng cộng / bình quân",
+    formatPct(t.uptimePct),
+    formatPct(t.qrSharePct),
+    formatPct(t.activeSharePct),
+    formatNumber(t.transactions),
+    formatNumber(t.value),
+    "",
+    formatNumber(t.uniquePayers),
+    `Đạt ${t.pass}/${t.markets}`,
+  ];
+  const rows = items.map((e) =>
+    SUMMARY.map((c, i) => (i === SUMMARY.length - 1 && e.provisional ? `${c.value(e)} *` : c.value(e))),
+  );
+  for (const cells of [...rows, totalsRow]) {
+    const bold = cells === totalsRow;
+    if (y - rowHeight(f, cells, bold) < MARGIN) {
       page = doc.addPage([A4.width, A4.height]);
       y = summaryHeader(page, f, A4.height - MARGIN - 10);
     }
-    let x = MARGIN;
-    for (const [i, c] of SUMMARY.entries()) {
-      // The name is the column that gets cut: the provisional mark goes beside the rating instead.
-      const value = i === SUMMARY.length - 1 && e.provisional ? `${c.value(e)} *` : c.value(e);
-      text(page, f, value, { x, y, size: 8, width: c.width - 3, align: i ? "right" : "left" });
-      x += c.width;
-    }
-    y -= 13;
+    if (bold) rule(page, y + 8);
+    y = tableRow(page, f, cells, y, bold);
   }
+  if (y - FOOTER_HEIGHT < MARGIN) {
+    page = doc.addPage([A4.width, A4.height]);
+    y = A4.height - MARGIN - 10;
+  }
+  footer(page, f, lh, y - 16);
 }
 
 /**
@@ -283,7 +496,9 @@ function drawMarket(doc: PDFDocument, f: Fonts, m: MarketPage): void {
   const page = doc.addPage([A4.width, A4.height]);
   const e = m.evaluation;
   let y = A4.height - MARGIN - 14;
-  text(page, f, e.market.name, { x: MARGIN, y, size: 16, font: "bold", width: INNER - 110 });
+  // A long name wraps under itself rather than losing its end.
+  y =
+    paragraph(page, f, e.market.name, { x: MARGIN, y, size: 16, font: "bold", width: INNER - 110 }, 18) + 18;
   text(page, f, RATING_VI[e.rating], {
     x: A4.width - MARGIN - 110,
     y,
@@ -293,18 +508,14 @@ function drawMarket(doc: PDFDocument, f: Fonts, m: MarketPage): void {
     align: "right",
   });
   y -= 16;
-  text(
-    page,
-    f,
-    `${e.market.commune} · ${e.market.province} · ${dayMonth(e.period.from)}–${dayMonth(e.period.to)}/${e.period.to.slice(0, 4)} · phiên bản ${e.version}${e.provisional ? " · tạm tính" : ""}`,
-    {
-      x: MARGIN,
-      y,
-      size: 9,
-      colour: GREY,
-      width: INNER,
-    },
-  );
+  y =
+    paragraph(
+      page,
+      f,
+      `${e.market.commune} · ${e.market.province} · ${dayMonth(e.period.from)}–${dayMonth(e.period.to)}/${e.period.to.slice(0, 4)} · phiên bản ${e.version}${e.provisional ? " · tạm tính" : ""}`,
+      { x: MARGIN, y, size: 9, colour: GREY, width: INNER },
+      11,
+    ) + 11;
   y -= 10;
   rule(page, y);
   y -= 16;
@@ -326,7 +537,10 @@ function drawMarket(doc: PDFDocument, f: Fonts, m: MarketPage): void {
     ["Người trả tiền khác nhau", formatNumber(e.uptake.uniquePayers)],
     ["Giao dịch trung vị (đồng)", formatNumber(e.uptake.medianTicket)],
     ["QR so tháng trước", mom ? formatSigned(mom.qrSharePct.points, " điểm %") : "—"],
-    ["Giá trị so tháng trước", mom ? formatSigned(mom.value.changePct, "%") : "—"],
+    [
+      "Giá trị so tháng trước",
+      mom?.partial ? "— (tháng chưa trọn)" : mom ? formatSigned(mom.value.changePct, "%") : "—",
+    ],
   ];
   for (let i = 0; i < left.length; i++) {
     figure(page, f, left[i]![0], left[i]![1], MARGIN, y);
@@ -396,11 +610,19 @@ function drawMarket(doc: PDFDocument, f: Fonts, m: MarketPage): void {
       i.note ?? "",
     ];
     x = MARGIN;
+    let lowest = y;
     for (const [c, col] of cols.entries()) {
-      text(page, f, cells[c]!, { x, y, size: 8, width: col.width - 4, align: c === 3 ? "right" : "left" });
+      const under = paragraph(
+        page,
+        f,
+        cells[c]!,
+        { x, y, size: 8, width: col.width - 4, align: c === 3 ? "right" : "left" },
+        10,
+      );
+      lowest = Math.min(lowest, under);
       x += col.width;
     }
-    y -= 12;
+    y = lowest - 2;
   }
 }
 

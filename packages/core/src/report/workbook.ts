@@ -143,6 +143,15 @@ export const CHANGE_COLUMNS: Column[] = [
     format: "points",
     value: (e) => fraction(e.monthOverMonth?.uniquePayers.changePct),
   },
+  {
+    header: "Ghi chú",
+    width: 40,
+    format: "text",
+    value: (e) =>
+      e.monthOverMonth?.partial
+        ? "Một trong hai tháng chưa trọn: không so sánh giá trị, người trả tiền và tỷ lệ quầy QR có giao dịch"
+        : null,
+  },
 ];
 
 function styleCell(cell: Cell, format: Format): void {
@@ -163,6 +172,30 @@ function table(sheet: Worksheet, columns: Column[], items: PeriodEvaluation[]): 
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: columns.length } };
 }
 
+/** What the totals row does per column: sum the counts and money, average the shares (blank cells ignored). */
+const TOTAL_OF: Partial<Record<Format, "SUM" | "AVERAGE">> = { count: "SUM", vnd: "SUM", pct: "AVERAGE" };
+const NOT_TOTALLED = new Set(["Phiên bản", "Giao dịch trung vị (đồng)"]);
+
+/**
+ * A totals row under the markets, as the PDF's summary has (issue 27): sums of counts and money, averages of the
+ * shares over the markets that have one. Formulas, so a clerk who filters or edits rows still gets true totals;
+ * LibreOffice and Excel compute them on opening.
+ */
+function totals(sheet: Worksheet, rows: number): void {
+  if (rows === 0) return;
+  const last = rows + 1;
+  const row = sheet.addRow([]);
+  row.getCell(2).value = "Tổng cộng / bình quân";
+  row.font = { bold: true };
+  for (const [i, c] of MARKET_COLUMNS.entries()) {
+    const fn = TOTAL_OF[c.format];
+    if (!fn || NOT_TOTALLED.has(c.header)) continue;
+    const letter = sheet.getColumn(i + 1).letter;
+    row.getCell(i + 1).value = { formula: `IFERROR(${fn}(${letter}2:${letter}${last}),"")` };
+    styleCell(row.getCell(i + 1), c.format);
+  }
+}
+
 /**
  * The province's workbook for a month (docs/contract.md §15): "Đánh giá" one row per market, "Định nghĩa" the
  * definitions and thresholds the evaluations used, "So với tháng trước" the month-over-month change. Numbers are
@@ -177,7 +210,9 @@ export async function renderWorkbook(period: string, items: PeriodEvaluation[]):
   // A fixed date: the same evaluations give the same file.
   book.created = book.modified = new Date(`${period}-01T00:00:00Z`);
 
-  table(book.addWorksheet("Đánh giá"), MARKET_COLUMNS, items);
+  const sheet = book.addWorksheet("Đánh giá");
+  table(sheet, MARKET_COLUMNS, items);
+  totals(sheet, items.length);
 
   const defs = book.addWorksheet("Định nghĩa");
   defs.columns = [

@@ -2,12 +2,12 @@ import { ZodError, z } from "zod";
 import type { Actor } from "../audit/audit";
 import * as Banks from "../bank/directory";
 import type { Clock } from "../clock";
-import { readCsv } from "../csv";
 import { DomainError } from "../errors";
+import { readTable } from "../sheet";
 import type { Store } from "../store/client";
 import { asciiFold } from "../text";
 import { accountKey } from "./accountItem";
-import { findByCode, registerMany, type Stall, type StallInput } from "./stall";
+import { findByCode, registerMany, SCIENTIFIC, type Stall, type StallInput, stripNumber } from "./stall";
 
 export const IMPORT_COLUMNS = [
   "code",
@@ -19,6 +19,53 @@ export const IMPORT_COLUMNS = [
   "accountName",
 ] as const;
 export const MAX_IMPORT_ROWS = 5000;
+
+type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+/** A file may leave out the optional columns (phone, category) altogether. */
+const REQUIRED_COLUMNS: readonly ImportColumn[] = [
+  "code",
+  "vendorName",
+  "bankBin",
+  "accountNumber",
+  "accountName",
+];
+
+/**
+ * The header names each column answers to (docs/contract.md §4, "Import columns"): the API's name and what a
+ * market board writes in Vietnamese, compared without case, accents, spaces or punctuation ("Số TK" is "so tk").
+ * The first name is the one the template uses.
+ */
+export const IMPORT_HEADERS: Record<ImportColumn, readonly string[]> = {
+  code: ["Mã quầy", "code", "Mã số quầy", "Số quầy", "Quầy", "Mã sạp", "Sạp", "Số sạp", "Ki ốt", "Kiốt"],
+  vendorName: [
+    "Tên người bán",
+    "vendorName",
+    "Tên tiểu thương",
+    "Tiểu thương",
+    "Người bán",
+    "Họ tên",
+    "Họ và tên",
+    "Chủ quầy",
+  ],
+  phone: ["Số điện thoại", "phone", "Điện thoại", "SĐT", "SĐT/Zalo", "Zalo", "Di động"],
+  category: ["Ngành hàng", "category", "Mặt hàng", "Loại hàng", "Hàng hóa"],
+  bankBin: ["Ngân hàng", "bankBin", "bank", "Tên ngân hàng", "Mã ngân hàng", "BIN", "NH"],
+  accountNumber: ["Số tài khoản", "accountNumber", "STK", "Số TK", "Tài khoản"],
+  accountName: ["Chủ tài khoản", "accountName", "Tên chủ tài khoản", "Tên tài khoản", "Tên TK", "Chủ TK"],
+};
+
+const headerKey = (text: string) =>
+  asciiFold(text)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "");
+const COLUMN_BY_HEADER = new Map<string, ImportColumn>(
+  IMPORT_COLUMNS.flatMap((column) => IMPORT_HEADERS[column].map((h) => [headerKey(h), column] as const)),
+);
+
+/** The import column a header cell names, in English or Vietnamese; undefined for a column the import ignores. */
+export function importColumnOf(header: string): ImportColumn | undefined {
+  return COLUMN_BY_HEADER.get(headerKey(header));
+}
 
 /** The report of a CSV import, as the manager reads it. */
 export const ImportResultSchema = z
@@ -48,23 +95,56 @@ export function bankBinOf(cell: string): string {
   return Banks.byShortName(asciiFold(text))?.bin ?? text;
 }
 
-/** The template a manager fills in (`GET /api/markets/{id}/stalls/import/template.csv`): the header and one example. */
+/** The example row both templates carry: it imports as is. */
+export const TEMPLATE_EXAMPLE: Record<ImportColumn, string> = {
+  code: "A-01",
+  vendorName: "Nguyễn Thị Hùng",
+  phone: "0912345678",
+  category: "Rau củ",
+  bankBin: "Agribank",
+  accountNumber: "0888012345678",
+  accountName: "NGUYEN THI HUNG",
+};
+
+/**
+ * The CSV template (`GET /api/markets/{id}/stalls/import/template.csv`): Vietnamese headers, `;` and a BOM, so
+ * it opens in columns in Excel under Vietnamese regional settings; the header and one example row.
+ */
 export const IMPORT_TEMPLATE =
   "\uFEFF" +
-  `${IMPORT_COLUMNS.join(",")}\r\n` +
-  "A-01,Nguyễn Thị Hùng,0912345678,Rau củ,Agribank,8888012345678,NGUYEN THI HUNG\r\n";
+  `${IMPORT_COLUMNS.map((c) => IMPORT_HEADERS[c][0]).join(";")}\r\n` +
+  `${IMPORT_COLUMNS.map((c) => TEMPLATE_EXAMPLE[c]).join(";")}\r\n`;
 
-function parseRows(body: Uint8Array): { rows: Row[]; errors: ImportResult["errors"] } {
-  const csv = readCsv(body, IMPORT_COLUMNS, MAX_IMPORT_ROWS, "file");
+/**
+ * Excel's damage to a number column, as an English message naming the column and the value as received
+ * (translated in messages.ts); undefined when the cell is fine.
+ */
+function numberDamage(column: "phone" | "accountNumber", raw: string, numeric: boolean): string | undefined {
+  if (SCIENTIFIC.test(raw))
+    return `${column}: '${raw}' is in scientific notation, so Excel has lost digits — format the column as Text and type the number again`;
+  const digits = stripNumber(raw);
+  if (column === "phone" && /^[1-9]\d{8}$/.test(digits))
+    return `phone: '${raw}' has lost its leading 0 — format the column as Text and type 0${digits}`;
+  if (column === "accountNumber" && numeric)
+    return `accountNumber: '${raw}' is stored as a number, so a leading 0 may be lost — format the column as Text and type the number again`;
+  return undefined;
+}
+
+async function parseRows(body: Uint8Array): Promise<{ rows: Row[]; errors: ImportResult["errors"] }> {
+  const csv = await readTable(body, REQUIRED_COLUMNS, MAX_IMPORT_ROWS, "file", importColumnOf);
   const rows: Row[] = [];
   const errors: ImportResult["errors"] = [];
-  for (const { cells, line, complete, width } of csv.rows) {
+  for (const { cells, line, complete, width, numeric } of csv.rows) {
+    const code = cells.code ? { code: cells.code } : {};
     if (!complete) {
-      errors.push({
-        line,
-        ...(cells.code ? { code: cells.code } : {}),
-        message: `Expected ${csv.header.length} columns, found ${width}`,
-      });
+      errors.push({ line, ...code, message: `Expected ${csv.header.length} columns, found ${width}` });
+      continue;
+    }
+    const damage = (["accountNumber", "phone"] as const)
+      .map((c) => cells[c] && numberDamage(c, cells[c], numeric?.has(c) ?? false))
+      .filter(Boolean);
+    if (damage.length > 0) {
+      errors.push({ line, ...code, message: damage.join("; ") });
       continue;
     }
     rows.push({
@@ -76,7 +156,7 @@ function parseRows(body: Uint8Array): { rows: Row[]; errors: ImportResult["error
         ...(cells.category ? { category: cells.category } : {}),
         bank: {
           bin: bankBinOf(cells.bankBin!),
-          accountNumber: cells.accountNumber!,
+          accountNumber: stripNumber(cells.accountNumber!),
           accountName: cells.accountName!,
         },
       },
@@ -98,7 +178,8 @@ function describe(err: unknown): string {
 }
 
 /**
- * Imports stalls from a CSV file (`code,vendorName,phone,category,bankBin,accountNumber,accountName`).
+ * Imports stalls from an `.xlsx` workbook's first sheet or a CSV file, with the columns of {@link IMPORT_HEADERS}
+ * in English or Vietnamese.
  * Each good row is registered atomically; bad rows are reported by line and create nothing. A row that
  * matches an existing stall of the market (same code and same account) is skipped, so importing the
  * same file twice creates nothing new. Store failures are not row errors: they abort with 503. Returns the
@@ -111,7 +192,7 @@ export async function importCsv(
   marketId: string,
   body: Uint8Array,
 ): Promise<{ report: ImportResult; created: Stall[] }> {
-  const { rows, errors } = parseRows(body);
+  const { rows, errors } = await parseRows(body);
   const result: ImportResult = { created: 0, skipped: 0, errors };
 
   // Duplicates inside the file: the first occurrence wins, later ones are errors.

@@ -25,11 +25,21 @@ export { accountKey };
 
 export const STALL_STATUSES = ["active", "suspended"] as const;
 
+/** Spaces, dots and dashes people write inside numbers ("0912 345 678", "8888.0123.4567"), removed. */
+export const stripNumber = (text: string) => text.replace(/[\s.\-\u00a0()]/g, "");
+
+/** What Excel makes of a long number in a General cell (`8,88801E+12`): digits lost for good, so refused. */
+export const SCIENTIFIC = /^[+-]?\d+([.,]\d+)?\s*E\s*[+-]?\d+$/i;
+const notScientific = (s: string) => !SCIENTIFIC.test(s);
+const SCIENTIFIC_MESSAGE = "In scientific notation, so digits are lost — type the whole number again";
+
 /** Phones are kept as digits with an optional leading `+`; Vietnamese numbers are 10 digits from 0, or +84. */
 const PhoneSchema = z
   .string()
   .trim()
-  .transform((s) => s.replace(/[\s.()-]/g, ""))
+  .refine(notScientific, SCIENTIFIC_MESSAGE)
+  .transform(stripNumber)
+  .refine((s) => !/^[1-9]\d{8}$/.test(s), "The leading 0 is missing — a mobile number has 10 digits from 0")
   .pipe(
     z.string().regex(/^(0\d{9,10}|\+84\d{9,10})$/, "Expected a Vietnamese phone number, e.g. 0912345678"),
   );
@@ -42,7 +52,13 @@ export const BankAccountSchema = z.strictObject({
     .refine((bin) => !/^\d{6}$/.test(bin) || Banks.byBin(bin) !== undefined, {
       message: "Not a bank in the VietQR directory",
     }),
-  accountNumber: z.string().regex(/^[0-9A-Za-z]{1,19}$/, "1 to 19 letters or digits"),
+  // Written as people write it ("8888 0123 4567"), kept as digits and letters only.
+  accountNumber: z
+    .string()
+    .trim()
+    .refine(notScientific, SCIENTIFIC_MESSAGE)
+    .transform(stripNumber)
+    .pipe(z.string().regex(/^[0-9A-Za-z]{1,19}$/, "1 to 19 letters or digits")),
   accountName: z.string().trim().min(1).max(70),
 });
 

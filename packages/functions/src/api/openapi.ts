@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { DomainError, ErrorSchema } from "@market40/core/errors";
+import { XLSX_TYPE } from "@market40/core/report/workbook";
 
 export { ErrorSchema };
 
@@ -73,3 +74,19 @@ export async function readCsv(c: Context): Promise<Uint8Array> {
 }
 
 export const csvRequestBody = { required: true, content: { "text/csv": { schema: z.string() } } } as const;
+
+/** The request body of a table upload a clerk saves from Excel: CSV or an `.xlsx` workbook; anything else is a 415. */
+export async function readTableUpload(c: Context): Promise<Uint8Array> {
+  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "text/csv" && type !== XLSX_TYPE)
+    throw new DomainError("unsupported_media_type", "Send the file as CSV (text/csv) or Excel (.xlsx)");
+  return new Uint8Array(await c.req.arrayBuffer());
+}
+
+export const tableRequestBody = {
+  required: true,
+  content: {
+    "text/csv": { schema: z.string() },
+    [XLSX_TYPE]: { schema: z.string().meta({ format: "binary" }) },
+  },
+} as const;

@@ -99,6 +99,9 @@ export async function adminKeysView(app: HTMLElement): Promise<void> {
     try {
       const key = await post<Key & { token: string }>("/api/keys", body);
       clearFieldErrors(form);
+      // Emptied once issued: a second tap would issue a second key.
+      form.reset();
+      role.dispatchEvent(new Event("change"));
       issued.hidden = false;
       issued.className = "card issued";
       issued.innerHTML = `<h2 tabindex="-1">${t("keyIssued")}</h2><p>${t("tokenOnce")}</p>

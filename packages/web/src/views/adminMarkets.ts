@@ -1,9 +1,9 @@
 import { ANIMALS } from "@market40/core/calendar/animals";
 import { ApiError, get, post } from "../api";
-import { esc, today } from "../format";
+import { day, esc, parseDay, parseTime, today } from "../format";
 import { t } from "../i18n";
 import type { Market } from "../shapes";
-import { clearFieldErrors, section, showFieldErrors } from "../ui";
+import { clearFieldErrors, dateInput, section, showFieldErrors, timeInput } from "../ui";
 import { animalName, scheduleText, weekdayName } from "./marketEvaluations";
 
 type Schedule = Market["schedule"];
@@ -47,6 +47,7 @@ export async function adminMarketsView(app: HTMLElement): Promise<void> {
     const editing = form.dataset.editing;
     const body = readForm(form);
     try {
+      checkDates(body);
       if (editing) {
         const { id: _id, ...patch } = body;
         await post(`/api/markets/${editing}`, patch, "PATCH");
@@ -71,16 +72,16 @@ function showForm(form: HTMLFormElement, m?: Market) {
     <div><label for="m-name">${t("marketName")}</label><input id="m-name" name="name" value="${esc(m?.name ?? "")}" required></div></div>
     <div class="row"><div><label for="m-province">${t("province")}</label><input id="m-province" name="province" value="${esc(m?.province ?? "")}" required></div>
     <div><label for="m-commune">${t("commune")}</label><input id="m-commune" name="commune" value="${esc(m?.commune ?? "")}" required></div></div>
-    <div class="row"><div><label for="m-launched">${t("launchedOn")}</label><input id="m-launched" name="launchedOn" type="date" value="${esc(m?.launchedOn ?? today())}" required></div>
-    <div><label for="m-open">${t("opens")}</label><input id="m-open" name="hours.open" type="time" value="${esc(m?.hours.open ?? "05:00")}" required></div>
-    <div><label for="m-close">${t("closes")}</label><input id="m-close" name="hours.close" type="time" value="${esc(m?.hours.close ?? "12:00")}" required></div></div>
+    <div class="row"><div><label for="m-launched">${t("launchedOn")}</label>${dateInput("m-launched", "launchedOn", esc(m?.launchedOn ?? today()), " required")}</div>
+    <div><label for="m-open">${t("opens")}</label>${timeInput("m-open", "hours.open", esc(m?.hours.open ?? "05:00"), " required")}</div>
+    <div><label for="m-close">${t("closes")}</label>${timeInput("m-close", "hours.close", esc(m?.hours.close ?? "12:00"), " required")}</div></div>
     <label for="m-kind">${t("schedule")}</label>
     <select id="m-kind" name="schedule.kind">${(["daily", "weekly", "zodiac", "lunar"] as const).map((k) => `<option value="${k}"${s.kind === k ? " selected" : ""}>${t(k)}</option>`).join("")}</select>
     <fieldset name="weeklyDays" data-kind="weekly"><legend>${t("weekdays")}</legend>${[1, 2, 3, 4, 5, 6, 7].map((d) => `<label class="check"><input type="checkbox" name="weeklyDays" value="${d}"${checked(s.kind === "weekly" && s.days.includes(d))}> ${weekdayName(d)}</label>`).join("")}</fieldset>
     <fieldset name="animals" data-kind="zodiac"><legend>${t("zodiacDays")}</legend>${ANIMALS.map((a) => `<label class="check"><input type="checkbox" name="animals" value="${a}"${checked(s.kind === "zodiac" && s.animals.includes(a))}> ${animalName(a)}</label>`).join("")}</fieldset>
     <div data-kind="lunar"><label for="m-lunar">${t("lunarDays")}</label><input id="m-lunar" name="lunarDays" inputmode="numeric" placeholder="1, 6, 11, 16, 21, 26" value="${s.kind === "lunar" ? esc(s.days.join(", ")) : ""}"></div>
     <label for="m-closures">${t("closures")}</label>
-    <textarea id="m-closures" name="closures" rows="2" placeholder="2026-02-17, 2026-02-18" aria-describedby="m-closures-help">${esc(m?.closures.join(", ") ?? "")}</textarea>
+    <textarea id="m-closures" name="closures" rows="2" placeholder="17/02/2026, 18/02/2026" aria-describedby="m-closures-help">${esc(m?.closures.map(day).join(", ") ?? "")}</textarea>
     <p id="m-closures-help" class="muted">${t("closuresHelp")}</p>
     <div class="form-status" role="status"></div>
     <p><button type="submit">${t("save")}</button>${m ? ` <button type="button" class="secondary" id="m-cancel">${t("cancel")}</button>` : ""}</p>`;
@@ -112,13 +113,30 @@ function readForm(form: HTMLFormElement) {
     name: text("name"),
     province: text("province"),
     commune: text("commune"),
-    launchedOn: text("launchedOn"),
-    hours: { open: text("hours.open"), close: text("hours.close") },
+    launchedOn: parseDay(text("launchedOn")) ?? text("launchedOn"),
+    hours: {
+      open: parseTime(text("hours.open")) ?? text("hours.open"),
+      close: parseTime(text("hours.close")) ?? text("hours.close"),
+    },
     schedule,
     closures: text("closures")
       .split(/[\s,;]+/)
-      .filter(Boolean),
+      .filter(Boolean)
+      .map((d) => parseDay(d) ?? d),
   };
+}
+
+/** Dates and times as typed (dd/MM/yyyy, HH:mm) are checked here, so the message speaks the form's format. */
+function checkDates(body: ReturnType<typeof readForm>): void {
+  const isDay = (d: string) => /^\d{4}-\d{2}-\d{2}$/.test(d);
+  const issues = [
+    ...(isDay(body.launchedOn) ? [] : [{ path: "launchedOn", message: t("dateFormat") }]),
+    ...(body.closures.every(isDay) ? [] : [{ path: "closures", message: t("dateFormat") }]),
+    ...(["open", "close"] as const)
+      .filter((k) => !/^\d{2}:\d{2}$/.test(body.hours[k]))
+      .map((k) => ({ path: `hours.${k}`, message: t("timeFormat") })),
+  ];
+  if (issues.length) throw new ApiError(400, t("dateFormat"), issues);
 }
 
 /** The API names `schedule.days.0`, `closures.2`; the form's fields are named for what a person fills in. */

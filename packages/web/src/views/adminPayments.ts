@@ -12,6 +12,18 @@ import { allStalls } from "./data";
 type Unmatched = z.output<typeof UnmatchedTransactionSchema>;
 const PROVIDERS: Provider[] = ["generic", "payos", "sepay", "casso"];
 
+/** A provider as people call it: the brand, or for `generic` what it is. */
+const providerLabel = (p: string) =>
+  p === "generic"
+    ? t("providerGeneric")
+    : p === "payos"
+      ? "payOS"
+      : p === "sepay"
+        ? "SePay"
+        : p === "casso"
+          ? "Casso"
+          : p;
+
 /** Payments no stall could claim (§10): the admin gives each to the right stall; the assignment is audited. */
 export async function adminUnmatchedView(app: HTMLElement): Promise<void> {
   app.innerHTML = `<h1 tabindex="-1">${t("unmatched")}</h1><p class="muted">${t("unmatchedHelp")}</p>
@@ -29,6 +41,10 @@ export async function adminUnmatchedView(app: HTMLElement): Promise<void> {
   const market = form.querySelector<HTMLSelectElement>("#a-market")!;
   const stall = form.querySelector<HTMLSelectElement>("#a-stall")!;
   const markets = await get<{ items: Market[] }>("/api/markets?limit=500").catch(() => ({ items: [] }));
+  const banks = (
+    await get<{ items: { bin: string; shortName: string }[] }>("/api/banks").catch(() => ({ items: [] }))
+  ).items;
+  const bankName = (bin: string) => banks.find((b) => b.bin === bin)?.shortName ?? t("bank");
   market.innerHTML = markets.items
     .map((m) => `<option value="${esc(m.id)}">${esc(m.name)}</option>`)
     .join("");
@@ -53,7 +69,7 @@ export async function adminUnmatchedView(app: HTMLElement): Promise<void> {
           ? `<div class="scroll" tabindex="0" role="region" aria-label="${t("unmatched")}"><table class="stack"><thead><tr><th scope="col">${t("time")}</th><th scope="col" class="num">${t("amount")}</th><th scope="col">${t("accountNumber")}</th><th scope="col">${t("reason")}</th><th scope="col">${t("content")}</th><th scope="col"><span class="visually-hidden">${t("actions")}</span></th></tr></thead><tbody>${items
               .map(
                 (x, i) =>
-                  `<tr><td data-label="${t("time")}">${esc(dateTime(x.paidAt))}<br><span class="muted">${esc(x.provider)} · ${esc(x.id)}</span></td><td class="num" data-label="${t("amount")}">${esc(vnd(x.amount))}</td><td data-label="${t("accountNumber")}">${esc(x.accountNumber)}${x.bin ? `<br><span class="muted">BIN ${esc(x.bin)}</span>` : ""}</td><td data-label="${t("reason")}">${t(x.reason === "ambiguous" ? "reasonAmbiguous" : "reasonNoAccount")}</td><td data-label="${t("content")}">${esc(x.description)}</td><td><button type="button" data-assign="${i}">${t("assign")}</button></td></tr>`,
+                  `<tr><td data-label="${t("time")}">${esc(dateTime(x.paidAt))}<br><span class="muted">${esc(providerLabel(x.provider))} · ${esc(x.id)}</span></td><td class="num" data-label="${t("amount")}">${esc(vnd(x.amount))}</td><td data-label="${t("accountNumber")}">${esc(x.accountNumber)}${x.bin ? `<br><span class="muted">${esc(bankName(x.bin))}</span>` : ""}</td><td data-label="${t("reason")}">${t(x.reason === "ambiguous" ? "reasonAmbiguous" : "reasonNoAccount")}</td><td data-label="${t("content")}">${esc(x.description)}</td><td><button type="button" data-assign="${i}">${t("assign")}</button></td></tr>`,
               )
               .join("")}</tbody></table></div>`
           : `<p>${t("noUnmatched")}</p>`;
@@ -107,9 +123,9 @@ export async function adminUnmatchedView(app: HTMLElement): Promise<void> {
 export function adminReconciliationView(app: HTMLElement): void {
   app.innerHTML = `<h1 tabindex="-1">${t("reconciliation")}</h1>
     <form id="statement" class="card" novalidate>
-      <p class="muted">${t("reconciliationHelp")} <code>id,paidAt,accountNumber,amount,description,bin</code></p>
-      <div class="row"><div><label for="r-provider">${t("providerName")}</label><select id="r-provider" name="provider">${PROVIDERS.map((p) => `<option value="${p}">${p}</option>`).join("")}</select></div>
-      <div><label for="r-file">${t("statementFile")}</label><input id="r-file" type="file" name="file" accept=".csv,text/csv" required></div></div>
+      <p class="muted">${t("reconciliationHelp")}</p>
+      <div class="row"><div><label for="r-provider">${t("providerName")}</label><select id="r-provider" name="provider">${PROVIDERS.map((p) => `<option value="${p}">${esc(providerLabel(p))}</option>`).join("")}</select></div>
+      <div><label for="r-file">${t("statementFile")}</label><input id="r-file" type="file" name="file" accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required></div></div>
       <label class="check"><input type="checkbox" name="ingest" value="true"> ${t("ingestMissing")}</label>
       <progress value="0" max="1" hidden></progress>
       <div class="form-status" role="status"></div>
@@ -127,11 +143,14 @@ export function adminReconciliationView(app: HTMLElement): void {
       return;
     }
     const data = new FormData(form);
+    const ingest = data.get("ingest") === "true";
+    // Ingesting writes payments into stalls' books (once, audited): asked first; a comparison alone is not.
+    if (ingest && !confirm(t("ingestConfirm"))) return;
     const bar = form.querySelector("progress")!;
     bar.hidden = false;
     try {
       const report = await uploadCsv<ReconciliationReport>(
-        `/api/reconciliation/${data.get("provider")}?ingest=${data.get("ingest") === "true"}`,
+        `/api/reconciliation/${data.get("provider")}?ingest=${ingest}`,
         file,
         (f) => {
           bar.value = f;
@@ -139,6 +158,12 @@ export function adminReconciliationView(app: HTMLElement): void {
       );
       clearFieldErrors(form);
       diff.innerHTML = reportHtml(report);
+      // After an ingest the file is done with: emptied, so a second tap sends nothing. A comparison keeps it, to
+      // ingest next.
+      if (ingest) {
+        form.reset();
+        form.querySelector<HTMLSelectElement>("#r-provider")!.value = String(data.get("provider"));
+      }
     } catch (err) {
       showFieldErrors(form, err);
     } finally {
@@ -174,7 +199,7 @@ function reportHtml(r: ReconciliationReport): string {
     <h3>${t("extraHere")}</h3>${table(
       t("extraHere"),
       ["ID", t("time"), t("stall"), t("amount")],
-      r.extra.map((x) => [esc(x.id), esc(dateTime(x.paidAt)), esc(x.stallId ?? "—"), esc(vnd(x.amount))]),
+      r.extra.map((x) => [esc(x.id), esc(dateTime(x.paidAt)), esc(x.stallCode ?? "—"), esc(vnd(x.amount))]),
     )}
     ${r.errors.length ? `<h3>${t("statementErrors")}</h3><ul class="error">${r.errors.map((x) => `<li>${t("line")} ${x.line}: ${esc(x.message)}</li>`).join("")}</ul>` : ""}</div>`;
 }

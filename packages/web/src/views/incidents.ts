@@ -1,8 +1,8 @@
 import { CAUSES } from "@market40/core/uptime/causes";
 import { ApiError, get, post, postOnce } from "../api";
-import { addDays, dateTime, esc, today } from "../format";
+import { addDays, dateTime, esc, parseDay, parseTime, today } from "../format";
 import { t } from "../i18n";
-import { clearFieldErrors, formValues, section, showFieldErrors } from "../ui";
+import { clearFieldErrors, dateInput, formValues, section, showFieldErrors, timeInput } from "../ui";
 
 interface Incident {
   id: string;
@@ -19,12 +19,15 @@ const newKey = () =>
     : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 
 export function incidentView(app: HTMLElement, marketId: string): void {
-  const now = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 16);
+  // Wall-clock times in Vietnam, typed as dd/MM/yyyy and HH:mm whatever the browser's locale.
+  const now = new Date(Date.now() + 7 * 3600_000).toISOString();
   app.innerHTML = `
     <h1>${t("reportIncident")}</h1>
     <form id="incident" class="card narrow" novalidate>
-      <label for="startedAt">${t("startedAt")}</label><input id="startedAt" name="startedAt" type="datetime-local" value="${now}" required>
-      <label for="endedAt">${t("endedAt")}</label><input id="endedAt" name="endedAt" type="datetime-local">
+      <div class="row"><div><label for="startedDay">${t("startDate")}</label>${dateInput("startedDay", "startedDay", now.slice(0, 10), " required")}</div>
+      <div><label for="startedTime">${t("startTime")}</label>${timeInput("startedTime", "startedTime", now.slice(11, 16), " required")}</div></div>
+      <div class="row"><div><label for="endedDay">${t("endDate")}</label>${dateInput("endedDay", "endedDay", "")}</div>
+      <div><label for="endedTime">${t("endTime")}</label>${timeInput("endedTime", "endedTime", "")}</div></div>
       <label for="cause">${t("cause")}</label><select id="cause" name="cause">${CAUSES.map((c) => `<option value="${c}">${t(c)}</option>`).join("")}</select>
       <label for="note">${t("note")}</label><textarea id="note" name="note" rows="2"></textarea>
       <div class="form-status"></div><p><button type="submit">${t("send")}</button></p>
@@ -81,21 +84,43 @@ export function incidentView(app: HTMLElement, marketId: string): void {
     if (button.disabled) return;
     button.disabled = true;
     button.textContent = t("sending");
-    const v = formValues(form) as Record<string, string>;
-    // The inputs are local wall-clock times in Vietnam.
-    const body = {
-      ...v,
-      startedAt: `${v.startedAt}:00+07:00`,
-      ...(v.endedAt ? { endedAt: `${v.endedAt}:00+07:00` } : {}),
-    };
+    const { startedDay, startedTime, endedDay, endedTime, ...v } = formValues(form) as Record<string, string>;
     try {
+      // The inputs are local wall-clock times in Vietnam.
+      const at = (dayText = "", timeText = "", prefix: "started" | "ended") => {
+        const d = parseDay(dayText);
+        const time = parseTime(timeText);
+        const issues = [
+          ...(d ? [] : [{ path: `${prefix}Day`, message: t("dateFormat") }]),
+          ...(time ? [] : [{ path: `${prefix}Time`, message: t("timeFormat") }]),
+        ];
+        if (issues.length) throw new ApiError(400, t("dateFormat"), issues);
+        return `${d}T${time}:00+07:00`;
+      };
+      const body = {
+        ...v,
+        startedAt: at(startedDay, startedTime, "started"),
+        ...(endedDay || endedTime ? { endedAt: at(endedDay, endedTime, "ended") } : {}),
+      };
       await postOnce(`/api/markets/${marketId}/incidents`, body, key);
       key = newKey();
       clearFieldErrors(form);
+      // Emptied once filed, so a second tap has nothing to file again.
+      form.reset();
       form.querySelector(".form-status")!.innerHTML = `<div class="ok" role="status">${t("reported")}</div>`;
       await showList();
     } catch (err) {
-      showFieldErrors(form, err);
+      // The API names `startedAt`/`endedAt`; the form has a date and a time for each.
+      showFieldErrors(
+        form,
+        err instanceof ApiError
+          ? new ApiError(
+              err.status,
+              err.message,
+              err.issues.map((i) => ({ ...i, path: i.path.replace(/^(started|ended)At$/, "$1Day") })),
+            )
+          : err,
+      );
     } finally {
       button.disabled = false;
       button.textContent = t("send");

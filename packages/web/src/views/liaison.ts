@@ -1,6 +1,6 @@
 import { blobUrl, get } from "../api";
 import { chart, drawCharts, monthLabel } from "../charts";
-import { esc, num, pct, today } from "../format";
+import { day, esc, month, num, pct, today } from "../format";
 import { t } from "../i18n";
 import type { Evaluation } from "../shapes";
 import { download, section } from "../ui";
@@ -11,7 +11,7 @@ type Column = [key: string, value: (e: Evaluation) => string | number | null];
 
 const COLUMNS: Column[] = [
   ["market", (e) => e.market.name],
-  ["period", (e) => `${e.period.from} → ${e.period.to}`],
+  ["period", (e) => `${day(e.period.from)} → ${day(e.period.to)}`],
   ["rating", (e) => e.rating],
   ["uptime", (e) => e.uptime.uptimePct],
   ["qrShare", (e) => e.uptake.qrSharePct],
@@ -125,13 +125,19 @@ export function monthlyChart(history: Evaluation[], title: string): string {
 
 /** The liaison's page: every market's latest evaluation, sortable; a chart per market in the table's order. */
 export async function liaisonView(app: HTMLElement): Promise<void> {
-  const thisMonth = today().slice(0, 7);
+  // The last 24 months by name ("tháng 11/2026"): a month input follows the browser's locale.
+  const [y, m] = today().split("-").map(Number) as [number, number];
+  const months = Array.from({ length: 24 }, (_, i) => {
+    const d = new Date(Date.UTC(y, m - 1 - i, 1)).toISOString();
+    return d.slice(0, 7);
+  });
   app.innerHTML = `
     <h1 tabindex="-1">${t("evaluations")}</h1>
-    <form id="period" class="row no-print"><div><label for="p">${t("period")}</label><input id="p" name="period" type="month" value="${thisMonth}"></div>
+    <form id="period" class="row no-print"><div><label for="p">${t("period")}</label><select id="p" name="period">${months.map((p) => `<option value="${p}">${esc(month(p))}</option>`).join("")}</select></div>
     <div><button type="submit">${t("show")}</button></div></form>
-    <p class="buttons no-print"><button type="button" id="csv" class="secondary">${t("downloadCsv")}</button>
-    <button type="button" id="xlsx" class="secondary">${t("downloadXlsx")}</button></p>
+    <p class="buttons no-print"><button type="button" id="pdf" class="secondary">${t("downloadPdf")}</button>
+    <button type="button" id="xlsx" class="secondary">${t("downloadXlsx")}</button>
+    <button type="button" id="excel-csv" class="secondary">${t("downloadCsv")}</button></p>
     <div id="download-status" role="status"></div>
     <p id="provisional-note" class="muted" hidden>${t("provisionalNote")}</p>
     <section id="table" class="card"></section>
@@ -194,14 +200,15 @@ export async function liaisonView(app: HTMLElement): Promise<void> {
     e.preventDefault();
     void load();
   });
-  for (const format of ["csv", "xlsx"] as const)
+  const files = { pdf: "bao-cao", xlsx: "danh-gia", "excel-csv": "danh-gia-excel" } as const;
+  for (const format of ["pdf", "xlsx", "excel-csv"] as const)
     app.querySelector(`#${format}`)!.addEventListener("click", async () => {
       const status = app.querySelector("#download-status")!;
       status.textContent = "";
       try {
         download(
           await blobUrl(`/api/evaluations?period=${period()}&format=${format}`),
-          `market40-${period()}.${format}`,
+          `market40-${files[format]}-${period()}.${format === "excel-csv" ? "csv" : format}`,
         );
       } catch {
         status.innerHTML = `<p class="error">${t("downloadFailed")}</p>`;

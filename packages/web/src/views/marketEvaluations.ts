@@ -1,6 +1,6 @@
 import { get } from "../api";
 import { drawCharts } from "../charts";
-import { esc, num } from "../format";
+import { day, esc, month, num } from "../format";
 import { currentLang, t } from "../i18n";
 import type { Market } from "../shapes";
 import { section } from "../ui";
@@ -43,8 +43,8 @@ export async function marketPageView(app: HTMLElement, marketId: string): Promis
       <dt>${t("commune")}</dt><dd>${esc(m.commune)}</dd>
       <dt>${t("schedule")}</dt><dd>${esc(scheduleText(m.schedule))}</dd>
       <dt>${t("hours")}</dt><dd>${esc(m.hours.open)}–${esc(m.hours.close)}</dd>
-      <dt>${t("launchedOn")}</dt><dd>${esc(m.launchedOn)}</dd>
-      <dt>${t("closures")}</dt><dd>${m.closures.length ? m.closures.map(esc).join(", ") : "—"}</dd></dl>`;
+      <dt>${t("launchedOn")}</dt><dd>${esc(day(m.launchedOn))}</dd>
+      <dt>${t("closures")}</dt><dd>${m.closures.length ? m.closures.map((d) => esc(day(d))).join(", ") : "—"}</dd></dl>`;
   });
   await evaluationsSections(app, marketId);
   await section(app.querySelector("#figures")!, async () => {
@@ -54,7 +54,7 @@ export async function marketPageView(app: HTMLElement, marketId: string): Promis
     const rows = [...latest.values()]
       .map(
         (e) =>
-          `<tr><td>${esc(e.periodKey)}${e.provisional ? ` <span class="badge provisional">${t("provisional")}</span>` : ""}</td><td class="num">${num(e.uptime.incidents)}</td><td class="num">${num(e.uptime.downMinutes)}</td><td class="num">${num(e.uptake.stalls)}</td><td class="num">${num(e.uptake.stallsWithQr)}</td><td class="num">${num(e.uptake.transactions)}</td></tr>`,
+          `<tr><td>${esc(/^\d{4}-\d{2}$/.test(e.periodKey) ? month(e.periodKey) : e.periodKey.replace(/(\d{4})-(\d{2})-(\d{2})/g, "$3/$2/$1"))}${e.provisional ? ` <span class="badge provisional">${t("provisional")}</span>` : ""}</td><td class="num">${num(e.uptime.incidents)}</td><td class="num">${num(e.uptime.downMinutes)}</td><td class="num">${num(e.uptake.stalls)}</td><td class="num">${num(e.uptake.stallsWithQr)}</td><td class="num">${num(e.uptake.transactions)}</td></tr>`,
       )
       .join("");
     return rows

@@ -42,14 +42,23 @@ interface AuditEntry {
   after?: Record<string, unknown>;
 }
 
-function change(value: unknown): string {
-  if (value && typeof value === "object") {
-    const bank = value as { bin?: string; accountNumber?: string; accountName?: string };
+/**
+ * A changed value as the manager reads it: a bank by its name (never its BIN), a status in words, a date as
+ * dd/MM/yyyy HH:mm; nothing of the API's own codes.
+ */
+function change(field: string, value: unknown, bankName: (bin: string) => string): string {
+  if (value === null || value === undefined) return field === "qrIssuedAt" ? t("no") : "—";
+  if (typeof value === "object") {
+    const bank = value as { bin?: string; bankName?: string; accountNumber?: string; accountName?: string };
     if ("accountNumber" in bank)
-      return `${bank.bin ?? ""} ${bank.accountNumber ?? ""} ${bank.accountName ?? ""}`;
-    return JSON.stringify(value);
+      return [bank.bankName ?? bankName(bank.bin ?? ""), bank.accountNumber, bank.accountName]
+        .filter(Boolean)
+        .join(" · ");
+    return "—";
   }
-  return value === null || value === undefined ? "—" : String(value);
+  if (field === "status" && (value === "active" || value === "suspended")) return t(value);
+  if (field === "qrIssuedAt" && typeof value === "string") return dateTime(value);
+  return String(value);
 }
 
 /** A changed field as the manager calls it. */
@@ -96,8 +105,8 @@ export async function stallsView(app: HTMLElement, marketId: string): Promise<vo
         <h2>${t("importCsv")}</h2>
         <p class="muted">${t("importHelp")}</p>
         <p class="muted">${t("importHelp2")}</p>
-        <p><button type="button" id="template" class="secondary">${t("downloadTemplate")}</button></p>
-        <input type="file" name="file" accept=".csv,text/csv" required aria-label="${t("importCsv")}">
+        <p class="buttons"><button type="button" id="template" class="secondary">${t("downloadTemplate")}</button> <button type="button" id="template-csv" class="secondary">${t("downloadTemplateCsv")}</button></p>
+        <input type="file" name="file" accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required aria-label="${t("importCsv")}">
         <progress value="0" max="1" hidden></progress>
         <div class="form-status"></div>
         <p><button type="submit">${t("upload")}</button></p>
@@ -153,6 +162,25 @@ export async function stallsView(app: HTMLElement, marketId: string): Promise<vo
       },
       render,
     );
+
+  const bankName = (bin: string) => banks.find((b) => b.bin === bin)?.shortName ?? t("bank");
+
+  /** Asks before a destructive action (suspending a stall); resolves true when confirmed. */
+  const confirmAction = (title: string, help: string, yes: string) =>
+    new Promise<boolean>((resolve) => {
+      const dlg = app.querySelector<HTMLDialogElement>("#confirm-dialog")!;
+      dlg.innerHTML = `<h2 id="confirm-title">${esc(title)}</h2><p>${esc(help)}</p>
+        <p class="row"><button type="button" id="confirm-yes">${esc(yes)}</button><button type="button" id="confirm-no" class="secondary">${t("cancel")}</button></p>`;
+      const done = (ok: boolean) => {
+        dlg.close();
+        resolve(ok);
+      };
+      dlg.querySelector("#confirm-yes")!.addEventListener("click", () => done(true));
+      dlg.querySelector("#confirm-no")!.addEventListener("click", () => done(false));
+      dlg.addEventListener("cancel", () => resolve(false), { once: true });
+      dlg.showModal();
+      dlg.querySelector<HTMLButtonElement>("#confirm-no")!.focus();
+    });
 
   /** Asks before a bank change, showing old → new; resolves true when confirmed. */
   const confirmBank = (
@@ -233,7 +261,18 @@ export async function stallsView(app: HTMLElement, marketId: string): Promise<vo
       }
     });
     dlg.querySelector("#toggle-status")!.addEventListener("click", async (e) => {
-      (e.currentTarget as HTMLButtonElement).disabled = true;
+      const button = e.currentTarget as HTMLButtonElement;
+      // Suspending stops the stall's payment code: asked first. Reactivating needs no confirmation.
+      if (
+        stall.status === "active" &&
+        !(await confirmAction(
+          `${t("suspend")}: ${stall.code} — ${stall.vendorName}`,
+          t("suspendConfirmHelp"),
+          t("suspend"),
+        ))
+      )
+        return;
+      button.disabled = true;
       try {
         const next = await post<Stall>(
           `/api/stalls/${stall.id}`,
@@ -308,11 +347,11 @@ export async function stallsView(app: HTMLElement, marketId: string): Promise<vo
                 ? t("action_stall_created")
                 : a.action === "stall.changed"
                   ? t("action_stall_changed")
-                  : a.action;
+                  : t("action_other");
             return `<li><b>${esc(dateTime(a.at))}</b> ${esc(label)}${fields
               .map(
                 (f) =>
-                  `<div class="change-line">${esc(fieldName(f))}: ${a.before ? `${esc(change(a.before[f]))} → ` : ""}${esc(change(a.after?.[f]))}</div>`,
+                  `<div class="change-line">${esc(fieldName(f))}: ${a.before ? `${esc(change(f, a.before[f], bankName))} → ` : ""}${esc(change(f, a.after?.[f], bankName))}</div>`,
               )
               .join("")}</li>`;
           })
@@ -375,14 +414,19 @@ export async function stallsView(app: HTMLElement, marketId: string): Promise<vo
       handOverButton.disabled = false;
     }
   });
-  app.querySelector("#template")!.addEventListener("click", async () => {
-    const status = app.querySelector("#import .form-status")!;
-    try {
-      download(await blobUrl(`/api/markets/${marketId}/stalls/import/template.csv`), "mau-nhap-quay.csv");
-    } catch (err) {
-      status.innerHTML = `<div class="error" role="alert">${esc(downloadError(err))}</div>`;
-    }
-  });
+  for (const ext of ["xlsx", "csv"]) {
+    app.querySelector(ext === "xlsx" ? "#template" : "#template-csv")!.addEventListener("click", async () => {
+      const status = app.querySelector("#import .form-status")!;
+      try {
+        download(
+          await blobUrl(`/api/markets/${marketId}/stalls/import/template.${ext}`),
+          `mau-nhap-quay.${ext}`,
+        );
+      } catch (err) {
+        status.innerHTML = `<div class="error" role="alert">${esc(downloadError(err))}</div>`;
+      }
+    });
+  }
 
   banks = (
     await get<{ items: { bin: string; shortName: string }[] }>("/api/banks").catch(() => ({ items: [] }))
@@ -420,6 +464,8 @@ export async function stallsView(app: HTMLElement, marketId: string): Promise<vo
       }>(`/api/markets/${marketId}/stalls/import`, file, (f) => {
         bar.value = f;
       });
+      // The file is cleared once read, so a second tap cannot send it again.
+      imp.reset();
       status.innerHTML = `<div class="ok" role="status">${t("created")}: <b>${r.created}</b> · ${t("skipped")}: ${r.skipped}</div>${
         r.errors.length
           ? `<div class="error" role="alert"><ul>${r.errors.map((x) => `<li>${t("line")} ${x.line}${x.code ? ` · ${t("stall")} ${esc(x.code)}` : ""}: ${esc(x.message)}</li>`).join("")}</ul></div>`

@@ -1,9 +1,9 @@
-import { get } from "../api";
+import { ApiError, get } from "../api";
 import { chart, compactVnd, dayLabel, drawCharts } from "../charts";
-import { addDays, esc, num, today, vnd } from "../format";
+import { addDays, esc, num, parseDay, today, vnd } from "../format";
 import { t } from "../i18n";
 import type { Uptake } from "../shapes";
-import { section } from "../ui";
+import { clearFieldErrors, dateInput, section, showFieldErrors } from "../ui";
 import { allStalls, payingStalls } from "./data";
 
 export async function uptakeView(app: HTMLElement, marketId: string): Promise<void> {
@@ -11,8 +11,8 @@ export async function uptakeView(app: HTMLElement, marketId: string): Promise<vo
   const from = addDays(to, -29);
   app.innerHTML = `
     <h1 tabindex="-1">${t("uptake")}</h1>
-    <form id="range" class="row no-print"><div><label for="from">${t("from")}</label><input id="from" name="from" type="date" value="${from}"></div>
-    <div><label for="to">${t("to")}</label><input id="to" name="to" type="date" value="${to}"></div><div><button type="submit">${t("show")}</button></div></form>
+    <form id="range" class="row no-print"><div><label for="from">${t("from")}</label>${dateInput("from", "from", from)}</div>
+    <div><label for="to">${t("to")}</label>${dateInput("to", "to", to)}</div><div><button type="submit">${t("show")}</button></div></form>
     <section id="dash"></section>`;
   const dash = app.querySelector<HTMLElement>("#dash")!;
   const form = app.querySelector<HTMLFormElement>("#range")!;
@@ -20,10 +20,11 @@ export async function uptakeView(app: HTMLElement, marketId: string): Promise<vo
     section(
       dash,
       async () => {
-        const { from, to } = Object.fromEntries(new FormData(form)) as { from: string; to: string };
+        const { from, to } = range;
         const [u, stalls, paying] = await Promise.all([
           get<Uptake>(`/api/markets/${marketId}/uptake?from=${from}&to=${to}`),
-          allStalls(marketId),
+          // In full: the manager calls these vendors from this list.
+          allStalls(marketId, true),
           payingStalls(marketId),
         ]);
         const coach = stalls.filter((s) => s.status === "active" && s.qrIssuedAt && !paying.has(s.id));
@@ -53,12 +54,21 @@ export async function uptakeView(app: HTMLElement, marketId: string): Promise<vo
           <div class="card">${bars("transactions", (n) => num(n))}</div>
           <div class="card">${bars("value", vnd, compactVnd)}</div>
         </div>
-        <div class="card"><h2>${t("toCoach")}</h2>${coach.length ? `<ul>${coach.map((s) => `<li>${esc(s.code)} — ${esc(s.vendorName)}${s.phone ? ` · ${callable(s.phone)}` : ""}</li>`).join("")}</ul>` : `<p>${t("none")}</p>`}</div>`;
+        <div class="card"><h2>${t("toCoach")}</h2>${coach.length ? `<ul>${coach.map((s) => `<li>${esc(s.code)} — ${esc(s.vendorName)}${s.phone ? ` · ${callable(s.phone)}` : ""}</li>`).join("")}</ul>` : `<p>${t("noneToCoach")}</p>`}</div>`;
       },
       (el) => void drawCharts(el),
     );
+  let range = { from, to };
   form.addEventListener("submit", (e) => {
     e.preventDefault();
+    const typed = Object.fromEntries(new FormData(form)) as { from: string; to: string };
+    const next = { from: parseDay(typed.from), to: parseDay(typed.to) };
+    const issues = (["from", "to"] as const)
+      .filter((k) => !next[k])
+      .map((path) => ({ path, message: t("dateFormat") }));
+    if (issues.length) return showFieldErrors(form, new ApiError(400, t("dateFormat"), issues));
+    clearFieldErrors(form);
+    range = next as typeof range;
     void load();
   });
   await load();

@@ -5,6 +5,7 @@ import * as Evaluations from "@market40/core/evaluation/evaluations";
 import * as MonthOverMonth from "@market40/core/evaluation/monthOverMonth";
 import { evaluateMarkets, FailedRunSchema } from "@market40/core/evaluation/scheduled";
 import * as Market from "@market40/core/market/market";
+import { toExcelCsv } from "@market40/core/report/excelCsv";
 import * as Reports from "@market40/core/report/reports";
 import { XLSX_TYPE } from "@market40/core/report/workbook";
 import { wholeNumberQuery } from "@market40/core/schemas";
@@ -47,7 +48,8 @@ export function evaluationRoutes(deps: Deps) {
       description: [
         "A province's liaison gets that province's markets only (§15).",
         "`format=json`: each item carries `monthOverMonth`, its change from the previous month's latest version (null when the market was not evaluated then).",
-        "`format=csv`: UTF-8 with BOM, one row per market, a header row of the flattened field names.",
+        "`format=csv`: UTF-8 with BOM, one row per market, a header row of the flattened field names (for scripts).",
+        '`format=excel-csv` ("CSV cho Excel"): the workbook\'s first sheet as `;`-separated UTF-8 with a BOM, Vietnamese headers, decimal commas and dd/MM/yyyy dates, so it opens in columns in Excel set to Vietnamese.',
         "`format=xlsx`: sheets `Đánh giá` (one row per market, Vietnamese headers, numbers as numbers, shares as percentages, VND `#,##0`), `Định nghĩa` (definitions and thresholds), `So với tháng trước` (month-over-month change).",
         `\`format=pdf\`: an A4 monthly report — a summary table, then a page per market with its daily transactions and value and the incidents that cost it uptime. At most ${Reports.REPORT_PART_SIZE} markets to a file: beyond that (a national report) the answer is part \`part\` (default 1) with \`X-Report-Part: n/N\` and a \`Link\` header to the next part (rel="next").`,
       ].join("\n\n"),
@@ -58,7 +60,7 @@ export function evaluationRoutes(deps: Deps) {
             .string()
             .regex(/^20\d{2}-(0[1-9]|1[0-2])$/, "Expected YYYY-MM")
             .meta({ example: "2026-10" }),
-          format: z.enum(["json", "csv", "xlsx", "pdf"]).default("json"),
+          format: z.enum(["json", "csv", "excel-csv", "xlsx", "pdf"]).default("json"),
           part: wholeNumberQuery(1, 10_000, 1).meta({
             description: "`format=pdf` only: which part of a report over more markets than one part holds",
           }),
@@ -101,6 +103,11 @@ export function evaluationRoutes(deps: Deps) {
         return c.body(file.body as Uint8Array<ArrayBuffer>, 200) as never;
       }
       const items = await MonthOverMonth.forMonth(store, period, province);
+      if (format === "excel-csv") {
+        c.header("Content-Type", "text/csv; charset=utf-8");
+        c.header("Content-Disposition", `attachment; filename="market40-danh-gia-excel-${period}.csv"`);
+        return c.body(toExcelCsv(items), 200) as never;
+      }
       if (format === "csv") {
         c.header("Content-Type", "text/csv; charset=utf-8");
         c.header("Content-Disposition", `attachment; filename="market40-evaluations-${period}.csv"`);

@@ -2,8 +2,10 @@ import { createRoute } from "@hono/zod-openapi";
 import { Access } from "@market40/core/auth/access";
 import * as Market from "@market40/core/market/market";
 import { languageOf, translate } from "@market40/core/messages";
+import { XLSX_TYPE } from "@market40/core/report/workbook";
 import { PageQuerySchema } from "@market40/core/schemas";
 import { IMPORT_TEMPLATE, ImportResultSchema } from "@market40/core/stall/import";
+import { renderImportTemplate } from "@market40/core/stall/importTemplate";
 import * as Stall from "@market40/core/stall/stall";
 import * as Stalls from "@market40/core/stall/workflows";
 import { z } from "zod";
@@ -13,12 +15,12 @@ import {
   commonErrors,
   conflictError,
   csvLimit,
-  csvRequestBody,
   json,
   jsonBody,
   listOf,
-  readCsv,
+  readTableUpload,
   router,
+  tableRequestBody,
   tooLargeError,
 } from "../openapi";
 
@@ -78,16 +80,20 @@ export function stallRoutes(deps: Deps) {
       method: "post",
       path: "/markets/{id}/stalls/import",
       tags: ["Stalls"],
-      summary: "Import stalls from CSV (UTF-8, BOM allowed)",
+      summary: "Import stalls from Excel (.xlsx, first sheet) or CSV (UTF-8, BOM allowed)",
       description:
-        "Header `code,vendorName,phone,category,bankBin,accountNumber,accountName`, separated by `,` or `;` (as the " +
-        "header line is). `bankBin` is a 6-digit BIN or a bank's short name or code (`Agribank`, `VCB`). Good rows " +
-        "are created; bad rows are reported by line and stall code, in the `Accept-Language` language, and create " +
-        "nothing; rows matching an existing stall are skipped.",
+        "Columns `code,vendorName,phone,category,bankBin,accountNumber,accountName`, or their Vietnamese names " +
+        "(`Mã quầy`, `Tên người bán`, `Số điện thoại`, `Ngành hàng`, `Ngân hàng`, `Số tài khoản`, `Chủ tài khoản`; " +
+        "the alias table is docs/contract.md §4), in any order; CSV separated by `,` or `;` (as the header line is). " +
+        "`bankBin` is a 6-digit BIN or a bank's short name or code (`Agribank`, `VCB`). Spaces, dots and dashes in " +
+        "account numbers and phones are removed; a number Excel turned into scientific notation, a phone that lost " +
+        "its leading 0, or (in .xlsx) an account number stored as a number is refused with the value as received. " +
+        "Good rows are created; bad rows are reported by line (the sheet's row) and stall code, in the " +
+        "`Accept-Language` language, and create nothing; rows matching an existing stall are skipped.",
       security: bearer,
       request: {
         params: MarketParams,
-        body: csvRequestBody,
+        body: tableRequestBody,
       },
       middleware: [csvLimit] as const,
       responses: {
@@ -99,7 +105,7 @@ export function stallRoutes(deps: Deps) {
     async (c) => {
       const { id } = c.req.valid("param");
       Access.manageMarket(c.var.principal, id);
-      const report = await Stalls.importStalls(deps, c.var.principal, id, await readCsv(c));
+      const report = await Stalls.importStalls(deps, c.var.principal, id, await readTableUpload(c));
       const lang = languageOf(c.req.header("accept-language"));
       c.header("Content-Language", lang);
       return c.json(
@@ -114,7 +120,8 @@ export function stallRoutes(deps: Deps) {
       method: "get",
       path: "/markets/{id}/stalls/import/template.csv",
       tags: ["Stalls"],
-      summary: "The import template: the header and one example row (UTF-8 with BOM, opens in Excel)",
+      summary:
+        "The import template as CSV: Vietnamese headers and one example row (`;`, UTF-8 with BOM, opens in Excel)",
       security: bearer,
       request: { params: MarketParams },
       responses: {
@@ -127,6 +134,33 @@ export function stallRoutes(deps: Deps) {
       c.header("Content-Type", "text/csv; charset=utf-8");
       c.header("Content-Disposition", 'attachment; filename="mau-nhap-quay.csv"');
       return c.body(IMPORT_TEMPLATE, 200) as never;
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/markets/{id}/stalls/import/template.xlsx",
+      tags: ["Stalls"],
+      summary: "The import template as an Excel workbook",
+      description:
+        "Sheet `Danh sách quầy`: Vietnamese headers and one example row; the bank column a drop-down of every " +
+        "VietQR bank (sheet `Ngân hàng`); stall code, phone and account number columns formatted as text.",
+      security: bearer,
+      request: { params: MarketParams },
+      responses: {
+        200: {
+          description: "The template",
+          content: { [XLSX_TYPE]: { schema: z.string().meta({ format: "binary" }) } },
+        },
+        ...commonErrors,
+      },
+    }),
+    async (c) => {
+      Access.manageMarket(c.var.principal, c.req.valid("param").id);
+      c.header("Content-Type", XLSX_TYPE);
+      c.header("Content-Disposition", 'attachment; filename="mau-nhap-quay.xlsx"');
+      return c.body((await renderImportTemplate()) as Uint8Array<ArrayBuffer>, 200) as never;
     },
   );
 

@@ -1,11 +1,13 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Access } from "@market40/core/auth/access";
 import { assertRangeLength } from "@market40/core/calendar/localDate";
+import { reconcileUpload } from "@market40/core/callback/exports";
 import { AssignPaymentSchema, assignUnmatched } from "@market40/core/callback/matching";
-import { ReconciliationReportSchema, reconcile } from "@market40/core/callback/reconcile";
+import { ReconciliationReportSchema } from "@market40/core/callback/reconcile";
 import * as Transactions from "@market40/core/callback/transactions";
 import { PROVIDERS } from "@market40/core/callback/types";
 import * as Market from "@market40/core/market/market";
+import { languageOf, translate } from "@market40/core/messages";
 import { DateRangePageQuerySchema, PageQuerySchema } from "@market40/core/schemas";
 import * as Stall from "@market40/core/stall/stall";
 import { z } from "zod";
@@ -15,12 +17,12 @@ import {
   commonErrors,
   conflictError,
   csvLimit,
-  csvRequestBody,
   json,
   jsonBody,
   listOf,
-  readCsv,
+  readTableUpload,
   router,
+  tableRequestBody,
   tooLargeError,
 } from "../openapi";
 
@@ -129,24 +131,31 @@ export function reconciliationRoutes(deps: Deps) {
         "Compare a provider's statement with stored transactions; optionally ingest what is missing (admin)",
       description:
         "CSV with header `id,paidAt,accountNumber,amount,description` and optional `bin`; `paidAt` ISO 8601 with an " +
-        "offset or local `YYYY-MM-DD HH:mm:ss`. `?ingest=true` stores the missing rows through the exactly-once path (`source: statement`) and writes one " +
+        "offset or local `YYYY-MM-DD HH:mm:ss`. For `sepay` and `casso`, also their transaction export as `.xlsx` or " +
+        'CSV (columns in docs/callbacks.md, "Reconciling with a provider\'s export"); bad rows are reported by line ' +
+        "(the sheet's row) with the column and the value as received, in the `Accept-Language` language. `?ingest=true` stores the missing rows through the exactly-once path (`source: statement`) and writes one " +
         "`statement.ingested` audit entry (provider, the file's SHA-256, count and total stored) in the same transactions.",
       security: bearer,
       request: {
         params: z.object({ provider: z.enum(PROVIDERS) }),
         query: z.object({ ingest: z.enum(["true", "false"]).default("false") }),
-        body: csvRequestBody,
+        body: tableRequestBody,
       },
       middleware: [csvLimit] as const,
       responses: { 200: json(ReconciliationReportSchema), ...commonErrors, ...tooLargeError },
     }),
     async (c) => {
       Access.admin(c.var.principal);
-      const body = await readCsv(c);
-      const report = await reconcile(deps, c.var.principal, c.req.valid("param").provider, body, {
+      const body = await readTableUpload(c);
+      const report = await reconcileUpload(deps, c.var.principal, c.req.valid("param").provider, body, {
         ingestMissing: c.req.valid("query").ingest === "true",
       });
-      return c.json(report, 200);
+      const lang = languageOf(c.req.header("accept-language"));
+      c.header("Content-Language", lang);
+      return c.json(
+        { ...report, errors: report.errors.map((e) => ({ ...e, message: translate(e.message, lang) })) },
+        200,
+      );
     },
   );
   return app;
