@@ -169,6 +169,34 @@ const CASES: Case[] = [
     request: () => ({ method: "PATCH", path: `/api/incidents/${incidentId}`, body: { note: "ok" } }),
   },
   {
+    name: "PUT /markets/{id}/fees/account",
+    allowed: ["admin", "manager"],
+    request: () => ({
+      method: "PUT",
+      path: "/api/markets/dong-van/fees/account",
+      body: { bin: "970436", accountNumber: "0451000999888", accountName: "BQL CHO DONG VAN" },
+    }),
+  },
+  {
+    name: "GET /markets/{id}/fees/account",
+    allowed: ["admin", "manager"],
+    request: () => ({ method: "GET", path: "/api/markets/dong-van/fees/account" }),
+  },
+  {
+    name: "PUT /markets/{id}/fees/schedule",
+    allowed: ["admin", "manager"],
+    request: () => ({
+      method: "PUT",
+      path: "/api/markets/dong-van/fees/schedule",
+      body: { rates: [{ appliesTo: { kind: "all" }, period: "session", amount: 20000, from: "2027-01-01" }] },
+    }),
+  },
+  {
+    name: "GET /markets/{id}/fees/schedule",
+    allowed: ["admin", "manager"],
+    request: () => ({ method: "GET", path: "/api/markets/dong-van/fees/schedule" }),
+  },
+  {
     name: "GET /audit?marketId",
     allowed: ["admin", "manager", "liaison"],
     request: () => ({ method: "GET", path: "/api/audit?marketId=dong-van" }),

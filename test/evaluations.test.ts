@@ -309,7 +309,11 @@ describe("evaluations", () => {
   it("the daily job evaluates month-to-date and, early in a month, the previous month; a same-day re-run adds nothing", async () => {
     h.clock.set("2026-11-02T17:30:00Z"); // 00:30 on 3 November in Vietnam
     const first = await runDaily(h.deps);
-    expect(first.map((s) => s.step)).toEqual(["match unmatched callbacks", "evaluate markets"]);
+    expect(first.map((s) => s.step)).toEqual([
+      "match unmatched callbacks",
+      "evaluate markets",
+      "issue fee bills",
+    ]);
     const report = first[1]!.result as {
       evaluated: { marketId: string; period: string; version: number }[];
       failed: unknown[];

@@ -357,6 +357,32 @@ const VI: [RegExp, Translation][] = [
     /^expected ISO 8601 with an offset, or local YYYY-MM-DD HH:mm:ss$/,
     "cần ngày giờ ISO 8601 có múi giờ, hoặc giờ Việt Nam dạng YYYY-MM-DD HH:mm:ss",
   ],
+  // Fees (docs/contract.md §20)
+  [
+    /^This bank account is already registered on the platform$/,
+    "Tài khoản ngân hàng này đã được đăng ký trên hệ thống",
+  ],
+  [
+    /^This market's fees may be per (.+)$/,
+    (m) =>
+      `Phí của chợ này chỉ thu theo ${m[1]!
+        .split(" or per ")
+        .map((p) => ({ session: "phiên", day: "ngày", month: "tháng" })[p] ?? p)
+        .join(" hoặc theo ")}`,
+  ],
+  [/^Two rates for the same stalls from the same date$/, "Hai mức phí cho cùng đối tượng từ cùng một ngày"],
+  [/^No such stall in this market$/, "Chợ này không có quầy này"],
+  [/^Invalid fee schedule$/, "Biểu phí chưa hợp lệ"],
+  [
+    /^A manager may add, change or remove only rates that start after today; ask an admin$/,
+    "Ban quản lý chỉ được thêm, sửa hoặc xóa mức phí bắt đầu sau hôm nay; hãy nhờ quản trị viên",
+  ],
+  [/^The fee schedule changed meanwhile; retry$/, "Biểu phí vừa được người khác sửa; hãy thử lại"],
+  [
+    /^This payment was made to a market board's account; it is a fee, not a stall's takings$/,
+    "Khoản tiền này được chuyển vào tài khoản thu phí của ban quản lý chợ: đó là phí chợ, không phải tiền bán hàng của quầy",
+  ],
+  [/^Paid to a market board$/, "Đã chuyển vào tài khoản của ban quản lý chợ"],
 ];
 
 function translateOne(message: string): string | undefined {

@@ -2,6 +2,7 @@ import { createHmac } from "node:crypto";
 import type { Actor } from "../audit/audit";
 import type { Clock } from "../clock";
 import { StoreUnavailableError, validationError } from "../errors";
+import { isBoardHolder } from "../fee/boardHolder";
 import { countPayment } from "../rollup/rollups";
 import { AccountItem, accountKey } from "../stall/accountItem";
 import { AccountNumberItem, soleActiveHolder } from "../stall/accountNumberItem";
@@ -39,7 +40,9 @@ const CACHE_TTL_MS = 5 * 60_000;
  */
 interface Lookup {
   match?: Match;
-  reason?: "no-account" | "ambiguous";
+  /** The market board's collection account holds it: the board's money, never a stall's (docs/contract.md §20). */
+  board?: Match;
+  reason?: "no-account" | "ambiguous" | "board";
   rev?: number;
 }
 
@@ -103,9 +106,10 @@ function bankRefOf(txn: StoredTransaction, found: Lookup): BankRef | undefined {
 function writes(store: Store, txn: StoredTransaction, found: Lookup, also: WriteItem[]): WriteItem[] {
   const ref = bankRefOf(txn, found);
   const refGuard = ref ? [BankRefItem.claim(store, ref, { provider: txn.provider, id: txn.id })] : [];
+  const holder = found.match ?? found.board;
   const recheck = txn.bin
-    ? found.match
-      ? AccountItem.stillHeldBy(store, found.match.stallId, txn.bin, txn.accountNumber)
+    ? holder
+      ? AccountItem.stillHeldBy(store, holder.stallId, txn.bin, txn.accountNumber)
       : AccountItem.stillFree(store, txn.bin, txn.accountNumber)
     : AccountNumberItem.unchanged(store, txn.accountNumber, found.rev ?? 0);
   if (found.match)
@@ -154,7 +158,9 @@ async function lookup(
       ? { match: { stallId: sole.stallId, marketId: sole.marketId, bin: sole.bin }, rev }
       : { reason: holders.length === 0 ? "no-account" : "ambiguous", rev };
   }
-  if (found.match) cache.set(key, { found, expires: Date.now() + CACHE_TTL_MS });
+  if (found.match && isBoardHolder(found.match.stallId))
+    found = { board: found.match, reason: "board", ...(found.rev === undefined ? {} : { rev: found.rev }) };
+  if (found.match || found.board) cache.set(key, { found, expires: Date.now() + CACHE_TTL_MS });
   return { ...found, calls: 1 };
 }
 

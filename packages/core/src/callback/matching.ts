@@ -3,6 +3,7 @@ import type { Actor } from "../audit/audit";
 import * as Audit from "../audit/audit";
 import { type Clock, newId } from "../clock";
 import { conflict, notFound, validationError } from "../errors";
+import { isBoardHolder } from "../fee/boardHolder";
 import { countPayment } from "../rollup/rollups";
 import { AccountItem, accountKey } from "../stall/accountItem";
 import * as Stall from "../stall/stall";
@@ -96,7 +97,8 @@ export async function sweepUnmatched(deps: {
   for (const { bin, accountNumber } of accounts) {
     if (!bin) continue;
     const owner = await AccountItem.get(deps.store, bin, accountNumber);
-    if (owner)
+    // A market board's account: its payments are fees (docs/contract.md §20), never a stall's.
+    if (owner && !isBoardHolder(owner.stallId))
       claimed += await claimUnmatched(deps, {
         id: owner.stallId,
         marketId: owner.marketId,
@@ -142,6 +144,10 @@ async function findUnmatched(store: Store, ref: string): Promise<StoredTransacti
   const txn = found[0]!;
   if (txn.stallId)
     throw conflict("This payment is already counted for a stall", [{ path: "id", message: "Matched" }]);
+  if (txn.reason === "board")
+    throw conflict("This payment was made to a market board's account; it is a fee, not a stall's takings", [
+      { path: "id", message: "Paid to a market board" },
+    ]);
   return txn;
 }
 

@@ -47,8 +47,11 @@ export interface StoredTransaction {
   by: Actor;
   /** Every way it arrived, oldest first: a webhook and the sync, a second provider id, an assignment (capped). */
   arrivals: Arrival[];
-  /** Why it waits unmatched: no stall holds the account, or more than one could (no BIN to tell them apart). */
-  reason?: "no-account" | "ambiguous";
+  /**
+   * Why it waits unmatched: no stall holds the account, more than one could (no BIN to tell them apart), or it
+   * was paid to a market board's collection account (docs/contract.md §20: fees, never a stall's takings).
+   */
+  reason?: "no-account" | "ambiguous" | "board";
 }
 
 /** The stall a transaction is counted for. */

@@ -49,8 +49,11 @@ export type TransactionView = z.output<typeof TransactionSchema>;
 /** An unmatched transaction as the admin's queue shows it: with the BIN the provider named, if any. */
 export const UnmatchedTransactionSchema = TransactionSchema.extend({
   bin: z.string().nullable(),
-  /** `no-account`: no stall holds it; `ambiguous`: it named no bank and more than one stall (or none active) could. */
-  reason: z.enum(["no-account", "ambiguous"]),
+  /**
+   * `no-account`: no stall holds it; `ambiguous`: it named no bank and more than one stall (or none active) could;
+   * `board`: a market board's collection account holds it (fees, docs/contract.md §20).
+   */
+  reason: z.enum(["no-account", "ambiguous", "board"]),
 }).meta({
   id: "UnmatchedTransaction",
 });

@@ -8,6 +8,7 @@ import { platformApp } from "./platform";
 import { auditRoutes } from "./routes/audit";
 import { callbackRoutes } from "./routes/callbacks";
 import { evaluationRoutes } from "./routes/evaluations";
+import { feeRoutes } from "./routes/fees";
 import { healthRoutes } from "./routes/health";
 import { acceptRoutes, invitationRoutes } from "./routes/invitations";
 import { keyRoutes } from "./routes/keys";
@@ -72,6 +73,7 @@ export function createApp(deps: Deps) {
   api.route("/", auditRoutes(deps));
   api.route("/", invitationRoutes(deps));
   api.route("/", realtimeRoutes(deps));
+  api.route("/", feeRoutes(deps));
   app.route("/api", api);
 
   return app;

@@ -1,5 +1,6 @@
 import { sweepUnmatched } from "@market40/core/callback/matching";
 import { dailyJobs, evaluateAll } from "@market40/core/evaluation/scheduled";
+import { issueAll } from "@market40/core/fee/bills";
 import type { Deps } from "../api/context";
 
 /**
@@ -31,6 +32,9 @@ export const DAILY_STEPS: DailyStep[] = [
       return report;
     },
   },
+  // Fee bills each market's schedule implies (docs/contract.md §20); idempotent per stall and period, so its
+  // place after the evaluations is only to leave their step numbers as they were.
+  { name: "issue fee bills", run: (deps) => issueAll(deps) },
 ];
 
 export async function runDaily(deps: Deps, steps: DailyStep[] = DAILY_STEPS) {
