@@ -14,6 +14,8 @@ import { commit } from "../store/transact";
 import { MarketItem } from "./marketItem";
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Expected a local time HH:mm");
+/** A closing time may also be `24:00`, the midnight that ends the opening day. */
+const CLOSE = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, "Expected a local time HH:mm (or 24:00)");
 
 export const ScheduleSchema = z
   .discriminatedUnion("kind", [
@@ -26,13 +28,17 @@ export const ScheduleSchema = z
     z.strictObject({
       kind: z.literal("lunar"),
       days: z.array(z.number().int().min(1).max(30)).min(1).max(30),
+      /** Lunar months (1–12) of a yearly phiên; leap months are skipped. Left out: every month. */
+      months: z.array(z.number().int().min(1).max(12)).min(1).max(12).optional(),
     }),
   ])
   .meta({ id: "Schedule" });
 
-export const HoursSchema = z
-  .strictObject({ open: HHMM, close: HHMM })
-  .refine((h) => h.open < h.close, { message: "`close` must be after `open`", path: ["close"] });
+/**
+ * Opening hours (docs/contract.md §21): a `close` at or before `open` is on the next day (`17:00`–`01:00`), equal
+ * to `open` a session of exactly 24 hours; `24:00` closes at the end of the opening day.
+ */
+export const HoursSchema = z.strictObject({ open: HHMM, close: CLOSE }).meta({ id: "Hours" });
 
 /** A market's fields and their rules, with no defaults: a patch built from them changes only what it names. */
 const MARKET_FIELDS = {
