@@ -49,6 +49,23 @@ export const MarketItem = {
     const res = await guard(() => store.doc.send(new GetCommand({ TableName: store.table, Key: key(id) })));
     return res.Item ? fromItem(res.Item) : undefined;
   },
+  /** Only the market's `hours` (what the callback path needs to find a payment's market day), if it exists. */
+  async hours(store: Store, id: string): Promise<Market["hours"] | undefined> {
+    const res = await guard(() =>
+      store.doc.send(
+        new GetCommand({
+          TableName: store.table,
+          Key: key(id),
+          ProjectionExpression: "#hours",
+          ExpressionAttributeNames: { "#hours": "hours" },
+        }),
+      ),
+    );
+    const hours = res.Item?.hours as Market["hours"] | undefined;
+    return typeof hours?.open === "string" && typeof hours.close === "string"
+      ? { open: hours.open, close: hours.close }
+      : undefined;
+  },
   /** byKind: every market, in id order. */
   all: (store: Store, page: PageRequest): Promise<Page<Market>> =>
     queryPage(store, { gsi1pk: "MARKETS" }, page, fromItem),
