@@ -51,11 +51,17 @@ const MARKET_FIELDS = {
   schedule: ScheduleSchema,
   hours: HoursSchema,
   closures: z.array(LocalDateSchema).max(400),
+  /** Listed on the public calendar and its iCal feeds (docs/contract.md §21); only an admin sets it. */
+  public: z.boolean(),
 };
 
 /** A new market; `closures` may be left out (none). */
 export const MarketInputSchema = z
-  .strictObject({ ...MARKET_FIELDS, closures: MARKET_FIELDS.closures.optional() })
+  .strictObject({
+    ...MARKET_FIELDS,
+    closures: MARKET_FIELDS.closures.optional(),
+    public: MARKET_FIELDS.public.optional(),
+  })
   .meta({ id: "MarketInput" });
 
 /**
@@ -71,7 +77,12 @@ export const MarketPatchSchema = z
 export type MarketInput = z.input<typeof MarketInputSchema>;
 /** A market as the API answers it. */
 export const MarketSchema = z
-  .object({ ...MARKET_FIELDS, createdAt: z.string(), updatedAt: z.string() })
+  .object({
+    ...MARKET_FIELDS,
+    public: MARKET_FIELDS.public.optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
   .meta({ id: "Market" });
 export type Market = z.output<typeof MarketSchema>;
 
@@ -80,8 +91,10 @@ export const SessionSchema = z
   .object({ date: z.string(), opensAt: z.string(), closesAt: z.string() })
   .meta({ id: "Session" });
 
+/** Closures without repeats, sorted; `public` kept only when true (not public is the default). */
 function normalise(market: Market): Market {
-  return { ...market, closures: [...new Set(market.closures)].sort() };
+  const { public: listed, ...rest } = market;
+  return { ...rest, ...(listed ? { public: true } : {}), closures: [...new Set(market.closures)].sort() };
 }
 
 /** What a market's audit entries record: everything its evaluation depends on, and its names. */
@@ -94,6 +107,7 @@ const AUDITED: (keyof Market)[] = [
   "schedule",
   "hours",
   "closures",
+  "public",
 ];
 
 /** Registers a market, with its audit entry. The same id again is a conflict. */

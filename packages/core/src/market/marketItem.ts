@@ -32,6 +32,7 @@ function fromItem(item: Record<string, unknown>): Market {
     schedule: Object.assign({ kind: m.schedule.kind }, m.schedule),
     hours: { open: m.hours.open, close: m.hours.close },
     closures: m.closures ?? [],
+    ...(m.public ? { public: true } : {}),
     createdAt: m.createdAt,
     updatedAt: m.updatedAt,
   };
