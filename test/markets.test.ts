@@ -24,7 +24,7 @@ describe("markets", () => {
         ...DONG_VAN,
         id: "Đồng Văn",
         schedule: { kind: "weekly", days: [8] },
-        hours: { open: "12:00", close: "05:00" },
+        hours: { open: "12:00", close: "24:30" },
         launchedOn: "2026-02-30",
       },
     });
@@ -78,6 +78,29 @@ describe("markets", () => {
     // Sessions before launchedOn are listed too.
     const early = await h.call("GET", "/api/markets/dong-van/sessions?from=2025-12-01&to=2025-12-31");
     expect(early.body.items).toHaveLength(4);
+  });
+
+  it("registers a night market whose sessions close the next day (§21)", async () => {
+    const created = await h.call("POST", "/api/markets", {
+      body: {
+        ...DONG_VAN,
+        id: "cho-dem",
+        name: "Chợ đêm",
+        schedule: { kind: "weekly", days: [6] },
+        hours: { open: "17:00", close: "01:00" },
+      },
+    });
+    expect(created.status).toBe(201);
+    const res = await h.call("GET", "/api/markets/cho-dem/sessions?from=2026-12-01&to=2026-12-07");
+    // Saturday 5 December 17:00 local to Sunday 01:00 local.
+    expect(res.body.items).toEqual([
+      { date: "2026-12-05", opensAt: "2026-12-05T10:00:00.000Z", closesAt: "2026-12-05T18:00:00.000Z" },
+    ]);
+    const bad = await h.call("POST", "/api/markets", {
+      body: { ...DONG_VAN, id: "cho-x", hours: { open: "24:00", close: "02:00" } },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.issues[0].path).toBe("hours.open");
   });
 
   it("lists lunar-date and zodiac-day sessions", async () => {

@@ -126,7 +126,7 @@ const VI: [RegExp, Translation][] = [
   [/^Unknown market$/, "Không có chợ này"],
   [/^Unknown stall$/, "Không có quầy này"],
   [/^Only for role liaison$/, "Chỉ dành cho khóa liên lạc ngân hàng"],
-  [/^`close` must be after `open`$/, "Giờ đóng cửa phải sau giờ mở cửa"],
+  [/^Expected a local time HH:mm \(or 24:00\)$/, "Cần giờ địa phương dạng HH:mm (hoặc 24:00)"],
   [/^`from` must not be after `to`$/, "Ngày bắt đầu không được sau ngày kết thúc"],
   [/^Expected (\d+) columns, found (\d+)$/, (m) => `Cần ${m[1]} cột, dòng này có ${m[2]}`],
   [/^Expected at most 13 digits( \(9,999,999,999,999 VND\))?$/, "Tối đa 13 chữ số (9.999.999.999.999 đ)"],

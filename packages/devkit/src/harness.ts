@@ -62,7 +62,10 @@ export async function harness(endpoint: string, now = "2026-11-26T03:00:00Z"): P
   const logger = createLogger(logLevelOf(process.env.LOG_LEVEL, "SILENT"));
   const deps: Deps = { store, clock, config, logger };
   const app = createApp(deps);
-  const { token: adminToken } = await ApiKeys.create(store, clock, { role: "admin", label: "Quản trị (kiểm thử)" });
+  const { token: adminToken } = await ApiKeys.create(store, clock, {
+    role: "admin",
+    label: "Quản trị (kiểm thử)",
+  });
   const h: Harness = {
     deps,
     store,

@@ -103,7 +103,12 @@ function bankRefOf(txn: StoredTransaction, found: Lookup): BankRef | undefined {
  * the delivery names the bank's reference, is that bank transaction's guard (fails when another provider id or
  * path stored it); the provenance's own writes come last.
  */
-function writes(store: Store, txn: StoredTransaction, found: Lookup, also: WriteItem[]): WriteItem[] {
+async function writes(
+  store: Store,
+  txn: StoredTransaction,
+  found: Lookup,
+  also: WriteItem[],
+): Promise<WriteItem[]> {
   const ref = bankRefOf(txn, found);
   const refGuard = ref ? [BankRefItem.claim(store, ref, { provider: txn.provider, id: txn.id })] : [];
   const holder = found.match ?? found.board;
@@ -117,7 +122,11 @@ function writes(store: Store, txn: StoredTransaction, found: Lookup, also: Write
       TransactionItem.putMatched(store, txn, found.match),
       recheck,
       ...refGuard,
-      ...countPayment(store, { ...txn, stallId: found.match.stallId, marketId: found.match.marketId }),
+      ...(await countPayment(store, {
+        ...txn,
+        stallId: found.match.stallId,
+        marketId: found.match.marketId,
+      })),
       ...also,
     ];
   const waiting = { ...txn, reason: found.reason ?? "no-account" };
@@ -231,7 +240,7 @@ export async function ingest(
     const found = await guard(() => lookup(store, txn));
     storeCalls += found.calls;
     storeCalls++;
-    const reasons = await tryCommit(store, writes(store, txn, found, also));
+    const reasons = await tryCommit(store, await writes(store, txn, found, also));
     if (reasons) {
       if (reasons[0] === "ConditionalCheckFailed") {
         // Already stored. A different way of arriving (the sync after the webhook) is added to its provenance.

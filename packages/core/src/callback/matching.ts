@@ -45,7 +45,7 @@ export async function claimUnmatched(
       TransactionItem.assign(store, txn, match, clock.now().toISOString()),
       TransactionItem.deleteRef(store, ref),
       AccountItem.stillHeldBy(store, stall.id, stall.bin, stall.accountNumber),
-      ...countPayment(store, { ...txn, stallId: match.stallId, marketId: match.marketId }),
+      ...(await countPayment(store, { ...txn, stallId: match.stallId, marketId: match.marketId })),
     ]);
     // Cancelled: claimed by someone else meanwhile, or the account moved on. Nothing to do for this one.
     if (written === null) claimed++;
@@ -198,7 +198,7 @@ export async function assignUnmatched(
     [
       TransactionItem.assign(store, txn, match, at, arrival),
       StallItem.stillActive(store, stall),
-      ...countPayment(store, { ...txn, stallId: match.stallId, marketId: match.marketId }),
+      ...(await countPayment(store, { ...txn, stallId: match.stallId, marketId: match.marketId })),
       ...(own ? [TransactionItem.deleteRef(store, own)] : []),
       Audit.entry(store, clock, {
         id: auditId,

@@ -1,5 +1,11 @@
 import { addDays, type LocalDate, localTimeToUtc, TIMEZONE } from "../calendar/localDate";
-import { laterDate, type MarketCalendar, sessionMinutes, sessionsBetween } from "../calendar/sessions";
+import {
+  laterDate,
+  type MarketCalendar,
+  sessionMinuteRange,
+  sessionMinutes,
+  sessionsBetween,
+} from "../calendar/sessions";
 import { namingMarket, sumMoney } from "../rollup/money";
 import type { StallDay } from "../rollup/rollups";
 import { countedIn, type StandingChange } from "../stall/history";
@@ -98,8 +104,8 @@ export function evaluate(input: EvaluationInput): Figures {
   const paidMinutesByDate = new Map<LocalDate, number[]>();
   for (const d of inRange)
     paidMinutesByDate.set(d.date, [...(paidMinutesByDate.get(d.date) ?? []), ...d.minutes]);
-  const openMinute = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
-  const [openMin, closeMin] = [openMinute(market.hours.open), openMinute(market.hours.close)];
+  // Minutes are counted from the market day's midnight, past 1439 after midnight (§21), as the rollups keep them.
+  const { open: openMin, close: closeMin } = sessionMinuteRange(market.hours);
   const okBeats = input.beats.filter((b) => b.ok).map((b) => Date.parse(b.at));
   let activeSessions = 0;
   let sessionsWithEvidence = 0;

@@ -11,7 +11,7 @@ import {
   localTimeToUtc,
   monthRange,
 } from "../calendar/localDate";
-import { laterDate } from "../calendar/sessions";
+import { closesNextDay, laterDate } from "../calendar/sessions";
 import { type Clock, newId } from "../clock";
 import { validationError } from "../errors";
 import type { Market } from "../market/market";
@@ -231,7 +231,11 @@ export async function gatherInputs(
 ): Promise<EvaluationInput & { summary: InputsSummary; reported: Incidents.Incident[] }> {
   const start = laterDate(period.from, market.launchedOn);
   const fromIso = localTimeToUtc(period.from, "00:00").toISOString();
-  const toIso = localTimeToUtc(addDays(period.to, 1), "00:00").toISOString();
+  // A night session opening on the last day closes the next morning (§21): incidents until then still count.
+  const toIso = localTimeToUtc(
+    addDays(period.to, 1),
+    closesNextDay(market.hours) ? market.hours.close : "00:00",
+  ).toISOString();
   const [stalls, stallChanges, stallDays, incidents, beats] = await Promise.all([
     Stall.allOfMarket(store, market.id),
     Stall.standingChangesSince(store, market.id, fromIso),

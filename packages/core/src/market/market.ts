@@ -14,6 +14,8 @@ import { commit } from "../store/transact";
 import { MarketItem } from "./marketItem";
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Expected a local time HH:mm");
+/** A closing time may also be `24:00`, the midnight that ends the opening day. */
+const CLOSE = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, "Expected a local time HH:mm (or 24:00)");
 
 export const ScheduleSchema = z
   .discriminatedUnion("kind", [
@@ -26,13 +28,17 @@ export const ScheduleSchema = z
     z.strictObject({
       kind: z.literal("lunar"),
       days: z.array(z.number().int().min(1).max(30)).min(1).max(30),
+      /** Lunar months (1–12) of a yearly phiên; leap months are skipped. Left out: every month. */
+      months: z.array(z.number().int().min(1).max(12)).min(1).max(12).optional(),
     }),
   ])
   .meta({ id: "Schedule" });
 
-export const HoursSchema = z
-  .strictObject({ open: HHMM, close: HHMM })
-  .refine((h) => h.open < h.close, { message: "`close` must be after `open`", path: ["close"] });
+/**
+ * Opening hours (docs/contract.md §21): a `close` at or before `open` is on the next day (`17:00`–`01:00`), equal
+ * to `open` a session of exactly 24 hours; `24:00` closes at the end of the opening day.
+ */
+export const HoursSchema = z.strictObject({ open: HHMM, close: CLOSE }).meta({ id: "Hours" });
 
 /** A market's fields and their rules, with no defaults: a patch built from them changes only what it names. */
 const MARKET_FIELDS = {
@@ -45,11 +51,17 @@ const MARKET_FIELDS = {
   schedule: ScheduleSchema,
   hours: HoursSchema,
   closures: z.array(LocalDateSchema).max(400),
+  /** Listed on the public calendar and its iCal feeds (docs/contract.md §21); only an admin sets it. */
+  public: z.boolean(),
 };
 
 /** A new market; `closures` may be left out (none). */
 export const MarketInputSchema = z
-  .strictObject({ ...MARKET_FIELDS, closures: MARKET_FIELDS.closures.optional() })
+  .strictObject({
+    ...MARKET_FIELDS,
+    closures: MARKET_FIELDS.closures.optional(),
+    public: MARKET_FIELDS.public.optional(),
+  })
   .meta({ id: "MarketInput" });
 
 /**
@@ -65,7 +77,12 @@ export const MarketPatchSchema = z
 export type MarketInput = z.input<typeof MarketInputSchema>;
 /** A market as the API answers it. */
 export const MarketSchema = z
-  .object({ ...MARKET_FIELDS, createdAt: z.string(), updatedAt: z.string() })
+  .object({
+    ...MARKET_FIELDS,
+    public: MARKET_FIELDS.public.optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
   .meta({ id: "Market" });
 export type Market = z.output<typeof MarketSchema>;
 
@@ -74,8 +91,10 @@ export const SessionSchema = z
   .object({ date: z.string(), opensAt: z.string(), closesAt: z.string() })
   .meta({ id: "Session" });
 
+/** Closures without repeats, sorted; `public` kept only when true (not public is the default). */
 function normalise(market: Market): Market {
-  return { ...market, closures: [...new Set(market.closures)].sort() };
+  const { public: listed, ...rest } = market;
+  return { ...rest, ...(listed ? { public: true } : {}), closures: [...new Set(market.closures)].sort() };
 }
 
 /** What a market's audit entries record: everything its evaluation depends on, and its names. */
@@ -88,6 +107,7 @@ const AUDITED: (keyof Market)[] = [
   "schedule",
   "hours",
   "closures",
+  "public",
 ];
 
 /** Registers a market, with its audit entry. The same id again is a conflict. */

@@ -32,6 +32,7 @@ function fromItem(item: Record<string, unknown>): Market {
     schedule: Object.assign({ kind: m.schedule.kind }, m.schedule),
     hours: { open: m.hours.open, close: m.hours.close },
     closures: m.closures ?? [],
+    ...(m.public ? { public: true } : {}),
     createdAt: m.createdAt,
     updatedAt: m.updatedAt,
   };
@@ -48,6 +49,23 @@ export const MarketItem = {
   async get(store: Store, id: string): Promise<Market | undefined> {
     const res = await guard(() => store.doc.send(new GetCommand({ TableName: store.table, Key: key(id) })));
     return res.Item ? fromItem(res.Item) : undefined;
+  },
+  /** Only the market's `hours` (what the callback path needs to find a payment's market day), if it exists. */
+  async hours(store: Store, id: string): Promise<Market["hours"] | undefined> {
+    const res = await guard(() =>
+      store.doc.send(
+        new GetCommand({
+          TableName: store.table,
+          Key: key(id),
+          ProjectionExpression: "#hours",
+          ExpressionAttributeNames: { "#hours": "hours" },
+        }),
+      ),
+    );
+    const hours = res.Item?.hours as Market["hours"] | undefined;
+    return typeof hours?.open === "string" && typeof hours.close === "string"
+      ? { open: hours.open, close: hours.close }
+      : undefined;
   },
   /** byKind: every market, in id order. */
   all: (store: Store, page: PageRequest): Promise<Page<Market>> =>

@@ -1,4 +1,4 @@
-import { type LocalDate, localDateOf } from "../calendar/localDate";
+import type { LocalDate } from "../calendar/localDate";
 import { marketPartition } from "../market/marketItem";
 import { queryAll, type Store } from "../store/client";
 import type { WriteItem } from "../store/transact";
@@ -34,9 +34,9 @@ export const MarketDayItem = {
     date,
     ...totals,
   }),
-  /** Counts one payment on its market's day, in the stall's shard. */
-  count(store: Store, paid: Counted): WriteItem {
-    const date = localDateOf(paid.paidAt);
+  /** Counts one payment on its market day (docs/contract.md §21), in the stall's shard. */
+  count(store: Store, paid: Counted, day: { date: LocalDate }): WriteItem {
+    const date = day.date;
     return {
       Update: {
         TableName: store.table,

@@ -1,4 +1,6 @@
 import type { LocalDate } from "../calendar/localDate";
+import { type Hours, marketDayOf } from "../calendar/sessions";
+import { MarketItem } from "../market/marketItem";
 import type { Store } from "../store/client";
 import type { WriteItem } from "../store/transact";
 import { MarketDayItem } from "./marketDayItem";
@@ -7,12 +9,37 @@ import { type Counted, type StallDay, StallDayItem } from "./stallDayItem";
 
 export type { Counted, StallDay };
 
+const MIDNIGHT: Hours = { open: "00:00", close: "24:00" };
+const HOURS_TTL_MS = 60_000;
+const hoursCache = new WeakMap<Store, Map<string, { hours: Hours; expires: number }>>();
+
+/**
+ * A market's opening hours, read at most once a minute per market and process: they decide which market day a
+ * payment counts for (docs/contract.md §21). A change of hours reaches payments within the minute; it never
+ * moves payments already counted.
+ */
+async function hoursOf(store: Store, marketId: string): Promise<Hours> {
+  let cache = hoursCache.get(store);
+  if (!cache) {
+    cache = new Map();
+    hoursCache.set(store, cache);
+  }
+  const hit = cache.get(marketId);
+  if (hit && hit.expires > Date.now()) return hit.hours;
+  const hours = (await MarketItem.hours(store, marketId)) ?? MIDNIGHT;
+  cache.set(marketId, { hours, expires: Date.now() + HOURS_TTL_MS });
+  return hours;
+}
+
 /**
  * The two rollup updates that count a matched payment: its stall's day and its market's day. Every path that
  * counts money (a callback, a claim, an admin's assignment) adds these to the same transaction as the record.
+ * Both are keyed by the payment's market day — the opening date of the session it falls in, for a night market
+ * the evening before a payment made after midnight (docs/contract.md §21).
  */
-export function countPayment(store: Store, paid: Counted): WriteItem[] {
-  return [StallDayItem.count(store, paid), MarketDayItem.count(store, paid)];
+export async function countPayment(store: Store, paid: Counted): Promise<WriteItem[]> {
+  const day = marketDayOf(await hoursOf(store, paid.marketId), paid.paidAt);
+  return [StallDayItem.count(store, paid, day), MarketDayItem.count(store, paid, day)];
 }
 
 /** A market's transactions and value per local day (shards summed). Dates without payments are absent. */

@@ -1,16 +1,19 @@
-import { type LocalDate, localDateOf, localMinuteOfDay, monthsBetween } from "../calendar/localDate";
+import { type LocalDate, monthsBetween } from "../calendar/localDate";
 import { stallPartition } from "../stall/stallItem";
 import { queryAll, type Store } from "../store/client";
 import type { WriteItem } from "../store/transact";
 import { exactMoney } from "./money";
 
-/** One stall's payments on one local day, as the callback path counts them. */
+/** One stall's payments on one market day (docs/contract.md §21), as the callback path counts them. */
 export interface StallDay {
   stallId: string;
   date: LocalDate;
   count: number;
   value: number;
-  /** Minutes of the local day (0–1439) in which a payment was made. */
+  /**
+   * Minutes after the market day's midnight in which a payment was made: 0–1439, and up to 2879 for a night
+   * market's payments after midnight (they belong to the session that opened the evening before).
+   */
   minutes: number[];
   /** Distinct payer hashes. */
   payers: string[];
@@ -70,13 +73,13 @@ export const StallDayItem = {
     ...(day.payers.length ? { payers: new Set(day.payers) } : {}),
     ...Object.fromEntries([...day.amounts].map(([amount, n]) => [`a${amount}`, n])),
   }),
-  /** Counts one payment on its stall's day (created on the first). */
-  count(store: Store, paid: Counted): WriteItem {
-    const date = localDateOf(paid.paidAt);
+  /** Counts one payment on its stall's market day (created on the first). */
+  count(store: Store, paid: Counted, day: { date: LocalDate; minute: number }): WriteItem {
+    const date = day.date;
     const values: Record<string, unknown> = {
       ":one": 1,
       ":amount": paid.amount,
-      ":minute": new Set([localMinuteOfDay(paid.paidAt)]),
+      ":minute": new Set([day.minute]),
       ":type": "stallDay",
       ":v1": 1,
       ":g1pk": byMarketMonthPk(paid.marketId, date.slice(0, 7)),

@@ -13,6 +13,7 @@ import { healthRoutes } from "./routes/health";
 import { acceptRoutes, invitationRoutes } from "./routes/invitations";
 import { keyRoutes } from "./routes/keys";
 import { marketRoutes } from "./routes/markets";
+import { publicRoutes } from "./routes/public";
 import { qrRoutes } from "./routes/qr";
 import { realtimeRoutes } from "./routes/realtime";
 import { stallRoutes } from "./routes/stalls";
@@ -29,6 +30,8 @@ export const JSON_BODY_LIMIT = 256 * 1024;
 export function createApp(deps: Deps) {
   const app = platformApp(deps);
   app.route("/api", healthRoutes(deps));
+  // The public calendar answers without a key (docs/security.md); registered before `authenticate`.
+  app.route("/api", publicRoutes(deps));
   app.use("/api/callbacks/:provider", callbackGuard);
   app.route("/api", callbackRoutes(deps));
   // One count of failed sign-ins per source: bad keys and guessed invitation codes alike (docs/security.md).
