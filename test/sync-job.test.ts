@@ -62,11 +62,15 @@ describe("the scheduled pull sync", () => {
     const log = recording();
     const deps = withConfig({ apiKeys: {} }, log.logger);
     const first = await runSync(deps);
-    expect(first).toEqual([{ provider: "sepay", status: "not configured", secret: "SEPAY_API_TOKEN" }]);
+    expect(first).toEqual([
+      { provider: "sepay", status: "not configured", secret: "SEPAY_API_TOKEN" },
+      { provider: "casso", status: "not configured", secret: "CASSO_API_KEY" },
+    ]);
     await runSync(deps);
     await runSync(withConfig({ apiKeys: { sepay: "" } }, log.logger));
-    expect(log.lines.filter((l) => l.msg.includes("not pulled"))).toHaveLength(1);
+    expect(log.lines.filter((l) => l.msg.includes("not pulled"))).toHaveLength(2);
     expect(log.lines[0]!.msg).toContain("SEPAY_API_TOKEN");
+    expect(log.lines[1]!.msg).toContain("CASSO_API_KEY");
     expect(sepay.requests).toBe(0);
     expect(await count()).toBe(0);
   });
@@ -111,9 +115,9 @@ describe("the scheduled pull sync", () => {
   });
 
   it("npm start reads the key and the stand-in's address from the environment, never generating a key", () => {
-    expect(providerApis({})).toEqual({ apiKeys: { sepay: "" }, apiBaseUrls: {} });
+    expect(providerApis({})).toEqual({ apiKeys: { sepay: "", casso: "" }, apiBaseUrls: {} });
     expect(providerApis({ SEPAY_API_TOKEN: " k ", SEPAY_API_URL: "http://127.0.0.1:4010/" })).toEqual({
-      apiKeys: { sepay: "k" },
+      apiKeys: { sepay: "k", casso: "" },
       apiBaseUrls: { sepay: "http://127.0.0.1:4010" },
     });
     expect(() => providerApis({ SEPAY_API_URL: "userapi.sepay.vn" })).toThrow(/SEPAY_API_URL/);

@@ -39,6 +39,8 @@ export type ProviderSecrets = Record<keyof typeof PROVIDER_SECRET_NAMES, string>
 export const PROVIDER_API_SECRET_NAMES = {
   /** SePay's API token (`Authorization: Bearer …`, https://developer.sepay.vn/en/sepay-api/v2/xac-thuc). */
   sepay: "SEPAY_API_TOKEN",
+  /** Casso's API key (`Authorization: Apikey …`, https://developer.casso.vn/casso-api/chung-thuc/tao-api-key-thu-cong). */
+  casso: "CASSO_API_KEY",
 } as const;
 
 export type PulledProvider = keyof typeof PROVIDER_API_SECRET_NAMES;

@@ -1,7 +1,7 @@
 import type { IngestDeps } from "../callback/ingest";
 import type { Clock } from "../clock";
 import { type AppConfig, PROVIDER_API_SECRET_NAMES, type PulledProvider } from "../config";
-import { type PullClient, type PullReport, pullSepay } from "./pull";
+import { type PullClient, type PullReport, pullCasso, pullSepay } from "./pull";
 
 /**
  * How often the sync runs: every 5 minutes, in AWS (`stacks/JobsStack.ts`) and on `npm start`
@@ -19,6 +19,7 @@ type Puller = (
 /** Every provider with a transaction API the sync reads, by the name of its key in PROVIDER_API_SECRET_NAMES. */
 export const PULLERS: Record<PulledProvider, Puller> = {
   sepay: pullSepay,
+  casso: pullCasso,
 };
 
 export type SyncOutcome =
