@@ -114,7 +114,10 @@ describe("Casso's transaction API", () => {
       h.deps,
       {
         ...client,
-        fetch: (input, init) => (asked.push(new URL(String(input))), globalThis.fetch(input, init)),
+        fetch: (input, init) => {
+          asked.push(new URL(String(input)));
+          return globalThis.fetch(input, init);
+        },
       },
       { apiKey: API_KEY, baseUrl },
     );
