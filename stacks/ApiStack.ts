@@ -1,5 +1,9 @@
 import { basename } from "node:path";
-import { PLATFORM_SECRET_NAMES, PROVIDER_SECRET_NAMES } from "@market40/core/config";
+import {
+  PLATFORM_SECRET_NAMES,
+  PROVIDER_API_SECRET_NAMES,
+  PROVIDER_SECRET_NAMES,
+} from "@market40/core/config";
 import { FONT_FILES } from "@market40/core/poster/poster";
 import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { Api, Config, type StackContext, use } from "sst/constructs";
@@ -9,11 +13,13 @@ import { realtimeSocket } from "./realtime";
 import { StorageStack } from "./StorageStack";
 
 /**
- * Provider secrets, the admin token and the payer-reference key, set per stage with `npx sst secrets set NAME value`.
- * The names are core's (`PROVIDER_SECRET_NAMES`, `PLATFORM_SECRET_NAMES`), the same the Lambda config reader reads.
+ * Provider secrets, provider API keys (the pull sync's), the admin token and the payer-reference key, set per stage
+ * with `npx sst secrets set NAME value`. The names are core's (`PROVIDER_SECRET_NAMES`, `PROVIDER_API_SECRET_NAMES`,
+ * `PLATFORM_SECRET_NAMES`), the same the Lambda config reader reads.
  */
 export const SECRET_NAMES = [
   ...Object.values(PROVIDER_SECRET_NAMES),
+  ...Object.values(PROVIDER_API_SECRET_NAMES),
   ...Object.values(PLATFORM_SECRET_NAMES),
 ] as const;
 

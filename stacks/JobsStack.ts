@@ -1,4 +1,5 @@
 import { EVALUATION_CONCURRENCY, EVALUATION_MAX_RECEIVES } from "@market40/core/evaluation/scheduled";
+import { SYNC_EVERY_MINUTES } from "@market40/core/sync/run";
 import { Duration } from "aws-cdk-lib";
 import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import { QueueEncryption, Queue as SqsQueue } from "aws-cdk-lib/aws-sqs";
@@ -9,6 +10,14 @@ import { StorageStack } from "./StorageStack";
 
 /** 00:30 in Asia/Ho_Chi_Minh (UTC+7, no DST) is 17:30 UTC the day before. */
 export const DAILY_SCHEDULE = "cron(30 17 * * ? *)";
+
+/** The pull sync's schedule: the same cadence as `npm start`'s in-process timer (local/scheduler.ts). */
+export const SYNC_SCHEDULE = `rate(${SYNC_EVERY_MINUTES} minutes)`;
+/**
+ * One run reads at most MAX_PAGES_PER_RUN pages at SePay's 3 requests a second (about 70 s) plus their ingests;
+ * 300 s leaves room, and a run cut short is harmless (the cursor moved only past stored pages).
+ */
+export const SYNC_TIMEOUT_SECONDS = 300;
 
 /**
  * The consumer: 10 markets a batch; at 0.20 s a market-month (docs/benchmarks.md), two periods each, a batch takes
@@ -83,9 +92,22 @@ export function JobsStack({ stack }: StackContext) {
       },
     },
   });
+  // The pull sync (docs/contract.md §16): what the providers' APIs hold since each cursor, through `ingest`. Two
+  // runs at once are harmless (the cursor moves only from the value read), so no reserved concurrency is taken.
+  const syncCron = new Cron(stack, "Sync", {
+    schedule: SYNC_SCHEDULE,
+    job: {
+      function: {
+        handler: "packages/functions/src/lambda/sync.handler",
+        timeout: SYNC_TIMEOUT_SECONDS,
+        memorySize: 512,
+        ...tableAndSecrets("sync", table, secrets),
+      },
+    },
+  });
   stack.addOutputs({
     EvaluationQueueUrl: queue.queueUrl,
     EvaluationDeadLetterQueueArn: deadLetters.queueArn,
   });
-  return { cron, queue, deadLetters };
+  return { cron, syncCron, queue, deadLetters };
 }

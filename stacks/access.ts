@@ -1,4 +1,8 @@
-import { PLATFORM_SECRET_NAMES, PROVIDER_SECRET_NAMES } from "@market40/core/config";
+import {
+  PLATFORM_SECRET_NAMES,
+  PROVIDER_API_SECRET_NAMES,
+  PROVIDER_SECRET_NAMES,
+} from "@market40/core/config";
 import { Effect, PolicyStatement } from "aws-cdk-lib/aws-iam";
 import type { Config, FunctionProps, Table } from "sst/constructs";
 
@@ -95,6 +99,21 @@ export const TABLE_ACCESS = {
     ],
     indexes: ["gsi1", "gsi2"],
   },
+  /**
+   * The scheduled pull sync: `ingest()` of each listed transaction (the callbacks function's reads and transaction),
+   * and its cursor (a consistent GetItem, a conditional PutItem). It tells no socket (no realtime endpoint), so it
+   * deletes nothing.
+   */
+  sync: {
+    actions: [
+      "dynamodb:ConditionCheckItem",
+      "dynamodb:GetItem",
+      "dynamodb:PutItem",
+      "dynamodb:Query",
+      "dynamodb:UpdateItem",
+    ],
+    indexes: ["gsi1"],
+  },
 } as const satisfies Record<
   string,
   { actions: readonly string[]; indexes: readonly string[]; deleteOnlyLeadingKeys?: readonly string[] }
@@ -114,6 +133,8 @@ export const SECRETS_OF: Record<FunctionName, readonly string[]> = {
   api: [...Object.values(PROVIDER_SECRET_NAMES), ...Object.values(PLATFORM_SECRET_NAMES)],
   daily: [PLATFORM_SECRET_NAMES.payerKey],
   evaluate: [PLATFORM_SECRET_NAMES.payerKey],
+  // Only the sync reads the providers' API keys.
+  sync: [...Object.values(PROVIDER_API_SECRET_NAMES), PLATFORM_SECRET_NAMES.payerKey],
   realtimeConnect: [PLATFORM_SECRET_NAMES.payerKey],
   realtimeDisconnect: [PLATFORM_SECRET_NAMES.payerKey],
 };

@@ -9,7 +9,11 @@ import { dirname, join, normalize, resolve } from "node:path";
 import { MAX_RANGE_DAYS } from "@market40/core/calendar/localDate";
 import { TOLERANCE_SECONDS } from "@market40/core/callback/providers/generic";
 import { MAX_STATEMENT_ROWS } from "@market40/core/callback/reconcile";
-import { PLATFORM_SECRET_NAMES, PROVIDER_SECRET_NAMES } from "@market40/core/config";
+import {
+  PLATFORM_SECRET_NAMES,
+  PROVIDER_API_SECRET_NAMES,
+  PROVIDER_SECRET_NAMES,
+} from "@market40/core/config";
 import { THRESHOLDS } from "@market40/core/evaluation/evaluate";
 import { FINALISE_DAYS } from "@market40/core/evaluation/scheduled";
 import { SHARDS as MARKET_DAY_SHARDS } from "@market40/core/rollup/marketDayItem";
@@ -305,10 +309,11 @@ describe("README and docs against stacks/", () => {
   it("the secrets README sets are ApiStack's SECRET_NAMES", () => {
     // ApiStack declares exactly these (it spreads them): core's names, read by both configuration readers.
     expect(apiStack).toMatch(
-      /SECRET_NAMES = \[\s*\.\.\.Object\.values\(PROVIDER_SECRET_NAMES\),\s*\.\.\.Object\.values\(PLATFORM_SECRET_NAMES\),?\s*\]/,
+      /SECRET_NAMES = \[\s*\.\.\.Object\.values\(PROVIDER_SECRET_NAMES\),\s*\.\.\.Object\.values\(PROVIDER_API_SECRET_NAMES\),\s*\.\.\.Object\.values\(PLATFORM_SECRET_NAMES\),?\s*\]/,
     );
     const names: string[] = [
       ...Object.values(PROVIDER_SECRET_NAMES),
+      ...Object.values(PROVIDER_API_SECRET_NAMES),
       ...Object.values(PLATFORM_SECRET_NAMES),
     ];
     const set = [...readme.matchAll(/sst secrets set (\w+)/g)].map((m) => m[1]!);

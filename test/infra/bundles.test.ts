@@ -73,6 +73,7 @@ describe("Lambda bundles", () => {
       "packages/functions/src/lambda/callbacks.ts",
       "packages/functions/src/lambda/daily.ts",
       "packages/functions/src/lambda/evaluate.ts",
+      "packages/functions/src/lambda/sync.ts",
     ]);
     expect([...inputs.keys()].sort()).toEqual(handlers);
     // The callbacks handler is the small one: its bundle leaves the rest of the API out.

@@ -3,9 +3,11 @@ import type { AddressInfo } from "node:net";
 import * as ApiKeys from "@market40/core/auth/keys";
 import * as Connections from "@market40/core/realtime/connections";
 import * as Tickets from "@market40/core/realtime/tickets";
+import { SepayStandIn } from "@market40/devkit/providerStandIn";
 import { genericBody, signGeneric } from "@market40/devkit/signing";
 import { createCallbackApp } from "@market40/functions/api/callbackApp";
 import { runDaily } from "@market40/functions/jobs/daily";
+import { runSync } from "@market40/functions/jobs/sync";
 import { apiGatewayAnnouncer } from "@market40/functions/lambda/realtimeGateway";
 import { silentLogger } from "@market40/functions/log";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -132,5 +134,50 @@ describe("the table actions granted in stacks/access.ts cover what the functions
     const report = await runDaily({ ...h.deps, store: recordingStore(seen) });
     expect(report.map((r) => r.ok)).toEqual(report.map(() => true));
     expectGranted(seen, TABLE_ACCESS.daily);
+  });
+
+  it("the pull sync (matched, by number only, unmatched, duplicate, its cursor) makes exactly the calls the sync role may make", async () => {
+    const sepay = new SepayStandIn("k".repeat(32));
+    const baseUrl = await sepay.start();
+    await h.call("POST", "/api/markets/dong-van/stalls", { body: stallInput("A-15", "4444000022223") });
+    try {
+      const at = new Date("2026-11-29T02:00:00Z");
+      const base = { bankShortName: "Vietcombank", amount: 15_000, paidAt: at, description: "iam sync" };
+      sepay.add({ ...base, id: "IAMS-1", bin: "970436", accountNumber: "8888123456789" });
+      sepay.add({
+        ...base,
+        id: "IAMS-2",
+        bin: "970436",
+        bankShortName: "nobody",
+        accountNumber: "7777000011112",
+      });
+      // No bank named and a number nobody holds: its holders are read from the guards (Query on the table).
+      sepay.add({
+        ...base,
+        id: "IAMS-3",
+        bin: "970436",
+        bankShortName: "nobody",
+        accountNumber: "5555000000000",
+      });
+      // The same bank transaction listed again (another SePay id): a duplicate on the bank reference.
+      sepay.add({
+        ...base,
+        id: "IAMS-4",
+        bin: "970436",
+        accountNumber: "8888123456789",
+        reference: "IAMS-1",
+      });
+      const seen = new Map<string, Set<string>>();
+      const [outcome] = await runSync({
+        ...h.deps,
+        store: recordingStore(seen),
+        config: { ...h.deps.config, apiKeys: { sepay: "k".repeat(32) }, apiBaseUrls: { sepay: baseUrl } },
+      });
+      expect(outcome).toMatchObject({ status: "pulled", report: { listed: 4, recovered: 3, duplicates: 1 } });
+      expectGranted(seen, TABLE_ACCESS.sync);
+      expect([...seen.keys()].sort()).toEqual([...TABLE_ACCESS.sync.actions].sort());
+    } finally {
+      await sepay.stop();
+    }
   });
 });

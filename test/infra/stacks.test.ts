@@ -1,6 +1,7 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PROVIDER_API_SECRET_NAMES, PROVIDER_SECRET_NAMES } from "@market40/core/config";
 import { EVALUATION_CONCURRENCY, EVALUATION_MAX_RECEIVES } from "@market40/core/evaluation/scheduled";
 import { createTableInput } from "@market40/core/store/design";
 import type { Stack } from "aws-cdk-lib";
@@ -14,7 +15,13 @@ import { API_BURST, API_RATE_PER_SECOND, ApiStack } from "../../stacks/ApiStack"
 import { SECRETS_OF, TABLE_ACCESS } from "../../stacks/access";
 import { FUNCTION_DEFAULTS } from "../../stacks/defaults";
 import { EDGE_RATE_LIMITS, EDGE_RATE_WINDOW_SECONDS } from "../../stacks/EdgeFirewall";
-import { DAILY_SCHEDULE, EVALUATION_CONSUMER, JobsStack } from "../../stacks/JobsStack";
+import {
+  DAILY_SCHEDULE,
+  EVALUATION_CONSUMER,
+  JobsStack,
+  SYNC_SCHEDULE,
+  SYNC_TIMEOUT_SECONDS,
+} from "../../stacks/JobsStack";
 import { MonitoringStack } from "../../stacks/MonitoringStack";
 import { publicDeleteScoped } from "../../stacks/nagRules";
 import { NAG_SUPPRESSIONS } from "../../stacks/nagSuppressions";
@@ -45,7 +52,8 @@ beforeAll(async () => {
   all = [storage, api, jobs, web, monitoring, edge];
   // The cloud assembly on disk, as `sst deploy` hands it to CDK's deployment code.
   assembly = app.synth();
-}, 120_000);
+  // Five functions bundled by esbuild and every stack checked by cdk-nag: over 120 s on a loaded 2-core machine.
+}, 300_000);
 // CDK writes the assembly to a fresh temporary folder: leave none behind.
 afterAll(() => rmSync(assembly.directory, { recursive: true, force: true }));
 
@@ -80,8 +88,10 @@ const HANDLERS = {
   callbacks: "packages/functions/src/lambda/callbacks.handler",
   daily: "packages/functions/src/lambda/daily.handler",
   evaluate: "packages/functions/src/lambda/evaluate.handler",
+  sync: "packages/functions/src/lambda/sync.handler",
 } as const;
-const templateOf = (name: keyof typeof HANDLERS) => (name === "daily" || name === "evaluate" ? jobs : api);
+const templateOf = (name: keyof typeof HANDLERS) =>
+  name === "daily" || name === "evaluate" || name === "sync" ? jobs : api;
 
 /**
  * Lambda's Node.js runtimes and the day Lambda deprecated (or will deprecate) each, from AWS's runtime page
@@ -154,7 +164,7 @@ describe("ApiStack", () => {
   });
 
   it("runs on the functions' runtime, arm64, with the table's name and exactly its own secrets", () => {
-    for (const name of ["api", "callbacks", "daily", "evaluate"] as const) {
+    for (const name of ["api", "callbacks", "daily", "evaluate", "sync"] as const) {
       const { fn } = functionOf(templateOf(name), HANDLERS[name]);
       expect(fn.Properties.Runtime, name).toBe(FUNCTION_DEFAULTS.runtime);
       expect(fn.Properties.Architectures, name).toEqual(["arm64"]);
@@ -169,7 +179,7 @@ describe("ApiStack", () => {
     expect(functionOf(api, HANDLERS.callbacks).fn.Properties.MemorySize).toBe(512);
     // The callbacks function never holds the admin token; every function holds the payer-reference key.
     expect(SECRETS_OF.callbacks).not.toContain("ADMIN_TOKEN");
-    for (const name of ["api", "callbacks", "daily", "evaluate"] as const)
+    for (const name of ["api", "callbacks", "daily", "evaluate", "sync"] as const)
       expect(SECRETS_OF[name]).toContain("PAYER_HASH_KEY");
   });
 
@@ -220,6 +230,28 @@ describe("JobsStack", () => {
       Runtime: FUNCTION_DEFAULTS.runtime,
       Architectures: ["arm64"],
     });
+  });
+
+  it("runs the pull sync every 5 minutes, with only the providers' API keys among provider secrets", () => {
+    expect(SYNC_SCHEDULE).toBe("rate(5 minutes)");
+    jobs.hasResourceProperties("AWS::Events::Rule", { ScheduleExpression: SYNC_SCHEDULE });
+    const { fn, statements } = functionOf(jobs, HANDLERS.sync);
+    expect(fn.Properties.Timeout).toBe(SYNC_TIMEOUT_SECONDS);
+    expect([...SECRETS_OF.sync].sort()).toEqual(
+      [...Object.values(PROVIDER_API_SECRET_NAMES), "PAYER_HASH_KEY"].sort(),
+    );
+    // No webhook secret, no admin token; no queue, no socket endpoint.
+    for (const name of Object.values(PROVIDER_SECRET_NAMES)) expect(SECRETS_OF.sync).not.toContain(name);
+    for (const name of Object.values(PROVIDER_API_SECRET_NAMES)) {
+      expect(SECRETS_OF.callbacks).not.toContain(name);
+      expect(SECRETS_OF.api).not.toContain(name);
+    }
+    // Beyond X-Ray tracing (every function's), only the table and its secrets.
+    expect(
+      statements
+        .flatMap(actionsOf)
+        .filter((a) => !a.startsWith("dynamodb:") && !a.startsWith("ssm:") && !a.startsWith("xray:")),
+    ).toEqual([]);
   });
 
   /** The logical id of the one queue whose properties match. */
@@ -338,12 +370,12 @@ describe("least privilege", () => {
               /^dynamodb:(GetItem|BatchGetItem|Query|PutItem|UpdateItem|DeleteItem|BatchWriteItem|ConditionCheckItem)$/,
             );
         }
-    // api, callbacks (two: its DeleteItem apart, scoped to connection items), daily, evaluate, and the WebSocket
-    // API's $connect and $disconnect (test/infra/realtime.test.ts).
-    expect(dynamoStatements).toBe(7);
+    // api, callbacks (two: its DeleteItem apart, scoped to connection items), daily, evaluate, sync, and the
+    // WebSocket API's $connect and $disconnect (test/infra/realtime.test.ts).
+    expect(dynamoStatements).toBe(8);
   });
 
-  it.each(["api", "callbacks", "daily", "evaluate"] as const)(
+  it.each(["api", "callbacks", "daily", "evaluate", "sync"] as const)(
     "%s: exactly its table actions, on the table and its indexes",
     (name) => {
       const { statements } = functionOf(templateOf(name), HANDLERS[name]);
@@ -390,19 +422,22 @@ describe("least privilege", () => {
     expect(nagged.join()).not.toContain("Market40-DDB1");
   });
 
-  it.each(["api", "callbacks", "daily", "evaluate"] as const)("%s: reads only its own secrets", (name) => {
-    const { statements } = functionOf(templateOf(name), HANDLERS[name]);
-    const all = statements.filter((st) => actionsOf(st).some((a) => a.startsWith("ssm:")));
-    // The API also reads the stage's web address (one parameter, not a secret: stacks/parameters.ts).
-    const webUrl = all.filter((st) => JSON.stringify(resourcesOf(st)).includes("/web-url"));
-    expect(webUrl.map(actionsOf)).toEqual(name === "api" ? [["ssm:GetParameter"]] : []);
-    const ssm = all.filter((st) => !webUrl.includes(st));
-    for (const st of ssm) expect(actionsOf(st)).toEqual(["ssm:GetParameters"]);
-    const names = new Set(
-      [...JSON.stringify(ssm.map(resourcesOf)).matchAll(/Secret\/(\w+)\/value/g)].map((m) => m[1]),
-    );
-    expect([...names].sort()).toEqual([...SECRETS_OF[name]].sort());
-  });
+  it.each(["api", "callbacks", "daily", "evaluate", "sync"] as const)(
+    "%s: reads only its own secrets",
+    (name) => {
+      const { statements } = functionOf(templateOf(name), HANDLERS[name]);
+      const all = statements.filter((st) => actionsOf(st).some((a) => a.startsWith("ssm:")));
+      // The API also reads the stage's web address (one parameter, not a secret: stacks/parameters.ts).
+      const webUrl = all.filter((st) => JSON.stringify(resourcesOf(st)).includes("/web-url"));
+      expect(webUrl.map(actionsOf)).toEqual(name === "api" ? [["ssm:GetParameter"]] : []);
+      const ssm = all.filter((st) => !webUrl.includes(st));
+      for (const st of ssm) expect(actionsOf(st)).toEqual(["ssm:GetParameters"]);
+      const names = new Set(
+        [...JSON.stringify(ssm.map(resourcesOf)).matchAll(/Secret\/(\w+)\/value/g)].map((m) => m[1]),
+      );
+      expect([...names].sort()).toEqual([...SECRETS_OF[name]].sort());
+    },
+  );
 
   it("grants no table action and reaches no index the function's code cannot reach", async () => {
     const handlers = Object.values(HANDLERS).map((h) => h.replace(/\.handler$/, ".ts"));
@@ -415,7 +450,8 @@ describe("least privilege", () => {
       for (const a of TABLE_ACCESS[name].actions) expect(use.actions, `${name}: ${a}`).toContain(a);
       for (const i of TABLE_ACCESS[name].indexes) expect(use.indexes, `${name}: ${i}`).toContain(i);
     }
-    // The API and the daily job get everything their modules can send (they share most of core).
+    // The API and the jobs get everything their modules can send (they share most of core). The sync's grant, like
+    // the callbacks', is what a run records sending (test/infra/callbacksAccess.test.ts): narrower than its modules.
     for (const name of ["api", "daily", "evaluate"] as const) {
       const use = reach.get(HANDLERS[name].replace(/\.handler$/, ".ts"))!;
       expect([...TABLE_ACCESS[name].actions].sort(), name).toEqual(use.actions);

@@ -30,6 +30,22 @@ export const PROVIDER_SECRET_NAMES = {
 
 export type ProviderSecrets = Record<keyof typeof PROVIDER_SECRET_NAMES, string>;
 
+/**
+ * Provider API credentials for the pull sync (docs/contract.md §16), the one table of them: each provider's key to
+ * its transaction API, by its name in the environment (`npm start`) and among SST secrets (AWS, bound only to the
+ * sync function: stacks/access.ts). Issued by the provider, so never generated: a provider whose key is unset or
+ * empty is simply not pulled (the sync says so once in its log).
+ */
+export const PROVIDER_API_SECRET_NAMES = {
+  /** SePay's API token (`Authorization: Bearer …`, https://developer.sepay.vn/en/sepay-api/v2/xac-thuc). */
+  sepay: "SEPAY_API_TOKEN",
+  /** Casso's API key (`Authorization: Apikey …`, https://developer.casso.vn/casso-api/chung-thuc/tao-api-key-thu-cong). */
+  casso: "CASSO_API_KEY",
+} as const;
+
+export type PulledProvider = keyof typeof PROVIDER_API_SECRET_NAMES;
+export type ProviderApiKeys = Partial<Record<PulledProvider, string>>;
+
 /** The platform's own secrets, by the same names. */
 export const PLATFORM_SECRET_NAMES = {
   adminToken: "ADMIN_TOKEN",
@@ -46,6 +62,10 @@ export interface AppConfig {
   /** The AWS region of the table (Lambda's own); locally irrelevant. */
   region?: string;
   secrets: ProviderSecrets;
+  /** Provider API keys for the pull sync; a provider absent or empty here is not pulled. */
+  apiKeys?: ProviderApiKeys;
+  /** Where each provider's API is, when not its public address (locally: the devkit stand-in). */
+  apiBaseUrls?: Partial<Record<PulledProvider, string>>;
   /** The HMAC key for stored payer references (see `payerHash`). Secret; changing it restarts payer counting. */
   payerKey: string;
   /** When set, an admin key with exactly this token is ensured at start-up. */

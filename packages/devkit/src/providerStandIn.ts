@@ -163,3 +163,152 @@ export class SepayStandIn {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }
+
+interface CassoHeld {
+  /** Casso's own id; a transaction Casso lists again under a new id is a second record with the same `tid`. */
+  id: number;
+  payment: SimulatedPayment;
+  delivered: boolean;
+}
+
+/** `YYYY-MM-DDTHH:mm:ss` in Vietnam time, as Casso's v2 list writes `when`. */
+const cassoWhen = (at: Date) => new Date(at.getTime() + 7 * 3600_000).toISOString().slice(0, 19);
+
+/**
+ * A local stand-in for Casso (docs/callbacks.md, "Pull sync"): it posts each transaction's webhook v2 as Casso signs
+ * it (numeric `data.id`, the bank's `reference`), and serves its transaction list as documented
+ * (https://developer.casso.vn/casso-api/api/lay-giao-dich) — `GET /v2/transactions` with `Authorization: Apikey
+ * <key>`, `fromDate` and `toDate` (Vietnam dates, inclusive; default the last 7 days to today), `page` (from 1),
+ * `pageSize` (default 10), `sort` (`ASC` default, or `DESC`); the answer `{error: 0, message: "success", data: {page,
+ * pageSize, nextPage, prevPage, totalPages, totalRecords, records}}` with records in Casso's field names (`id`,
+ * `tid`, `description`, a signed `amount`, `cusum_balance`, `when`, `bankSubAccId`, `virtualAccount`, …,
+ * `accountId`, `bankCodeName`). Casso publishes no rate limit; this one answers `429` with `Retry-After` past
+ * `ratePerSecond` so the client's waiting is exercised.
+ */
+export class CassoStandIn {
+  readonly held: CassoHeld[] = [];
+  private server: Server | undefined;
+  private nextId = 900_000;
+  private window = { at: 0, count: 0 };
+  requests = 0;
+  rateLimited = 0;
+
+  constructor(
+    private readonly apiKey: string,
+    private readonly today: () => Date,
+    private readonly ratePerSecond = 5,
+  ) {}
+
+  /** A bank transaction lands in a linked account (`id`: Casso's, when a test names it). */
+  add(payment: SimulatedPayment, id = this.nextId++): CassoHeld {
+    const held: CassoHeld = { id, payment, delivered: false };
+    this.held.push(held);
+    return held;
+  }
+
+  /** Posts every webhook v2 not yet acknowledged, as Casso signs it; a 2xx marks it delivered. */
+  async deliverWebhooks(
+    secrets: ProviderSecrets,
+    now: Date,
+    post: (req: SignedRequest) => Promise<number>,
+  ): Promise<{ delivered: number; failed: number }> {
+    let delivered = 0;
+    let failed = 0;
+    for (const h of this.held) {
+      if (h.delivered) continue;
+      const status = await post(
+        ProviderClients.casso({ ...h.payment, providerId: h.id }, secrets, now, "v2"),
+      );
+      if (status >= 200 && status < 300) {
+        h.delivered = true;
+        delivered++;
+      } else failed++;
+    }
+    return { delivered, failed };
+  }
+
+  private record(h: CassoHeld) {
+    const p = h.payment;
+    return {
+      id: h.id,
+      tid: p.reference ?? p.id,
+      description: p.description,
+      amount: p.amount,
+      cusum_balance: 0,
+      when: cassoWhen(p.paidAt),
+      bankSubAccId: p.accountNumber,
+      paymentChannel: "",
+      virtualAccount: "",
+      virtualAccountName: "",
+      corresponsiveName: "",
+      corresponsiveAccount: "",
+      corresponsiveBankId: "",
+      corresponsiveBankName: "",
+      accountId: 733,
+      bankCodeName: "vcb",
+    };
+  }
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      this.requests++;
+      const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+        res.writeHead(status, { "content-type": "application/json", ...headers });
+        res.end(JSON.stringify(body));
+      };
+      const now = Date.now();
+      if (now - this.window.at >= 1000) this.window = { at: now, count: 0 };
+      if (++this.window.count > this.ratePerSecond) {
+        this.rateLimited++;
+        return send(429, { error: 429, message: "Too many requests", data: null }, { "retry-after": "1" });
+      }
+      if (req.headers.authorization !== `Apikey ${this.apiKey}`)
+        return send(401, { error: 401, message: "Unauthorized", data: null });
+      const url = new URL(req.url ?? "/", "http://stand-in");
+      if (req.method !== "GET" || url.pathname !== "/v2/transactions")
+        return send(404, { error: 404, message: "Not found", data: null });
+      const date = (at: Date) => localStamp(at).slice(0, 10);
+      const today = date(this.today());
+      const fromDate =
+        url.searchParams.get("fromDate") ?? date(new Date(this.today().getTime() - 7 * 86_400_000));
+      const toDate = url.searchParams.get("toDate") ?? today;
+      const page = Number(url.searchParams.get("page") ?? "1");
+      const pageSize = Number(url.searchParams.get("pageSize") ?? "10");
+      const sort = url.searchParams.get("sort") ?? "ASC";
+      if (
+        !/^\d{4}-\d{2}-\d{2}$/.test(fromDate) ||
+        !/^\d{4}-\d{2}-\d{2}$/.test(toDate) ||
+        !Number.isInteger(page) ||
+        page < 1 ||
+        !Number.isInteger(pageSize) ||
+        pageSize < 1 ||
+        !["ASC", "DESC"].includes(sort)
+      )
+        return send(400, { error: 400, message: "Bad request", data: null });
+      const list = this.held
+        .filter((h) => date(h.payment.paidAt) >= fromDate && date(h.payment.paidAt) <= toDate)
+        .sort((a, b) => a.payment.paidAt.getTime() - b.payment.paidAt.getTime() || a.id - b.id);
+      if (sort === "DESC") list.reverse();
+      const totalPages = Math.ceil(list.length / pageSize);
+      send(200, {
+        error: 0,
+        message: "success",
+        data: {
+          page,
+          pageSize,
+          nextPage: page < totalPages ? page + 1 : null,
+          prevPage: page > 1 ? page - 1 : null,
+          totalPages,
+          totalRecords: list.length,
+          records: list.slice((page - 1) * pageSize, page * pageSize).map((h) => this.record(h)),
+        },
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}

@@ -1,4 +1,8 @@
-import { PLATFORM_SECRET_NAMES, PROVIDER_SECRET_NAMES } from "@market40/core/config";
+import {
+  PLATFORM_SECRET_NAMES,
+  PROVIDER_API_SECRET_NAMES,
+  PROVIDER_SECRET_NAMES,
+} from "@market40/core/config";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 afterEach(() => {
@@ -15,11 +19,15 @@ describe("Lambda's configuration reader", () => {
     for (const [field, name] of Object.entries(PROVIDER_SECRET_NAMES))
       vi.stubEnv(`SST_Secret_value_${name}`, `value-of-${field}`);
     for (const name of Object.values(PLATFORM_SECRET_NAMES)) vi.stubEnv(`SST_Secret_value_${name}`, "p");
+    // The sync function's API keys: SePay's bound, Casso's not (an unbound key reads as unset).
+    vi.stubEnv(`SST_Secret_value_${PROVIDER_API_SECRET_NAMES.sepay}`, "sepay-token");
     const { readLambdaConfig } = await import("./config");
     const { readBindings } = await import("./bindings");
     const config = readLambdaConfig(await readBindings(), {});
     expect(config.secrets).toEqual(
       Object.fromEntries(Object.keys(PROVIDER_SECRET_NAMES).map((field) => [field, `value-of-${field}`])),
     );
-  });
+    expect(config.apiKeys).toEqual({ sepay: "sepay-token", casso: "" });
+    // The first import of the reader loads SST's node modules and the store: slow on a loaded machine.
+  }, 30_000);
 });

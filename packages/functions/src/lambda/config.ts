@@ -3,6 +3,7 @@ import {
   type AppConfig,
   logLevelOf,
   PLATFORM_SECRET_NAMES,
+  PROVIDER_API_SECRET_NAMES,
   PROVIDER_SECRET_NAMES,
   type ProviderSecrets,
 } from "@market40/core/config";
@@ -31,6 +32,10 @@ export function readLambdaConfig(bindings: Bindings, env: NodeJS.ProcessEnv = pr
     stage: env.SST_STAGE ?? "aws",
     logLevel: logLevelOf(env.LOG_LEVEL, "INFO"),
     secrets,
+    // Bound to the sync function only: elsewhere each reads as unset.
+    apiKeys: Object.fromEntries(
+      Object.entries(PROVIDER_API_SECRET_NAMES).map(([provider, name]) => [provider, secret(name) ?? ""]),
+    ),
     adminToken: secret(PLATFORM_SECRET_NAMES.adminToken) || undefined,
     payerKey: secret(PLATFORM_SECRET_NAMES.payerKey) ?? "",
     // Poster fonts are copied beside the bundle (stacks/ApiStack.ts).

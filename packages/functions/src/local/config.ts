@@ -7,8 +7,10 @@ import {
   type LogLevel,
   logLevelOf,
   PLATFORM_SECRET_NAMES,
+  PROVIDER_API_SECRET_NAMES,
   PROVIDER_SECRET_NAMES,
   type ProviderSecrets,
+  type PulledProvider,
 } from "@market40/core/config";
 
 /**
@@ -80,7 +82,11 @@ const ENV_NAMES = PROVIDER_SECRET_NAMES;
 export function loadSecrets(
   dataDir: string,
   env: NodeJS.ProcessEnv = process.env,
-): { config: Pick<AppConfig, "secrets" | "adminToken" | "payerKey">; generated: string[]; file: string } {
+): {
+  config: Pick<AppConfig, "secrets" | "adminToken" | "payerKey" | "apiKeys" | "apiBaseUrls">;
+  generated: string[];
+  file: string;
+} {
   mkdirSync(dataDir, { recursive: true });
   const file = join(dataDir, "secrets.json");
   const stored: Partial<StoredSecrets> = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : {};
@@ -106,6 +112,7 @@ export function loadSecrets(
   return {
     config: {
       secrets,
+      ...providerApis(env),
       adminToken: env[PLATFORM_SECRET_NAMES.adminToken] || stored.adminToken!,
       payerKey: env[PLATFORM_SECRET_NAMES.payerKey] || stored.payerKey!,
     },
@@ -117,6 +124,29 @@ export function loadSecrets(
     ),
     file,
   };
+}
+
+/**
+ * The pull sync's provider API keys (`SEPAY_API_TOKEN`, …) and, to point a provider at the devkit stand-in, its
+ * API's address (`SEPAY_API_URL`, …): from the environment only. Providers issue the keys, so none is generated;
+ * an unset one leaves that provider unpulled.
+ */
+export function providerApis(
+  env: NodeJS.ProcessEnv = process.env,
+): Pick<AppConfig, "apiKeys" | "apiBaseUrls"> {
+  const providers = Object.keys(PROVIDER_API_SECRET_NAMES) as PulledProvider[];
+  const apiKeys = Object.fromEntries(
+    providers.map((p) => [p, env[PROVIDER_API_SECRET_NAMES[p]]?.trim() ?? ""]),
+  );
+  const apiBaseUrls: Partial<Record<PulledProvider, string>> = {};
+  for (const p of providers) {
+    const value = env[`${p.toUpperCase()}_API_URL`]?.trim();
+    if (!value) continue;
+    if (!/^https?:\/\/[^\s/]+/.test(value))
+      throw new Error(`${p.toUpperCase()}_API_URL must be an http(s) address, got '${value}'`);
+    apiBaseUrls[p] = value.replace(/\/+$/, "");
+  }
+  return { apiKeys, apiBaseUrls };
 }
 
 export { ENV_NAMES };
