@@ -12,6 +12,7 @@ let h: Harness;
 let tokens: Record<Caller, string>;
 let stallId: string;
 let incidentId: string;
+let personId: string;
 let n = 0;
 const unique = () => `R-${++n}`;
 
@@ -85,6 +86,25 @@ const CASES: Case[] = [
     name: "POST /keys",
     allowed: ["admin"],
     request: () => ({ method: "POST", path: "/api/keys", body: { role: "liaison" } }),
+  },
+  {
+    name: "POST /people (a co-manager of dong-van)",
+    allowed: ["admin", "manager"],
+    request: () => ({
+      method: "POST",
+      path: "/api/people",
+      body: { name: `Người ${++n}`, role: "manager", marketId: "dong-van" },
+    }),
+  },
+  {
+    name: "GET /people?marketId",
+    allowed: ["admin", "manager"],
+    request: () => ({ method: "GET", path: "/api/people?marketId=dong-van" }),
+  },
+  {
+    name: "POST /people/{id}/suspend (a dong-van manager)",
+    allowed: ["admin", "manager"],
+    request: () => ({ method: "POST", path: `/api/people/${personId}/suspend` }),
   },
   { name: "GET /keys", allowed: ["admin"], request: () => ({ method: "GET", path: "/api/keys" }) },
   { name: "GET /me", allowed: CALLERS, request: () => ({ method: "GET", path: "/api/me" }) },
@@ -240,6 +260,11 @@ beforeAll(async () => {
     liaison: await h.token("liaison"),
     device: await h.token("device", { marketId: "dong-van" }),
   };
+  personId = (
+    await h.call("POST", "/api/people", {
+      body: { name: "Vàng Thị Dung", role: "manager", marketId: "dong-van" },
+    })
+  ).body.id;
   // Reported by the market's manager: it may change it; an admin-reported one only an admin may (attribution test).
   incidentId = (
     await h.call("POST", "/api/markets/dong-van/incidents", {

@@ -46,6 +46,8 @@ export const AUDIT_ACTIONS = [
   "heartbeats.received",
   "statement.ingested",
   "invitation.cancelled",
+  "person.created",
+  "person.suspended",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -26,7 +26,7 @@ export { accountKey };
 export const STALL_STATUSES = ["active", "suspended"] as const;
 
 /** Phones are kept as digits with an optional leading `+`; Vietnamese numbers are 10 digits from 0, or +84. */
-const PhoneSchema = z
+export const PhoneSchema = z
   .string()
   .trim()
   .transform((s) => s.replace(/[\s.()-]/g, ""))

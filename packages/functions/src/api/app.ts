@@ -12,6 +12,7 @@ import { healthRoutes } from "./routes/health";
 import { acceptRoutes, invitationRoutes } from "./routes/invitations";
 import { keyRoutes } from "./routes/keys";
 import { marketRoutes } from "./routes/markets";
+import { peopleRoutes } from "./routes/people";
 import { qrRoutes } from "./routes/qr";
 import { realtimeRoutes } from "./routes/realtime";
 import { stallRoutes } from "./routes/stalls";
@@ -72,6 +73,7 @@ export function createApp(deps: Deps) {
   api.route("/", auditRoutes(deps));
   api.route("/", invitationRoutes(deps));
   api.route("/", realtimeRoutes(deps));
+  api.route("/", peopleRoutes(deps));
   app.route("/api", api);
 
   return app;
