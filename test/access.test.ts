@@ -13,6 +13,7 @@ let tokens: Record<Caller, string>;
 let stallId: string;
 let incidentId: string;
 let personId: string;
+let inviteeId: string;
 let n = 0;
 const unique = () => `R-${++n}`;
 
@@ -105,6 +106,25 @@ const CASES: Case[] = [
     name: "POST /people/{id}/suspend (a dong-van manager)",
     allowed: ["admin", "manager"],
     request: () => ({ method: "POST", path: `/api/people/${personId}/suspend` }),
+  },
+  {
+    name: "POST /people/{id}/invitations (join, a dong-van manager)",
+    allowed: ["admin", "manager"],
+    request: () => ({ method: "POST", path: `/api/people/${inviteeId}/invitations`, body: {} }),
+  },
+  {
+    name: "POST /people/{id}/invitations (recovery)",
+    allowed: ["admin"],
+    request: () => ({
+      method: "POST",
+      path: `/api/people/${inviteeId}/invitations`,
+      body: { purpose: "recovery" },
+    }),
+  },
+  {
+    name: "GET /people/{id}/invitations",
+    allowed: ["admin", "manager"],
+    request: () => ({ method: "GET", path: `/api/people/${inviteeId}/invitations` }),
   },
   { name: "GET /keys", allowed: ["admin"], request: () => ({ method: "GET", path: "/api/keys" }) },
   { name: "GET /me", allowed: CALLERS, request: () => ({ method: "GET", path: "/api/me" }) },
@@ -263,6 +283,11 @@ beforeAll(async () => {
   personId = (
     await h.call("POST", "/api/people", {
       body: { name: "Vàng Thị Dung", role: "manager", marketId: "dong-van" },
+    })
+  ).body.id;
+  inviteeId = (
+    await h.call("POST", "/api/people", {
+      body: { name: "Sùng Mí Chá", role: "manager", marketId: "dong-van" },
     })
   ).body.id;
   // Reported by the market's manager: it may change it; an admin-reported one only an admin may (attribution test).

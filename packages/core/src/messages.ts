@@ -263,6 +263,25 @@ const VI: [RegExp, Translation][] = [
   [/^Only a manager belongs to a market$/, "Chỉ người quản lý chợ mới gắn với một chợ"],
   [/^Only for role manager$/, "Chỉ dành cho vai trò quản lý chợ"],
   [/^Only a liaison is scoped to a province$/, "Chỉ cán bộ liên lạc mới gắn với một tỉnh"],
+  [/^This person is suspended; they cannot be invited$/, "Người này đang bị tạm dừng; không thể mời"],
+  [
+    /^This invitation has already been used; ask for a new one$/,
+    "Lời mời này đã được dùng; hãy xin lời mời mới",
+  ],
+  [/^This invitation was cancelled; ask for a new one$/, "Lời mời này đã bị huỷ; hãy xin lời mời mới"],
+  [/^This invitation has expired; ask for a new one$/, "Lời mời này đã hết hạn; hãy xin lời mời mới"],
+  [
+    /^This invitation is void: the person is suspended$/,
+    "Lời mời này không còn hiệu lực: người được mời đang bị tạm dừng",
+  ],
+  [
+    /^This invitation is void: a newer one was made; use the newest$/,
+    "Lời mời này không còn hiệu lực: đã có lời mời mới hơn",
+  ],
+  [
+    /^This invitation is void: whoever made it no longer has access; ask for a new one$/,
+    "Lời mời này không còn hiệu lực: người mời không còn quyền; hãy xin lời mời mới",
+  ],
   [/^No such (market|stall)$/, (m) => (m[1] === "market" ? "Không có chợ này" : "Không có quầy này")],
   [/^This token is already in use$/, "Mã khóa này đã được dùng"],
   [

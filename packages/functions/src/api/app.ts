@@ -12,7 +12,7 @@ import { healthRoutes } from "./routes/health";
 import { acceptRoutes, invitationRoutes } from "./routes/invitations";
 import { keyRoutes } from "./routes/keys";
 import { marketRoutes } from "./routes/markets";
-import { peopleRoutes } from "./routes/people";
+import { joinRoutes, peopleRoutes } from "./routes/people";
 import { qrRoutes } from "./routes/qr";
 import { realtimeRoutes } from "./routes/realtime";
 import { stallRoutes } from "./routes/stalls";
@@ -35,6 +35,9 @@ export function createApp(deps: Deps) {
   const failures = signInFailures(deps);
   app.use("/api/invitations/:code/accept", codeGuessingGuard(failures));
   app.route("/api", acceptRoutes(deps));
+  app.use("/api/join/:code", codeGuessingGuard(failures));
+  app.use("/api/join/:code/*", codeGuessingGuard(failures));
+  app.route("/api", joinRoutes(deps));
   app.doc31("/api/openapi.json", {
     openapi: "3.1.0",
     info: {
