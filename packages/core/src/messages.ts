@@ -263,6 +263,8 @@ const VI: [RegExp, Translation][] = [
   [/^Only a manager belongs to a market$/, "Chỉ người quản lý chợ mới gắn với một chợ"],
   [/^Only for role manager$/, "Chỉ dành cho vai trò quản lý chợ"],
   [/^Only a liaison is scoped to a province$/, "Chỉ cán bộ liên lạc mới gắn với một tỉnh"],
+  [/^The passkey was not accepted; try again$/, "Khoá truy cập không được chấp nhận; hãy thử lại"],
+  [/^This person is suspended$/, "Người này đang bị tạm dừng"],
   [/^This person is suspended; they cannot be invited$/, "Người này đang bị tạm dừng; không thể mời"],
   [
     /^This invitation has already been used; ask for a new one$/,

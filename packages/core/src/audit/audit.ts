@@ -48,6 +48,7 @@ export const AUDIT_ACTIONS = [
   "invitation.cancelled",
   "person.created",
   "person.suspended",
+  "passkey.registered",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
