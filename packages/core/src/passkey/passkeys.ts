@@ -170,7 +170,7 @@ export async function signIn(
   const passkey = await CredentialItem.get(deps.store, response.id);
   if (!passkey) throw rejected();
   const person = await People.find(deps.store, passkey.personId);
-  if (!person || person.status !== "active") throw unauthorized("This person is suspended");
+  if (person?.status !== "active") throw unauthorized("This person is suspended");
   const verified = await verifyAuthenticationResponse({
     response,
     expectedChallenge: challenge,

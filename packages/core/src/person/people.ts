@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { Actor } from "../audit/audit";
 import * as Audit from "../audit/audit";
 import { Access } from "../auth/access";
 import type { Principal } from "../auth/keys";
