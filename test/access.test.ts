@@ -12,6 +12,8 @@ let h: Harness;
 let tokens: Record<Caller, string>;
 let stallId: string;
 let incidentId: string;
+let personId: string;
+let inviteeId: string;
 let n = 0;
 const unique = () => `R-${++n}`;
 
@@ -85,6 +87,44 @@ const CASES: Case[] = [
     name: "POST /keys",
     allowed: ["admin"],
     request: () => ({ method: "POST", path: "/api/keys", body: { role: "liaison" } }),
+  },
+  {
+    name: "POST /people (a co-manager of dong-van)",
+    allowed: ["admin", "manager"],
+    request: () => ({
+      method: "POST",
+      path: "/api/people",
+      body: { name: `Người ${++n}`, role: "manager", marketId: "dong-van" },
+    }),
+  },
+  {
+    name: "GET /people?marketId",
+    allowed: ["admin", "manager"],
+    request: () => ({ method: "GET", path: "/api/people?marketId=dong-van" }),
+  },
+  {
+    name: "POST /people/{id}/suspend (a dong-van manager)",
+    allowed: ["admin", "manager"],
+    request: () => ({ method: "POST", path: `/api/people/${personId}/suspend` }),
+  },
+  {
+    name: "POST /people/{id}/invitations (join, a dong-van manager)",
+    allowed: ["admin", "manager"],
+    request: () => ({ method: "POST", path: `/api/people/${inviteeId}/invitations`, body: {} }),
+  },
+  {
+    name: "POST /people/{id}/invitations (recovery)",
+    allowed: ["admin"],
+    request: () => ({
+      method: "POST",
+      path: `/api/people/${inviteeId}/invitations`,
+      body: { purpose: "recovery" },
+    }),
+  },
+  {
+    name: "GET /people/{id}/invitations",
+    allowed: ["admin", "manager"],
+    request: () => ({ method: "GET", path: `/api/people/${inviteeId}/invitations` }),
   },
   { name: "GET /keys", allowed: ["admin"], request: () => ({ method: "GET", path: "/api/keys" }) },
   { name: "GET /me", allowed: CALLERS, request: () => ({ method: "GET", path: "/api/me" }) },
@@ -268,6 +308,16 @@ beforeAll(async () => {
     liaison: await h.token("liaison"),
     device: await h.token("device", { marketId: "dong-van" }),
   };
+  personId = (
+    await h.call("POST", "/api/people", {
+      body: { name: "Vàng Thị Dung", role: "manager", marketId: "dong-van" },
+    })
+  ).body.id;
+  inviteeId = (
+    await h.call("POST", "/api/people", {
+      body: { name: "Sùng Mí Chá", role: "manager", marketId: "dong-van" },
+    })
+  ).body.id;
   // Reported by the market's manager: it may change it; an admin-reported one only an admin may (attribution test).
   incidentId = (
     await h.call("POST", "/api/markets/dong-van/incidents", {

@@ -291,6 +291,36 @@ const VI: [RegExp, Translation][] = [
   [/^A manager or device key needs a marketId$/, "Khóa quản lý hoặc thiết bị cần mã chợ"],
   [/^A vendor key needs a stallId$/, "Khóa tiểu thương cần mã quầy"],
   [/^Only a liaison key is scoped to a province$/, "Chỉ khóa liên lạc ngân hàng mới gắn với tỉnh"],
+  // People and their sign-in (§19).
+  [/^Person not found$/, "Không tìm thấy người này"],
+  [/^This key may not create this person$/, "Tài khoản này không được thêm người này"],
+  [/^This key may not list these people$/, "Tài khoản này không được xem danh sách người này"],
+  [/^This key may not change this person$/, "Tài khoản này không được thay đổi người này"],
+  [/^A manager needs a marketId$/, "Người quản lý chợ cần mã chợ"],
+  [/^Only a manager belongs to a market$/, "Chỉ người quản lý chợ mới gắn với một chợ"],
+  [/^Only for role manager$/, "Chỉ dành cho vai trò quản lý chợ"],
+  [/^Only a liaison is scoped to a province$/, "Chỉ cán bộ liên lạc mới gắn với một tỉnh"],
+  [/^The passkey was not accepted; try again$/, "Khoá truy cập không được chấp nhận; hãy thử lại"],
+  [/^This person is suspended$/, "Người này đang bị tạm dừng"],
+  [/^This person is suspended; they cannot be invited$/, "Người này đang bị tạm dừng; không thể mời"],
+  [
+    /^This invitation has already been used; ask for a new one$/,
+    "Lời mời này đã được dùng; hãy xin lời mời mới",
+  ],
+  [/^This invitation was cancelled; ask for a new one$/, "Lời mời này đã bị huỷ; hãy xin lời mời mới"],
+  [/^This invitation has expired; ask for a new one$/, "Lời mời này đã hết hạn; hãy xin lời mời mới"],
+  [
+    /^This invitation is void: the person is suspended$/,
+    "Lời mời này không còn hiệu lực: người được mời đang bị tạm dừng",
+  ],
+  [
+    /^This invitation is void: a newer one was made; use the newest$/,
+    "Lời mời này không còn hiệu lực: đã có lời mời mới hơn",
+  ],
+  [
+    /^This invitation is void: whoever made it no longer has access; ask for a new one$/,
+    "Lời mời này không còn hiệu lực: người mời không còn quyền; hãy xin lời mời mới",
+  ],
   [/^No such (market|stall)$/, (m) => (m[1] === "market" ? "Không có chợ này" : "Không có quầy này")],
   [/^This token is already in use$/, "Mã khóa này đã được dùng"],
   [

@@ -48,6 +48,9 @@ export const AUDIT_ACTIONS = [
   "invitation.cancelled",
   "market.boardAccountChanged",
   "market.feeScheduleChanged",
+  "person.created",
+  "person.suspended",
+  "passkey.registered",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -95,6 +95,30 @@ export const Access = {
     throw forbidden("This key may not read these evaluations");
   },
 
+  /**
+   * Creating a person (docs/contract.md §19): an admin anyone; a market's manager only a co-manager of its own
+   * market. Liaisons, devices and vendors create no one.
+   */
+  createPerson(p: Principal, person: { role: string; marketId?: string }): void {
+    if (p.role === "admin") return;
+    if (p.role === "manager" && person.role === "manager" && p.marketId === person.marketId) return;
+    throw forbidden("This key may not create this person");
+  },
+
+  /** The people list: an admin everyone's (or one market's), a manager its own market's. */
+  listPeople(p: Principal, marketId?: string): void {
+    if (p.role === "admin") return;
+    if (p.role === "manager" && (marketId === undefined || marketId === p.marketId)) return;
+    throw forbidden("This key may not list these people");
+  },
+
+  /** Suspending a person, inviting them again: an admin anyone, a manager its own market's managers. */
+  changePerson(p: Principal, person: { role: string; marketId?: string }): void {
+    if (p.role === "admin") return;
+    if (p.role === "manager" && person.role === "manager" && p.marketId === person.marketId) return;
+    throw forbidden("This key may not change this person");
+  },
+
   /** The province a key's reads are limited to, if any (a province's liaison; docs/contract.md §15). */
   province(p: Principal): string | undefined {
     return p.role === "liaison" ? p.province : undefined;

@@ -23,6 +23,8 @@ export interface Principal {
   /** A liaison key scoped to one province (docs/contract.md §15). */
   province?: string;
   label?: string;
+  /** A person signed in with a session (§19): who they are; `keyId` is then the session's id. */
+  personId?: string;
 }
 
 export interface ApiKey extends Principal {

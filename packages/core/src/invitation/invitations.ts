@@ -47,6 +47,9 @@ export interface Invitation {
   keyId?: string;
 }
 
+/** Whether a stored invitation is a stall's vendor's (§13) rather than a person's (§19). */
+export const isVendors = (i: { stallId?: string }): i is Invitation => typeof i.stallId === "string";
+
 export const InvitationSchema = z
   .object({
     id: z.string(),
@@ -76,7 +79,7 @@ export const AcceptedSchema = z
   .meta({ id: "InvitationAccepted" });
 
 /** Codes are 128-bit random: unguessable, so a fast hash is enough to store them. */
-const hashCode = (code: string) => createHash("sha256").update(code, "utf8").digest("hex");
+export const hashCode = (code: string) => createHash("sha256").update(code, "utf8").digest("hex");
 
 /**
  * Who the stall's vendor is, as a hash: what the invitation was made for. Salted with the invitation's id; the
@@ -190,7 +193,7 @@ const makerCheck = (store: Store, invitation: Invitation) => ApiKeys.stillLive(s
 /** The live invitation for a code shown on a card: it must be the stall's and still work. */
 export async function forCard(deps: Deps, stall: Stall.Stall, code: string): Promise<Invitation> {
   const found = await InvitationItem.get(deps.store, hashCode(code));
-  if (!found || found.stallId !== stall.id) throw notFound("Invitation");
+  if (!found || !isVendors(found) || found.stallId !== stall.id) throw notFound("Invitation");
   const [newest, maker] = await Promise.all([
     InvitationItem.newestOf(deps.store, stall.id),
     makerCheck(deps.store, found),
@@ -248,7 +251,7 @@ export async function cancel(
 }
 
 /** The invitation a presented code names: the long code's hash, or where a typed short code leads. */
-async function resolveCodeHash(deps: Deps, code: string): Promise<string> {
+export async function resolveCodeHash(deps: Deps, code: string): Promise<string> {
   const short = ShortCode.normalise(code);
   if (!short) return hashCode(code);
   const found = await ShortCodeItem.codeHashOf(deps.store, ShortCode.hashShort(short));
@@ -267,7 +270,8 @@ export async function accept(deps: Deps, code: string): Promise<{ token: string;
   const codeHash = await resolveCodeHash(deps, code);
   for (let attempt = 0; attempt < 4; attempt++) {
     const invitation = await InvitationItem.get(deps.store, codeHash);
-    if (!invitation) throw notFound("Invitation");
+    // A person's invitation is accepted by registering a passkey (personInvitations.ts), never for a key.
+    if (!invitation || !isVendors(invitation)) throw notFound("Invitation");
     const now = deps.clock.now();
     const stall = await Stall.get(deps.store, invitation.stallId);
     const [newest, maker] = await Promise.all([

@@ -34,7 +34,7 @@ const notScientific = (s: string) => !SCIENTIFIC.test(s);
 const SCIENTIFIC_MESSAGE = "In scientific notation, so digits are lost — type the whole number again";
 
 /** Phones are kept as digits with an optional leading `+`; Vietnamese numbers are 10 digits from 0, or +84. */
-const PhoneSchema = z
+export const PhoneSchema = z
   .string()
   .trim()
   .refine(notScientific, SCIENTIFIC_MESSAGE)

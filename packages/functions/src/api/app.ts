@@ -13,6 +13,7 @@ import { healthRoutes } from "./routes/health";
 import { acceptRoutes, invitationRoutes } from "./routes/invitations";
 import { keyRoutes } from "./routes/keys";
 import { marketRoutes } from "./routes/markets";
+import { joinRoutes, peopleRoutes } from "./routes/people";
 import { publicRoutes } from "./routes/public";
 import { qrRoutes } from "./routes/qr";
 import { realtimeRoutes } from "./routes/realtime";
@@ -38,6 +39,9 @@ export function createApp(deps: Deps) {
   const failures = signInFailures(deps);
   app.use("/api/invitations/:code/accept", codeGuessingGuard(failures));
   app.route("/api", acceptRoutes(deps));
+  app.use("/api/join/:code", codeGuessingGuard(failures));
+  app.use("/api/join/:code/*", codeGuessingGuard(failures));
+  app.route("/api", joinRoutes(deps));
   app.doc31("/api/openapi.json", {
     openapi: "3.1.0",
     info: {
@@ -77,6 +81,7 @@ export function createApp(deps: Deps) {
   api.route("/", invitationRoutes(deps));
   api.route("/", realtimeRoutes(deps));
   api.route("/", feeRoutes(deps));
+  api.route("/", peopleRoutes(deps));
   app.route("/api", api);
 
   return app;

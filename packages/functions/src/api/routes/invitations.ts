@@ -37,7 +37,7 @@ const pdf = (description: string) => ({
  * AWS; docs/security.md). Never `Host`, `Origin` or `X-Forwarded-Host`: a card printed under a forged header would
  * send a vendor's sign-in code to someone else's site.
  */
-const baseUrl = (deps: Deps) => {
+export const baseUrl = (deps: Deps) => {
   if (!deps.config.publicUrl)
     throw new DomainError("unavailable", "The web app's public address is not configured yet; retry later");
   return deps.config.publicUrl;
