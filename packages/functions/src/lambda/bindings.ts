@@ -34,7 +34,7 @@ const fallbackPath = (env: NodeJS.ProcessEnv, b: Bound) =>
 
 /** Reads every bound value, fetching those kept in SSM (ten names per request, as SSM allows). */
 export async function readBindings(
-  env: NodeJS.ProcessEnv = process.env,
+  env: NodeJS.ProcessEnv,
   ssm: Pick<SSMClient, "send"> = new SSMClient({ region: env.SST_REGION }),
 ): Promise<Bindings> {
   const out: Bindings = {};

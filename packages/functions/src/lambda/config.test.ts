@@ -23,7 +23,7 @@ describe("Lambda's configuration reader", () => {
     vi.stubEnv(`SST_Secret_value_${PROVIDER_API_SECRET_NAMES.sepay}`, "sepay-token");
     const { readLambdaConfig } = await import("./config");
     const { readBindings } = await import("./bindings");
-    const config = readLambdaConfig(await readBindings(), {});
+    const config = readLambdaConfig(await readBindings(process.env), {});
     expect(config.secrets).toEqual(
       Object.fromEntries(Object.keys(PROVIDER_SECRET_NAMES).map((field) => [field, `value-of-${field}`])),
     );

@@ -74,7 +74,7 @@ export function resolvePublicUrl(config: AppConfig, env: NodeJS.ProcessEnv = pro
   return publicUrlRead;
 }
 
-const bindings = await readBindings();
+const bindings = await readBindings(process.env);
 
 function fromSst(): Deps {
   const config = readLambdaConfig(bindings);
