@@ -18,6 +18,9 @@ export const FUNCTION_DEFAULTS = {
     format: "esm",
     minify: true,
     sourcemap: true,
+    // Split at dynamic imports: what a route loads only when asked (fontkit, ExcelJS) is a file of its own, which a
+    // cold start neither reads nor parses (docs/benchmarks.md, "Bundle budgets").
+    splitting: true,
     // The AWS SDK is bundled, not taken from the runtime: a cold start imports one file instead of hundreds
     // (`npm run bench -- lambda` measures the import), and the SDK is the version the lock file pins and the
     // tests ran, not whatever the runtime carries that week.

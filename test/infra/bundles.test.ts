@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { sstBuildOptions } from "@market40/devkit/lambdaBundle";
+import { coldStartBytes, sstBuildOptions } from "@market40/devkit/lambdaBundle";
 import { build } from "esbuild";
 import { beforeAll, describe, expect, it } from "vitest";
 import { BUNDLE_BUDGET_KIB } from "../../stacks/bundling";
@@ -54,17 +54,14 @@ async function bundleInputs(): Promise<{ inputs: Map<string, string[]>; bytes: M
         if (!imported.external) seen.add(imported.path);
     byEntry.set(entry, [...seen]);
   }
-  const bytes = new Map<string, number>();
-  for (const output of Object.values(metafile.outputs))
-    if (output.entryPoint) bytes.set(output.entryPoint, output.bytes);
+  const bytes = new Map(handlers.map((entry) => [entry, coldStartBytes(metafile, entry)]));
   return { inputs: byEntry, bytes };
 }
 
 describe("Lambda bundles", () => {
   let inputs: Map<string, string[]>;
-  let bytes: Map<string, number>;
   beforeAll(async () => {
-    ({ inputs, bytes } = await bundleInputs());
+    ({ inputs } = await bundleInputs());
   });
 
   it("are built for every handler the stacks deploy", () => {

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, join } from "node:path";
-import fontkit from "@pdf-lib/fontkit";
 import {
   fill,
   PDFDocument,
@@ -154,9 +153,17 @@ function drawPoster(doc: PDFDocument, f: Fonts, content: PosterContent): void {
   });
 }
 
+/**
+ * fontkit (940 KiB minified) only when a document is drawn: the api function's cold start does not parse it, since
+ * the Lambda bundles are split at dynamic imports (stacks/defaults.ts, `splitting`).
+ */
+export async function loadFontkit() {
+  return (await import("@pdf-lib/fontkit")).default;
+}
+
 export async function newDocument(title: string, options: RenderOptions) {
   const doc = await PDFDocument.create();
-  doc.registerFontkit(fontkit);
+  doc.registerFontkit(await loadFontkit());
   const bytes = fontBytes(options.fontDir);
   // Subset: only the glyphs used are embedded, once per document however many posters it holds.
   const fontsInDoc: Fonts = {

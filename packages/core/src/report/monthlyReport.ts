@@ -1,8 +1,7 @@
-import fontkit from "@pdf-lib/fontkit";
 import { PDFDocument, type PDFFont, type PDFPage, rgb } from "pdf-lib";
 import { localDateOf, localMinuteOfDay } from "../calendar/localDate";
 import type { PeriodEvaluation } from "../evaluation/monthOverMonth";
-import { fontBytes, type RenderOptions } from "../poster/poster";
+import { fontBytes, loadFontkit, type RenderOptions } from "../poster/poster";
 import type { Cause } from "../uptime/causes";
 import { dayMonth, formatNumber, formatPct, formatSigned, monthVi, RATING_VI } from "./labels";
 import { type Letterhead, letterheadFor, placeAndDate } from "./letterhead";
@@ -638,7 +637,7 @@ export async function renderMonthlyReport(
   options: RenderOptions = {},
 ): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
-  doc.registerFontkit(fontkit);
+  doc.registerFontkit(await loadFontkit());
   const bytes = fontBytes(options.fontDir);
   const f: Fonts = {
     regular: await doc.embedFont(bytes.regular, { subset: true }),
