@@ -77,11 +77,25 @@ export async function issueForMarket(
       existing.add(`${b.periodKey}#${b.stallId}`);
   const missing = planned.filter((p) => !existing.has(`${p.periodKey}#${p.stallId}`));
   const issuedAt = now.toISOString();
+  // In period and stall-code order, and never two bills with the same plain reference in one batch: when two codes
+  // read alike ("A-1" and "A1"), the first in code order keeps the plain reference and the other takes the letter,
+  // whatever the timing of the writes.
+  const queue = [...missing].sort((a, b) =>
+    a.periodKey !== b.periodKey ? (a.periodKey < b.periodKey ? -1 : 1) : a.stallCode < b.stallCode ? -1 : 1,
+  );
   let issued = 0;
-  for (let i = 0; i < missing.length; i += CONCURRENCY) {
-    const done = await Promise.all(
-      missing.slice(i, i + CONCURRENCY).map((p) => issueOne(store, marketId, p, issuedAt)),
-    );
+  while (queue.length > 0) {
+    const batch: PlannedBill[] = [];
+    const references = new Set<string>();
+    for (let j = 0; j < queue.length && batch.length < CONCURRENCY; ) {
+      const reference = billReference(queue[j]!);
+      if (references.has(reference)) j++;
+      else {
+        references.add(reference);
+        batch.push(...queue.splice(j, 1));
+      }
+    }
+    const done = await Promise.all(batch.map((p) => issueOne(store, marketId, p, issuedAt)));
     issued += done.filter(Boolean).length;
   }
   return { marketId, planned: planned.length, issued };
