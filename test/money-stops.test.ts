@@ -55,12 +55,13 @@ async function pastSundays(marketId: string, perSession: number) {
 }
 
 const incidents = async (marketId: string) =>
-  (
-    await h.call(
-      "GET",
-      `/api/markets/${marketId}/incidents?from=2026-11-28&to=2026-11-30`,
-    )
-  ).body.items as { id: string; cause: string; startedAt: string; endedAt: string; reportedBy: string }[];
+  (await h.call("GET", `/api/markets/${marketId}/incidents?from=2026-11-28&to=2026-11-30`)).body.items as {
+    id: string;
+    cause: string;
+    startedAt: string;
+    endedAt: string;
+    reportedBy: string;
+  }[];
 
 let log: ReturnType<typeof recording>;
 const deps = (): Deps => ({
