@@ -1,3 +1,4 @@
+import { MONEY_STOPS_METRIC } from "@market40/core/sync/moneyStops";
 import { Duration } from "aws-cdk-lib";
 import {
   Alarm,
@@ -27,7 +28,7 @@ export function subscriptionProtocol(endpoint: string): SubscriptionProtocol {
 
 /**
  * Alarms on what must never go unnoticed — the API answering 5xx, the callbacks function failing or throttled, the
- * daily job failing, an evaluation job dead-lettered or stuck, DynamoDB throttling — each notifying one SNS topic (encrypted, TLS only) whose
+ * daily job failing, an evaluation job dead-lettered or stuck, DynamoDB throttling, money stopping at a market — each notifying one SNS topic (encrypted, TLS only) whose
  * subscriber is the stage parameter `MARKET40_ALARM_SUBSCRIPTION` (stacks/parameters.ts).
  */
 export function MonitoringStack({ stack }: StackContext) {
@@ -116,6 +117,15 @@ export function MonitoringStack({ stack }: StackContext) {
       label: "DynamoDB throttle events",
     }),
     "DynamoDB throttled reads or writes on the table.",
+  );
+  alarm(
+    "PaymentsStopped",
+    new Metric({
+      namespace: MONEY_STOPS_METRIC.namespace,
+      metricName: MONEY_STOPS_METRIC.name,
+      ...fiveMinutes,
+    }),
+    "Money stopped at a market in session that usually takes payments while the providers' APIs list some: an incident candidate is raised for its manager (docs/contract.md §16).",
   );
   stack.addOutputs({ AlarmTopicArn: topic.topicArn });
   return { topic };

@@ -101,7 +101,9 @@ export const TABLE_ACCESS = {
   },
   /**
    * The scheduled pull sync: `ingest()` of each listed transaction (the callbacks function's reads and transaction),
-   * and its cursor (a consistent GetItem, a conditional PutItem). It tells no socket (no realtime endpoint), so it
+   * and its cursor (a consistent GetItem, a conditional PutItem); then the money-stops check: the markets (gsi1), a
+   * market's last payment (gsi2), its market-day rollups (Query), its incident candidate and audit entry (a
+   * transaction of conditional puts). It tells no socket (no realtime endpoint), so it
    * deletes nothing.
    */
   sync: {
@@ -112,7 +114,7 @@ export const TABLE_ACCESS = {
       "dynamodb:Query",
       "dynamodb:UpdateItem",
     ],
-    indexes: ["gsi1"],
+    indexes: ["gsi1", "gsi2"],
   },
 } as const satisfies Record<
   string,

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { PROVIDER_API_SECRET_NAMES, PROVIDER_SECRET_NAMES } from "@market40/core/config";
 import { EVALUATION_CONCURRENCY, EVALUATION_MAX_RECEIVES } from "@market40/core/evaluation/scheduled";
 import { createTableInput } from "@market40/core/store/design";
+import { MONEY_STOPS_METRIC } from "@market40/core/sync/moneyStops";
 import type { Stack } from "aws-cdk-lib";
 import { Stack as CdkStack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
@@ -470,7 +471,7 @@ describe("StorageStack protection", () => {
 });
 
 describe("MonitoringStack", () => {
-  it("alarms on API 5xx, callback errors and throttles, evaluation failures, dead-lettered or stuck evaluation jobs and DynamoDB throttles, into one encrypted topic", () => {
+  it("alarms on API 5xx, callback errors and throttles, evaluation failures, dead-lettered or stuck evaluation jobs, DynamoDB throttles and money stopping at a market, into one encrypted topic", () => {
     const [topicId] = Object.keys(monitoring.findResources("AWS::SNS::Topic"));
     expect(topicId).toBeDefined();
     monitoring.hasResourceProperties("AWS::SNS::Topic", { KmsMasterKeyId: Match.anyValue() });
@@ -493,7 +494,16 @@ describe("MonitoringStack", () => {
     expect(metricName(byId("TableThrottles"))).toContain("ReadThrottleEvents");
     expect(metricName(byId("EvaluationDeadLetters"))).toContain("ApproximateNumberOfMessagesVisible");
     expect(metricName(byId("EvaluationBacklog"))).toContain("ApproximateAgeOfOldestMessage");
-    expect(Object.keys(alarms)).toHaveLength(7);
+    // The sync's Embedded Metric Format line (packages/functions/src/jobs/sync.ts) is the metric: any count alarms.
+    expect(byId("PaymentsStopped")?.Properties).toMatchObject({
+      Namespace: MONEY_STOPS_METRIC.namespace,
+      MetricName: MONEY_STOPS_METRIC.name,
+      Statistic: "Sum",
+      Threshold: 1,
+      ComparisonOperator: "GreaterThanOrEqualToThreshold",
+      TreatMissingData: "notBreaching",
+    });
+    expect(Object.keys(alarms)).toHaveLength(8);
     for (const alarm of Object.values(alarms))
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
   });

@@ -1,4 +1,4 @@
-import { BatchGetCommand, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Actor } from "../audit/audit";
 import { localDateOf } from "../calendar/localDate";
 import { accountKey } from "../stall/accountItem";
@@ -308,6 +308,30 @@ export const TransactionItem = {
       page,
       fromItem,
     ),
+  /**
+   * byMarketMonth, newest first: when the market's latest payment before `hi` in the given months was paid (months
+   * newest first; one item read per month at most), or null when none was.
+   */
+  async lastPaidAt(store: Store, marketId: string, months: string[], hi: string): Promise<string | null> {
+    for (const month of months) {
+      const res = await guard(() =>
+        store.doc.send(
+          new QueryCommand({
+            TableName: store.table,
+            IndexName: "gsi2",
+            KeyConditionExpression: "gsi2pk = :pk AND gsi2sk < :hi",
+            ExpressionAttributeValues: { ":pk": byMarketMonthPk(marketId, month), ":hi": hi },
+            ProjectionExpression: "paidAt",
+            ScanIndexForward: false,
+            Limit: 1,
+          }),
+        ),
+      );
+      const paidAt = res.Items?.[0]?.paidAt;
+      if (typeof paidAt === "string") return paidAt;
+    }
+    return null;
+  },
   /** unmatched: transactions no stall has been given, oldest first. */
   unmatched: (store: Store, page: PageRequest): Promise<Page<StoredTransaction>> =>
     queryPage(store, { gsi1pk: UNMATCHED }, page, fromItem),

@@ -24,6 +24,7 @@ const CAUSE_VI: Record<Cause, string> = {
   provider: "Lỗi nhà cung cấp",
   power: "Mất điện",
   other: "Khác",
+  "payments-stopped": "Tiền ngừng về",
 };
 
 interface Fonts {

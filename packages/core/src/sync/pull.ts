@@ -32,6 +32,11 @@ export interface PullReport {
   cursor: string | null;
   /** Listed transactions SePay says its webhook did not deliver (`webhook_success: 0`). */
   webhookFailed: number;
+  /**
+   * When the newest incoming transaction the API listed in this run was paid (new or already stored), null when it
+   * listed none: what the money-stops check (`moneyStops.ts`) takes as "the provider's API shows payments".
+   */
+  newestPaidAt: string | null;
 }
 
 const SYNC_BY = (provider: Provider) => ({ role: "system", keyId: `sync:${provider}` });
@@ -71,7 +76,14 @@ const emptyReport = (provider: Provider, cursor: string | null): PullReport => (
   duplicates: 0,
   cursor,
   webhookFailed: 0,
+  newestPaidAt: null,
 });
+
+/** Keeps the newest `paidAt` the run listed. */
+function sawPaid(report: PullReport, paidAt: string) {
+  const at = new Date(paidAt).toISOString();
+  if (!report.newestPaidAt || at > report.newestPaidAt) report.newestPaidAt = at;
+}
 
 /**
  * Pulls what SePay holds since the stored cursor and stores each incoming transaction through the same `ingest`
@@ -108,6 +120,7 @@ export async function pullSepay(
       if (item.webhook_success === 0) report.webhookFailed++;
       const txn: IncomingTransaction | undefined = fromSepayApi(item);
       if (!txn) continue;
+      sawPaid(report, txn.paidAt);
       const result = await ingest(deps, txn, provenance);
       if (result.status === "stored" || result.status === "unmatched") report.recovered++;
       else if (result.status === "duplicate") report.duplicates++;
@@ -177,6 +190,7 @@ export async function pullCasso(
       report.listed++;
       const txn = fromCassoApi(record);
       if (!txn) continue;
+      sawPaid(report, txn.paidAt);
       const result = await ingest(deps, txn, provenance);
       if (result.status === "stored" || result.status === "unmatched") report.recovered++;
       else if (result.status === "duplicate") report.duplicates++;
