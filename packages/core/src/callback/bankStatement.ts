@@ -17,7 +17,7 @@ import type { Provider } from "./types";
 /**
  * A bank's own statement (`.xlsx` or CSV), read through the column mapping an admin set once for that bank
  * (docs/contract.md §18). Its rows are the bank's transfers into the account: each is named by the bank's reference,
- * so it is compared with stored payments through the bank-reference guard (`BANKREF#…`), whichever provider id they
+ * so it is compared with stored payments through the bank-reference guard (see `bankRefItem.ts`), whichever provider id they
  * were delivered under.
  */
 const header = z.string().trim().min(1).max(100);
