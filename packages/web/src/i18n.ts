@@ -140,7 +140,7 @@ const vi = {
   reasonNoAccount: "Không quầy nào có số tài khoản này",
   reconciliation: "Đối chiếu sao kê",
   reconciliationHelp:
-    "Tệp xuất giao dịch của SePay hoặc Casso (Excel .xlsx hoặc CSV, tải nguyên từ trang của họ), hoặc tệp CSV theo mẫu market40 (cột id, paidAt, accountNumber, amount, description).",
+    "Tệp xuất giao dịch của SePay hoặc Casso (Excel .xlsx hoặc CSV, tải nguyên từ trang của họ), hoặc tệp CSV theo mẫu market40 (cột id, paidAt, accountNumber, amount, description), hoặc sao kê của ngân hàng (chọn ngân hàng; đặt cột của ngân hàng đó một lần ở phần dưới).",
   providerGeneric: "Mẫu market40",
   statementBank: "Sao kê của ngân hàng",
   statementBankNone: "Không — tệp của nhà cung cấp",
@@ -429,7 +429,7 @@ const en: Record<Key, string> = {
   reasonNoAccount: "No stall holds this account",
   reconciliation: "Statement reconciliation",
   reconciliationHelp:
-    "SePay's or Casso's transaction export (Excel .xlsx or CSV, as downloaded from them), or a CSV in market40's format (columns id, paidAt, accountNumber, amount, description).",
+    "SePay's or Casso's transaction export (Excel .xlsx or CSV, as downloaded from them), or a CSV in market40's format (columns id, paidAt, accountNumber, amount, description), or a bank's own statement (choose the bank; set that bank's columns once below).",
   providerGeneric: "market40 format",
   statementBank: "A bank's own statement",
   statementBankNone: "No — the provider's file",
