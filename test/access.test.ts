@@ -185,6 +185,25 @@ const CASES: Case[] = [
     }),
   },
   {
+    name: "PUT /reconciliation/mappings/{bin}",
+    allowed: ["admin"],
+    request: () => ({
+      method: "PUT",
+      path: "/api/reconciliation/mappings/970405",
+      body: {
+        id: "Số bút toán",
+        paidAt: "Ngày giao dịch",
+        amount: "Ghi có",
+        fixedAccountNumber: "0123456789",
+      },
+    }),
+  },
+  {
+    name: "GET /reconciliation/mappings/{bin}",
+    allowed: ["admin"],
+    request: () => ({ method: "GET", path: "/api/reconciliation/mappings/970405" }),
+  },
+  {
     name: "GET /markets/{id}/uptake",
     allowed: ["admin", "manager"],
     request: () => ({ method: "GET", path: "/api/markets/dong-van/uptake?from=2026-11-01&to=2026-11-30" }),

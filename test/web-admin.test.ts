@@ -238,6 +238,50 @@ describe("admin screens", () => {
     await shot(page, "admin-reconciliation-sepay-360.png");
     await page.close();
   });
+
+  it("sets a bank's statement columns once at 360 px, in Vietnamese, and reads its statement through them", async () => {
+    const page = await signIn(rig.tokens.admin, 360);
+    await page.getByRole("link", { name: "Đối chiếu sao kê" }).click();
+    const mapping = page.locator("#mapping");
+    await mapping.getByLabel("Ngân hàng", { exact: true }).selectOption({ label: "Agribank" });
+    await mapping.getByLabel("Cột mã giao dịch (số bút toán)").fill("Số bút toán");
+    await mapping.getByLabel("Cột ngày giờ").fill("Ngày giao dịch");
+    await mapping.getByLabel("Dạng ngày giờ").fill("dd/MM/yyyy HH:mm");
+    await mapping.getByLabel("Cột số tiền ghi có").fill("Ghi có");
+    await mapping.getByLabel("Hoặc một số tài khoản cho cả sao kê").fill("8888000001");
+    await mapping.getByRole("button", { name: "Lưu" }).click();
+    await mapping.getByText("Đã lưu.").waitFor();
+    expect((await rig.h.call("GET", "/api/reconciliation/mappings/970405")).body).toMatchObject({
+      id: "Số bút toán",
+      amount: "Ghi có",
+      fixedAccountNumber: "8888000001",
+    });
+
+    const vn = new Date(Date.now() + 7 * 3600_000);
+    const stamp = `${String(vn.getUTCDate()).padStart(2, "0")}/${String(vn.getUTCMonth() + 1).padStart(2, "0")}/${vn.getUTCFullYear()} ${String(vn.getUTCHours()).padStart(2, "0")}:${String(vn.getUTCMinutes()).padStart(2, "0")}`;
+    const book = new ExcelJS.Workbook();
+    const sheet = book.addWorksheet("Sao kê");
+    sheet.addRow(["Ngày giao dịch", "Số bút toán", "Diễn giải", "Ghi nợ", "Ghi có"]);
+    sheet.addRow([stamp, "FT26BANK01", "A-01 ca", "", "27.000"]);
+    sheet.addRow([stamp, "FT26BANK02", "so sai", "", "27.000,5"]);
+    await page.getByLabel("Đơn vị thanh toán").selectOption("sepay");
+    await page.getByLabel("Sao kê của ngân hàng").selectOption({ label: "Agribank" });
+    await page.getByLabel("Tệp sao kê (Excel hoặc CSV)").setInputFiles({
+      name: "agribank-sao-ke.xlsx",
+      mimeType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      buffer: Buffer.from(await book.xlsx.writeBuffer()),
+    });
+    await page.getByRole("button", { name: "Đối chiếu" }).click();
+    const missing = page.getByRole("region", { name: "Có trong sao kê, thiếu ở hệ thống" });
+    await missing.getByText("FT26BANK01").waitFor();
+    expect(await missing.textContent()).toContain("27.000");
+    expect(await page.locator("#diff ul.error").textContent()).toContain(
+      "Dòng 3: Cột 'Ghi có': nhận được '27.000,5', không phải số tiền nguyên (đồng)",
+    );
+    await expect.poll(() => noSidewaysScroll(page)).toBe("fits");
+    await shot(page, "admin-reconciliation-bank-360.png");
+    await page.close();
+  });
 });
 
 describe("liaison", () => {

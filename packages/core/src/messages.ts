@@ -368,9 +368,27 @@ const VI: [RegExp, Translation][] = [
   // A provider's export uploaded for reconciliation: the column as the file names it and the value as received.
   [/^Column '(.+)' is empty$/, (m) => `Cột '${m[1]}' đang trống`],
   [
-    /^Column '(.+)': '(.*)' is not a date and time — expected dd\/MM\/yyyy HH:mm:ss$/,
-    (m) => `Cột '${m[1]}': nhận được '${m[2]}', không phải ngày giờ — cần dạng dd/MM/yyyy HH:mm:ss`,
+    /^Column '(.+)': '(.*)' is not a date and time — expected (.+)$/,
+    (m) => `Cột '${m[1]}': nhận được '${m[2]}', không phải ngày giờ — cần dạng ${m[3]}`,
   ],
+  // A bank's statement read through its column mapping (docs/contract.md §18).
+  [
+    /^No column mapping is set for bank (.+); an admin sets it first \(PUT (.+)\)$/,
+    (m) =>
+      `Chưa đặt cột cho sao kê của ngân hàng ${m[1]}: quản trị viên cần đặt trước một lần (cột mã giao dịch, ngày giờ, số tiền ghi có, số tài khoản) rồi tải lại (PUT ${m[2]})`,
+  ],
+  [/^No column mapping is set for bank (.+)$/, (m) => `Chưa đặt cột cho sao kê của ngân hàng ${m[1]}`],
+  [/^Unknown bank BIN '(.*)'$/, (m) => `Mã BIN '${m[1]}' không phải ngân hàng nào trong danh sách VietQR`],
+  [/^not a VietQR bank$/, "không có trong danh sách ngân hàng VietQR"],
+  [
+    /^Give either accountNumber \(a column\) or fixedAccountNumber \(one account\), not both$/,
+    "Chọn một: cột số tài khoản, hoặc một số tài khoản cố định cho cả sao kê",
+  ],
+  [
+    /^dd, MM, yyyy, HH, mm, ss and separators, e\.g\. dd\/MM\/yyyy HH:mm:ss$/,
+    "chỉ gồm dd, MM, yyyy, HH, mm, ss và dấu phân cách, ví dụ dd/MM/yyyy HH:mm:ss",
+  ],
+  [/^needs dd, MM and yyyy$/, "cần có dd, MM và yyyy"],
   [
     /^Column '(.+)': '(.*)' is not a whole amount of VND$/,
     (m) => `Cột '${m[1]}': nhận được '${m[2]}', không phải số tiền nguyên (đồng)`,

@@ -141,8 +141,20 @@ const vi = {
   reasonNoAccount: "Không quầy nào có số tài khoản này",
   reconciliation: "Đối chiếu sao kê",
   reconciliationHelp:
-    "Tệp xuất giao dịch của SePay hoặc Casso (Excel .xlsx hoặc CSV, tải nguyên từ trang của họ), hoặc tệp CSV theo mẫu market40 (cột id, paidAt, accountNumber, amount, description).",
+    "Tệp xuất giao dịch của SePay hoặc Casso (Excel .xlsx hoặc CSV, tải nguyên từ trang của họ), hoặc tệp CSV theo mẫu market40 (cột id, paidAt, accountNumber, amount, description), hoặc sao kê của ngân hàng (chọn ngân hàng; đặt cột của ngân hàng đó một lần ở phần dưới).",
   providerGeneric: "Mẫu market40",
+  statementBank: "Sao kê của ngân hàng",
+  statementBankNone: "Không — tệp của nhà cung cấp",
+  mappingTitle: "Cột trong sao kê ngân hàng",
+  mappingHelp:
+    "Đặt một lần cho mỗi ngân hàng: gõ tên cột đúng như dòng tiêu đề trong tệp sao kê; market40 nhớ cho các lần tải sau.",
+  mapId: "Cột mã giao dịch (số bút toán)",
+  mapPaidAt: "Cột ngày giờ",
+  mapDateFormat: "Dạng ngày giờ",
+  mapAmount: "Cột số tiền ghi có",
+  mapAccount: "Cột số tài khoản",
+  mapFixedAccount: "Hoặc một số tài khoản cho cả sao kê",
+  mapDescription: "Cột diễn giải",
   ingestConfirm:
     "Ghi các giao dịch còn thiếu vào sổ của các quầy? Mỗi giao dịch chỉ được ghi một lần và việc này được ghi nhật ký.",
   reconciliationResult: "Kết quả đối chiếu",
@@ -419,8 +431,20 @@ const en: Record<Key, string> = {
   reasonNoAccount: "No stall holds this account",
   reconciliation: "Statement reconciliation",
   reconciliationHelp:
-    "SePay's or Casso's transaction export (Excel .xlsx or CSV, as downloaded from them), or a CSV in market40's format (columns id, paidAt, accountNumber, amount, description).",
+    "SePay's or Casso's transaction export (Excel .xlsx or CSV, as downloaded from them), or a CSV in market40's format (columns id, paidAt, accountNumber, amount, description), or a bank's own statement (choose the bank; set that bank's columns once below).",
   providerGeneric: "market40 format",
+  statementBank: "A bank's own statement",
+  statementBankNone: "No — the provider's file",
+  mappingTitle: "Columns of a bank's statement",
+  mappingHelp:
+    "Set once per bank: type each column's name exactly as the statement's header row writes it; market40 remembers it for later uploads.",
+  mapId: "Transaction number column",
+  mapPaidAt: "Date and time column",
+  mapDateFormat: "Date format",
+  mapAmount: "Credit amount column",
+  mapAccount: "Account number column",
+  mapFixedAccount: "Or one account for the whole statement",
+  mapDescription: "Description column",
   ingestConfirm:
     "Write the missing payments into the stalls' books? Each is written once, and this is audited.",
   reconciliationResult: "Reconciliation result",

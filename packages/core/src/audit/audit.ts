@@ -51,6 +51,7 @@ export const AUDIT_ACTIONS = [
   "person.created",
   "person.suspended",
   "passkey.registered",
+  "statement.mappingChanged",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

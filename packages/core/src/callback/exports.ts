@@ -4,6 +4,7 @@ import { localDateTimeToUtc } from "../calendar/localDate";
 import { type CsvRow, separatorOf } from "../csv";
 import { isXlsx, readTable } from "../sheet";
 import { asciiFold } from "../text";
+import { parseBankStatement } from "./bankStatement";
 import type { IngestDeps } from "./ingest";
 import {
   MAX_STATEMENT_ROWS,
@@ -234,7 +235,10 @@ export async function reconcileUpload(
   actor: Actor,
   provider: Provider,
   body: Uint8Array,
-  options: { ingestMissing: boolean },
+  options: { ingestMissing: boolean; bank?: string },
 ): Promise<ReconciliationReport> {
-  return reconcileStatement(deps, actor, await parseStatement(provider, body), options);
+  const statement = options.bank
+    ? await parseBankStatement(deps.store, provider, options.bank, body)
+    : await parseStatement(provider, body);
+  return reconcileStatement(deps, actor, statement, options);
 }

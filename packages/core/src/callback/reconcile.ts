@@ -9,6 +9,7 @@ import { accountKey } from "../stall/accountItem";
 import { findByAccount, get as getStall, mask } from "../stall/stall";
 import { allPages } from "../store/page";
 import { commit } from "../store/transact";
+import { BankRefItem } from "./bankRefItem";
 import { type IngestDeps, ingest, type Provenance } from "./ingest";
 import { TransactionItem } from "./transactionItem";
 import { listForStall } from "./transactions";
@@ -49,6 +50,11 @@ export interface Statement {
   hash: string;
   rows: StatementRow[];
   errors: { line: number; message: string }[];
+  /**
+   * How a row is found among stored payments: by the provider's id (a provider's statement), or — for a bank's own
+   * statement, whose rows carry only the bank's reference — through the bank-reference guard.
+   */
+  matchBy?: "providerId" | "bankRef";
 }
 
 /** The SHA-256 (hex) of a statement file as uploaded: what its audit entry names it by. */
@@ -199,13 +205,32 @@ export async function reconcileStatement(
     also: (txn) => [Audit.tally(store, run, { count: 1, amount: txn.amount })],
   };
 
-  const known = await TransactionItem.existing(
-    store,
-    provider,
-    rows.map((r) => r.txn.providerTxnId),
-  );
+  // The stored payment each row is, by its id: the provider's own, or the one holding the bank's reference.
+  const storedIds = new Set<string>();
+  const matches = new Set<StatementRow>();
+  if (statement.matchBy === "bankRef") {
+    for (const row of rows) {
+      const { bin, accountNumber, bankRef, amount } = row.txn;
+      const holder =
+        bin && bankRef
+          ? await BankRefItem.holder(store, { bin, accountNumber, reference: bankRef, amount })
+          : undefined;
+      if (holder?.provider === provider) {
+        matches.add(row);
+        storedIds.add(holder.id);
+      }
+    }
+  } else {
+    const known = await TransactionItem.existing(
+      store,
+      provider,
+      rows.map((r) => r.txn.providerTxnId),
+    );
+    for (const row of rows) if (known.has(row.txn.providerTxnId)) matches.add(row);
+    for (const row of rows) storedIds.add(row.txn.providerTxnId);
+  }
   for (const row of rows) {
-    if (known.has(row.txn.providerTxnId)) {
+    if (matches.has(row)) {
       report.matched++;
       continue;
     }
@@ -228,7 +253,7 @@ export async function reconcileStatement(
   }
 
   if (report.from && report.to) {
-    const inStatement = new Set(rows.map((r) => r.txn.providerTxnId));
+    const inStatement = storedIds;
     const accounts = new Map(
       rows.map((r) => [`${r.txn.bin ?? ""}|${accountKey(r.txn.accountNumber)}`, r.txn]),
     );

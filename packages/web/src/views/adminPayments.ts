@@ -2,7 +2,7 @@ import type { ReconciliationReport } from "@market40/core/callback/reconcile";
 import type { UnmatchedTransactionSchema } from "@market40/core/callback/transactions";
 import type { Provider } from "@market40/core/callback/types";
 import type { z } from "zod";
-import { get, post, uploadCsv } from "../api";
+import { ApiError, get, post, uploadCsv } from "../api";
 import { dateTime, esc, vnd } from "../format";
 import { t } from "../i18n";
 import type { Market } from "../shapes";
@@ -126,14 +126,30 @@ export function adminReconciliationView(app: HTMLElement): void {
       <p class="muted">${t("reconciliationHelp")}</p>
       <div class="row"><div><label for="r-provider">${t("providerName")}</label><select id="r-provider" name="provider">${PROVIDERS.map((p) => `<option value="${p}">${esc(providerLabel(p))}</option>`).join("")}</select></div>
       <div><label for="r-file">${t("statementFile")}</label><input id="r-file" type="file" name="file" accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required></div></div>
+      <div><label for="r-bank">${t("statementBank")}</label><select id="r-bank" name="bank"><option value="">${t("statementBankNone")}</option></select></div>
       <label class="check"><input type="checkbox" name="ingest" value="true"> ${t("ingestMissing")}</label>
       <progress value="0" max="1" hidden></progress>
       <div class="form-status" role="status"></div>
       <p><button type="submit">${t("compare")}</button></p>
     </form>
-    <section id="diff" aria-live="polite"></section>`;
+    <section id="diff" aria-live="polite"></section>
+    <form id="mapping" class="card" novalidate>
+      <h2>${t("mappingTitle")}</h2>
+      <p class="muted">${t("mappingHelp")}</p>
+      <div class="row"><div><label for="m-bin">${t("bank")}</label><select id="m-bin" name="bin"></select></div>
+      <div><label for="m-id">${t("mapId")}</label><input id="m-id" name="id" required></div>
+      <div><label for="m-paidAt">${t("mapPaidAt")}</label><input id="m-paidAt" name="paidAt" required></div>
+      <div><label for="m-dateFormat">${t("mapDateFormat")}</label><input id="m-dateFormat" name="dateFormat" value="dd/MM/yyyy HH:mm:ss"></div>
+      <div><label for="m-amount">${t("mapAmount")}</label><input id="m-amount" name="amount" required></div>
+      <div><label for="m-accountNumber">${t("mapAccount")}</label><input id="m-accountNumber" name="accountNumber"></div>
+      <div><label for="m-fixedAccountNumber">${t("mapFixedAccount")}</label><input id="m-fixedAccountNumber" name="fixedAccountNumber" inputmode="numeric"></div>
+      <div><label for="m-description">${t("mapDescription")}</label><input id="m-description" name="description"></div></div>
+      <div class="form-status" role="status"></div>
+      <p><button type="submit">${t("save")}</button></p>
+    </form>`;
   const form = app.querySelector<HTMLFormElement>("#statement")!;
   const diff = app.querySelector<HTMLElement>("#diff")!;
+  mappingForm(app);
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const file = (form.elements.namedItem("file") as HTMLInputElement).files?.[0];
@@ -150,7 +166,7 @@ export function adminReconciliationView(app: HTMLElement): void {
     bar.hidden = false;
     try {
       const report = await uploadCsv<ReconciliationReport>(
-        `/api/reconciliation/${data.get("provider")}?ingest=${ingest}`,
+        `/api/reconciliation/${data.get("provider")}?ingest=${ingest}${data.get("bank") ? `&bank=${data.get("bank")}` : ""}`,
         file,
         (f) => {
           bar.value = f;
@@ -163,11 +179,70 @@ export function adminReconciliationView(app: HTMLElement): void {
       if (ingest) {
         form.reset();
         form.querySelector<HTMLSelectElement>("#r-provider")!.value = String(data.get("provider"));
+        form.querySelector<HTMLSelectElement>("#r-bank")!.value = String(data.get("bank") ?? "");
       }
     } catch (err) {
       showFieldErrors(form, err);
     } finally {
       bar.hidden = true;
+    }
+  });
+}
+
+const MAPPING_FIELDS = [
+  "id",
+  "paidAt",
+  "dateFormat",
+  "amount",
+  "accountNumber",
+  "fixedAccountNumber",
+  "description",
+];
+
+/**
+ * A bank's statement columns (docs/contract.md §18): banks by name in both selects, the remembered mapping filled in
+ * when a bank is chosen, saved with PUT (the API audits it).
+ */
+async function mappingForm(app: HTMLElement): Promise<void> {
+  const form = app.querySelector<HTMLFormElement>("#mapping")!;
+  const bin = form.querySelector<HTMLSelectElement>("#m-bin")!;
+  const status = form.querySelector(".form-status")!;
+  const banks = (
+    await get<{ items: { bin: string; shortName: string }[] }>("/api/banks").catch(() => ({ items: [] }))
+  ).items;
+  const options = banks.map((b) => `<option value="${esc(b.bin)}">${esc(b.shortName)}</option>`).join("");
+  bin.innerHTML = options;
+  app.querySelector("#r-bank")!.insertAdjacentHTML("beforeend", options);
+  const input = (name: string) => form.querySelector<HTMLInputElement>(`[name=${name}]`)!;
+  const fill = async () => {
+    status.innerHTML = "";
+    clearFieldErrors(form);
+    let mapping: Record<string, string | undefined> = {};
+    try {
+      mapping = await get<Record<string, string>>(`/api/reconciliation/mappings/${bin.value}`);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 404)) throw err;
+    }
+    for (const f of MAPPING_FIELDS)
+      input(f).value = mapping[f] ?? (f === "dateFormat" ? "dd/MM/yyyy HH:mm:ss" : "");
+  };
+  bin.addEventListener("change", () => void fill().catch((err) => showFieldErrors(form, err)));
+  if (bin.value) await fill().catch((err) => showFieldErrors(form, err));
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const body = Object.fromEntries(
+      MAPPING_FIELDS.map((f) => [f, input(f).value.trim()]).filter(([, v]) => v !== ""),
+    );
+    const button = form.querySelector<HTMLButtonElement>("button[type=submit]")!;
+    button.disabled = true;
+    try {
+      await post(`/api/reconciliation/mappings/${bin.value}`, body, "PUT");
+      clearFieldErrors(form);
+      status.innerHTML = `<div class="ok">${t("saved")}</div>`;
+    } catch (err) {
+      showFieldErrors(form, err);
+    } finally {
+      button.disabled = false;
     }
   });
 }

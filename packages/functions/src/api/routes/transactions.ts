@@ -1,6 +1,12 @@
 import { createRoute } from "@hono/zod-openapi";
 import { Access } from "@market40/core/auth/access";
 import { assertRangeLength } from "@market40/core/calendar/localDate";
+import {
+  getMapping,
+  StatementMappingInputSchema,
+  StatementMappingSchema,
+  setMapping,
+} from "@market40/core/callback/bankStatement";
 import { reconcileUpload } from "@market40/core/callback/exports";
 import { AssignPaymentSchema, assignUnmatched } from "@market40/core/callback/matching";
 import { ReconciliationReportSchema } from "@market40/core/callback/reconcile";
@@ -138,7 +144,17 @@ export function reconciliationRoutes(deps: Deps) {
       security: bearer,
       request: {
         params: z.object({ provider: z.enum(PROVIDERS) }),
-        query: z.object({ ingest: z.enum(["true", "false"]).default("false") }),
+        query: z.object({
+          ingest: z.enum(["true", "false"]).default("false"),
+          bank: z
+            .string()
+            .regex(/^\d{6}$/)
+            .optional()
+            .describe(
+              "The BIN of a bank whose own statement this is: read through the column mapping set at " +
+                "`PUT /api/reconciliation/mappings/{bin}`, its rows compared with stored payments by the bank's reference",
+            ),
+        }),
         body: tableRequestBody,
       },
       middleware: [csvLimit] as const,
@@ -149,11 +165,52 @@ export function reconciliationRoutes(deps: Deps) {
       const body = await readTableUpload(c);
       const report = await reconcileUpload(deps, c.var.principal, c.req.valid("param").provider, body, {
         ingestMissing: c.req.valid("query").ingest === "true",
+        ...(c.req.valid("query").bank ? { bank: c.req.valid("query").bank } : {}),
       });
       const lang = languageOf(c.req.header("accept-language"));
       c.header("Content-Language", lang);
       return c.json(
         { ...report, errors: report.errors.map((e) => ({ ...e, message: translate(e.message, lang) })) },
+        200,
+      );
+    },
+  );
+
+  const bin = z.object({ bin: z.string().regex(/^\d{6}$/, "a 6-digit bank BIN") });
+  app.openapi(
+    createRoute({
+      method: "get",
+      path: "/reconciliation/mappings/{bin}",
+      tags: ["Callbacks"],
+      summary: "The column mapping remembered for a bank's statement (admin)",
+      security: bearer,
+      request: { params: bin },
+      responses: { 200: json(StatementMappingSchema), ...commonErrors },
+    }),
+    async (c) => {
+      Access.admin(c.var.principal);
+      return c.json(await getMapping(deps.store, c.req.valid("param").bin), 200);
+    },
+  );
+  app.openapi(
+    createRoute({
+      method: "put",
+      path: "/reconciliation/mappings/{bin}",
+      tags: ["Callbacks"],
+      summary: "Set which columns of a bank's statement hold what, once per bank (admin; audited)",
+      description:
+        "Headers as the bank's file names them (compared without case, accents, spaces or punctuation): the bank's " +
+        "reference, the date and time with its format (`dd`, `MM`, `yyyy`, `HH`, `mm`, `ss`), the credit amount, " +
+        "the account number's column or one fixed account, and optionally the description. Writes a " +
+        "`statement.mappingChanged` audit entry with what changed.",
+      security: bearer,
+      request: { params: bin, body: jsonBody(StatementMappingInputSchema) },
+      responses: { 200: json(StatementMappingSchema), ...commonErrors },
+    }),
+    async (c) => {
+      Access.admin(c.var.principal);
+      return c.json(
+        await setMapping(deps, c.var.principal, c.req.valid("param").bin, c.req.valid("json")),
         200,
       );
     },
