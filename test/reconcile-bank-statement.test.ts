@@ -155,6 +155,28 @@ describe("a bank's statement through its column mapping", () => {
     expect(after.body).toMatchObject({ matched: 2, missing: [], ingested: 0 });
   });
 
+  it("finds the header below the bank's title lines, and reads rows by their sheet line", async () => {
+    const book = await workbook([
+      ["NGÂN HÀNG NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN VIỆT NAM"],
+      ["SAO KÊ TÀI KHOẢN", ACCOUNT],
+      ["Từ ngày 29/11/2026 đến ngày 29/11/2026"],
+      [],
+      ["STT", "Ngày giao dịch", "Số bút toán", "Diễn giải", "Ghi nợ", "Ghi có", "Số dư"],
+      [1, "29/11/2026 09:00", "FT26333A1", "X1 rau", "", "50.000", "1.050.000"],
+      [2, "29/11/2026 25:00", "FT26333A4", "gio sai", "", "10.000", ""],
+    ]);
+    const res = await upload(book);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ rows: 1, matched: 1 });
+    expect(res.body.errors).toEqual([
+      {
+        line: 7,
+        message:
+          "Cột 'Ngày giao dịch': nhận được '29/11/2026 25:00', không phải ngày giờ — cần dạng dd/MM/yyyy HH:mm",
+      },
+    ]);
+  });
+
   it("names the mapped column a statement lacks", async () => {
     const book = await workbook([
       ["Ngày giao dịch", "Số bút toán", "Có"],

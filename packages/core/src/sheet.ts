@@ -13,6 +13,9 @@ export function isXlsx(body: Uint8Array): boolean {
  * `.xlsx` row's `line` is its row number in the sheet, and cells Excel stored as numbers are marked `numeric`.
  * ExcelJS is loaded only when a workbook arrives, so the API's cold start does not pay for it.
  */
+/** How far down a workbook's first sheet its header row is looked for. */
+const HEADER_SEARCH_ROWS = 20;
+
 export async function readTable(
   body: Uint8Array,
   required: readonly string[],
@@ -35,12 +38,24 @@ export async function readTable(
     throw validationError(`The ${what} is empty: expected a header row and data`);
   const texts = (values: CellValue[], width: number) =>
     Array.from({ length: width }, (_, i) => cellText(values[i + 1]));
-  const headerRow = sheet.getRow(1);
+  // A bank's download often opens with title lines (the bank, the account, the period) above its header: the header
+  // is the first of the top rows that names every required column; when none does, the first row, refused below
+  // with what it lacks.
+  let headerNumber = 1;
+  for (let n = 1; n <= Math.min(HEADER_SEARCH_ROWS, sheet.actualRowCount); n++) {
+    const row = sheet.getRow(n);
+    const names = texts(row.values as CellValue[], row.cellCount).map((h) => columnOf(h.trim()));
+    if (required.every((c) => names.includes(c))) {
+      headerNumber = n;
+      break;
+    }
+  }
+  const headerRow = sheet.getRow(headerNumber);
   const width = headerRow.cellCount;
   const header = checkHeader(texts(headerRow.values as CellValue[], width), required, columnOf);
   const rows: CsvRow[] = [];
   sheet.eachRow({ includeEmpty: false }, (row, number) => {
-    if (number === 1) return;
+    if (number <= headerNumber) return;
     const values = row.values as CellValue[];
     const record = texts(values, width);
     if (record.every((c) => c === "")) return;
