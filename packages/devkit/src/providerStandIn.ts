@@ -54,18 +54,14 @@ export class SepayStandIn {
     now: Date,
     post: (req: SignedRequest) => Promise<number>,
   ): Promise<{ delivered: number; failed: number }> {
-    let delivered = 0;
-    let failed = 0;
-    for (const h of this.held) {
-      if (h.webhookSuccess === 1) continue;
-      const req = ProviderClients.sepay({ ...h.payment, providerId: h.webhookId }, secrets, now, "apikey");
-      const status = await post(req);
-      if (status >= 200 && status < 300) {
+    return deliverPending(
+      this.held.filter((h) => h.webhookSuccess !== 1),
+      (h) => ProviderClients.sepay({ ...h.payment, providerId: h.webhookId }, secrets, now, "apikey"),
+      (h) => {
         h.webhookSuccess = 1;
-        delivered++;
-      } else failed++;
-    }
-    return { delivered, failed };
+      },
+      post,
+    );
   }
 
   private item(h: Held) {
@@ -212,19 +208,14 @@ export class CassoStandIn {
     now: Date,
     post: (req: SignedRequest) => Promise<number>,
   ): Promise<{ delivered: number; failed: number }> {
-    let delivered = 0;
-    let failed = 0;
-    for (const h of this.held) {
-      if (h.delivered) continue;
-      const status = await post(
-        ProviderClients.casso({ ...h.payment, providerId: h.id }, secrets, now, "v2"),
-      );
-      if (status >= 200 && status < 300) {
+    return deliverPending(
+      this.held.filter((h) => !h.delivered),
+      (h) => ProviderClients.casso({ ...h.payment, providerId: h.id }, secrets, now, "v2"),
+      (h) => {
         h.delivered = true;
-        delivered++;
-      } else failed++;
-    }
-    return { delivered, failed };
+      },
+      post,
+    );
   }
 
   private record(h: CassoHeld) {
@@ -311,4 +302,23 @@ export class CassoStandIn {
   async stop(): Promise<void> {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
+}
+
+/** Posts each pending webhook in turn; a 2xx marks it delivered, anything else leaves it for the provider's retries. */
+async function deliverPending<H>(
+  pending: H[],
+  request: (h: H) => SignedRequest,
+  markDelivered: (h: H) => void,
+  post: (req: SignedRequest) => Promise<number>,
+): Promise<{ delivered: number; failed: number }> {
+  let delivered = 0;
+  let failed = 0;
+  for (const h of pending) {
+    const status = await post(request(h));
+    if (status >= 200 && status < 300) {
+      markDelivered(h);
+      delivered++;
+    } else failed++;
+  }
+  return { delivered, failed };
 }

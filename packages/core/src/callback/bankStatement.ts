@@ -11,6 +11,7 @@ import type { Store } from "../store/client";
 import { commit } from "../store/transact";
 import { exportAmount, exportDateTime, exportHeaderKey } from "./exports";
 import { MAX_STATEMENT_ROWS, type Statement, type StatementRow, statementHash } from "./reconcile";
+import { STATEMENT_MAPPING_FIELDS } from "./statementFields";
 import { type StatementMapping, StatementMappingItem } from "./statementMappingItem";
 import type { Provider } from "./types";
 
@@ -63,16 +64,6 @@ export const StatementMappingSchema = z
   })
   .meta({ id: "StatementMapping" });
 
-const FIELDS = [
-  "id",
-  "paidAt",
-  "dateFormat",
-  "amount",
-  "accountNumber",
-  "fixedAccountNumber",
-  "description",
-] as const;
-
 function bankOf(bin: string) {
   const bank = Banks.byBin(bin);
   if (!bank)
@@ -112,7 +103,7 @@ export async function setMapping(
     ...(input.description ? { description: input.description } : {}),
     updatedAt: clock.now().toISOString(),
   };
-  const changed = Audit.diff(before, after, [...FIELDS]);
+  const changed = Audit.diff(before, after, [...STATEMENT_MAPPING_FIELDS]);
   if (!changed) return present(before!);
   await commit(store, [
     StatementMappingItem.put(store, after),

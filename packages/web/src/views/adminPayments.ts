@@ -1,4 +1,5 @@
 import type { ReconciliationReport } from "@market40/core/callback/reconcile";
+import { STATEMENT_MAPPING_FIELDS } from "@market40/core/callback/statementFields";
 import type { UnmatchedTransactionSchema } from "@market40/core/callback/transactions";
 import type { Provider } from "@market40/core/callback/types";
 import type { z } from "zod";
@@ -189,16 +190,6 @@ export function adminReconciliationView(app: HTMLElement): void {
   });
 }
 
-const MAPPING_FIELDS = [
-  "id",
-  "paidAt",
-  "dateFormat",
-  "amount",
-  "accountNumber",
-  "fixedAccountNumber",
-  "description",
-];
-
 /**
  * A bank's statement columns (docs/contract.md §18): banks by name in both selects, the remembered mapping filled in
  * when a bank is chosen, saved with PUT (the API audits it).
@@ -223,7 +214,7 @@ async function mappingForm(app: HTMLElement): Promise<void> {
     } catch (err) {
       if (!(err instanceof ApiError && err.status === 404)) throw err;
     }
-    for (const f of MAPPING_FIELDS)
+    for (const f of STATEMENT_MAPPING_FIELDS)
       input(f).value = mapping[f] ?? (f === "dateFormat" ? "dd/MM/yyyy HH:mm:ss" : "");
   };
   bin.addEventListener("change", () => void fill().catch((err) => showFieldErrors(form, err)));
@@ -231,7 +222,7 @@ async function mappingForm(app: HTMLElement): Promise<void> {
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const body = Object.fromEntries(
-      MAPPING_FIELDS.map((f) => [f, input(f).value.trim()]).filter(([, v]) => v !== ""),
+      STATEMENT_MAPPING_FIELDS.map((f) => [f, input(f).value.trim()]).filter(([, v]) => v !== ""),
     );
     const button = form.querySelector<HTMLButtonElement>("button[type=submit]")!;
     button.disabled = true;
