@@ -6,7 +6,11 @@ import * as ApiKeys from "../auth/keys";
 import { type Clock, newId } from "../clock";
 import { conflict, type DomainError, gone, notFound } from "../errors";
 import * as Market from "../market/market";
-import * as Card from "../poster/card";
+import type * as Card from "../poster/card";
+
+/** The PDF stack loads on the first card drawn, not with every handler that imports invitations. */
+const cardsModule = () => import("../poster/card");
+
 import * as Stall from "../stall/stall";
 import { StallItem } from "../stall/stallItem";
 import type { Store } from "../store/client";
@@ -346,7 +350,9 @@ export async function marketCards(
       expiresAt,
     });
   }
-  const pdf = await Card.renderCardSheet(`Thẻ đăng nhập — ${market.name}`, cards, { fontDir: deps.fontDir });
+  const pdf = await (await cardsModule()).renderCardSheet(`Thẻ đăng nhập — ${market.name}`, cards, {
+    fontDir: deps.fontDir,
+  });
   return { pdf, parts: Math.max(parts.length, 1) };
 }
 
@@ -359,7 +365,7 @@ export async function card(
 ): Promise<Uint8Array> {
   const invitation = await forCard(deps, stall, code);
   const market = await Market.get(deps.store, stall.marketId);
-  return Card.renderCard(
+  return (await cardsModule()).renderCard(
     {
       marketName: market.name,
       stallCode: stall.code,

@@ -4,7 +4,6 @@ import { forMonth } from "../evaluation/monthOverMonth";
 import * as Market from "../market/market";
 import type { RenderOptions } from "../poster/poster";
 import type { Store } from "../store/client";
-import { renderMonthlyReport } from "./monthlyReport";
 import { marketPage } from "./reportData";
 import { renderWorkbook, XLSX_TYPE } from "./workbook";
 
@@ -64,7 +63,7 @@ export async function monthlyReport(
     ...(parts > 1 ? { part: { n: part, of: parts } } : {}),
   };
   return {
-    body: await renderMonthlyReport(
+    body: await (await import("./monthlyReport")).renderMonthlyReport(
       heading,
       items,
       (e) => marketPage(deps.store, e, byId.get(e.marketId)),

@@ -2,7 +2,11 @@ import { z } from "zod";
 import type { Clock } from "../clock";
 import { conflict, notFound } from "../errors";
 import * as Market from "../market/market";
-import * as Poster from "../poster/poster";
+import type * as Poster from "../poster/poster";
+
+/** The PDF stack (pdf-lib, fonts) loads on the first poster, not with every handler that imports this module. */
+const posters = () => import("../poster/poster");
+
 import * as Stall from "../stall/stall";
 import type { Store } from "../store/client";
 import * as QrImage from "./image";
@@ -52,7 +56,7 @@ export async function image(
 export async function poster(deps: Deps, stall: Stall.Stall): Promise<Uint8Array> {
   const { payload } = payableCode(stall);
   const market = await Market.get(deps.store, stall.marketId);
-  return Poster.render({ marketName: market.name, stall, payload }, { fontDir: deps.fontDir });
+  return (await posters()).render({ marketName: market.name, stall, payload }, { fontDir: deps.fontDir });
 }
 
 /**
@@ -136,7 +140,7 @@ export async function marketPosterPart(
   const chosen = parts[partNumber - 1];
   if (!chosen && !(parts.length === 0 && partNumber === 1)) throw notFound(`Poster part ${partNumber}`);
   const stalls = chosen?.stalls ?? [];
-  const render = deps.renderPosters ?? Poster.renderMany;
+  const render = deps.renderPosters ?? (await posters()).renderMany;
   const title =
     parts.length > 1
       ? `Mã QR — ${market.name} (${chosen!.part.from}–${chosen!.part.to})`
