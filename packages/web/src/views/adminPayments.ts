@@ -205,17 +205,31 @@ async function mappingForm(app: HTMLElement): Promise<void> {
   bin.innerHTML = options;
   app.querySelector("#r-bank")!.insertAdjacentHTML("beforeend", options);
   const input = (name: string) => form.querySelector<HTMLInputElement>(`[name=${name}]`)!;
+  // Typing waits while a bank's mapping loads, and only the last bank chosen fills the form: what someone typed is
+  // never overwritten by an answer that arrives after it.
+  let asked = 0;
   const fill = async () => {
+    const mine = ++asked;
     status.innerHTML = "";
     clearFieldErrors(form);
-    let mapping: Record<string, string | undefined> = {};
+    form.setAttribute("aria-busy", "true");
+    for (const f of STATEMENT_MAPPING_FIELDS) input(f).readOnly = true;
     try {
-      mapping = await get<Record<string, string>>(`/api/reconciliation/mappings/${bin.value}`);
-    } catch (err) {
-      if (!(err instanceof ApiError && err.status === 404)) throw err;
+      let mapping: Record<string, string | undefined> = {};
+      try {
+        mapping = await get<Record<string, string>>(`/api/reconciliation/mappings/${bin.value}`);
+      } catch (err) {
+        if (!(err instanceof ApiError && err.status === 404)) throw err;
+      }
+      if (mine !== asked) return;
+      for (const f of STATEMENT_MAPPING_FIELDS)
+        input(f).value = mapping[f] ?? (f === "dateFormat" ? "dd/MM/yyyy HH:mm:ss" : "");
+    } finally {
+      if (mine === asked) {
+        form.removeAttribute("aria-busy");
+        for (const f of STATEMENT_MAPPING_FIELDS) input(f).readOnly = false;
+      }
     }
-    for (const f of STATEMENT_MAPPING_FIELDS)
-      input(f).value = mapping[f] ?? (f === "dateFormat" ? "dd/MM/yyyy HH:mm:ss" : "");
   };
   bin.addEventListener("change", () => void fill().catch((err) => showFieldErrors(form, err)));
   if (bin.value) await fill().catch((err) => showFieldErrors(form, err));
