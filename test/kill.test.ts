@@ -308,6 +308,11 @@ describe("npm start killed at random moments", () => {
     const ackedBefore = new Set(acked);
     for (const id of payments.keys()) if (!acked.has(id)) await deliver(id);
     expect(acked.size).toBe(payments.size);
+    // One round of the admin's work with no kill: on a loaded machine every killed round may have died before a kind
+    // of write was answered (an assignment needs a waiting payment acknowledged first); this round's writes are
+    // checked below with the rest, so no kind goes unchecked.
+    await adminTraffic(RUNS);
+    expect(refusals).toEqual([]);
 
     const today = localDay(new Date());
     const all = async <T>(path: string): Promise<T[]> => {
