@@ -27,8 +27,13 @@ import { ShortCodeItem } from "./shortCodeItem";
  * for the person, and once its maker's access ends (their key revoked, or — made from a session — they suspended).
  */
 export const VALID_HOURS = 24;
-export const PURPOSES = ["join", "recovery"] as const;
+/** A second device's invitation, made by the signed-in person themself, works this many minutes. */
+export const DEVICE_MINUTES = 10;
+/** `device`: a signed-in person adding a second device's passkey (`POST /api/auth/devices`). */
+export const PURPOSES = ["join", "recovery", "device"] as const;
 export type Purpose = (typeof PURPOSES)[number];
+/** What someone else invites a person for (`POST /api/people/{id}/invitations`). */
+export const INVITED_PURPOSES = ["join", "recovery"] as const;
 
 export interface PersonInvitation {
   id: string;
@@ -63,7 +68,7 @@ export const PersonInvitationSchema = z
 
 /** What POST /api/people/{id}/invitations takes. */
 export const PersonInvitationRequestSchema = z
-  .strictObject({ purpose: z.enum(PURPOSES).default("join") })
+  .strictObject({ purpose: z.enum(INVITED_PURPOSES).default("join") })
   .meta({ id: "PersonInvitationRequest" });
 
 export const OutstandingPersonInvitationSchema = z
@@ -115,12 +120,36 @@ export async function invite(
   deps: Deps,
   principal: Principal,
   personId: string,
-  purpose: Purpose,
+  purpose: (typeof INVITED_PURPOSES)[number],
   baseUrl: string,
 ): Promise<z.output<typeof PersonInvitationSchema>> {
   const person = await People.get(deps.store, personId);
   if (purpose === "recovery") Access.admin(principal);
   else Access.changePerson(principal, person);
+  return make(deps, principal, person, purpose, baseUrl);
+}
+
+/**
+ * A signed-in person's invitation to themself, to register a second device's passkey (scanned or typed on that
+ * device, accepted like any person's invitation): valid {@link DEVICE_MINUTES} minutes, used once, dead with the
+ * person's suspension. Only a person signed in with a session makes one — a machine's key has no one to add.
+ */
+export async function forDevice(
+  deps: Deps,
+  principal: Principal,
+  baseUrl: string,
+): Promise<z.output<typeof PersonInvitationSchema>> {
+  const person = await People.get(deps.store, Access.signedInPerson(principal));
+  return make(deps, principal, person, "device", baseUrl);
+}
+
+async function make(
+  deps: Deps,
+  principal: Principal,
+  person: Person,
+  purpose: Purpose,
+  baseUrl: string,
+): Promise<z.output<typeof PersonInvitationSchema>> {
   if (person.status !== "active") throw conflict("This person is suspended; they cannot be invited");
   const holdCaller = await callerCheck(deps.store, principal);
   for (let attempt = 0; attempt < 4; attempt++) {
@@ -135,7 +164,9 @@ export async function invite(
       createdAt: now.toISOString(),
       createdBy: principal.personId ?? principal.keyId,
       ...(principal.personId ? { createdByPerson: true } : {}),
-      expiresAt: new Date(now.getTime() + VALID_HOURS * 3_600_000).toISOString(),
+      expiresAt: new Date(
+        now.getTime() + (purpose === "device" ? DEVICE_MINUTES * 60_000 : VALID_HOURS * 3_600_000),
+      ).toISOString(),
     };
     const failed = await tryCommit(deps.store, [
       ...InvitationItem.create(deps.store, invitation),
