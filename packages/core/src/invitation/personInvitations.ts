@@ -3,7 +3,6 @@ import { z } from "zod";
 import * as Audit from "../audit/audit";
 import { Access } from "../auth/access";
 import type { Principal } from "../auth/keys";
-import * as ApiKeys from "../auth/keys";
 import { type Clock, newId } from "../clock";
 import { conflict, type DomainError, forbidden, gone, notFound } from "../errors";
 import type { Person } from "../person/people";
@@ -13,6 +12,7 @@ import type { Store } from "../store/client";
 import { tryCommit, type WriteItem } from "../store/transact";
 import { InvitationItem } from "./invitationItem";
 import { hashCode, resolveCodeHash } from "./invitations";
+import { madeBy, makerHold } from "./maker";
 import * as ShortCode from "./shortCode";
 import { ShortCodeItem } from "./shortCodeItem";
 
@@ -96,18 +96,11 @@ interface Deps {
   clock: Clock;
 }
 
-/** The transaction item holding the maker's access live, or undefined if it has ended. */
-async function makerCheck(store: Store, invitation: PersonInvitation): Promise<WriteItem | undefined> {
-  if (!invitation.createdByPerson) return ApiKeys.stillLive(store, invitation.createdBy);
-  const maker = await PersonItem.get(store, invitation.createdBy);
-  return maker?.status === "active" ? PersonItem.stillActive(store, maker.id) : undefined;
-}
+const makerCheck = makerHold;
 
 /** What the caller's own access hangs on, for holding the new invitation to it. */
 async function callerCheck(store: Store, principal: Principal): Promise<WriteItem> {
-  const check = principal.personId
-    ? PersonItem.stillActive(store, principal.personId)
-    : await ApiKeys.stillLive(store, principal.keyId);
+  const check = await makerHold(store, madeBy(principal));
   if (!check) throw forbidden("This key may not change this person");
   return check;
 }
@@ -162,8 +155,7 @@ async function make(
       personId: person.id,
       purpose,
       createdAt: now.toISOString(),
-      createdBy: principal.personId ?? principal.keyId,
-      ...(principal.personId ? { createdByPerson: true } : {}),
+      ...madeBy(principal),
       expiresAt: new Date(
         now.getTime() + (purpose === "device" ? DEVICE_MINUTES * 60_000 : VALID_HOURS * 3_600_000),
       ).toISOString(),
@@ -172,7 +164,8 @@ async function make(
       ...InvitationItem.create(deps.store, invitation),
       ShortCodeItem.create(deps.store, ShortCode.hashShort(shortCode), invitation.codeHash),
       PersonItem.stillActive(deps.store, person.id),
-      holdCaller,
+      // A person inviting themself (a second device) is held active once: a transaction names an item once.
+      ...(principal.personId === person.id ? [] : [holdCaller]),
       Audit.entry(deps.store, deps.clock, {
         actor: Audit.actorOf(principal),
         action: "invitation.created",
@@ -243,7 +236,7 @@ export async function open(
       InvitationItem.consume(deps.store, codeHash, now.toISOString(), credentialId, "credentialId"),
       InvitationItem.stillNewest(deps.store, invitation),
       PersonItem.stillActive(deps.store, person.id),
-      maker!,
+      ...(invitation.createdByPerson && invitation.createdBy === person.id ? [] : [maker!]),
     ],
   };
 }
