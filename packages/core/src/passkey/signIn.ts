@@ -46,6 +46,9 @@ export const CeremonyOptionsSchema = z
   .looseObject({ challenge: z.string(), rpId: z.string().optional() })
   .meta({ id: "PasskeyOptions" });
 
+/** A ceremony's response as the request schema has checked its outline; the verifier checks the rest. */
+export type CeremonyResponse = z.output<typeof CeremonyResponseSchema>;
+
 export interface Started extends SignInSessions.SignedIn {
   token: string;
 }
@@ -73,10 +76,10 @@ export async function withInvitation(
   deps: Deps,
   rp: Passkeys.RelyingParty,
   code: string,
-  response: RegistrationResponseJSON,
+  response: CeremonyResponse,
   userAgent: string | undefined,
 ): Promise<Started> {
-  const joined = await Passkeys.join(deps, rp, code, response);
+  const joined = await Passkeys.join(deps, rp, code, response as unknown as RegistrationResponseJSON);
   if (joined.purpose === "recovery")
     await SignInSessions.commitEndings(
       deps.store,
@@ -89,9 +92,9 @@ export async function withInvitation(
 export async function withPasskey(
   deps: Deps,
   rp: Passkeys.RelyingParty,
-  response: AuthenticationResponseJSON,
+  response: CeremonyResponse,
   userAgent: string | undefined,
 ): Promise<Started> {
-  const { person } = await Passkeys.signIn(deps, rp, response);
+  const { person } = await Passkeys.signIn(deps, rp, response as unknown as AuthenticationResponseJSON);
   return started(deps, person, userAgent);
 }

@@ -3,7 +3,6 @@ import * as SignInSessions from "@market40/core/auth/signInSessions";
 import * as PersonInvitations from "@market40/core/invitation/personInvitations";
 import * as Passkeys from "@market40/core/passkey/passkeys";
 import * as SignIn from "@market40/core/passkey/signIn";
-import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 import type { Context } from "hono";
 import { z } from "zod";
 import { clearSessionCookie, sendSessionCookie } from "../auth";
@@ -72,7 +71,7 @@ export function signInRoutes(deps: Deps) {
       const started = await SignIn.withPasskey(
         deps,
         relyingParty(deps),
-        response as unknown as AuthenticationResponseJSON,
+        response,
         c.req.header("user-agent"),
       );
       return c.json(signedIn(c, deps, started, transport), 200);
@@ -120,7 +119,7 @@ export function signInRoutes(deps: Deps) {
         deps,
         relyingParty(deps),
         c.req.valid("param").code,
-        response as unknown as RegistrationResponseJSON,
+        response,
         c.req.header("user-agent"),
       );
       return c.json(signedIn(c, deps, started, transport), 201);
