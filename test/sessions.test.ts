@@ -3,8 +3,9 @@ import { OFFICIAL_HOURS, TOUCH_SECONDS } from "@market40/core/auth/signInSession
 import { DEVICE_MINUTES, VALID_HOURS } from "@market40/core/invitation/personInvitations";
 import { PersonItem } from "@market40/core/person/personItem";
 import { commit } from "@market40/core/store/transact";
+import { createApp } from "@market40/functions/api/app";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DONG_VAN, type Harness, harness } from "./support/harness";
+import { DONG_VAN, type Harness, harness, stallInput } from "./support/harness";
 import {
   joinOverHttp,
   ORIGIN,
@@ -270,6 +271,48 @@ describe("what a passkey sign-in refuses, over HTTP", () => {
     });
     expect(late.status).toBe(410);
     expect((await joinOverHttp(h, "AAAAAAAAAAAAAAAAAAAAAA", new SoftAuthenticator())).status).toBe(404);
+  });
+});
+
+describe("a person's session acting as their role", () => {
+  it("a vendor's invitation made in a manager's session works while the manager is active", async () => {
+    const manager = await signedInPerson(h, { name: "Vàng Seo Páo", role: "manager", marketId: "dong-van" });
+    const stall = await h.call("POST", "/api/markets/dong-van/stalls", {
+      token: manager.token,
+      body: stallInput(`S-${++n}`, `55${n}`),
+    });
+    expect(stall.status).toBe(201);
+    const card = await h.call("POST", `/api/stalls/${stall.body.id}/invitations`, { token: manager.token });
+    expect(card.status).toBe(201);
+    const accepted = await h.call("POST", `/api/invitations/${card.body.code}/accept`, { token: null });
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+
+    const later = await h.call("POST", `/api/stalls/${stall.body.id}/invitations`, { token: manager.token });
+    await h.call("POST", `/api/people/${manager.personId}/suspend`);
+    expect((await h.call("POST", `/api/invitations/${later.body.code}/accept`, { token: null })).status).toBe(
+      410,
+    );
+  });
+
+  it("refused passkeys count toward the source's failed sign-ins: then 429 before any check", async () => {
+    const app = createApp({
+      ...h.deps,
+      config: { ...h.deps.config, rateLimits: { failedAuthPerIp: 3, requestsPerKey: 1000 } },
+    });
+    const { device } = await signedInPerson(h, { name: "Lý Thị Mai", role: "liaison" });
+    const attempt = async (as = RIGHT) => {
+      const options = await (await app.request("/api/auth/passkey/options", { method: "POST" })).json();
+      return app.request("/api/auth/passkey", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ response: device.get(options.challenge, as) }),
+      });
+    };
+    const wrong = { rpId: "evil.example", origin: ORIGIN };
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await attempt(wrong)).status);
+    expect(statuses).toEqual([401, 401, 401, 429]);
+    expect((await attempt()).status).toBe(429);
   });
 });
 

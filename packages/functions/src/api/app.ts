@@ -50,17 +50,15 @@ export function createApp(deps: Deps) {
   const failures = signInFailures(deps);
   app.use("/api/invitations/:code/accept", codeGuessingGuard(failures));
   app.route("/api", acceptRoutes(deps));
-  app.use("/api/join/:code", codeGuessingGuard(failures));
+  // Once: `/x/*` matches `/x` too (registered for both, an unknown code counted twice).
   app.use("/api/join/:code/*", codeGuessingGuard(failures));
   app.route("/api", joinRoutes(deps));
   // Signing in with a passkey needs no key (docs/contract.md §19): a refused passkey counts as a failed sign-in,
   // a page of another site may not sign a browser in, and the bodies are small.
-  app.use("/api/auth/passkey", codeGuessingGuard(failures, [400, 401]));
   app.use("/api/auth/passkey/*", codeGuessingGuard(failures, [400, 401]));
   for (const path of ["/api/auth/passkey", "/api/join/:code/passkey"])
     app.use(path, sameOriginIfBrowser(deps));
   app.use("/api/auth/passkey/*", jsonLimit);
-  app.use("/api/auth/passkey", jsonLimit);
   app.use("/api/join/:code/*", jsonLimit);
   app.route("/api", signInRoutes(deps));
   // Who is signed in answers without a credential too (nobody).
