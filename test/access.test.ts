@@ -1,12 +1,37 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DONG_VAN, type Harness, harness, stallInput } from "./support/harness";
+import { ORIGIN, signedInPerson, signInOverHttp } from "./support/softAuthenticator";
 
 /**
  * Every route × every kind of caller. A caller not in `allowed` must get 403 (or 401 without a valid
- * key), and an allowed one a 2xx: a manager can never reach another market, a vendor another stall.
+ * key), and an allowed one a 2xx: a manager can never reach another market, a vendor another stall. People signed
+ * in with a passkey (docs/contract.md §19) call with their session's token and have exactly their role's rights:
+ * a manager person's session may do what a manager key may, and no more — plus what only a person does for
+ * themself (their sessions, a second device), which no key may.
  */
-type Caller = "admin" | "manager" | "otherManager" | "vendor" | "otherVendor" | "liaison" | "device";
-const CALLERS: Caller[] = ["admin", "manager", "otherManager", "vendor", "otherVendor", "liaison", "device"];
+type KeyCaller = "admin" | "manager" | "otherManager" | "vendor" | "otherVendor" | "liaison" | "device";
+type PersonCaller = "adminPerson" | "managerPerson" | "otherManagerPerson" | "liaisonPerson";
+type Caller = KeyCaller | PersonCaller;
+/** Whose rights each signed-in person has. */
+const AS_KEY: Record<PersonCaller, KeyCaller> = {
+  adminPerson: "admin",
+  managerPerson: "manager",
+  otherManagerPerson: "otherManager",
+  liaisonPerson: "liaison",
+};
+const PEOPLE = Object.keys(AS_KEY) as PersonCaller[];
+const CALLERS: Caller[] = [
+  "admin",
+  "manager",
+  "otherManager",
+  "vendor",
+  "otherVendor",
+  "liaison",
+  "device",
+  ...PEOPLE,
+];
+const mayCall = (allowed: Caller[], caller: Caller) =>
+  allowed.includes(caller) || (caller in AS_KEY && allowed.includes(AS_KEY[caller as PersonCaller]));
 
 let h: Harness;
 let tokens: Record<Caller, string>;
@@ -128,6 +153,27 @@ const CASES: Case[] = [
   },
   { name: "GET /keys", allowed: ["admin"], request: () => ({ method: "GET", path: "/api/keys" }) },
   { name: "GET /me", allowed: CALLERS, request: () => ({ method: "GET", path: "/api/me" }) },
+  {
+    name: "DELETE /people/{id}/sessions (a dong-van manager)",
+    allowed: ["admin", "manager"],
+    request: () => ({ method: "DELETE", path: `/api/people/${inviteeId}/sessions` }),
+  },
+  {
+    name: "GET /auth/sessions",
+    allowed: PEOPLE,
+    request: () => ({ method: "GET", path: "/api/auth/sessions" }),
+  },
+  {
+    name: "POST /auth/devices",
+    allowed: PEOPLE,
+    request: () => ({ method: "POST", path: "/api/auth/devices" }),
+  },
+  {
+    name: "POST /auth/logout",
+    allowed: CALLERS,
+    // Each caller signs out of a session of its own made for this case, so the matrix's own go on.
+    request: () => ({ method: "POST", path: "/api/auth/logout" }),
+  },
   {
     name: "GET /stalls/{id}/qr",
     allowed: ["admin", "manager", "vendor"],
@@ -326,7 +372,22 @@ beforeAll(async () => {
     otherVendor: await h.token("vendor", { stallId: other, marketId: "meo-vac" }),
     liaison: await h.token("liaison"),
     device: await h.token("device", { marketId: "dong-van" }),
+    adminPerson: "",
+    managerPerson: "",
+    otherManagerPerson: "",
+    liaisonPerson: "",
   };
+  h.deps.config.publicUrl = ORIGIN;
+  for (const [caller, person] of [
+    ["adminPerson", { name: "Quản trị viên", role: "admin" }],
+    ["managerPerson", { name: "Hoàng Văn Sơn", role: "manager", marketId: "dong-van" }],
+    ["otherManagerPerson", { name: "Mua Thị Sú", role: "manager", marketId: "meo-vac" }],
+    ["liaisonPerson", { name: "Cán bộ NHNN", role: "liaison" }],
+  ] as const) {
+    const signedIn = await signedInPerson(h, person);
+    tokens[caller] = signedIn.token;
+    devices.set(caller, signedIn.device);
+  }
   personId = (
     await h.call("POST", "/api/people", {
       body: { name: "Vàng Thị Dung", role: "manager", marketId: "dong-van" },
@@ -347,15 +408,23 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-describe.each(CASES)("$name", ({ allowed, request }) => {
+const devices = new Map<PersonCaller, Awaited<ReturnType<typeof signedInPerson>>["device"]>();
+/** Another session of a signed-in caller (its device signs in again, bearer). */
+async function secondSession(caller: PersonCaller): Promise<string> {
+  const res = await signInOverHttp(h, devices.get(caller)!, { transport: "bearer" });
+  return res.body.token;
+}
+
+describe.each(CASES)("$name", ({ name, allowed, request }) => {
   it.each(CALLERS)("as %s", async (caller) => {
     const req = request();
-    const res = await h.call(req.method, req.path, {
-      token: tokens[caller],
-      body: req.body,
-      headers: req.headers,
-    });
-    if (allowed.includes(caller)) expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+    // Signing out ends the caller's session: a person signs out of a second session, made for it.
+    const token =
+      name === "POST /auth/logout" && caller in AS_KEY
+        ? await secondSession(caller as PersonCaller)
+        : tokens[caller];
+    const res = await h.call(req.method, req.path, { token, body: req.body, headers: req.headers });
+    if (mayCall(allowed, caller)) expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
     else {
       expect(res.status).toBe(403);
       expect(res.body.error.code).toBe("forbidden");

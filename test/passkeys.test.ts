@@ -1,99 +1,13 @@
-import { createHash, createSign, generateKeyPairSync, randomBytes } from "node:crypto";
-import { encodeCBOR } from "@levischuck/tiny-cbor";
 import * as PersonInvitations from "@market40/core/invitation/personInvitations";
 import * as Passkeys from "@market40/core/passkey/passkeys";
-import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DONG_VAN, type Harness, harness } from "./support/harness";
+import { SoftAuthenticator } from "./support/softAuthenticator";
 
 /**
  * Passkeys (docs/contract.md §19) on DynamoDB Local, verified by @simplewebauthn/server against a software
- * authenticator written here from the WebAuthn spec: a P-256 key, "none" attestation, ES256 assertions.
+ * authenticator written from the WebAuthn spec (test/support/softAuthenticator.ts).
  */
-const b64 = (b: Uint8Array | Buffer) => Buffer.from(b).toString("base64url");
-const sha256 = (b: Uint8Array | string) => createHash("sha256").update(b).digest();
-
-class SoftAuthenticator {
-  readonly credentialId = randomBytes(16);
-  private readonly keys = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  counter = 0;
-  constructor(readonly personId = "") {}
-
-  private coseKey(): Uint8Array {
-    const jwk = this.keys.publicKey.export({ format: "jwk" }) as { x: string; y: string };
-    return encodeCBOR(
-      new Map<number, number | Uint8Array>([
-        [1, 2],
-        [3, -7],
-        [-1, 1],
-        [-2, new Uint8Array(Buffer.from(jwk.x, "base64url"))],
-        [-3, new Uint8Array(Buffer.from(jwk.y, "base64url"))],
-      ]),
-    );
-  }
-
-  private authData(rpId: string, flags: number, attested?: Uint8Array): Buffer {
-    const count = Buffer.alloc(4);
-    count.writeUInt32BE(this.counter);
-    return Buffer.concat([sha256(rpId), Buffer.from([flags]), count, ...(attested ? [attested] : [])]);
-  }
-
-  create(challenge: string, opts: { rpId: string; origin: string }): RegistrationResponseJSON {
-    const idLen = Buffer.alloc(2);
-    idLen.writeUInt16BE(this.credentialId.length);
-    const attested = Buffer.concat([Buffer.alloc(16), idLen, this.credentialId, this.coseKey()]);
-    const authData = this.authData(opts.rpId, 0x01 | 0x04 | 0x40, attested);
-    const clientData = JSON.stringify({
-      type: "webauthn.create",
-      challenge,
-      origin: opts.origin,
-      crossOrigin: false,
-    });
-    const attestationObject = encodeCBOR(
-      new Map<string, string | Map<string, string> | Uint8Array>([
-        ["fmt", "none"],
-        ["attStmt", new Map<string, string>()],
-        ["authData", new Uint8Array(authData)],
-      ]),
-    );
-    return {
-      id: b64(this.credentialId),
-      rawId: b64(this.credentialId),
-      type: "public-key",
-      response: {
-        clientDataJSON: b64(Buffer.from(clientData)),
-        attestationObject: b64(attestationObject),
-        transports: ["internal"],
-      },
-      clientExtensionResults: {},
-    };
-  }
-
-  get(
-    challenge: string,
-    opts: { rpId: string; origin: string; counter?: number },
-  ): AuthenticationResponseJSON {
-    this.counter = opts.counter ?? this.counter + 1;
-    const authData = this.authData(opts.rpId, 0x01 | 0x04);
-    const clientData = Buffer.from(
-      JSON.stringify({ type: "webauthn.get", challenge, origin: opts.origin, crossOrigin: false }),
-    );
-    const signer = createSign("sha256");
-    signer.update(Buffer.concat([authData, sha256(clientData)]));
-    return {
-      id: b64(this.credentialId),
-      rawId: b64(this.credentialId),
-      type: "public-key",
-      response: {
-        clientDataJSON: b64(clientData),
-        authenticatorData: b64(authData),
-        signature: b64(signer.sign(this.keys.privateKey)),
-      },
-      clientExtensionResults: {},
-    };
-  }
-}
-
 const RP = Passkeys.relyingParty("http://localhost:3000");
 const RIGHT = { rpId: "localhost", origin: "http://localhost:3000" };
 let h: Harness;

@@ -10,6 +10,8 @@ export type ErrorCode =
   | "validation_error"
   | "unauthorized"
   | "forbidden"
+  /** A cookie-carried request without the app's origin or its session's CSRF token (docs/contract.md §19). */
+  | "csrf_failed"
   | "not_found"
   | "conflict"
   | "gone"

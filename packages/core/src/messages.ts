@@ -301,6 +301,20 @@ const VI: [RegExp, Translation][] = [
   [/^Only for role manager$/, "Chỉ dành cho vai trò quản lý chợ"],
   [/^Only a liaison is scoped to a province$/, "Chỉ cán bộ liên lạc mới gắn với một tỉnh"],
   [/^The passkey was not accepted; try again$/, "Khoá truy cập không được chấp nhận; hãy thử lại"],
+  [/^Session not found$/, "Không tìm thấy phiên đăng nhập này"],
+  [
+    /^Only a person signed in with a passkey may do this$/,
+    "Chỉ người đã đăng nhập bằng khoá truy cập mới làm được việc này",
+  ],
+  [
+    /^This request came from another site; open the app at its own address$/,
+    "Yêu cầu này đến từ một trang khác; hãy mở ứng dụng tại đúng địa chỉ của nó",
+  ],
+  [/^This request did not come from the app's own address$/, "Yêu cầu này không đến từ địa chỉ của ứng dụng"],
+  [
+    /^The x-csrf-token header is missing or wrong; reload the app and try again$/,
+    "Thiếu hoặc sai mã chống giả mạo (x-csrf-token); hãy tải lại ứng dụng rồi thử lại",
+  ],
   [/^This person is suspended$/, "Người này đang bị tạm dừng"],
   [/^This person is suspended; they cannot be invited$/, "Người này đang bị tạm dừng; không thể mời"],
   [

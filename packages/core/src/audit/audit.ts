@@ -18,16 +18,26 @@ import { AuditItem } from "./auditItem";
  * change. Entries are append-only: no route changes or deletes one.
  */
 
-/** Who made a change: the key (never its token), or the platform itself (seed data, the scheduler). */
+/**
+ * Who made a change: a machine's key (never its token), a person and the session they signed in with
+ * (docs/contract.md §19; `keyId` is then the person's id), or the platform itself (seed data, the scheduler).
+ */
 export interface Actor {
   role: string;
   keyId: string;
+  personId?: string;
+  sessionId?: string;
 }
 
 export const SYSTEM: Actor = { role: "system", keyId: "system" };
 
 /** Just who, from a caller that may carry more (a principal's scope and label): what records keep. */
-export const actorOf = (who: Actor): Actor => ({ role: who.role, keyId: who.keyId });
+export const actorOf = (who: Actor): Actor => ({
+  role: who.role,
+  keyId: who.keyId,
+  ...(who.personId ? { personId: who.personId } : {}),
+  ...(who.sessionId ? { sessionId: who.sessionId } : {}),
+});
 
 export const AUDIT_ACTIONS = [
   "stall.created",
@@ -52,6 +62,7 @@ export const AUDIT_ACTIONS = [
   "person.suspended",
   "passkey.registered",
   "statement.mappingChanged",
+  "person.sessionsEnded",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -59,7 +70,12 @@ export const AuditEntrySchema = z
   .object({
     id: z.string(),
     at: z.string(),
-    actor: z.object({ role: z.string(), keyId: z.string() }),
+    actor: z.object({
+      role: z.string(),
+      keyId: z.string().meta({ description: "The machine key's id, or the person's id when a person acted" }),
+      personId: z.string().optional().meta({ description: "The person who acted, signed in (§19)" }),
+      sessionId: z.string().optional().meta({ description: "The session the person acted in" }),
+    }),
     action: z.enum(AUDIT_ACTIONS),
     entity: z.object({ kind: z.string(), id: z.string() }),
     marketId: z.string().nullable(),
@@ -122,6 +138,8 @@ export function entry(
   return AuditItem.create(store, {
     at: clock.now().toISOString(),
     ...fields,
+    // Whatever the caller passed (often the whole principal), the entry keeps who acted and nothing more.
+    actor: actorOf(fields.actor),
     id: fields.id ?? newId(clock),
     ...(fields.before ? { before: maskDeep(fields.before) as Record<string, unknown> } : {}),
     ...(fields.after ? { after: maskDeep(fields.after) as Record<string, unknown> } : {}),
@@ -146,7 +164,11 @@ export function tally(
   },
   add: { count: number; amount: number },
 ): WriteItem {
-  return AuditItem.tally(store, { ...run, after: maskDeep(run.after) as Record<string, unknown> }, add);
+  return AuditItem.tally(
+    store,
+    { ...run, actor: actorOf(run.actor), after: maskDeep(run.after) as Record<string, unknown> },
+    add,
+  );
 }
 
 function bounds(from: LocalDate, to: LocalDate) {

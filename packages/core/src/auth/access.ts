@@ -119,6 +119,15 @@ export const Access = {
     throw forbidden("This key may not change this person");
   },
 
+  /**
+   * What a person does only for themself — their sessions, a second device's passkey: a person signed in with a
+   * session; a machine's key has no person to act for. The person's id.
+   */
+  signedInPerson(p: Principal): string {
+    if (!p.personId) throw forbidden("Only a person signed in with a passkey may do this");
+    return p.personId;
+  },
+
   /** The province a key's reads are limited to, if any (a province's liaison; docs/contract.md §15). */
   province(p: Principal): string | undefined {
     return p.role === "liaison" ? p.province : undefined;

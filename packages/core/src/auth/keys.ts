@@ -14,7 +14,11 @@ import { KeyItem } from "./keyItem";
 export const ROLES = ["admin", "manager", "vendor", "liaison", "device"] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Who is calling: an API key's identity and scope, never its token. */
+/**
+ * Who is calling: an API key's identity and scope, or a signed-in person's (docs/contract.md §19) — never a token.
+ * `keyId` names who acts in the records a change leaves (`createdBy`, `reportedBy`, the audit's actor): the key's
+ * id, or for a person the person's id, so a record outlives the session it was made in.
+ */
 export interface Principal {
   keyId: string;
   role: Role;
@@ -23,8 +27,10 @@ export interface Principal {
   /** A liaison key scoped to one province (docs/contract.md §15). */
   province?: string;
   label?: string;
-  /** A person signed in with a session (§19): who they are; `keyId` is then the session's id. */
+  /** A person signed in with a session (§19): who they are (`keyId` is then the same id). */
   personId?: string;
+  /** The session a person signed in with: its public id, never its token. */
+  sessionId?: string;
 }
 
 export interface ApiKey extends Principal {

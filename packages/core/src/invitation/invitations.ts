@@ -17,6 +17,7 @@ import type { Store } from "../store/client";
 import { tryCommit, type WriteItem } from "../store/transact";
 import * as Issuance from "../vietqr/issuance";
 import { InvitationItem } from "./invitationItem";
+import { madeBy, makerHold } from "./maker";
 import * as ShortCode from "./shortCode";
 import { ShortCodeItem } from "./shortCodeItem";
 
@@ -39,8 +40,9 @@ export interface Invitation {
   stallId: string;
   marketId: string;
   createdAt: string;
-  /** The key id of who made it. */
+  /** The key id of who made it, or the person's id when made from a person's session (`createdByPerson`). */
   createdBy: string;
+  createdByPerson?: boolean;
   expiresAt: string;
   /** A hash of the stall's vendor (name, phone, bank account) when it was made: a change voids it. */
   vendorSeal?: string;
@@ -137,7 +139,7 @@ export async function invite(
       stallId: stall.id,
       marketId: stall.marketId,
       createdAt: now.toISOString(),
-      createdBy: actor.keyId,
+      ...madeBy(actor),
       expiresAt: new Date(now.getTime() + VALID_DAYS * 86_400_000).toISOString(),
       vendorSeal: vendorSeal(stall, id),
     };
@@ -191,8 +193,8 @@ function voided(
   return undefined;
 }
 
-/** Whether the key that made an invitation is live: the transaction item that holds it so, if it is. */
-const makerCheck = (store: Store, invitation: Invitation) => ApiKeys.stillLive(store, invitation.createdBy);
+/** Whether whoever made an invitation still has access: the transaction item that holds it so, if they do. */
+const makerCheck = (store: Store, invitation: Invitation) => makerHold(store, invitation);
 
 /** The live invitation for a code shown on a card: it must be the stall's and still work. */
 export async function forCard(deps: Deps, stall: Stall.Stall, code: string): Promise<Invitation> {

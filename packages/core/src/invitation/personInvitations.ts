@@ -3,7 +3,6 @@ import { z } from "zod";
 import * as Audit from "../audit/audit";
 import { Access } from "../auth/access";
 import type { Principal } from "../auth/keys";
-import * as ApiKeys from "../auth/keys";
 import { type Clock, newId } from "../clock";
 import { conflict, type DomainError, forbidden, gone, notFound } from "../errors";
 import type { Person } from "../person/people";
@@ -13,6 +12,7 @@ import type { Store } from "../store/client";
 import { tryCommit, type WriteItem } from "../store/transact";
 import { InvitationItem } from "./invitationItem";
 import { hashCode, resolveCodeHash } from "./invitations";
+import { madeBy, makerHold } from "./maker";
 import * as ShortCode from "./shortCode";
 import { ShortCodeItem } from "./shortCodeItem";
 
@@ -27,8 +27,13 @@ import { ShortCodeItem } from "./shortCodeItem";
  * for the person, and once its maker's access ends (their key revoked, or — made from a session — they suspended).
  */
 export const VALID_HOURS = 24;
-export const PURPOSES = ["join", "recovery"] as const;
+/** A second device's invitation, made by the signed-in person themself, works this many minutes. */
+export const DEVICE_MINUTES = 10;
+/** `device`: a signed-in person adding a second device's passkey (`POST /api/auth/devices`). */
+export const PURPOSES = ["join", "recovery", "device"] as const;
 export type Purpose = (typeof PURPOSES)[number];
+/** What someone else invites a person for (`POST /api/people/{id}/invitations`). */
+export const INVITED_PURPOSES = ["join", "recovery"] as const;
 
 export interface PersonInvitation {
   id: string;
@@ -63,7 +68,7 @@ export const PersonInvitationSchema = z
 
 /** What POST /api/people/{id}/invitations takes. */
 export const PersonInvitationRequestSchema = z
-  .strictObject({ purpose: z.enum(PURPOSES).default("join") })
+  .strictObject({ purpose: z.enum(INVITED_PURPOSES).default("join") })
   .meta({ id: "PersonInvitationRequest" });
 
 export const OutstandingPersonInvitationSchema = z
@@ -91,18 +96,11 @@ interface Deps {
   clock: Clock;
 }
 
-/** The transaction item holding the maker's access live, or undefined if it has ended. */
-async function makerCheck(store: Store, invitation: PersonInvitation): Promise<WriteItem | undefined> {
-  if (!invitation.createdByPerson) return ApiKeys.stillLive(store, invitation.createdBy);
-  const maker = await PersonItem.get(store, invitation.createdBy);
-  return maker?.status === "active" ? PersonItem.stillActive(store, maker.id) : undefined;
-}
+const makerCheck = makerHold;
 
 /** What the caller's own access hangs on, for holding the new invitation to it. */
 async function callerCheck(store: Store, principal: Principal): Promise<WriteItem> {
-  const check = principal.personId
-    ? PersonItem.stillActive(store, principal.personId)
-    : await ApiKeys.stillLive(store, principal.keyId);
+  const check = await makerHold(store, madeBy(principal));
   if (!check) throw forbidden("This key may not change this person");
   return check;
 }
@@ -115,12 +113,36 @@ export async function invite(
   deps: Deps,
   principal: Principal,
   personId: string,
-  purpose: Purpose,
+  purpose: (typeof INVITED_PURPOSES)[number],
   baseUrl: string,
 ): Promise<z.output<typeof PersonInvitationSchema>> {
   const person = await People.get(deps.store, personId);
   if (purpose === "recovery") Access.admin(principal);
   else Access.changePerson(principal, person);
+  return make(deps, principal, person, purpose, baseUrl);
+}
+
+/**
+ * A signed-in person's invitation to themself, to register a second device's passkey (scanned or typed on that
+ * device, accepted like any person's invitation): valid {@link DEVICE_MINUTES} minutes, used once, dead with the
+ * person's suspension. Only a person signed in with a session makes one — a machine's key has no one to add.
+ */
+export async function forDevice(
+  deps: Deps,
+  principal: Principal,
+  baseUrl: string,
+): Promise<z.output<typeof PersonInvitationSchema>> {
+  const person = await People.get(deps.store, Access.signedInPerson(principal));
+  return make(deps, principal, person, "device", baseUrl);
+}
+
+async function make(
+  deps: Deps,
+  principal: Principal,
+  person: Person,
+  purpose: Purpose,
+  baseUrl: string,
+): Promise<z.output<typeof PersonInvitationSchema>> {
   if (person.status !== "active") throw conflict("This person is suspended; they cannot be invited");
   const holdCaller = await callerCheck(deps.store, principal);
   for (let attempt = 0; attempt < 4; attempt++) {
@@ -133,15 +155,17 @@ export async function invite(
       personId: person.id,
       purpose,
       createdAt: now.toISOString(),
-      createdBy: principal.personId ?? principal.keyId,
-      ...(principal.personId ? { createdByPerson: true } : {}),
-      expiresAt: new Date(now.getTime() + VALID_HOURS * 3_600_000).toISOString(),
+      ...madeBy(principal),
+      expiresAt: new Date(
+        now.getTime() + (purpose === "device" ? DEVICE_MINUTES * 60_000 : VALID_HOURS * 3_600_000),
+      ).toISOString(),
     };
     const failed = await tryCommit(deps.store, [
       ...InvitationItem.create(deps.store, invitation),
       ShortCodeItem.create(deps.store, ShortCode.hashShort(shortCode), invitation.codeHash),
       PersonItem.stillActive(deps.store, person.id),
-      holdCaller,
+      // A person inviting themself (a second device) is held active once: a transaction names an item once.
+      ...(principal.personId === person.id ? [] : [holdCaller]),
       Audit.entry(deps.store, deps.clock, {
         actor: Audit.actorOf(principal),
         action: "invitation.created",
@@ -212,7 +236,7 @@ export async function open(
       InvitationItem.consume(deps.store, codeHash, now.toISOString(), credentialId, "credentialId"),
       InvitationItem.stillNewest(deps.store, invitation),
       PersonItem.stillActive(deps.store, person.id),
-      maker!,
+      ...(invitation.createdByPerson && invitation.createdBy === person.id ? [] : [maker!]),
     ],
   };
 }

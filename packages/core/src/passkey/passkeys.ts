@@ -109,7 +109,7 @@ export async function join(
   rp: RelyingParty,
   code: string,
   response: RegistrationResponseJSON,
-): Promise<{ person: Person; credentialId: string }> {
+): Promise<{ person: Person; credentialId: string; purpose: PersonInvitations.Purpose }> {
   const { invitation, person, holds } = await PersonInvitations.open(deps, code);
   const { challenge, stored } = await take(deps, response.response.clientDataJSON, "register");
   if (stored.codeHash !== invitation.codeHash) throw rejected();
@@ -134,7 +134,7 @@ export async function join(
     }),
     ...holds(credential.id),
     Audit.entry(deps.store, deps.clock, {
-      actor: { role: person.role, keyId: person.id },
+      actor: { role: person.role, keyId: person.id, personId: person.id },
       action: "passkey.registered",
       entity: { kind: "person", id: person.id },
       marketId: person.marketId ?? null,
@@ -146,7 +146,7 @@ export async function join(
     await PersonInvitations.open(deps, code);
     throw conflict("Another change to the same data was in progress; retry");
   }
-  return { person, credentialId: credential.id };
+  return { person, credentialId: credential.id, purpose: invitation.purpose };
 }
 
 /** Sign-in options: no user name and an empty allow-list, so the device offers its discoverable passkeys. */

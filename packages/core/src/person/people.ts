@@ -1,13 +1,14 @@
-import { z } from "zod";
+import type { z } from "zod";
 import * as Audit from "../audit/audit";
 import { Access } from "../auth/access";
 import type { Principal } from "../auth/keys";
+import * as SignInSessions from "../auth/signInSessions";
 import { type Clock, newId } from "../clock";
 import { conflict, notFound, validationError } from "../errors";
 import * as Market from "../market/market";
-import { mask, PhoneSchema } from "../stall/stall";
 import type { Store } from "../store/client";
-import { tryCommit } from "../store/transact";
+import { MAX_TRANSACTION_ITEMS, tryCommit } from "../store/transact";
+import { type Person, PersonInputSchema } from "./person";
 import { PersonItem } from "./personItem";
 
 /**
@@ -16,57 +17,15 @@ import { PersonItem } from "./personItem";
  * anyone; a market's manager creates its own market's co-managers. Vendors stay with their stall's invitation
  * cards (§13). A suspended person signs in no more; suspension is audited and cannot be undone by the person.
  */
-export const PERSON_ROLES = ["admin", "manager", "liaison"] as const;
-export type PersonRole = (typeof PERSON_ROLES)[number];
-export const PERSON_STATUSES = ["active", "suspended"] as const;
-
-export interface Person {
-  id: string;
-  name: string;
-  phone?: string;
-  role: PersonRole;
-  /** A manager's market. */
-  marketId?: string;
-  /** A liaison's province, if its reads are limited to one (§15). */
-  province?: string;
-  status: (typeof PERSON_STATUSES)[number];
-  createdAt: string;
-  /** Who created them: a key id or, once people sign in, a person's id. */
-  createdBy: string;
-  suspendedAt?: string;
-  suspendedBy?: string;
-}
-
-/** What POST /api/people takes. */
-export const PersonInputSchema = z
-  .strictObject({
-    name: z.string().trim().min(1).max(100),
-    phone: PhoneSchema.optional(),
-    role: z.enum(PERSON_ROLES),
-    marketId: z.string().max(40).optional(),
-    province: z.string().trim().min(1).max(80).optional(),
-  })
-  .meta({ id: "PersonInput" });
-
-/** A person as the API shows them; in lists the phone is masked. */
-export const PersonSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    phone: z.string().optional(),
-    role: z.enum(PERSON_ROLES),
-    marketId: z.string().optional(),
-    province: z.string().optional(),
-    status: z.enum(PERSON_STATUSES),
-    createdAt: z.string(),
-    createdBy: z.string(),
-    suspendedAt: z.string().optional(),
-    suspendedBy: z.string().optional(),
-  })
-  .meta({ id: "Person" });
-
-/** As lists show a person: the phone masked. */
-export const listed = (p: Person): Person => (p.phone ? { ...p, phone: mask(p.phone) } : p);
+export {
+  listed,
+  PERSON_ROLES,
+  PERSON_STATUSES,
+  type Person,
+  PersonInputSchema,
+  type PersonRole,
+  PersonSchema,
+} from "./person";
 
 interface Deps {
   store: Store;
@@ -153,7 +112,12 @@ export async function suspend(deps: Deps, principal: Principal, personId: string
   if (person.status === "suspended") return person;
   const at = deps.clock.now().toISOString();
   const after: Person = { ...person, status: "suspended", suspendedAt: at, suspendedBy: principal.keyId };
+  // Their sessions end in the same transaction (all but a flood of them: the rest right after). A session started
+  // meanwhile, or one the index has not shown yet, is refused anyway: every request re-reads the person.
+  const endings = await SignInSessions.endings(deps.store, person.id);
+  const together = endings.slice(0, MAX_TRANSACTION_ITEMS - 2);
   const failed = await tryCommit(deps.store, [
+    ...together,
     PersonItem.suspend(deps.store, person.id, at, principal.keyId),
     Audit.entry(deps.store, deps.clock, {
       actor: Audit.actorOf(principal),
@@ -165,5 +129,6 @@ export async function suspend(deps: Deps, principal: Principal, personId: string
     }),
   ]);
   if (failed) throw conflict("Another change to the same data was in progress; retry");
+  await SignInSessions.commitEndings(deps.store, endings.slice(together.length));
   return after;
 }

@@ -1,7 +1,7 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { guard, queryAll, type Store } from "../store/client";
 import { putNew, type WriteItem } from "../store/transact";
-import type { Person } from "./people";
+import type { Person } from "./person";
 
 /**
  * A person who signs in as themself (docs/contract.md §19) — an admin, a market's manager, a liaison — as opposed
@@ -14,34 +14,24 @@ const key = (personId: string) => ({ pk: `PERSON#${personId}`, sk: "PERSON" });
 const ALL = "PEOPLE";
 const byMarketPk = (marketId: string) => `MARKET#${marketId}#PEOPLE`;
 
+/** The person's own fields, in this order; everything else on the item (keys, `type`, `v`) is storage's. */
+const FIELDS = [
+  "id",
+  "name",
+  "phone",
+  "role",
+  "marketId",
+  "province",
+  "status",
+  "createdAt",
+  "createdBy",
+  "suspendedAt",
+  "suspendedBy",
+] as const satisfies readonly (keyof Person)[];
+
 function fromItem(item: Record<string, unknown>): Person {
-  const {
-    id,
-    name,
-    phone,
-    role,
-    marketId,
-    province,
-    status,
-    createdAt,
-    createdBy,
-    suspendedAt,
-    suspendedBy,
-  } = item as unknown as Person;
   return Object.fromEntries(
-    Object.entries({
-      id,
-      name,
-      phone,
-      role,
-      marketId,
-      province,
-      status,
-      createdAt,
-      createdBy,
-      suspendedAt,
-      suspendedBy,
-    }).filter(([, v]) => v !== undefined),
+    FIELDS.filter((f) => item[f] !== undefined).map((f) => [f, item[f]]),
   ) as unknown as Person;
 }
 

@@ -1,4 +1,5 @@
 import type { Principal } from "@market40/core/auth/keys";
+import type { SignInSession } from "@market40/core/auth/signInSessions";
 import type { Clock } from "@market40/core/clock";
 import type { AppConfig } from "@market40/core/config";
 import type { EvaluationJob } from "@market40/core/evaluation/scheduled";
@@ -33,6 +34,8 @@ export interface EvaluationQueue {
 export interface AppEnv {
   Variables: {
     principal: Principal;
+    /** The session a person's request came with (docs/contract.md §19): absent for a machine's key. */
+    signInSession?: { held: SignInSession; token: string; cookie: boolean };
     requestId: string;
   };
 }

@@ -18,8 +18,11 @@ export const errorResponse = (description: string) => ({
 /** The error answers every authenticated route may give. */
 export const commonErrors = {
   400: errorResponse("Invalid input (validation_error)"),
-  401: errorResponse("Missing or unknown API key"),
-  403: errorResponse("The key's role or scope does not allow this"),
+  401: errorResponse("Missing or unknown API key, or no live session"),
+  403: errorResponse(
+    "The key's (or person's) role or scope does not allow this; or csrf_failed: a cookie request without its " +
+      "x-csrf-token or from another origin",
+  ),
   404: errorResponse("Not found"),
   503: errorResponse("The store is unavailable; retry"),
 } as const;
@@ -44,7 +47,11 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
 export const listOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().optional() });
 
-export const bearer = [{ bearerAuth: [] }];
+/**
+ * An authenticated route takes any one of: an API key or a session's token as `Authorization: Bearer`, or the
+ * session cookie (then with `x-csrf-token` and `Origin` on state-changing methods; docs/contract.md §19).
+ */
+export const bearer: Record<string, string[]>[] = [{ bearerAuth: [] }, { sessionCookie: [] }];
 
 /** A router whose validation failures throw, so the app's one `onError` answers them. */
 export function router(): OpenAPIHono<AppEnv> {

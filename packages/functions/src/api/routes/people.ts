@@ -1,4 +1,5 @@
 import { createRoute } from "@hono/zod-openapi";
+import * as SignInSessions from "@market40/core/auth/signInSessions";
 import * as PersonInvitations from "@market40/core/invitation/personInvitations";
 import * as People from "@market40/core/person/people";
 import { z } from "zod";
@@ -62,6 +63,23 @@ export function peopleRoutes(deps: Deps) {
     }),
     async (c) =>
       c.json(People.listed(await People.suspend(deps, c.var.principal, c.req.valid("param").personId)), 200),
+  );
+
+  app.openapi(
+    createRoute({
+      method: "delete",
+      path: "/people/{personId}/sessions",
+      tags: ["People"],
+      summary: "End every session of a person: each device signs in again (admin, or their market's manager)",
+      description: "Audited as `person.sessionsEnded`; `ended` counts the sessions that were still live.",
+      security: bearer,
+      request: { params: PersonParams },
+      responses: { 200: json(z.object({ ended: z.number().int() })), ...commonErrors, ...conflictError },
+    }),
+    async (c) => {
+      const ended = await SignInSessions.endAllOf(deps, c.var.principal, c.req.valid("param").personId);
+      return c.json({ ended }, 200);
+    },
   );
 
   app.openapi(
