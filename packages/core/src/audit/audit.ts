@@ -52,6 +52,9 @@ export const AUDIT_ACTIONS = [
   "person.suspended",
   "passkey.registered",
   "statement.mappingChanged",
+  "bill.paidCash",
+  "bill.waived",
+  "bill.paymentAssigned",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
