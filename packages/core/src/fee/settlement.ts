@@ -96,12 +96,7 @@ async function loadBill(store: Store, marketId: string, id: string): Promise<Bil
   return bill;
 }
 
-/** One bill of a market. */
-export async function getBill(store: Store, marketId: string, id: string): Promise<BillView> {
-  return present(await loadBill(store, marketId, id));
-}
-
-/** The bill itself (for its QR code): with its revision, as stored. */
+/** One bill of a market, as stored (`404` when the id names none). */
 export const billOf = loadBill;
 
 /** A market's bills of one month (or one session or day), narrowed to a stall or a status; by period then stall. */
