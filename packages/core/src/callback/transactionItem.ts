@@ -79,7 +79,8 @@ const key = (provider: string, id: string) => ({ pk: `TXN#${provider}#${id}`, sk
 const byStallPk = (stallId: string) => `STALL#${stallId}#TXNS`;
 const byMarketMonthPk = (marketId: string, month: string) => `MARKET#${marketId}#TXNS#${month}`;
 const UNMATCHED = "UNMATCHED";
-const boardPk = (marketId: string, month: string | "WAITING") => `MARKET#${marketId}#FEEPAY#${month}`;
+const boardPk = (marketId: string, month: string) => `MARKET#${marketId}#FEEPAY#${month}`;
+const boardWaitingPk = (marketId: string) => `MARKET#${marketId}#FEEPAY#WAITING`;
 const refPk = (accountNumber: string) => `UNMATCHED#${accountKey(accountNumber)}`;
 const refKey = (accountNumber: string, provider: string, id: string) => ({
   pk: refPk(accountNumber),
@@ -167,7 +168,7 @@ export const TransactionItem = {
       ...record({ ...txn, reason: "board", boardOf: marketId }),
       gsi1pk: UNMATCHED,
       gsi1sk: `${txn.receivedAt}#${txn.provider}#${txn.id}`,
-      gsi2pk: boardPk(marketId, "WAITING"),
+      gsi2pk: boardWaitingPk(marketId),
       gsi2sk: `${txn.paidAt}#${txn.provider}#${txn.id}`,
     }),
   /** The record of a payment to a market board's account that settles a bill: no stall's, waiting for no one. */
@@ -402,7 +403,7 @@ export const TransactionItem = {
   boardWaiting: (store: Store, marketId: string, page: PageRequest): Promise<Page<StoredTransaction>> =>
     queryAcrossPartitions(
       store,
-      { index: "gsi2", partitions: [boardPk(marketId, "WAITING")], between: ["0", "~"] },
+      { index: "gsi2", partitions: [boardWaitingPk(marketId)], between: ["0", "~"] },
       page,
       fromItem,
     ),
