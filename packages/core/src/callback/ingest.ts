@@ -218,6 +218,9 @@ const backoff = (attempt: number) =>
  * belongs to a stall, a check that it still does and the stall-day and market-day rollup increments. So a
  * redelivery, however late or concurrent, fails the first condition and is a `duplicate`; a crash leaves either
  * everything or nothing. A warm account cache makes a new callback one DynamoDB round trip.
+ * A payment to a market board's account is no stall's: when its description names one of the market's bills, the
+ * same transaction stores it and settles that bill, conditioned on the bill's revision (a race re-reads the bill and
+ * tries again); otherwise it waits for the manager (docs/contract.md §20).
  * Store trouble (throttling, unreachable, retries exhausted) throws `StoreUnavailableError`: answer 503.
  */
 export async function ingest(
