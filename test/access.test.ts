@@ -1,3 +1,4 @@
+import { issueForMarket } from "@market40/core/fee/bills";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DONG_VAN, type Harness, harness, stallInput } from "./support/harness";
 import { ORIGIN, signedInPerson, signInOverHttp } from "./support/softAuthenticator";
@@ -39,6 +40,7 @@ let stallId: string;
 let incidentId: string;
 let personId: string;
 let inviteeId: string;
+let billId: string;
 let n = 0;
 const unique = () => `R-${++n}`;
 
@@ -302,6 +304,44 @@ const CASES: Case[] = [
     request: () => ({ method: "GET", path: "/api/markets/dong-van/fees/schedule" }),
   },
   {
+    name: "GET /markets/{id}/fees/bills",
+    allowed: ["admin", "manager"],
+    request: () => ({ method: "GET", path: "/api/markets/dong-van/fees/bills?month=2026-11" }),
+  },
+  {
+    name: "GET /markets/{id}/fees/bills/{billId}",
+    allowed: ["admin", "manager", "vendor"],
+    request: () => ({ method: "GET", path: `/api/markets/dong-van/fees/bills/${billId}` }),
+  },
+  {
+    name: "GET /markets/{id}/fees/bills/{billId}/qr",
+    allowed: ["admin", "manager", "vendor"],
+    request: () => ({ method: "GET", path: `/api/markets/dong-van/fees/bills/${billId}/qr` }),
+  },
+  {
+    name: "GET /markets/{id}/fees/bills/{billId}/qr.png",
+    allowed: ["admin", "manager", "vendor"],
+    request: () => ({ method: "GET", path: `/api/markets/dong-van/fees/bills/${billId}/qr.png?size=128` }),
+  },
+  {
+    name: "GET /stalls/{id}/bills",
+    allowed: ["admin", "manager", "vendor"],
+    request: () => ({ method: "GET", path: `/api/stalls/${stallId}/bills` }),
+  },
+  {
+    name: "GET /markets/{id}/fees/payments/waiting",
+    allowed: ["admin", "manager"],
+    request: () => ({ method: "GET", path: "/api/markets/dong-van/fees/payments/waiting" }),
+  },
+  {
+    name: "GET /markets/{id}/fees/payments",
+    allowed: ["admin", "manager"],
+    request: () => ({
+      method: "GET",
+      path: "/api/markets/dong-van/fees/payments?from=2026-11-01&to=2026-11-30",
+    }),
+  },
+  {
     name: "GET /audit?marketId",
     allowed: ["admin", "manager", "liaison"],
     request: () => ({ method: "GET", path: "/api/audit?marketId=dong-van" }),
@@ -398,6 +438,18 @@ beforeAll(async () => {
       body: { name: "Sùng Mí Chá", role: "manager", marketId: "dong-van" },
     })
   ).body.id;
+  // One open fee bill of the vendor's stall: the session of Sunday 29 November (issued by the daily job's step).
+  await h.call("PUT", "/api/markets/dong-van/fees/account", {
+    body: { bin: "970436", accountNumber: "0451000999888", accountName: "BQL CHO DONG VAN" },
+  });
+  await h.call("PUT", "/api/markets/dong-van/fees/schedule", {
+    body: { rates: [{ appliesTo: { kind: "all" }, period: "session", amount: 20000, from: "2026-11-01" }] },
+  });
+  const now = h.clock.now();
+  h.clock.set("2026-11-29T10:00:00Z");
+  await issueForMarket(h.deps, "dong-van");
+  h.clock.set(now);
+  billId = `2026-11-29_${stallId}`;
   // Reported by the market's manager: it may change it; an admin-reported one only an admin may (attribution test).
   incidentId = (
     await h.call("POST", "/api/markets/dong-van/incidents", {

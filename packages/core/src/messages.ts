@@ -445,6 +445,33 @@ const VI: [RegExp, Translation][] = [
     "Khoản tiền này được chuyển vào tài khoản thu phí của ban quản lý chợ: đó là phí chợ, không phải tiền bán hàng của quầy",
   ],
   [/^Paid to a market board$/, "Đã chuyển vào tài khoản của ban quản lý chợ"],
+  [/^Bill '(.+)' not found$/, "Không tìm thấy khoản phí này"],
+  [/^This bill is already settled or waived$/, "Khoản phí này đã được nộp đủ hoặc đã được miễn"],
+  [
+    /^The bill is (open|partly-paid|paid|paid-cash|waived)$/,
+    (m) =>
+      `Khoản phí đang ở trạng thái: ${
+        (
+          {
+            open: "chưa nộp",
+            "partly-paid": "nộp thiếu",
+            paid: "đã nộp",
+            "paid-cash": "đã nộp tiền mặt",
+            waived: "được miễn",
+          } as Record<string, string>
+        )[m[1]!]
+      }`,
+  ],
+  [/^This bill changed meanwhile; retry$/, "Khoản phí vừa thay đổi; hãy thử lại"],
+  [/^This bill was waived; it takes no payment$/, "Khoản phí này đã được miễn, không nhận thêm tiền"],
+  [/^This payment already settles a bill$/, "Khoản tiền này đã được ghi cho một khoản phí"],
+  [/^It settles (.+)$/, (m) => `Đã ghi cho khoản phí ${m[1]}`],
+  [/^Assigned$/, "Đã được gán"],
+  [/^Not a bill of this market$/, "Không phải khoản phí của chợ này"],
+  [/^No such bill$/, "Không có khoản phí này"],
+  [/^Nothing is owed on this bill$/, "Khoản phí này không còn phải nộp"],
+  [/^The market board has no collection account yet$/, "Ban quản lý chợ chưa đăng ký tài khoản thu phí"],
+  [/^Expected a month YYYY-MM$/, "Cần tháng dạng YYYY-MM"],
 ];
 
 function translateOne(message: string): string | undefined {

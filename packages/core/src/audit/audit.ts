@@ -63,6 +63,9 @@ export const AUDIT_ACTIONS = [
   "passkey.registered",
   "statement.mappingChanged",
   "person.sessionsEnded",
+  "bill.paidCash",
+  "bill.waived",
+  "bill.paymentAssigned",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

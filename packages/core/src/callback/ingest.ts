@@ -2,6 +2,9 @@ import { createHmac } from "node:crypto";
 import type { Actor } from "../audit/audit";
 import type { Clock } from "../clock";
 import { StoreUnavailableError, validationError } from "../errors";
+import { type Bill, billId, paymentId, withTransfer } from "../fee/bill";
+import { BillItem } from "../fee/billItem";
+import { billNamedIn } from "../fee/billLookup";
 import { isBoardHolder } from "../fee/boardHolder";
 import { countPayment } from "../rollup/rollups";
 import { AccountItem, accountKey } from "../stall/accountItem";
@@ -25,6 +28,8 @@ export interface IngestResult {
   status: IngestStatus;
   id: string;
   stallId?: string;
+  /** The fee bill a payment to a market board's account settled (docs/contract.md §20). */
+  billId?: string;
   /** What a stored payment's stall is told (`receive` announces it after the commit). */
   stored?: Pick<StoredTransaction, "amount" | "paidAt" | "description">;
   /** DynamoDB requests this call made (the figure the benchmark reports). */
@@ -32,6 +37,8 @@ export interface IngestResult {
 }
 
 const MAX_ATTEMPTS = 10;
+/** Retries when another payment changed the bill first: each is a new read of the bill, never a lost amount. */
+const MAX_BILL_RACES = 40;
 const CACHE_TTL_MS = 5 * 60_000;
 
 /**
@@ -101,14 +108,17 @@ function bankRefOf(txn: StoredTransaction, found: Lookup): BankRef | undefined {
  * The writes that store a transaction, in one transaction. Position 0 is the record (fails on a redelivery);
  * position 1 re-checks what the lookup read (fails when the account changed hands meanwhile); position 2, when
  * the delivery names the bank's reference, is that bank transaction's guard (fails when another provider id or
- * path stored it); the provenance's own writes come last.
+ * path stored it); then, for a payment to a market board's account that settles a bill, the bill conditioned on the
+ * revision read (`billAt`: fails when another payment or the manager changed it first); the provenance's own writes
+ * come last.
  */
 async function writes(
   store: Store,
   txn: StoredTransaction,
   found: Lookup,
   also: WriteItem[],
-): Promise<WriteItem[]> {
+  bill: Bill | undefined,
+): Promise<{ items: WriteItem[]; billAt?: number }> {
   const ref = bankRefOf(txn, found);
   const refGuard = ref ? [BankRefItem.claim(store, ref, { provider: txn.provider, id: txn.id })] : [];
   const holder = found.match ?? found.board;
@@ -118,25 +128,45 @@ async function writes(
       : AccountItem.stillFree(store, txn.bin, txn.accountNumber)
     : AccountNumberItem.unchanged(store, txn.accountNumber, found.rev ?? 0);
   if (found.match)
-    return [
-      TransactionItem.putMatched(store, txn, found.match),
+    return {
+      items: [
+        TransactionItem.putMatched(store, txn, found.match),
+        recheck,
+        ...refGuard,
+        ...(await countPayment(store, {
+          ...txn,
+          stallId: found.match.stallId,
+          marketId: found.match.marketId,
+        })),
+        ...also,
+      ],
+    };
+  if (found.board && bill) {
+    // A fee: the bill it names is settled by the same transaction that stores it (§20), once.
+    const next = withTransfer(bill, { id: paymentId(txn), amount: txn.amount, paidAt: txn.paidAt });
+    return {
+      items: [
+        TransactionItem.putBoardSettled(store, txn, found.board.marketId, billId(bill)),
+        recheck,
+        ...refGuard,
+        BillItem.replace(store, next, bill.rev),
+        ...also,
+      ],
+      billAt: 2 + refGuard.length,
+    };
+  }
+  const waiting = { ...txn, reason: found.reason ?? "no-account" };
+  return {
+    items: [
+      found.board
+        ? TransactionItem.putBoardWaiting(store, waiting, found.board.marketId)
+        : TransactionItem.putUnmatched(store, waiting),
       recheck,
       ...refGuard,
-      ...(await countPayment(store, {
-        ...txn,
-        stallId: found.match.stallId,
-        marketId: found.match.marketId,
-      })),
+      TransactionItem.putRef(store, waiting),
       ...also,
-    ];
-  const waiting = { ...txn, reason: found.reason ?? "no-account" };
-  return [
-    TransactionItem.putUnmatched(store, waiting),
-    recheck,
-    ...refGuard,
-    TransactionItem.putRef(store, waiting),
-    ...also,
-  ];
+    ],
+  };
 }
 
 /**
@@ -188,6 +218,9 @@ const backoff = (attempt: number) =>
  * belongs to a stall, a check that it still does and the stall-day and market-day rollup increments. So a
  * redelivery, however late or concurrent, fails the first condition and is a `duplicate`; a crash leaves either
  * everything or nothing. A warm account cache makes a new callback one DynamoDB round trip.
+ * A payment to a market board's account is no stall's: when its description names one of the market's bills, the
+ * same transaction stores it and settles that bill, conditioned on the bill's revision (a race re-reads the bill and
+ * tries again); otherwise it waits for the manager (docs/contract.md §20).
  * Store trouble (throttling, unreachable, retries exhausted) throws `StoreUnavailableError`: answer 503.
  */
 export async function ingest(
@@ -236,11 +269,19 @@ export async function ingest(
     arrivals: [arrival],
   };
   const also = provenance.also?.(txn) ?? [];
+  let billRaces = 0;
   for (let attempt = 1; ; attempt++) {
     const found = await guard(() => lookup(store, txn));
     storeCalls += found.calls;
+    let bill: Bill | undefined;
+    if (found.board) {
+      const named = await guard(() => billNamedIn(store, found.board!.marketId, txn.description));
+      storeCalls += named.calls;
+      bill = named.bill;
+    }
     storeCalls++;
-    const reasons = await tryCommit(store, await writes(store, txn, found, also));
+    const { items, billAt } = await writes(store, txn, found, also, bill);
+    const reasons = await tryCommit(store, items);
     if (reasons) {
       if (reasons[0] === "ConditionalCheckFailed") {
         // Already stored. A different way of arriving (the sync after the webhook) is added to its provenance.
@@ -257,6 +298,17 @@ export async function ingest(
           storeCalls += await TransactionItem.addArrival(store, holder.provider, holder.id, arrival);
         return { status: "duplicate", id: txn.id, storeCalls };
       }
+      const billRace =
+        billAt !== undefined &&
+        (reasons[billAt] === "ConditionalCheckFailed" || isTransientCancellation(reasons)) &&
+        reasons[1] !== "ConditionalCheckFailed";
+      if (billRace && billRaces++ < MAX_BILL_RACES) {
+        // Another payment (or the manager) changed the bill since it was read, or is changing it: read it again
+        // and add to what it holds then.
+        attempt--;
+        await backoff(billRaces);
+        continue;
+      }
       if (reasons[1] === "ConditionalCheckFailed") {
         // The account changed hands (or was just registered): look it up afresh and try again.
         forget(store, txn);
@@ -272,6 +324,7 @@ export async function ingest(
       const stored = { amount: txn.amount, paidAt: txn.paidAt, description: txn.description };
       return { status: "stored", id: txn.id, stallId: found.match.stallId, stored, storeCalls };
     }
+    if (bill) return { status: "stored", id: txn.id, billId: billId(bill), storeCalls };
     return { status: "unmatched", id: txn.id, storeCalls };
   }
 }

@@ -52,6 +52,10 @@ export interface StoredTransaction {
    * was paid to a market board's collection account (docs/contract.md §20: fees, never a stall's takings).
    */
   reason?: "no-account" | "ambiguous" | "board";
+  /** The market whose board's collection account was paid: a fee, never a stall's takings (§20). */
+  boardOf?: string;
+  /** The bill this board payment settles (`<periodKey>_<stallId>`); absent while it waits (`reason: "board"`). */
+  billId?: string;
 }
 
 /** The stall a transaction is counted for. */
@@ -68,11 +72,15 @@ export interface Match {
  *  - byMarketMonth .................. gsi2 MARKET#<marketId>#TXNS#<YYYY-MM> / <paidAt>#<provider>#<id>
  *  - unmatched (list) ............... gsi1 UNMATCHED / <receivedAt>#<provider>#<id>
  *  - unmatched byAccount ............ pk UNMATCHED#<ACCOUNT>  sk <provider>#<id>
+ *  - board payments (§20) ........... gsi2 MARKET#<marketId>#FEEPAY#WAITING (waiting for the manager) or
+ *                                     MARKET#<marketId>#FEEPAY#<YYYY-MM> (settling a bill) / <paidAt>#<provider>#<id>
  */
 const key = (provider: string, id: string) => ({ pk: `TXN#${provider}#${id}`, sk: "TXN" });
 const byStallPk = (stallId: string) => `STALL#${stallId}#TXNS`;
 const byMarketMonthPk = (marketId: string, month: string) => `MARKET#${marketId}#TXNS#${month}`;
 const UNMATCHED = "UNMATCHED";
+const boardPk = (marketId: string, month: string) => `MARKET#${marketId}#FEEPAY#${month}`;
+const boardWaitingPk = (marketId: string) => `MARKET#${marketId}#FEEPAY#WAITING`;
 const refPk = (accountNumber: string) => `UNMATCHED#${accountKey(accountNumber)}`;
 const refKey = (accountNumber: string, provider: string, id: string) => ({
   pk: refPk(accountNumber),
@@ -151,6 +159,60 @@ export const TransactionItem = {
       gsi1pk: UNMATCHED,
       gsi1sk: `${txn.receivedAt}#${txn.provider}#${txn.id}`,
     }),
+  /**
+   * The record of a payment to a market board's account that names no bill it can settle: it waits for the
+   * manager (`reason: "board"`), in the admin's unmatched list and the market's board queue.
+   */
+  putBoardWaiting: (store: Store, txn: StoredTransaction, marketId: string): WriteItem =>
+    putNew(store, {
+      ...record({ ...txn, reason: "board", boardOf: marketId }),
+      gsi1pk: UNMATCHED,
+      gsi1sk: `${txn.receivedAt}#${txn.provider}#${txn.id}`,
+      gsi2pk: boardWaitingPk(marketId),
+      gsi2sk: `${txn.paidAt}#${txn.provider}#${txn.id}`,
+    }),
+  /** The record of a payment to a market board's account that settles a bill: no stall's, waiting for no one. */
+  putBoardSettled: (store: Store, txn: StoredTransaction, marketId: string, billId: string): WriteItem =>
+    putNew(store, {
+      ...record({ ...txn, boardOf: marketId, billId }),
+      matchedAt: txn.receivedAt,
+      gsi2pk: boardPk(marketId, localDateOf(txn.paidAt).slice(0, 7)),
+      gsi2sk: `${txn.paidAt}#${txn.provider}#${txn.id}`,
+    }),
+  /**
+   * A waiting board payment given to a bill by the manager: it waits no more (out of both queues), it settles the
+   * bill, and its source becomes the assignment. Fails unless it is still a waiting payment of that market's board.
+   */
+  settleWaiting: (
+    store: Store,
+    txn: StoredTransaction,
+    marketId: string,
+    billId: string,
+    assignment: Arrival,
+  ): WriteItem => ({
+    Update: {
+      TableName: store.table,
+      Key: key(txn.provider, txn.id),
+      ConditionExpression:
+        "attribute_exists(pk) AND reason = :board AND boardOf = :market AND attribute_not_exists(billId) AND attribute_not_exists(stallId)",
+      UpdateExpression:
+        "SET billId = :bill, matchedAt = :now, gsi2pk = :g2pk, gsi2sk = :g2sk, #source = :source, #by = :by, " +
+        "arrivals = list_append(if_not_exists(arrivals, :legacy), :arrival) REMOVE reason, gsi1pk, gsi1sk",
+      ExpressionAttributeNames: { "#source": "source", "#by": "by" },
+      ExpressionAttributeValues: {
+        ":board": "board",
+        ":market": marketId,
+        ":bill": billId,
+        ":now": assignment.at,
+        ":g2pk": boardPk(marketId, localDateOf(txn.paidAt).slice(0, 7)),
+        ":g2sk": `${txn.paidAt}#${txn.provider}#${txn.id}`,
+        ":source": assignment.source,
+        ":by": assignment.by,
+        ":legacy": txn.arrivals.slice(0, 1),
+        ":arrival": [assignment],
+      },
+    },
+  }),
   /** The unmatched transaction's reference under its account number. */
   putRef: (store: Store, txn: StoredTransaction): WriteItem => ({
     Put: {
@@ -188,7 +250,9 @@ export const TransactionItem = {
       Update: {
         TableName: store.table,
         Key: key(txn.provider, txn.id),
-        ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(stallId)",
+        // Never a board's payment (waiting or settling a bill): fees are no stall's takings (§20).
+        ConditionExpression:
+          "attribute_exists(pk) AND attribute_not_exists(stallId) AND attribute_not_exists(boardOf)",
         UpdateExpression:
           "SET stallId = :stall, marketId = :market, matchedAt = :now, gsi1pk = :g1pk, gsi1sk = :g1sk, gsi2pk = :g2pk, gsi2sk = :g2sk" +
           (assignment
@@ -335,6 +399,28 @@ export const TransactionItem = {
   /** unmatched: transactions no stall has been given, oldest first. */
   unmatched: (store: Store, page: PageRequest): Promise<Page<StoredTransaction>> =>
     queryPage(store, { gsi1pk: UNMATCHED }, page, fromItem),
+  /** board payments: a market board's payments waiting for the manager, oldest paid first. */
+  boardWaiting: (store: Store, marketId: string, page: PageRequest): Promise<Page<StoredTransaction>> =>
+    queryAcrossPartitions(
+      store,
+      { index: "gsi2", partitions: [boardWaitingPk(marketId)], between: ["0", "~"] },
+      page,
+      fromItem,
+    ),
+  /** board payments: those settling a bill, paid in `[lo, hi)` over the given months, oldest first. */
+  boardSettled: (
+    store: Store,
+    marketId: string,
+    months: string[],
+    range: { lo: string; hi: string },
+    page: PageRequest,
+  ): Promise<Page<StoredTransaction>> =>
+    queryAcrossPartitions(
+      store,
+      { index: "gsi2", partitions: months.map((m) => boardPk(marketId, m)), between: [range.lo, range.hi] },
+      page,
+      fromItem,
+    ),
   /** Every unmatched transaction's receiving account and BIN (what the nightly sweep tries again). */
   async unmatchedAccounts(store: Store): Promise<{ bin?: string; accountNumber: string }[]> {
     const items = await queryAll(store, {

@@ -25,7 +25,19 @@ async function issueOne(
 ): Promise<boolean> {
   for (let attempt = 0, tries = 0; attempt < REFERENCE_ATTEMPTS && tries < 20; tries++) {
     const reference = billReference(planned, attempt);
-    const bill: Bill = { marketId, ...planned, reference, status: "open", paid: 0, issuedAt };
+    const bill: Bill = {
+      marketId,
+      ...planned,
+      reference,
+      status: "open",
+      paid: 0,
+      paidQr: 0,
+      paidCash: 0,
+      excess: 0,
+      payments: [],
+      issuedAt,
+      rev: 0,
+    };
     const reasons = await tryCommit(store, [
       BillItem.create(store, bill),
       BillRefItem.claim(store, reference, {
