@@ -88,11 +88,14 @@ describe("settling by QR", () => {
     const res = await h.call("GET", "/api/markets/dong-van/fees/bills?date=2026-11-29", { token: manager });
     expect(res.status).toBe(200);
     expect(
-      res.body.items.map((b: { reference: string; status: string; outstanding: number }) => [
-        b.reference,
-        b.status,
-        b.outstanding,
-      ]),
+      res.body.items
+        .map((b: { reference: string; status: string; outstanding: number }) => [
+          b.reference,
+          b.status,
+          b.outstanding,
+        ])
+        // Listed by period, then stall id (the key's order); the stalls' ids were made in the same millisecond.
+        .sort((a: string[], b: string[]) => a[0]!.localeCompare(b[0]!)),
     ).toEqual([
       ["PHI A12 2911", "open", 20000],
       ["PHI B3 2911", "open", 20000],
