@@ -10,6 +10,13 @@ import { DONG_VAN, type Harness, harness, stallInput, TEST_SECRETS } from "./har
 /** Screenshots of every browser test land here (the README points at some of them). */
 export const SHOTS = "test-results/screenshots";
 
+/** An operator's way in (docs/contract.md §19): "Dùng khoá API", folded under the passkey button, and a pasted key. */
+export async function signInWithKey(page: Page, token: string): Promise<void> {
+  await page.getByText("Dùng khoá API").click();
+  await page.getByLabel("Mã khoá API").fill(token);
+  await page.getByRole("button", { name: "Đăng nhập", exact: true }).click();
+}
+
 /**
  * The web UI in Debian's Chromium against the real server on DynamoDB Local: Đồng Văn market (daily sessions) with
  * stalls A-01 and A-02, and keys for a vendor of A-01, its manager and a liaison. One per browser test file.
@@ -82,8 +89,7 @@ export async function webRig(chromiumArgs: string[] = []): Promise<WebRig> {
         if (/Content Security Policy/i.test(m.text())) refused.push(m.text());
       });
       await page.goto(base);
-      await page.getByLabel("Mã khoá API").fill(token);
-      await page.getByRole("button", { name: "Đăng nhập" }).click();
+      await signInWithKey(page, token);
       return page;
     },
     async pay(id, accountNumber, amount, description = "rau cai") {
