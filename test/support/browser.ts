@@ -38,8 +38,11 @@ export interface WebRig {
   close(): Promise<void>;
 }
 
-/** `chromiumArgs`: extra flags, e.g. the real autoplay policy for the payment speaker's tests. */
-export async function webRig(chromiumArgs: string[] = []): Promise<WebRig> {
+/**
+ * `chromiumArgs`: extra flags, e.g. the real autoplay policy for the payment speaker's tests. `hostname`: the public
+ * address's host — passkeys need a domain (`localhost`), not an IP address, as their relying party id.
+ */
+export async function webRig(chromiumArgs: string[] = [], hostname = "127.0.0.1"): Promise<WebRig> {
   mkdirSync(SHOTS, { recursive: true });
   const h = await harness(new Date().toISOString());
   await h.call("POST", "/api/markets", {
@@ -58,7 +61,7 @@ export async function webRig(chromiumArgs: string[] = []): Promise<WebRig> {
     admin: h.adminToken,
   };
   const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
+  const base = `http://${hostname}:${port}`;
   // Invitation and socket URLs come from the configured public address, never a request header (issue 23).
   h.deps.config.publicUrl = base;
   let server: ServerType = await listen(h.deps, port, "127.0.0.1");
