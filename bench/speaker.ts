@@ -76,8 +76,9 @@ export async function speakerBench(): Promise<Figure[]> {
     `);
     const page = await context.newPage();
     await page.goto(base);
+    await page.getByText("Dùng khoá API").click();
     await page.getByLabel("Mã khoá API").fill(vendor);
-    await page.getByRole("button", { name: "Đăng nhập" }).click();
+    await page.getByRole("button", { name: "Đăng nhập", exact: true }).click();
     await page.locator("#conn.live").waitFor({ timeout: 30_000 });
     // The one tap, unless the sign-in tap already turned the speaker on.
     if ((await page.locator("#mute").getAttribute("aria-checked")) !== "true")

@@ -73,8 +73,9 @@ async function main() {
       const page = await browser.newPage({ viewport: { width, height } });
       page.setDefaultTimeout(30_000);
       await page.goto(base);
+      await page.getByText("Dùng khoá API").click();
       await page.getByLabel("Mã khoá API").fill(token);
-      await page.getByRole("button", { name: "Đăng nhập" }).click();
+      await page.getByRole("button", { name: "Đăng nhập", exact: true }).click();
       await page.locator("#nav a").first().waitFor();
       return page;
     };

@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SHOTS, type WebRig, webRig } from "./support/browser";
+import { SHOTS, signInWithKey, type WebRig, webRig } from "./support/browser";
 import { pageWidth } from "./support/layout";
 
 /**
@@ -48,8 +48,7 @@ async function open(width: number, token?: string): Promise<Page> {
   page.setDefaultTimeout(15_000);
   await page.goto(rig.base);
   if (token) {
-    await page.getByLabel("Mã khoá API").fill(token);
-    await page.getByRole("button", { name: "Đăng nhập" }).click();
+    await signInWithKey(page, token);
     await page.locator("#nav a").first().waitFor();
   }
   return page;

@@ -2,7 +2,7 @@ import { decodePng } from "@market40/devkit/oracles";
 import type { BrowserContext, Page } from "playwright-core";
 import { QRPay } from "vietnam-qr-pay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SHOTS, type WebRig, webRig } from "./support/browser";
+import { SHOTS, signInWithKey, type WebRig, webRig } from "./support/browser";
 
 /**
  * The vendor's page as a payment speaker (issues 17 and 26), in Chromium under the real autoplay rule
@@ -133,8 +133,7 @@ async function vendorPage(
     if (/Content Security Policy/i.test(m.text())) rig.refused.push(m.text());
   });
   await p.goto(rig.base);
-  await p.getByLabel("Mã khoá API").fill(token);
-  await p.getByRole("button", { name: "Đăng nhập" }).click();
+  await signInWithKey(p, token);
   await p.locator("#conn.live").waitFor();
   return { context: ctx, page: p };
 }

@@ -10,6 +10,13 @@ import { DONG_VAN, type Harness, harness, stallInput, TEST_SECRETS } from "./har
 /** Screenshots of every browser test land here (the README points at some of them). */
 export const SHOTS = "test-results/screenshots";
 
+/** An operator's way in (docs/contract.md §19): "Dùng khoá API", folded under the passkey button, and a pasted key. */
+export async function signInWithKey(page: Page, token: string): Promise<void> {
+  await page.getByText("Dùng khoá API").click();
+  await page.getByLabel("Mã khoá API").fill(token);
+  await page.getByRole("button", { name: "Đăng nhập", exact: true }).click();
+}
+
 /**
  * The web UI in Debian's Chromium against the real server on DynamoDB Local: Đồng Văn market (daily sessions) with
  * stalls A-01 and A-02, and keys for a vendor of A-01, its manager and a liaison. One per browser test file.
@@ -31,8 +38,11 @@ export interface WebRig {
   close(): Promise<void>;
 }
 
-/** `chromiumArgs`: extra flags, e.g. the real autoplay policy for the payment speaker's tests. */
-export async function webRig(chromiumArgs: string[] = []): Promise<WebRig> {
+/**
+ * `chromiumArgs`: extra flags, e.g. the real autoplay policy for the payment speaker's tests. `hostname`: the public
+ * address's host — passkeys need a domain (`localhost`), not an IP address, as their relying party id.
+ */
+export async function webRig(chromiumArgs: string[] = [], hostname = "127.0.0.1"): Promise<WebRig> {
   mkdirSync(SHOTS, { recursive: true });
   const h = await harness(new Date().toISOString());
   await h.call("POST", "/api/markets", {
@@ -51,7 +61,7 @@ export async function webRig(chromiumArgs: string[] = []): Promise<WebRig> {
     admin: h.adminToken,
   };
   const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
+  const base = `http://${hostname}:${port}`;
   // Invitation and socket URLs come from the configured public address, never a request header (issue 23).
   h.deps.config.publicUrl = base;
   let server: ServerType = await listen(h.deps, port, "127.0.0.1");
@@ -82,8 +92,7 @@ export async function webRig(chromiumArgs: string[] = []): Promise<WebRig> {
         if (/Content Security Policy/i.test(m.text())) refused.push(m.text());
       });
       await page.goto(base);
-      await page.getByLabel("Mã khoá API").fill(token);
-      await page.getByRole("button", { name: "Đăng nhập" }).click();
+      await signInWithKey(page, token);
       return page;
     },
     async pay(id, accountNumber, amount, description = "rau cai") {

@@ -1,6 +1,10 @@
 import { currentLang } from "./i18n";
 
-/** The public API, from the browser: the key kept in localStorage, errors as `ApiError` with field issues. */
+/**
+ * The public API, from the browser. A person signed in with a passkey holds a session cookie (HttpOnly: the page
+ * never sees it) and sends the session's CSRF token on every change; an operator may instead keep an API key in
+ * localStorage ("Dùng khoá API"). Errors come back as `ApiError` with field issues.
+ */
 const BASE: string =
   (import.meta as { env?: Record<string, string> }).env?.VITE_API_URL?.replace(/\/$/, "") ?? "";
 const KEY = "m40.token";
@@ -18,6 +22,12 @@ export class ApiError extends Error {
 }
 
 export const token = () => localStorage.getItem(KEY);
+/** The signed-in session's CSRF token (docs/security.md): kept in memory only, read again after a reload. */
+let csrf: string | undefined;
+export const setCsrf = (value: string | undefined) => {
+  csrf = value;
+};
+export const hasSession = () => csrf !== undefined;
 export const setToken = (value: string | null) =>
   value ? localStorage.setItem(KEY, value) : localStorage.removeItem(KEY);
 
@@ -26,18 +36,27 @@ async function send(path: string, init: RequestInit = {}, timeoutMs = 20_000): P
   const tk = token();
   if (tk && !headers.has("authorization")) headers.set("authorization", `Bearer ${tk}`);
   if (headers.get("authorization") === "") headers.delete("authorization");
+  const changes = (init.method ?? "GET") !== "GET";
+  if (changes && csrf && !headers.has("authorization")) headers.set("x-csrf-token", csrf);
   // Server messages come back in the page's language (docs/contract.md §13).
   headers.set("accept-language", currentLang());
   let res: Response;
   try {
-    res = await fetch(`${BASE}${path}`, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
+    res = await fetch(`${BASE}${path}`, {
+      ...init,
+      headers,
+      credentials: "same-origin",
+      signal: AbortSignal.timeout(timeoutMs),
+    });
   } catch {
     throw new ApiError(0, "offline");
   }
   // The service worker (public/sw.js) answered from its copy: the page says it may be out of date.
   if (res.headers.get("x-m40-offline")) window.dispatchEvent(new Event("m40:stale"));
   // The key this phone holds stopped working (revoked): the app says so in words, not with a key prompt (main.ts).
-  if (res.status === 401 && headers.has("authorization")) window.dispatchEvent(new Event("m40:unauthorized"));
+  // A session ended elsewhere ("Thiết bị đã đăng nhập" on another device, an admin, a suspension) answers 401 too.
+  if (res.status === 401 && (headers.has("authorization") || csrf))
+    window.dispatchEvent(new Event("m40:unauthorized"));
   if (!res.ok) {
     const body = (await res.json().catch(() => ({}))) as {
       error?: { message?: string; issues?: { path: string; message: string }[] };
@@ -52,8 +71,18 @@ export const post = async <T>(path: string, body: unknown, method = "POST"): Pro
   (
     await send(path, { method, body: JSON.stringify(body), headers: { "content-type": "application/json" } })
   ).json() as Promise<T>;
-export const del = async <T>(path: string): Promise<T> =>
-  (await send(path, { method: "DELETE" })).json() as Promise<T>;
+export const del = async <T>(path: string): Promise<T> => {
+  const res = await send(path, { method: "DELETE" });
+  return (res.status === 204 ? undefined : res.json()) as Promise<T>;
+};
+/** A change with no body to read back (`204`). */
+export const postEmpty = async (path: string, body: unknown = {}): Promise<void> => {
+  await send(path, {
+    method: "POST",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json" },
+  });
+};
 /** A POST that must happen once however often it is sent (a double click): the server keys it on this header. */
 export const postOnce = async <T>(path: string, body: unknown, idempotencyKey: string): Promise<T> =>
   (
@@ -101,6 +130,7 @@ export function uploadCsv<T>(path: string, file: Blob, onProgress: (fraction: nu
     xhr.setRequestHeader("accept-language", currentLang());
     const tk = token();
     if (tk) xhr.setRequestHeader("authorization", `Bearer ${tk}`);
+    else if (csrf) xhr.setRequestHeader("x-csrf-token", csrf);
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
     xhr.onload = () => {
       const body = JSON.parse(xhr.responseText || "{}");

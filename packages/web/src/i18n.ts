@@ -1,5 +1,8 @@
+import { enPeople, viPeople } from "./i18nPeople";
+
 /** Vietnamese first; English on request. Keys are the Vietnamese sense in short English. */
 const vi = {
+  ...viPeople,
   signIn: "Đăng nhập",
   signOut: "Đăng xuất",
   apiKey: "Mã khoá API",
@@ -254,7 +257,6 @@ const vi = {
   cardCodeHelp: "Dành cho tiểu thương: gõ mã in trên thẻ đăng nhập ban quản lý chợ đưa cho bạn.",
   cardCodeGo: "Vào quầy",
   cardCodeBad: "Mã phải có 8 chữ và số, như trên thẻ.",
-  staffSignIn: "Cán bộ: đăng nhập bằng mã khoá API",
   leave: "Rời máy này",
   leaveTitle: "Rời máy này?",
   leaveText:
@@ -290,6 +292,7 @@ const vi = {
 type Key = keyof typeof vi;
 
 const en: Record<Key, string> = {
+  ...enPeople,
   signIn: "Sign in",
   signOut: "Sign out",
   apiKey: "API key",
@@ -544,7 +547,6 @@ const en: Record<Key, string> = {
   cardCodeHelp: "For vendors: type the code printed on the sign-in card from your market board.",
   cardCodeGo: "Open my stall",
   cardCodeBad: "The code has 8 letters and digits, as on the card.",
-  staffSignIn: "Staff: sign in with an API key",
   leave: "Leave this phone",
   leaveTitle: "Leave this phone?",
   leaveText:

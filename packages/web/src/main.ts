@@ -1,14 +1,18 @@
-import { ApiError, get, type Me, setToken, token } from "./api";
+import { ApiError, get, hasSession, type Me, postEmpty, setCsrf, setToken, token } from "./api";
 import { esc } from "./format";
 import { currentLang, setLang, t } from "./i18n";
+import { resumeSession } from "./passkey";
 import { adminKeysView } from "./views/adminKeys";
 import { adminMarketsView } from "./views/adminMarkets";
 import { adminReconciliationView, adminUnmatchedView } from "./views/adminPayments";
+import { devicesView } from "./views/devices";
 import { incidentView } from "./views/incidents";
 import { inviteView } from "./views/invite";
+import { joinView } from "./views/join";
 import { liaisonView } from "./views/liaison";
 import { loginView } from "./views/login";
 import { marketEvaluationsView, marketPageView } from "./views/marketEvaluations";
+import { peopleView } from "./views/people";
 import { stallsView } from "./views/stalls";
 import { uptakeView } from "./views/uptake";
 import { vendorView } from "./views/vendor";
@@ -28,8 +32,13 @@ let starting = true;
 
 type Route = [hash: string, label: () => string, show: (marketId: string) => unknown];
 
-/** Each role's pages; the first is its home. */
+/** Each role's pages (the first is its home), and a person's own devices when they signed in as themself. */
 function routesFor(user: Me): Route[] {
+  const pages = rolePages(user);
+  return user.personId ? [...pages, ["#/devices", () => t("devices"), () => devicesView(app)]] : pages;
+}
+
+function rolePages(user: Me): Route[] {
   const market = user.marketId ?? "";
   switch (user.role) {
     case "vendor":
@@ -48,6 +57,7 @@ function routesFor(user: Me): Route[] {
         ["#/stalls", () => t("stalls"), () => stallsView(app, market)],
         ["#/incident", () => t("reportIncident"), () => incidentView(app, market)],
         ["#/evaluations", () => t("evaluations"), () => marketEvaluationsView(app, market)],
+        ["#/people", () => t("coManagers"), () => peopleView(app, user)],
       ];
     case "liaison":
       return [["#/", () => t("evaluations"), () => liaisonView(app)]];
@@ -55,6 +65,7 @@ function routesFor(user: Me): Route[] {
       return [
         ["#/", () => t("evaluations"), () => liaisonView(app)],
         ["#/markets", () => t("markets"), () => adminMarketsView(app)],
+        ["#/people", () => t("people"), () => peopleView(app, user)],
         ["#/keys", () => t("keys"), () => adminKeysView(app)],
         ["#/unmatched", () => t("unmatched"), () => adminUnmatchedView(app)],
         ["#/reconciliation", () => t("reconciliation"), () => adminReconciliationView(app)],
@@ -111,6 +122,17 @@ async function route(moved = false) {
     });
     return;
   }
+  // A person's invitation (docs/contract.md §19): makes a passkey on this device and signs them in.
+  const joining = /^#\/join\/([A-Za-z0-9_-]+)$/.exec(location.hash);
+  if (joining) {
+    nav.innerHTML = "";
+    await joinView(app, joining[1]!, (user) => {
+      me = user;
+      revoked = false;
+      void route(true);
+    });
+    return;
+  }
   if (!me) {
     nav.innerHTML = "";
     loginView(
@@ -155,6 +177,9 @@ async function route(moved = false) {
       "",
     )}<button type="button" class="link" id="signout">${me.role === "vendor" ? t("leave") : t("signOut")}</button>`;
   const signOut = () => {
+    // A session ends on the server too, so its cookie is worthless even if copied.
+    if (hasSession()) void postEmpty("/api/auth/logout").catch(() => undefined);
+    setCsrf(undefined);
     setToken(null);
     localStorage.removeItem(VENDOR_KEY);
     // The service worker's copies of this key's answers go with it (public/sw.js).
@@ -191,9 +216,10 @@ function confirmLeave(leave: () => void): void {
 
 /** The phone's key stopped working mid-session or on opening: a vendor's phone says it was revoked. */
 function keyRefused(): void {
-  // Only a key the phone was using: a key being tried on the sign-in form answers there.
-  if (!token() || !(me || starting)) return;
+  // Only a key or session the phone was using: a key being tried on the sign-in form answers there.
+  if (!(token() || hasSession()) || !(me || starting)) return;
   setToken(null);
+  setCsrf(undefined);
   void globalThis.caches?.delete("m40-api");
   revoked = localStorage.getItem(VENDOR_KEY) === "1";
   me = undefined;
@@ -243,6 +269,9 @@ if ("serviceWorker" in navigator) void navigator.serviceWorker.register("./sw.js
   // A refused key raises "m40:unauthorized" (api.ts), which routes to the sign-in screen, revoked or not.
   const saved = token() && !location.hash.startsWith("#/invite/");
   if (saved) me = await get<Me>("/api/me").catch(() => undefined);
+  // No key kept: a person's session cookie, if this browser holds one that still works.
+  else if (!/^#\/(invite|join)\//.test(location.hash) && (await resumeSession()))
+    me = await get<Me>("/api/me").catch(() => undefined);
   starting = false;
   // A refused key has already routed to the sign-in screen.
   if (!saved || token()) await route();

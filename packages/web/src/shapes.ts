@@ -14,4 +14,8 @@ import type { ApiKeySchema } from "@market40/core/auth/keys";
 import type { z } from "zod";
 
 /** The calling key, as `GET /api/me` answers it. */
-export type Me = Omit<z.output<typeof ApiKeySchema>, "createdAt">;
+export type Me = Omit<z.output<typeof ApiKeySchema>, "createdAt"> & {
+  /** Set when a person signed in with a passkey (docs/contract.md §19), not a machine's key. */
+  personId?: string;
+  sessionId?: string;
+};
