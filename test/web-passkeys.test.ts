@@ -109,8 +109,19 @@ describe("passkeys in the browser", () => {
     await signedInAsManager(laptop.page);
 
     // The audit names her, not a key.
-    const audit = await rig.h.call("GET", "/api/markets/dong-van/audit");
-    expect(JSON.stringify(audit.body)).toContain("passkey.registered");
+    const audit = (await rig.h.call("GET", "/api/audit?marketId=dong-van")).body.items as {
+      action: string;
+      actor: { personId?: string; sessionId?: string };
+    }[];
+    const registered = audit.filter((e) => e.action === "passkey.registered");
+    expect(registered).toHaveLength(2);
+    const personId = registered[0]!.actor.personId;
+    expect(personId).toBeTruthy();
+    // The second device was invited from her signed-in session: that entry names her and the session.
+    const deviceInvitation = audit.find(
+      (e) => e.action === "invitation.created" && e.actor.personId === personId,
+    );
+    expect(deviceInvitation?.actor.sessionId).toBeTruthy();
     for (const c of [phone.context, laptop.context, admin.context()]) await c.close();
   });
 });

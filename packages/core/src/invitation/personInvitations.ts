@@ -5,6 +5,7 @@ import { Access } from "../auth/access";
 import type { Principal } from "../auth/keys";
 import { type Clock, newId } from "../clock";
 import { conflict, type DomainError, forbidden, gone, notFound } from "../errors";
+import * as Market from "../market/market";
 import type { Person } from "../person/people";
 import * as People from "../person/people";
 import { PersonItem } from "../person/personItem";
@@ -82,6 +83,8 @@ export const InvitationOpenedSchema = z
     name: z.string(),
     role: z.enum(People.PERSON_ROLES),
     marketId: z.string().optional(),
+    /** The manager's market by name, as the invitation page says it. */
+    marketName: z.string().optional(),
     province: z.string().optional(),
     expiresAt: z.string(),
   })
@@ -244,11 +247,13 @@ export async function open(
 /** Whom a live invitation is for, for its page: name, role and scope. */
 export async function describe(deps: Deps, code: string): Promise<z.output<typeof InvitationOpenedSchema>> {
   const { invitation, person } = await open(deps, code);
+  const market = person.marketId ? await Market.find(deps.store, person.marketId) : undefined;
   return {
     purpose: invitation.purpose,
     name: person.name,
     role: person.role,
     ...(person.marketId ? { marketId: person.marketId } : {}),
+    ...(market ? { marketName: market.name } : {}),
     ...(person.province ? { province: person.province } : {}),
     expiresAt: invitation.expiresAt,
   };

@@ -38,7 +38,7 @@ export async function devicesView(app: HTMLElement): Promise<void> {
         return `<h2>${t("devices")}</h2><div class="scroll" tabindex="0" role="region" aria-label="${t("devices")}"><table class="stack"><thead><tr>${head.map((h) => `<th scope="col">${h}</th>`).join("")}</tr></thead><tbody>${items
           .map(
             (s) => `<tr data-session="${esc(s.id)}">
-              <td data-label="${head[0]}">${esc(s.device)}${s.current ? ` <span class="badge ok">${t("thisDevice")}</span>` : ""}</td>
+              <td data-label="${head[0]}">${esc(s.device)}${s.current ? ` <strong class="this-device">(${t("thisDevice")})</strong>` : ""}</td>
               <td data-label="${head[1]}">${esc(dateTime(s.lastSeenAt))}</td>
               <td data-label="${head[2]}">${esc(dateTime(s.expiresAt))}</td>
               <td>${s.current ? "" : `<button type="button" class="secondary end-session" aria-label="${t("endSession")}: ${esc(s.device)}">${t("endSession")}</button>`}</td>

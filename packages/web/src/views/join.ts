@@ -8,6 +8,7 @@ interface Opened {
   name: string;
   role: "admin" | "manager" | "liaison";
   marketId?: string;
+  marketName?: string;
   province?: string;
   expiresAt: string;
 }
@@ -32,7 +33,7 @@ export async function joinView(app: HTMLElement, code: string, onSignedIn: (me: 
     box.innerHTML = `${failed(err)}<p><a href="#/">${t("signIn")}</a></p>`;
     return;
   }
-  const scope = opened.marketId ?? opened.province ?? "";
+  const scope = opened.marketName ?? opened.marketId ?? opened.province ?? "";
   box.innerHTML = `<p>${t("joinFor")} <b>${esc(opened.name)}</b> — ${t(`role_${opened.role}`)}${scope ? ` (${esc(scope)})` : ""}</p>
     <p>${t(`joinPurpose_${opened.purpose}`)}</p>
     <p class="muted">${t("joinExpires")}: ${esc(dateTime(opened.expiresAt))}</p>
