@@ -40,6 +40,7 @@ describe("a person's invitation (§19)", () => {
       name: "Hoàng Văn Sơn",
       role: "manager",
       marketId: "dong-van",
+      marketName: "Chợ phiên Đồng Văn",
       expiresAt: res.body.expiresAt,
     });
     const typed = `${res.body.shortCode.slice(0, 4).toLowerCase()}-${res.body.shortCode.slice(4)}`;
