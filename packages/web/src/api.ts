@@ -1,8 +1,7 @@
-import { currentLang } from "./i18n";
+import { API_BASE as BASE } from "./apiBase";
+import { currentLang } from "./lang";
 
 /** The public API, from the browser: the key kept in localStorage, errors as `ApiError` with field issues. */
-const BASE: string =
-  (import.meta as { env?: Record<string, string> }).env?.VITE_API_URL?.replace(/\/$/, "") ?? "";
 const KEY = "m40.token";
 
 export type { Me } from "./shapes";
