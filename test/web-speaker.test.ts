@@ -393,7 +393,8 @@ describe("the vendor's payment speaker", () => {
     expect(await dialog.textContent()).toContain("thẻ đăng nhập mới");
     await page.screenshot({ path: `${SHOTS}/speaker-360-leave.png`, fullPage: false });
     await dialog.getByRole("button", { name: "Ở lại" }).click();
-    expect(await page.locator("dialog.confirm-leave").count()).toBe(0);
+    // The dialog goes on its `close` event, a task after the click.
+    await page.locator("dialog.confirm-leave").waitFor({ state: "detached" });
     await page.locator("#conn.live").waitFor();
   });
 
