@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { dayAnimal } from "@market40/core/calendar/zodiac";
+import { ANIMALS, dayAnimal } from "@market40/core/calendar/zodiac";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SHOTS, type WebRig, webRig } from "./support/browser";
@@ -150,6 +150,10 @@ describe("the public calendar page", () => {
     const text = await page.locator("main").textContent();
     for (const secret of ["Giàng Thị Mai", "Sùng Mí Páo", "8888000001", "A-01", "Mèo Vạc"])
       expect(text).not.toContain(secret);
+    // And no English or API words on the Vietnamese page (the schedule kinds, the animals).
+    expect(text).not.toMatch(
+      new RegExp(`\\b(${[...ANIMALS, "weekly", "zodiac", "lunar", "daily"].join("|")})\\b`, "i"),
+    );
 
     // "Thêm vào lịch" is the market's feed; the province's feed is there too; both answer a calendar with no key.
     const add = page.locator("li.market", { hasText: "Chợ đêm phố cổ" }).getByRole("link", {
