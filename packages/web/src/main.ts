@@ -9,6 +9,8 @@ import { isPublicCalendar, publicCalendarView } from "./views/publicCalendar";
  */
 type Officials = typeof import("./app");
 let officials: Promise<Officials> | undefined;
+/** index.html's title; the public calendar names itself while it is shown. */
+const title = document.title;
 
 /** `moved`: the person navigated (a link, sign-in, language), so focus goes to the new page's heading. */
 async function show(moved = false): Promise<void> {
@@ -19,6 +21,7 @@ async function show(moved = false): Promise<void> {
     if (moved) focusHeading();
     return;
   }
+  document.title = title;
   officials ??= import("./app");
   await (await officials).route(moved);
 }

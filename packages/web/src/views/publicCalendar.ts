@@ -157,7 +157,7 @@ function marketCard(m: PublicMarket, stale: boolean): string {
   const id = `m-${esc(m.id)}`;
   return `<li class="card market" data-search="${esc(plain(`${m.name} ${m.commune} ${m.province}`))}">
     <div class="market-head"><h4 id="${id}">${esc(m.name)}</h4>${current ? `<span class="badge in-session">${word("inSession")}</span>` : ""}</div>
-    <p class="schedule">${esc(scheduleName(m.schedule))} · ${word("hours")} ${esc(hoursName(m.hours))}</p>
+    <p class="schedule">${esc(scheduleName(m.schedule))} · ${word("hours")} <span class="hours">${esc(hoursName(m.hours))}</span></p>
     ${
       next.length
         ? `<p class="sessions-title">${word("nextSessions")}:</p><ol class="sessions">${sessions}</ol>`
