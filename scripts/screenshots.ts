@@ -106,6 +106,21 @@ async function main() {
     await shoot("liaison", "#/", "liaison.png", 1280, 1000);
     await shoot("liaison", "#/", "liaison-360.png", 360, 740);
     await shoot("vendor", "#/", "vendor-360.png", 360, 740);
+    // The public calendar (docs/contract.md §21): no key, as a visitor sees it.
+    for (const [name, width, height] of [
+      ["lich-cho-360.png", 360, 740],
+      ["lich-cho.png", 1280, 900],
+    ] as const) {
+      const page = await browser.newPage({ viewport: { width, height } });
+      await page.goto(`${base}/#/lich-cho`);
+      await page.locator("li.market").first().waitFor();
+      await page.screenshot({
+        path: join(OUT, name),
+        ...(width < 600 ? { fullPage: true, clip: { x: 0, y: 0, width, height: 1500 } } : {}),
+      });
+      console.log(`wrote ${join(OUT, name)}`);
+      await page.close();
+    }
   } finally {
     await browser.close();
     child.kill("SIGTERM");

@@ -106,6 +106,15 @@ describe("GET /api/markets/{id}/calendar.ics", () => {
     });
     expect(text).toContain("DTSTART;TZID=Asia/Ho_Chi_Minh:20261205T170000");
     expect(text).toContain("DTEND;TZID=Asia/Ho_Chi_Minh:20261206T010000");
+    // DTSTAMP is a UTC date-time (RFC 5545 §3.8.7.2): the market's last change, to the second, ending in Z.
+    const updatedAt = (await h.call("GET", "/api/markets/cho-dem")).body.updatedAt as string;
+    const stamps = [...text.matchAll(/^DTSTAMP[;:].*$/gm)].map((m) => m[0]);
+    expect(stamps).toHaveLength(events.length);
+    expect(new Set(stamps)).toEqual(new Set([`DTSTAMP:${updatedAt.slice(0, 19).replace(/[-:]/g, "")}Z`]));
+    const vevent = new ICAL.Component(ICAL.parse(text)).getFirstSubcomponent("vevent")!;
+    const stamp = vevent.getFirstPropertyValue("dtstamp") as ICAL.Time;
+    expect(stamp.zone?.tzid).toBe("UTC");
+    expect(stamp.toJSDate().toISOString()).toBe(`${updatedAt.slice(0, 19)}.000Z`);
     // Stable: the same market gives the same calendar, byte for byte, on another request.
     expect((await h.call("GET", "/api/markets/cho-dem/calendar.ics", { token: null })).body).toBe(text);
   });
@@ -158,7 +167,13 @@ describe("GET /api/public/markets", () => {
         expect.anything(),
       ],
     });
-    expect(items[1]).toMatchObject({ inSession: false, next: [{ label: "Chủ nhật 02/05 · 26/3 âm lịch" }] });
+    expect(items[1]).toMatchObject({
+      inSession: false,
+      next: [{ label: "Chủ nhật 02/05 · 26/3 âm lịch", lunar: { day: 26, month: 3, leap: false } }],
+    });
+    expect(items[0]!.next).toEqual(
+      expect.arrayContaining([expect.not.objectContaining({ lunar: expect.anything() })]),
+    );
     const text = JSON.stringify(res.body);
     for (const secret of ["3001", "stalls", "closures", "legacyDistrict", "createdAt", "manager"])
       expect(text).not.toContain(secret);

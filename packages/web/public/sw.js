@@ -7,11 +7,17 @@
  *    page itself (a new release shows at once), cache first for hashed assets (they never change);
  *  - payments raise a notification while the vendor's page is hidden (the page asks; a tap brings it back);
  *  - the vendor's answers (`/api/me`, its stall, its static QR, its transactions): network first; when the network
- *    fails, the last copy, marked `x-m40-offline: 1` so the page says "có thể chưa cập nhật". Nothing else of the
- *    API is kept, and signing out deletes these copies (main.ts).
+ *    fails, the last copy, marked `x-m40-offline: 1` so the page says "có thể chưa cập nhật". Signing out deletes
+ *    these copies (app.ts);
+ *  - the public calendar's one answer, `GET /api/public/markets` (docs/contract.md §21): network first, kept apart
+ *    (signing out leaves it) and only when asked for with no key, so no signed-in answer is ever kept there. The
+ *    page itself (views/publicCalendar.ts) is in the entry chunk the shell holds.
+ * Nothing else of the API is kept.
  */
 const SHELL = "m40-shell-v1";
 const API = "m40-api";
+/** The public calendar's answer; views/publicCalendar.ts writes the first visit's copy here too. */
+const PUBLIC = "m40-public";
 const KEPT = [
   /\/api\/me$/,
   /\/api\/stalls\/[^/]+$/,
@@ -36,15 +42,16 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
-      for (const name of await caches.keys()) if (name !== SHELL && name !== API) await caches.delete(name);
+      for (const name of await caches.keys())
+        if (name !== SHELL && name !== API && name !== PUBLIC) await caches.delete(name);
       await self.clients.claim();
     })(),
   );
 });
 
 /** The last copy, marked as such, or nothing. */
-async function lastCopy(request, options) {
-  const cache = await caches.open(API);
+async function lastCopy(request, options, name = API) {
+  const cache = await caches.open(name);
   const copy = (await cache.match(request)) ?? (options ? await cache.match(request, options) : undefined);
   if (!copy) return undefined;
   const headers = new Headers(copy.headers);
@@ -63,6 +70,19 @@ async function apiAnswer(request, url) {
   } catch (err) {
     // Transactions are asked for by date range: any copy of the list beats none.
     const copy = await lastCopy(request, { ignoreSearch: url.pathname.endsWith("/transactions") });
+    if (copy) return copy;
+    throw err;
+  }
+}
+
+/** The public markets: network first, and the last copy when the network fails. */
+async function publicAnswer(request) {
+  try {
+    const res = await fetch(request);
+    if (res.ok) await (await caches.open(PUBLIC)).put(request, res.clone());
+    return res;
+  } catch (err) {
+    const copy = await lastCopy(request, undefined, PUBLIC);
     if (copy) return copy;
     throw err;
   }
@@ -93,6 +113,10 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET") return;
   const url = new URL(request.url);
   if (url.pathname.startsWith("/api/")) {
+    if (url.pathname === "/api/public/markets" && !request.headers.has("authorization")) {
+      event.respondWith(publicAnswer(request));
+      return;
+    }
     if (KEPT.some((re) => re.test(url.pathname))) event.respondWith(apiAnswer(request, url));
     return;
   }

@@ -1,12 +1,11 @@
-import { currentLang } from "./i18n";
+import { API_BASE as BASE } from "./apiBase";
+import { currentLang } from "./lang";
 
 /**
  * The public API, from the browser. A person signed in with a passkey holds a session cookie (HttpOnly: the page
  * never sees it) and sends the session's CSRF token on every change; an operator may instead keep an API key in
  * localStorage ("Dùng khoá API"). Errors come back as `ApiError` with field issues.
  */
-const BASE: string =
-  (import.meta as { env?: Record<string, string> }).env?.VITE_API_URL?.replace(/\/$/, "") ?? "";
 const KEY = "m40.token";
 
 export type { Me } from "./shapes";

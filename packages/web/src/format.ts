@@ -1,4 +1,4 @@
-import { currentLang } from "./i18n";
+import { currentLang } from "./lang";
 
 /** Every date and time shown is Vietnam time (Asia/Ho_Chi_Minh, UTC+7, no daylight saving). */
 

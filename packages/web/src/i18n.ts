@@ -1,10 +1,14 @@
 import { enPeople, viPeople } from "./i18nPeople";
+import { currentLang, setLang } from "./lang";
 
 /** Vietnamese first; English on request. Keys are the Vietnamese sense in short English. */
 const vi = {
   ...viPeople,
   signIn: "Đăng nhập",
   signOut: "Đăng xuất",
+  publicCalendarAsk: "Đi chợ phiên?",
+  publicCalendarLink: "Xem lịch chợ phiên",
+  publicCalendarNote: "không cần đăng nhập",
   apiKey: "Mã khoá API",
   apiKeyHelp: "Dán mã khoá (bắt đầu bằng m40_) do ban quản lý hoặc quản trị viên cấp.",
   badKey: "Mã khoá không đúng hoặc đã bị thu hồi.",
@@ -295,6 +299,9 @@ const en: Record<Key, string> = {
   ...enPeople,
   signIn: "Sign in",
   signOut: "Sign out",
+  publicCalendarAsk: "Going to a market?",
+  publicCalendarLink: "See the market calendar",
+  publicCalendarNote: "no sign-in needed",
   apiKey: "API key",
   apiKeyHelp: "Paste the key (starting m40_) your market board or administrator gave you.",
   badKey: "That key is wrong or has been revoked.",
@@ -577,13 +584,8 @@ const en: Record<Key, string> = {
   noneToCoach:
     "No stall needs coaching: every stall with a QR code has been paid. Stalls without one: print posters on the Stalls screen.",
 };
-export type Lang = "vi" | "en";
-let lang: Lang = (localStorage.getItem("m40.lang") as Lang) || "vi";
 
-export const t = (key: Key): string => (lang === "vi" ? vi[key] : en[key]);
-export const currentLang = () => lang;
-export function setLang(next: Lang) {
-  lang = next;
-  localStorage.setItem("m40.lang", next);
-  document.documentElement.lang = next;
-}
+export type { Lang } from "./lang";
+export { currentLang, setLang };
+
+export const t = (key: Key): string => (currentLang() === "vi" ? vi[key] : en[key]);

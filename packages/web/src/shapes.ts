@@ -5,6 +5,7 @@
 export type { TransactionView as Transaction } from "@market40/core/callback/transactions";
 export type { Evaluation } from "@market40/core/evaluation/evaluations";
 export type { Market } from "@market40/core/market/market";
+export type { PublicMarket } from "@market40/core/market/publicCalendar";
 export type { PaymentMessage } from "@market40/core/realtime/announcement";
 export type { Ticket } from "@market40/core/realtime/tickets";
 export type { Uptake } from "@market40/core/rollup/uptake";

@@ -1,8 +1,9 @@
 import ical from "ical-generator";
 import { z } from "zod";
-import { sessionLabel } from "../calendar/labels";
+import { sessionDay, sessionLabel } from "../calendar/labels";
 import { addDays, type LocalDate, localDateOf, TIMEZONE, UTC_OFFSET_MINUTES } from "../calendar/localDate";
 import { type Session, sessionAt, sessionsBetween } from "../calendar/sessions";
+import { ANIMALS } from "../calendar/zodiac";
 import type { Clock } from "../clock";
 import { notFound } from "../errors";
 import type { Store } from "../store/client";
@@ -81,13 +82,15 @@ export const uidOf = (marketId: string, date: LocalDate) => `${marketId}-${date}
 /**
  * An RFC 5545 calendar of the markets' sessions in the next 12 months (docs/contract.md §21): one VEVENT per
  * session with a stable UID, times in Asia/Ho_Chi_Minh with its VTIMEZONE, names in Vietnamese. DTSTAMP is the
- * market's last change, so the same market gives the same bytes until it changes.
+ * market's last change in UTC (`…Z`), so the same market gives the same bytes until it changes.
  */
 export function ics(name: string, markets: readonly Market[], today: LocalDate): string {
   const calendar = ical({
     name,
     prodId: { company: "market40", product: "lich-cho-phien", language: "VI" },
-    timezone: { name: TIMEZONE, generator: () => VTIMEZONE },
+    // No calendar-wide zone: ical-generator writes DTSTAMP in it, with no `Z`, where RFC 5545 §3.8.7.2 wants UTC.
+    // Every event names its zone, and the generator still writes that zone's VTIMEZONE.
+    timezone: { name: null, generator: () => VTIMEZONE },
   });
   for (const market of markets)
     for (const s of upcoming(market, today))
@@ -96,7 +99,7 @@ export function ics(name: string, markets: readonly Market[], today: LocalDate):
         start: new VietnamTime(s.opensAt),
         end: new VietnamTime(s.closesAt),
         timezone: TIMEZONE,
-        stamp: new VietnamTime(market.updatedAt),
+        stamp: new Date(market.updatedAt),
         summary: market.name,
         description: `Phiên ${sessionLabel(market.schedule, s.date)}, ${market.hours.open}–${market.hours.close}`,
         location: `${market.commune}, ${market.province}`,
@@ -118,7 +121,16 @@ export const PublicMarketSchema = z
     schedule: Markets.ScheduleSchema,
     inSession: z.boolean(),
     next: z.array(
-      z.object({ date: z.string(), label: z.string(), opensAt: z.string(), closesAt: z.string() }),
+      z.object({
+        date: z.string(),
+        label: z.string(),
+        opensAt: z.string(),
+        closesAt: z.string(),
+        /** A zodiac-day market's session: the day's animal (earthly branch). */
+        animal: z.enum(ANIMALS).optional(),
+        /** A lunar-date market's session: its lunar date (`leap`: in a leap month). */
+        lunar: z.object({ day: z.number(), month: z.number(), leap: z.boolean() }).optional(),
+      }),
     ),
     qrSharePct: z.number().nullable(),
     calendar: z.string(),
@@ -145,7 +157,11 @@ export function publicView(market: Market, clock: Clock, qrSharePct: number | nu
     hours: market.hours,
     schedule: market.schedule,
     inSession: current !== undefined,
-    next: next.map((s) => ({ ...s, label: sessionLabel(market.schedule, s.date) })),
+    next: next.map((s) => ({
+      ...s,
+      label: sessionLabel(market.schedule, s.date),
+      ...sessionDay(market.schedule, s.date),
+    })),
     qrSharePct,
     calendar: `/api/markets/${market.id}/calendar.ics`,
   };

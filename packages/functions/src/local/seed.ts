@@ -8,7 +8,8 @@ import type { Deps } from "../api/context";
 /**
  * Demo data for a fresh local store: markets of the former Hà Giang (now Tuyên Quang) with the schedule
  * kinds of `reference/markets.md`, and a few dozen stalls each. Plausible, not authoritative: confirm
- * real schedules with each market board. Deterministic, so every newcomer sees the same data.
+ * real schedules with each market board. Deterministic, so every newcomer sees the same data. The phiên markets
+ * are public, so the public calendar page (`#/lich-cho`, docs/contract.md §21) has them to show.
  */
 export const DEMO_MARKETS: Market.MarketInput[] = [
   {
@@ -20,6 +21,7 @@ export const DEMO_MARKETS: Market.MarketInput[] = [
     launchedOn: "2025-06-01",
     schedule: { kind: "weekly", days: [7] },
     hours: { open: "05:00", close: "12:00" },
+    public: true,
     closures: ["2026-02-15"],
   },
   {
@@ -31,6 +33,7 @@ export const DEMO_MARKETS: Market.MarketInput[] = [
     launchedOn: "2025-07-01",
     schedule: { kind: "weekly", days: [7] },
     hours: { open: "05:00", close: "12:00" },
+    public: true,
   },
   {
     id: "pho-bang",
@@ -41,6 +44,7 @@ export const DEMO_MARKETS: Market.MarketInput[] = [
     launchedOn: "2025-09-01",
     schedule: { kind: "zodiac", animals: ["rat", "horse"] },
     hours: { open: "05:30", close: "12:00" },
+    public: true,
   },
   {
     id: "sa-phin",
@@ -51,6 +55,7 @@ export const DEMO_MARKETS: Market.MarketInput[] = [
     launchedOn: "2025-09-01",
     schedule: { kind: "zodiac", animals: ["snake", "pig"] },
     hours: { open: "05:30", close: "11:30" },
+    public: true,
   },
   {
     id: "khau-vai",
@@ -61,6 +66,7 @@ export const DEMO_MARKETS: Market.MarketInput[] = [
     launchedOn: "2025-10-01",
     schedule: { kind: "lunar", days: [2, 7, 12, 17, 22, 27] },
     hours: { open: "05:00", close: "12:00" },
+    public: true,
   },
   {
     id: "ha-giang-trung-tam",

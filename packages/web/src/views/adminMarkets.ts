@@ -1,10 +1,11 @@
 import { ANIMALS } from "@market40/core/calendar/animals";
 import { ApiError, get, post } from "../api";
+import { animalName, weekdayName } from "../calendarWords";
 import { day, esc, parseDay, parseTime, today } from "../format";
 import { t } from "../i18n";
 import type { Market } from "../shapes";
 import { clearFieldErrors, dateInput, section, showFieldErrors, timeInput } from "../ui";
-import { animalName, scheduleText, weekdayName } from "./marketEvaluations";
+import { scheduleText } from "./marketEvaluations";
 
 type Schedule = Market["schedule"];
 

@@ -21,6 +21,7 @@ export function loginView(app: HTMLElement, onSignedIn: (me: Me) => void, revoke
   app.innerHTML = `
     <h1>${revoked ? t("revokedTitle") : t("signIn")}</h1>
     ${revoked ? `<div class="notice" role="alert" id="revoked">${t("revokedText")}</div>` : ""}
+    <p class="public-link">${t("publicCalendarAsk")} <a class="button secondary" href="#/lich-cho">${t("publicCalendarLink")}</a> <span class="muted">(${t("publicCalendarNote")})</span></p>
     ${revoked ? "" : passkeyCard}
     <form class="card narrow" id="card-code" novalidate>
       <h2>${t("cardCodeTitle")}</h2>

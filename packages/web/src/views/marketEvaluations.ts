@@ -1,7 +1,8 @@
 import { get } from "../api";
+import { animalName, weekdayName } from "../calendarWords";
 import { drawCharts } from "../charts";
 import { day, esc, month, num } from "../format";
-import { currentLang, t } from "../i18n";
+import { t } from "../i18n";
 import type { Market } from "../shapes";
 import { section } from "../ui";
 import { type Evaluation, evaluationsTable, monthlyChart } from "./liaison";
@@ -62,30 +63,6 @@ export async function marketPageView(app: HTMLElement, marketId: string): Promis
       : `<p>${t("none")}</p>`;
   });
 }
-
-/** ISO weekdays 1–7 (Monday first), as each language abbreviates them. */
-export const weekdayName = (day: number) =>
-  (currentLang() === "vi"
-    ? ["T2", "T3", "T4", "T5", "T6", "T7", "CN"]
-    : ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"])[day - 1] ?? String(day);
-
-const ANIMAL_NAMES: Record<string, [vi: string, en: string]> = {
-  rat: ["Tý", "Rat"],
-  ox: ["Sửu", "Ox"],
-  tiger: ["Dần", "Tiger"],
-  cat: ["Mão", "Cat"],
-  dragon: ["Thìn", "Dragon"],
-  snake: ["Tỵ", "Snake"],
-  horse: ["Ngọ", "Horse"],
-  goat: ["Mùi", "Goat"],
-  monkey: ["Thân", "Monkey"],
-  rooster: ["Dậu", "Rooster"],
-  dog: ["Tuất", "Dog"],
-  pig: ["Hợi", "Pig"],
-};
-/** A zodiac day's animal as people call it: `Tý`, `Sửu` (or `Rat`, `Ox`). */
-export const animalName = (animal: string) =>
-  ANIMAL_NAMES[animal]?.[currentLang() === "vi" ? 0 : 1] ?? animal;
 
 /** A schedule in words: "Hằng tuần: CN", "Theo âm lịch: 1, 6, 11". */
 export function scheduleText(s: Market["schedule"]): string {
