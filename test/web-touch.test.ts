@@ -39,6 +39,8 @@ const SCREENS: [role: Role, hash: string, heading: string][] = [
   ["liaison", "#/market/dong-van", "Chợ phiên Đồng Văn"],
   ["admin", "#/", "Đánh giá mô hình"],
   ["admin", "#/markets", "Các chợ"],
+  ["admin", "#/people", "Người dùng"],
+  ["manager", "#/people", "Đồng quản lý"],
   ["admin", "#/keys", "Mã khoá"],
   ["admin", "#/unmatched", "Tiền chờ gán"],
   ["admin", "#/reconciliation", "Đối chiếu sao kê"],
