@@ -27,7 +27,9 @@ export const EDGE_LOG_DAYS = 90;
 /**
  * The edge: the web app as a static site (S3 + CloudFront, origin access control) and a CloudFront distribution in
  * front of the HTTP API, both behind one WAF web ACL (per-address rate limits, `EdgeFirewall`), both logging to one
- * encrypted log bucket. The web app calls the API through its distribution, and providers are given its URL.
+ * encrypted log bucket. Providers and scripts are given the API distribution's URL. The web app calls the API on its
+ * own address (`/api/*`, a behaviour of its distribution with the API as origin): a person's `SameSite=Strict`
+ * session cookie is only ever sent there (docs/contract.md §19, docs/security.md).
  */
 export function WebStack({ app, stack }: StackContext) {
   const { api, realtimeUrl } = use(ApiStack);
@@ -48,15 +50,16 @@ export function WebStack({ app, stack }: StackContext) {
 
   // The API behind CloudFront: nothing cached, every method, every header but Host passed on, WAF in front.
   const apiDomain = Fn.select(2, Fn.split("/", api.url));
+  const apiBehavior = {
+    origin: new HttpOrigin(apiDomain, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
+    allowedMethods: AllowedMethods.ALLOW_ALL,
+    cachePolicy: CachePolicy.CACHING_DISABLED,
+    originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+    viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+  };
   const apiEdge = new Distribution(stack, "ApiEdge", {
     comment: `${app.name} ${stack.stage} API`,
-    defaultBehavior: {
-      origin: new HttpOrigin(apiDomain, { protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY }),
-      allowedMethods: AllowedMethods.ALLOW_ALL,
-      cachePolicy: CachePolicy.CACHING_DISABLED,
-      originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-      viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
-    },
+    defaultBehavior: apiBehavior,
     webAclId,
     enableLogging: true,
     logBucket: logs,
@@ -96,7 +99,9 @@ export function WebStack({ app, stack }: StackContext) {
     // Its own output folder: synthesizing (in tests too) never rewrites the dist/ the local server serves.
     buildCommand: "npx vite build --outDir dist-site",
     buildOutput: "dist-site",
-    environment: { VITE_API_URL: apiUrl },
+    // The API on the web app's own address (the `/api/*` behaviour below): same origin, so no CORS and the session
+    // cookie goes with every call.
+    environment: { VITE_API_URL: "" },
     errorPage: "redirect_to_index_page",
     customDomain: webDomain
       ? {
@@ -120,6 +125,7 @@ export function WebStack({ app, stack }: StackContext) {
           origin: S3BucketOrigin.withOriginAccessControl(bucket),
           responseHeadersPolicy: headers,
         },
+        additionalBehaviors: { "/api/*": apiBehavior },
       },
     },
   });

@@ -555,6 +555,24 @@ describe("edge: WAF rate limits per address", () => {
       dists.find((d) => JSON.stringify(d).includes("execute-api") || JSON.stringify(d).includes("ApiUrl")) ??
       dists.find((d) => d.Properties.DistributionConfig.Origins[0].CustomOriginConfig);
     expect(apiDist!.Properties.DistributionConfig.DefaultCacheBehavior.AllowedMethods).toContain("POST");
+    // The web app reaches the API on its own address, so a person's SameSite=Strict session cookie goes with its
+    // calls (docs/contract.md §19): `/api/*` on the web distribution, to the API, uncached, every method and cookie.
+    const webDist = dists.find((d) => d !== apiDist)!;
+    const apiPath = (webDist.Properties.DistributionConfig.CacheBehaviors ?? []).find(
+      (b: { PathPattern: string }) => b.PathPattern === "/api/*",
+    );
+    expect(apiPath, "/api/* on the web app's distribution").toBeDefined();
+    expect(apiPath.AllowedMethods).toEqual(expect.arrayContaining(["POST", "PUT", "PATCH", "DELETE"]));
+    expect(apiPath.CachePolicyId).toBe(
+      apiDist!.Properties.DistributionConfig.DefaultCacheBehavior.CachePolicyId,
+    );
+    expect(apiPath.OriginRequestPolicyId).toBe(
+      apiDist!.Properties.DistributionConfig.DefaultCacheBehavior.OriginRequestPolicyId,
+    );
+    const origin = webDist.Properties.DistributionConfig.Origins.find(
+      (o: { Id: string }) => o.Id === apiPath.TargetOriginId,
+    );
+    expect(JSON.stringify(origin.DomainName)).toContain("Api");
   });
 });
 
