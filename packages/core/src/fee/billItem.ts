@@ -22,9 +22,21 @@ export interface Bill {
   reference: string;
   dueOn: string;
   status: BillStatus;
-  /** VND received so far (by QR or in cash). */
+  /** VND received so far (by QR or in cash): `paidQr` + `paidCash`. */
   paid: number;
   issuedAt: string;
+  /** VND received by QR to the board's account (absent: 0; settlement, issue 29). */
+  paidQr?: number;
+  /** VND the manager recorded as paid in cash (absent: 0). */
+  paidCash?: number;
+  /** VND received beyond the amount (absent: 0). */
+  excess?: number;
+  /** When it became `paid`, `paid-cash` or `waived`. */
+  settledAt?: string;
+  waivedReason?: string;
+  cashNote?: string;
+  /** The ids of the payments that settled it, oldest first. */
+  payments?: string[];
 }
 
 const partition = (marketId: string, month: string) => `MARKET#${marketId}#BILLS#${month}`;

@@ -1,0 +1,126 @@
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { type Bill, BillItem } from "@market40/core/fee/billItem";
+import { issueForMarket } from "@market40/core/fee/bills";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DONG_VAN, type Harness, harness, stallInput } from "./support/harness";
+
+/**
+ * `fees` in evaluations (docs/evaluations.md "Fees", docs/contract.md §20), against a hand-worked table.
+ *
+ * Đồng Văn (Sundays) charges 20,000 ₫ a session; three stalls, November's five Sundays: 15 bills of 20,000 ₫.
+ *
+ * | stall | 1/11                 | 8/11   | 15/11             | 22/11               | 29/11 |
+ * | A-1   | QR                   | cash   | QR 5,000 (short)  | QR 25,000 (over)    | open  |
+ * | A-2   | waived               | QR     | QR 8,000 + 12,000 cash | open           | QR    |
+ * | A-3   | QR 5,000, then waived | open  | open              | open                | open  |
+ *
+ * billed 300,000; waived 20,000 + 15,000 = 35,000; collected A-1 65,000 + A-2 60,000 + A-3 5,000 = 130,000, of it by
+ * QR 45,000 + 48,000 + 5,000 = 98,000; excess 5,000; outstanding 300,000 − 35,000 − 130,000 = 135,000;
+ * cashless 98,000 / 130,000 = 75.38 %; collected 130,000 / 265,000 = 49.06 %.
+ *
+ * Chợ Lớn (daily) charges 300,000 ₫ a month: October's bill is due on 10 November, so it counts in November.
+ * Mèo Vạc has no fee schedule: its evaluation has no `fees`.
+ */
+let h: Harness;
+const ids: Record<string, string> = {};
+const SUNDAYS = ["2026-11-01", "2026-11-08", "2026-11-15", "2026-11-22", "2026-11-29"];
+const DAILY = { ...DONG_VAN, id: "cho-lon", name: "Chợ Lớn", schedule: { kind: "daily" as const } };
+
+/** What settlement (issue 29's other half) writes on a bill: put here directly. */
+async function settle(marketId: string, periodKey: string, code: string, fields: Partial<Bill>) {
+  const bill = await BillItem.get(h.store, marketId, periodKey, ids[code]!);
+  expect(bill, `${code} ${periodKey}`).toBeDefined();
+  const paid = (fields.paidQr ?? 0) + (fields.paidCash ?? 0);
+  const { ConditionExpression: _c, ...put } = BillItem.create(h.store, { ...bill!, paid, ...fields }).Put!;
+  await h.store.doc.send(new PutCommand(put));
+}
+
+async function runNovember() {
+  const res = await h.call("POST", "/api/evaluations/run", { body: { period: "2026-11" } });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return Object.fromEntries(res.body.items.map((e: { marketId: string }) => [e.marketId, e]));
+}
+
+beforeAll(async () => {
+  h = await harness("2026-10-01T01:00:00Z");
+  for (const m of [DONG_VAN, DAILY, { ...DONG_VAN, id: "meo-vac", name: "Chợ Mèo Vạc" }])
+    expect((await h.call("POST", "/api/markets", { body: m })).status).toBe(201);
+  for (const [market, code, account] of [
+    ["dong-van", "A-1", "5001"],
+    ["dong-van", "A-2", "5002"],
+    ["dong-van", "A-3", "5003"],
+    ["cho-lon", "L-1", "5004"],
+    ["meo-vac", "M-1", "5005"],
+  ] as const) {
+    const res = await h.call("POST", `/api/markets/${market}/stalls`, { body: stallInput(code, account) });
+    ids[code] = res.body.id;
+  }
+  const session = { appliesTo: { kind: "all" }, period: "session", amount: 20_000, from: "2026-10-01" };
+  const month = { appliesTo: { kind: "all" }, period: "month", amount: 300_000, from: "2026-10-01" };
+  expect(
+    (await h.call("PUT", "/api/markets/dong-van/fees/schedule", { body: { rates: [session] } })).status,
+  ).toBe(200);
+  expect(
+    (await h.call("PUT", "/api/markets/cho-lon/fees/schedule", { body: { rates: [month] } })).status,
+  ).toBe(200);
+  for (const at of [...SUNDAYS.map((d) => `${d}T06:00:00+07:00`), "2026-11-05T06:00:00+07:00"]) {
+    h.clock.set(at);
+    await issueForMarket(h.deps, "dong-van");
+    await issueForMarket(h.deps, "cho-lon");
+  }
+  const [d1, d8, d15, d22, d29] = SUNDAYS as [string, string, string, string, string];
+  const at = "2026-11-29T08:00:00+07:00";
+  await settle("dong-van", d1, "A-1", { status: "paid", paidQr: 20_000, settledAt: at });
+  await settle("dong-van", d8, "A-1", { status: "paid-cash", paidCash: 20_000, settledAt: at });
+  await settle("dong-van", d15, "A-1", { status: "partly-paid", paidQr: 5_000 });
+  await settle("dong-van", d22, "A-1", { status: "paid", paidQr: 25_000, excess: 5_000, settledAt: at });
+  await settle("dong-van", d1, "A-2", { status: "waived", waivedReason: "Ốm", settledAt: at });
+  await settle("dong-van", d8, "A-2", { status: "paid", paidQr: 20_000, settledAt: at });
+  await settle("dong-van", d15, "A-2", { status: "paid", paidQr: 8_000, paidCash: 12_000, settledAt: at });
+  await settle("dong-van", d29, "A-2", { status: "paid", paidQr: 20_000, settledAt: at });
+  await settle("dong-van", d1, "A-3", { status: "waived", paidQr: 5_000, waivedReason: "Ốm", settledAt: at });
+  await settle("cho-lon", "2026-10", "L-1", { status: "paid", paidQr: 300_000, settledAt: at });
+  h.clock.set("2026-12-02T01:00:00Z");
+});
+afterAll(() => h.close());
+
+describe("fees in evaluations", () => {
+  it("counts November's bills as the hand-worked table does", async () => {
+    const items = await runNovember();
+    expect(items["dong-van"].fees).toEqual({
+      billed: 300_000,
+      waived: 35_000,
+      collected: 130_000,
+      collectedCashless: 98_000,
+      excess: 5_000,
+      outstanding: 135_000,
+      feesCashlessPct: 75.38,
+      feesCollectedPct: 49.06,
+      bills: 15,
+    });
+    // October's month, due on 10 November, paid by QR.
+    expect(items["cho-lon"].fees).toMatchObject({
+      billed: 300_000,
+      collected: 300_000,
+      collectedCashless: 300_000,
+      feesCashlessPct: 100,
+      feesCollectedPct: 100,
+      bills: 1,
+    });
+    expect(items["meo-vac"]).not.toHaveProperty("fees");
+    // Fees are reported, not rated, unless the criterion is set.
+    expect(items["dong-van"].method.thresholds).not.toHaveProperty("feesCashlessPct");
+  });
+
+  it("files a new version when a bill is paid, and the same one when nothing changed", async () => {
+    const before = await runNovember();
+    expect((await runNovember())["dong-van"].version).toBe(before["dong-van"].version);
+    expect((await runNovember())["meo-vac"].version).toBe(before["meo-vac"].version);
+    await settle("dong-van", "2026-11-29", "A-1", { status: "paid-cash", paidCash: 20_000 });
+    const after = (await runNovember())["dong-van"];
+    expect(after.version).toBe(before["dong-van"].version + 1);
+    expect(after.fees).toMatchObject({ collected: 150_000, outstanding: 115_000, feesCashlessPct: 65.33 });
+    expect(after.inputs.bills).toBe(15);
+    expect(after.changes.bills).toBe(0);
+  });
+});
