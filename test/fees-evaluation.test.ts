@@ -1,8 +1,11 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { type Bill, BillItem } from "@market40/core/fee/billItem";
 import { issueForMarket } from "@market40/core/fee/bills";
+import { pdfText } from "@market40/devkit/oracles";
+import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DONG_VAN, type Harness, harness, stallInput } from "./support/harness";
+import { readXlsx } from "./support/xlsx";
 
 /**
  * `fees` in evaluations (docs/evaluations.md "Fees", docs/contract.md §20), against a hand-worked table.
@@ -122,5 +125,92 @@ describe("fees in evaluations", () => {
     expect(after.fees).toMatchObject({ collected: 150_000, outstanding: 115_000, feesCashlessPct: 65.33 });
     expect(after.inputs.bills).toBe(15);
     expect(after.changes.bills).toBe(0);
+  });
+});
+
+/** The raw answer of the province's export in a format. */
+async function download(format: string) {
+  const res = await h.app.request(`/api/evaluations?period=2026-11&format=${format}`, {
+    headers: { authorization: `Bearer ${h.adminToken}` },
+  });
+  expect(res.status).toBe(200);
+  return new Uint8Array(await res.arrayBuffer());
+}
+
+describe("fees in the reports", () => {
+  // biome-ignore lint/suspicious/noExplicitAny: the JSON as the API answers it
+  let json: Record<string, any>;
+  beforeAll(async () => {
+    h.clock.set("2026-12-02T01:00:00Z");
+    const items = (await h.call("GET", "/api/evaluations?period=2026-11")).body.items;
+    json = Object.fromEntries(items.map((e: { marketId: string }) => [e.marketId, e]));
+  });
+
+  it("the CSV carries every figure under its dotted name, empty for a market without fees", async () => {
+    const text = new TextDecoder().decode(await download("csv")).replace(/^\uFEFF/, "");
+    const [header, ...rows] = parse(text) as string[][];
+    const at = (row: string[], name: string) => row[header!.indexOf(name)];
+    const row = (id: string) => rows.find((r) => r[0] === id)!;
+    // The columns scripts know keep their places; fees come after `id`.
+    expect(header!.indexOf("fees.billed")).toBeGreaterThan(header!.indexOf("id"));
+    for (const name of [
+      "bills",
+      "billed",
+      "waived",
+      "collected",
+      "collectedCashless",
+      "excess",
+      "outstanding",
+      "feesCashlessPct",
+      "feesCollectedPct",
+    ])
+      expect(at(row("dong-van"), `fees.${name}`), name).toBe(String(json["dong-van"].fees[name]));
+    expect(at(row("dong-van"), "fees.feesCashlessPct")).toBe(String(json["dong-van"].fees.feesCashlessPct));
+    expect(at(row("meo-vac"), "fees.billed")).toBe("");
+    expect(at(row("meo-vac"), "method.thresholds.feesCashlessPct")).toBe("");
+  });
+
+  it("the workbook has the fees as VND and percentages, and defines them", async () => {
+    const [main, defs] = readXlsx(await download("xlsx"));
+    const head = main!.rows[0]!.map((c) => c.value);
+    const rowOf = (id: string) => main!.rows.find((r) => r[0]?.value === id)!;
+    const cell = (id: string, header: string) => rowOf(id)[head.indexOf(header)];
+    const dongVan = json["dong-van"].fees;
+    expect(cell("dong-van", "Phí chợ đã lập (đồng)")).toMatchObject({
+      value: dongVan.billed,
+      format: "#,##0",
+    });
+    expect(cell("dong-van", "Phí chợ đã thu (đồng)")!.value).toBe(dongVan.collected);
+    expect(cell("dong-van", "Phí chợ thu qua QR (đồng)")!.value).toBe(dongVan.collectedCashless);
+    expect(cell("dong-van", "Phí chợ còn nợ (đồng)")!.value).toBe(dongVan.outstanding);
+    expect(cell("dong-van", "Phí chợ được miễn (đồng)")!.value).toBe(dongVan.waived);
+    const cashless = cell("dong-van", "Tỷ lệ phí thu không dùng tiền mặt")!;
+    expect(cashless.value as number).toBeCloseTo(dongVan.feesCashlessPct / 100, 10);
+    expect(cashless.format).toBe("0.00%");
+    expect((cell("dong-van", "Tỷ lệ phí đã thu")!.value as number) * 100).toBeCloseTo(
+      dongVan.feesCollectedPct,
+      8,
+    );
+    expect(cell("meo-vac", "Phí chợ đã lập (đồng)")?.value ?? null).toBeNull();
+    const terms = defs!.rows.map((r) => r[0]?.value);
+    expect(terms).toEqual(
+      expect.arrayContaining(["Phí chợ", "Tỷ lệ phí thu không dùng tiền mặt", "Tỷ lệ phí đã thu"]),
+    );
+  });
+
+  it("the printable report says it in Vietnamese, for the province and for each market with fees", async () => {
+    const pages = (await pdfText(await download("pdf"))).map((p) => p.replace(/\s+/g, " "));
+    const flat = pages.join(" ").replace(/\s/g, "");
+    // After A-1's last Sunday was paid in cash (above): Đồng Văn 300,000 billed, 150,000 collected (98,000 by QR),
+    // 115,000 owed, 35,000 waived; with Chợ Lớn, 450,000 collected of which 398,000 by QR (88.44 %), of 565,000.
+    expect(flat).toContain(
+      "Phíchợ:đãlập600.000₫,đãthu450.000₫(88,44%khôngdùngtiềnmặt),cònnợ115.000₫,đượcmiễn35.000₫(2chợcóbiểuphí;tỷlệphíđãthu79,65%).",
+    );
+    expect(flat).toContain(
+      "Phíchợ:đãlập300.000₫,đãthu150.000₫(65,33%khôngdùngtiềnmặt),cònnợ115.000₫,đượcmiễn35.000₫;tỷlệphíđãthu56,6%.",
+    );
+    expect(flat).toContain(
+      "Phíchợ:đãlập300.000₫,đãthu300.000₫(100%khôngdùngtiềnmặt),cònnợ0₫;tỷlệphíđãthu100%.",
+    );
   });
 });
