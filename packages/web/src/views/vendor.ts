@@ -1,3 +1,4 @@
+import { paidSentence, receivedSentence } from "@market40/core/vietnameseNumbers";
 import { blobUrl, get } from "../api";
 import { askNotifications, notifyIfHidden, screenAwake } from "../awake";
 import { addDays, dateTime, esc, today, vnd } from "../format";
@@ -17,7 +18,6 @@ import {
   watchVoices,
 } from "../speech";
 import { download, section } from "../ui";
-import { paidSentence, receivedSentence } from "../vietnameseNumbers";
 
 type Txn = Pick<Transaction, "id" | "amount" | "paidAt" | "description">;
 
