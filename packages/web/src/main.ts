@@ -4,6 +4,7 @@ import { currentLang, setLang, t } from "./i18n";
 import { adminKeysView } from "./views/adminKeys";
 import { adminMarketsView } from "./views/adminMarkets";
 import { adminReconciliationView, adminUnmatchedView } from "./views/adminPayments";
+import { feesView } from "./views/fees";
 import { incidentView } from "./views/incidents";
 import { inviteView } from "./views/invite";
 import { liaisonView } from "./views/liaison";
@@ -47,6 +48,7 @@ function routesFor(user: Me): Route[] {
         ["#/", () => t("uptake"), () => uptakeView(app, market)],
         ["#/stalls", () => t("stalls"), () => stallsView(app, market)],
         ["#/incident", () => t("reportIncident"), () => incidentView(app, market)],
+        ["#/fees", () => t("fees"), () => feesView(app, market)],
         ["#/evaluations", () => t("evaluations"), () => marketEvaluationsView(app, market)],
       ];
     case "liaison":
