@@ -61,6 +61,18 @@ export function evaluation(i: number): PeriodEvaluation {
       medianTicket: 35000,
       uniquePayers: 5000 + i,
     },
+    // A month of session fees for its 400 stalls (issue 29).
+    fees: {
+      bills: 12_400,
+      billed: 248_000_000,
+      waived: 2_000_000,
+      collected: 236_000_000 + i * 1000,
+      collectedCashless: 177_000_000,
+      excess: 60_000,
+      outstanding: 10_000_000 - i * 1000,
+      feesCashlessPct: 75,
+      feesCollectedPct: 95.93,
+    },
     rating: "pass",
     provisional: false,
     inputsHash: "0".repeat(64),

@@ -1,4 +1,7 @@
+import { BillItem } from "@market40/core/fee/billItem";
+import { BillRefItem } from "@market40/core/fee/billRefItem";
 import { issueForMarket } from "@market40/core/fee/bills";
+import { commit } from "@market40/core/store/transact";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DONG_VAN, type Harness, harness, stallInput } from "./support/harness";
 import { ORIGIN, signedInPerson, signInOverHttp } from "./support/softAuthenticator";
@@ -342,6 +345,14 @@ const CASES: Case[] = [
     }),
   },
   {
+    name: "GET /markets/{id}/fees/bills/{billId}/receipt.pdf",
+    allowed: ["admin", "manager", "vendor"],
+    request: () => ({
+      method: "GET",
+      path: `/api/markets/dong-van/fees/bills/2026-11-22_${stallId}/receipt.pdf`,
+    }),
+  },
+  {
     name: "GET /audit?marketId",
     allowed: ["admin", "manager", "liaison"],
     request: () => ({ method: "GET", path: "/api/audit?marketId=dong-van" }),
@@ -404,6 +415,30 @@ beforeAll(async () => {
     .id;
   const other = (await h.call("POST", "/api/markets/meo-vac/stalls", { body: stallInput("A-1", "1002") }))
     .body.id;
+  // A paid fee bill of the stall (what settlement writes), for its receipt.
+  const bill = {
+    marketId: "dong-van",
+    stallId,
+    stallCode: "A-1",
+    period: "session" as const,
+    periodKey: "2026-11-22",
+    amount: 20_000,
+    reference: "PHI A1 2211",
+    dueOn: "2026-11-22",
+    status: "paid" as const,
+    paid: 20_000,
+    paidQr: 20_000,
+    paidCash: 0,
+    excess: 0,
+    payments: [],
+    rev: 1,
+    issuedAt: "2026-11-22T00:00:00Z",
+    settledAt: "2026-11-22T01:00:00Z",
+  };
+  await commit(h.store, [
+    BillItem.create(h.store, bill),
+    BillRefItem.claim(h.store, bill.reference, { marketId: "dong-van", periodKey: "2026-11-22", stallId }),
+  ]);
   tokens = {
     admin: h.adminToken,
     manager: await h.token("manager", { marketId: "dong-van" }),

@@ -47,6 +47,13 @@ describe("the PDF report with the longest values", () => {
     expect(flat).toContain("Chưađủdữliệu*");
     expect(flat).toContain(LONG_NOTE.replace(/\s/g, ""));
     expect(pages[0]).toContain("Tổng cộng / bình quân");
+    // The board's fees (issue 29), whole, in the summary and on each market's page.
+    expect(flat).toContain(
+      "Phíchợ:đãlập744.000.000₫,đãthu708.003.000₫(75%khôngdùngtiềnmặt),cònnợ29.997.000₫,đượcmiễn6.000.000₫",
+    );
+    expect(flat).toContain(
+      "Phíchợ:đãlập248.000.000₫,đãthu236.000.000₫(75%khôngdùngtiềnmặt),cònnợ10.000.000₫,đượcmiễn2.000.000₫;tỷlệphíđãthu95,93%.",
+    );
     mkdirSync(SHOTS, { recursive: true });
     writeFileSync(join(SHOTS, "report-longest.pdf"), pdf);
     try {

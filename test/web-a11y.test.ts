@@ -31,6 +31,7 @@ const SCREENS: [role: Role, hash: string, heading: string][] = [
   ["manager", "#/stalls", "Các quầy"],
   ["manager", "#/incident", "Báo sự cố"],
   ["manager", "#/evaluations", "Đánh giá mô hình"],
+  ["manager", "#/fees", "Phí chợ"],
   ["liaison", "#/", "Đánh giá mô hình"],
   ["liaison", "#/market/dong-van", "Chợ phiên Đồng Văn"],
   ["admin", "#/", "Đánh giá mô hình"],

@@ -35,6 +35,7 @@ const SCREENS: [role: Role, hash: string, heading: string][] = [
   ["manager", "#/stalls", "Các quầy"],
   ["manager", "#/incident", "Báo sự cố"],
   ["manager", "#/evaluations", "Đánh giá mô hình"],
+  ["manager", "#/fees", "Phí chợ"],
   ["liaison", "#/", "Đánh giá mô hình"],
   ["liaison", "#/market/dong-van", "Chợ phiên Đồng Văn"],
   ["admin", "#/", "Đánh giá mô hình"],
@@ -49,6 +50,7 @@ const SCREENS: [role: Role, hash: string, heading: string][] = [
   ["admin", "#/m/dong-van/stalls", "Các quầy"],
   ["admin", "#/m/dong-van/incident", "Báo sự cố"],
   ["admin", "#/m/dong-van/evaluations", "Đánh giá mô hình"],
+  ["admin", "#/m/dong-van/fees", "Phí chợ"],
 ];
 
 /**

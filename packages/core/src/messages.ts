@@ -420,6 +420,15 @@ const VI: [RegExp, Translation][] = [
     "cần ngày giờ ISO 8601 có múi giờ, hoặc giờ Việt Nam dạng YYYY-MM-DD HH:mm:ss",
   ],
   // Fees (docs/contract.md §20)
+  [/^Bill not found$/, "Không tìm thấy khoản phí này"],
+  [/^A waived bill has no receipt$/, "Khoản phí đã được miễn nên không có biên lai"],
+  [
+    /^This bill has no receipt: nothing has been paid on it$/,
+    "Khoản phí này chưa có biên lai: chưa nộp đồng nào",
+  ],
+  [/^Invalid bill id$/, "Mã khoản phí không hợp lệ"],
+  [/^Letters and digits only$/, "Chỉ gồm chữ cái và chữ số"],
+  [/^Expected a date YYYY-MM-DD or a month YYYY-MM$/, "Cần một ngày YYYY-MM-DD hoặc một tháng YYYY-MM"],
   [
     /^This bank account is already registered on the platform$/,
     "Tài khoản ngân hàng này đã được đăng ký trên hệ thống",

@@ -7,6 +7,7 @@ import { adminKeysView } from "./views/adminKeys";
 import { adminMarketsView } from "./views/adminMarkets";
 import { adminReconciliationView, adminUnmatchedView } from "./views/adminPayments";
 import { devicesView } from "./views/devices";
+import { feesView } from "./views/fees";
 import { incidentView } from "./views/incidents";
 import { inviteView } from "./views/invite";
 import { joinView } from "./views/join";
@@ -59,6 +60,7 @@ function rolePages(user: Me): Route[] {
         ["#/", () => t("uptake"), () => uptakeView(app, market)],
         ["#/stalls", () => t("stalls"), () => stallsView(app, market)],
         ["#/incident", () => t("reportIncident"), () => incidentView(app, market)],
+        ["#/fees", () => t("fees"), () => feesView(app, market)],
         ["#/evaluations", () => t("evaluations"), () => marketEvaluationsView(app, market)],
         ["#/people", () => t("coManagers"), () => peopleView(app, user)],
       ];

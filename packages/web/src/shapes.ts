@@ -4,6 +4,7 @@
  */
 export type { TransactionView as Transaction } from "@market40/core/callback/transactions";
 export type { Evaluation } from "@market40/core/evaluation/evaluations";
+export type { BillView as Bill } from "@market40/core/fee/bill";
 export type { Market } from "@market40/core/market/market";
 export type { PublicMarket } from "@market40/core/market/publicCalendar";
 export type { PaymentMessage } from "@market40/core/realtime/announcement";

@@ -1,4 +1,4 @@
-import { receivedSentence } from "./vietnameseNumbers";
+import { receivedSentence } from "@market40/core/vietnameseNumbers";
 
 /**
  * The payment speaker's voice: a chime made on the spot (Web Audio, no sound file) and, where the phone has a

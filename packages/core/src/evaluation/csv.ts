@@ -1,6 +1,10 @@
 import type { Evaluation } from "./evaluations";
 
-/** Column order of the liaison's export: identity, period, then every figure, flattened with dots. */
+/**
+ * Column order of the liaison's export: identity, period, then every figure, flattened with dots. Columns added
+ * later go at the end, so a script that reads by position keeps working: the board's fees (issue 29; empty for a
+ * market without fees) after `id`.
+ */
 export const CSV_COLUMNS = [
   "marketId",
   "market.name",
@@ -35,6 +39,16 @@ export const CSV_COLUMNS = [
   "method.thresholds.qrSharePct",
   "method.thresholds.activeSharePct",
   "id",
+  "fees.bills",
+  "fees.billed",
+  "fees.waived",
+  "fees.collected",
+  "fees.collectedCashless",
+  "fees.excess",
+  "fees.outstanding",
+  "fees.feesCashlessPct",
+  "fees.feesCollectedPct",
+  "method.thresholds.feesCashlessPct",
 ] as const;
 
 function pick(obj: unknown, path: string): unknown {

@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { StallDay } from "../rollup/rollups";
 import { automaticIncidents } from "../uptime/heartbeats";
-import { type EvaluationInput, evaluate, medianOf } from "./evaluate";
+import { type EvaluationInput, evaluate, medianOf, THRESHOLDS } from "./evaluate";
 
 const sunday = {
   id: "dong-van",
@@ -165,6 +165,40 @@ describe("evaluate (market40/1)", () => {
     expect(r.rating).toBe("fail");
     const ok = evaluate(base({ stallDays, stalls: [stall("s1")] }));
     expect(ok.rating).toBe("pass");
+  });
+
+  it("reports fees only for a market with fees, and rates them only when the criterion is set", () => {
+    const stallDays = ["2026-10-04", "2026-10-11", "2026-10-18", "2026-10-25"].map((d) =>
+      day("s1", d, [50000], [6 * 60]),
+    );
+    const passing = base({ stallDays, stalls: [stall("s1")] });
+    expect(evaluate(passing)).not.toHaveProperty("fees");
+    expect(evaluate(passing).method.thresholds).not.toHaveProperty("feesCashlessPct");
+    const cashOnly = {
+      ...passing,
+      fees: {
+        bills: [
+          {
+            amount: 20_000,
+            status: "paid-cash" as const,
+            dueOn: "2026-10-04",
+            paid: 20_000,
+            paidCash: 20_000,
+          },
+          { amount: 20_000, status: "paid" as const, dueOn: "2026-10-11", paid: 20_000, paidQr: 20_000 },
+        ],
+      },
+    };
+    const off = evaluate(cashOnly);
+    expect(off.fees).toMatchObject({ billed: 40_000, collected: 40_000, feesCashlessPct: 50 });
+    expect(off.rating).toBe("pass");
+    const on = { ...THRESHOLDS, feesCashlessPct: 80 };
+    const rated = evaluate(cashOnly, on);
+    expect(rated.rating).toBe("fail");
+    expect(rated.method.thresholds.feesCashlessPct).toBe(80);
+    expect(evaluate(cashOnly, { ...on, feesCashlessPct: 50 }).rating).toBe("pass");
+    // Nothing billable (no bills due): the criterion does not apply.
+    expect(evaluate({ ...passing, fees: { bills: [] } }, on).rating).toBe("pass");
   });
 
   it("counts the active share among QR holders only, so it never exceeds 100 %", () => {

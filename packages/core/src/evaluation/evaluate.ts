@@ -11,9 +11,22 @@ import type { StallDay } from "../rollup/rollups";
 import { countedIn, type StandingChange } from "../stall/history";
 import { automaticIncidents, type Beat } from "../uptime/heartbeats";
 import { type Interval, overlapMs, overlaps, union } from "../uptime/intervals";
+import { type FeeBill, type FeeFigures, feeFigures } from "./fees";
 
 export const DEFINITIONS = "market40/1";
-export const THRESHOLDS = { uptimePct: 95, qrSharePct: 80, activeSharePct: 50 } as const;
+
+/**
+ * The pass marks of a rating. `feesCashlessPct` is a criterion only when set: a market with fees then passes only
+ * when that share of its collected fees came by QR too (docs/evaluations.md); unset (today) fees are reported and
+ * never rated. Each evaluation records the marks it used in `method.thresholds`.
+ */
+export interface Thresholds {
+  uptimePct: number;
+  qrSharePct: number;
+  activeSharePct: number;
+  feesCashlessPct?: number;
+}
+export const THRESHOLDS: Readonly<Thresholds> = { uptimePct: 95, qrSharePct: 80, activeSharePct: 50 };
 
 export interface EvaluationInput {
   market: MarketCalendar & { id: string; launchedOn: LocalDate };
@@ -27,6 +40,8 @@ export interface EvaluationInput {
   beats: Beat[];
   /** When the evaluation is computed: open incidents count as down until then. */
   now: Date;
+  /** The board's bills due in the period; absent for a market with no fee schedule (then no `fees`). */
+  fees?: { bills: FeeBill[] };
 }
 
 export interface Figures {
@@ -51,8 +66,10 @@ export interface Figures {
     medianTicket: number | null;
     uniquePayers: number;
   };
+  /** Absent for a market with no fee schedule. */
+  fees?: FeeFigures;
   rating: "pass" | "fail" | "insufficient-data";
-  method: { timezone: string; definitions: string; thresholds: typeof THRESHOLDS };
+  method: { timezone: string; definitions: string; thresholds: Thresholds };
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -78,7 +95,7 @@ export function medianOf(histogram: Map<number, number>): number | null {
  * A market's Market 4.0 evaluation for a period (definitions `market40/1`, docs/contract.md §9). Pure: the same inputs
  * always give the same figures; no store, no clock but `input.now`.
  */
-export function evaluate(input: EvaluationInput): Figures {
+export function evaluate(input: EvaluationInput, thresholds: Readonly<Thresholds> = THRESHOLDS): Figures {
   const { market, period } = input;
   const start = laterDate(period.from, market.launchedOn);
   const sessions = start > period.to ? [] : sessionsBetween(market, start, period.to);
@@ -140,17 +157,25 @@ export function evaluate(input: EvaluationInput): Figures {
   const uptimePct = pct(scheduledMinutes - downMinutes, scheduledMinutes);
   const qrSharePct = pct(withQr.length, stalls.length);
   const activeSharePct = pct(activeWithQr, withQr.length);
+  const fees = input.fees ? feeFigures(input.fees.bills, period) : undefined;
+  // The fees criterion, when set, applies to a market with fees billable in the period; nothing collected fails it.
+  const feesPass =
+    thresholds.feesCashlessPct === undefined ||
+    !fees ||
+    fees.billed - fees.waived <= 0 ||
+    (fees.feesCashlessPct ?? 0) >= thresholds.feesCashlessPct;
   const rating =
     sessions.length === 0 || stalls.length === 0
       ? "insufficient-data"
-      : (uptimePct ?? 0) >= THRESHOLDS.uptimePct &&
-          (qrSharePct ?? 0) >= THRESHOLDS.qrSharePct &&
-          (activeSharePct ?? 0) >= THRESHOLDS.activeSharePct
+      : (uptimePct ?? 0) >= thresholds.uptimePct &&
+          (qrSharePct ?? 0) >= thresholds.qrSharePct &&
+          (activeSharePct ?? 0) >= thresholds.activeSharePct &&
+          feesPass
         ? "pass"
         : "fail";
 
   return {
-    method: { timezone: TIMEZONE, definitions: DEFINITIONS, thresholds: THRESHOLDS },
+    method: { timezone: TIMEZONE, definitions: DEFINITIONS, thresholds: { ...thresholds } },
     uptime: {
       scheduledSessions: sessions.length,
       scheduledMinutes,
@@ -172,6 +197,7 @@ export function evaluate(input: EvaluationInput): Figures {
       medianTicket: medianOf(histogram),
       uniquePayers: payers.size,
     },
+    ...(fees ? { fees } : {}),
     rating,
   };
 }

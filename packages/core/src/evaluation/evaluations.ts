@@ -14,6 +14,7 @@ import {
 import { closesNextDay, laterDate } from "../calendar/sessions";
 import { type Clock, newId } from "../clock";
 import { validationError } from "../errors";
+import * as Bills from "../fee/bills";
 import type { Market } from "../market/market";
 import * as Markets from "../market/market";
 import * as Rollups from "../rollup/rollups";
@@ -25,8 +26,9 @@ import { automaticIncidents } from "../uptime/heartbeats";
 import * as Incidents from "../uptime/incidents";
 import { overlaps } from "../uptime/intervals";
 import { countedOf } from "./counted";
-import { type EvaluationInput, evaluate } from "./evaluate";
+import { type EvaluationInput, evaluate, THRESHOLDS } from "./evaluate";
 import { EvaluationItem } from "./evaluationItem";
+import { FeeFiguresSchema } from "./fees";
 import { isProvisional } from "./provisional";
 
 const Pct = z.number().nullable();
@@ -52,6 +54,8 @@ const InputsSummarySchema = z.object({
   codesRevoked: z.array(CodeRevokedSchema).optional(),
   /** The market's province when evaluated (from issue 23 on): a move shows in the next version's `changes`. */
   province: z.string().optional(),
+  /** The board's bills due in the period (issue 29), for a market with fees. */
+  bills: z.number().optional(),
 });
 
 const ChangesSchema = z
@@ -71,6 +75,8 @@ const ChangesSchema = z
     beats: z.number().optional(),
     beatFailures: z.number().optional(),
     automaticIncidents: z.number().optional(),
+    /** Bills due in the period, +n (when both versions counted fees). */
+    bills: z.number().optional(),
     /** The market moved province since the previous version (docs/contract.md §15). */
     province: z.object({ from: z.string(), to: z.string() }).optional(),
   })
@@ -90,7 +96,13 @@ export const EvaluationSchema = z
     method: z.object({
       timezone: z.string(),
       definitions: z.string(),
-      thresholds: z.object({ uptimePct: z.number(), qrSharePct: z.number(), activeSharePct: z.number() }),
+      thresholds: z.object({
+        uptimePct: z.number(),
+        qrSharePct: z.number(),
+        activeSharePct: z.number(),
+        /** Set only when fees are a criterion of the rating (docs/evaluations.md). */
+        feesCashlessPct: z.number().optional(),
+      }),
     }),
     uptime: z.object({
       scheduledSessions: z.number(),
@@ -113,6 +125,11 @@ export const EvaluationSchema = z
       medianTicket: z.number().nullable(),
       uniquePayers: z.number(),
     }),
+    /**
+     * The board's fees due in the period (issue 29, docs/evaluations.md): absent for a market with no fee schedule,
+     * and in evaluations filed before fees were counted.
+     */
+    fees: FeeFiguresSchema.optional(),
     rating: z.enum(["pass", "fail", "insufficient-data"]),
     /** True while the figures may still change: month-to-date, or computed before the period ended (§15). */
     provisional: z.boolean(),
@@ -193,6 +210,7 @@ export function changesBetween(before: InputsSummary, after: InputsSummary): Cha
     ...countChange("beats", before, after),
     ...countChange("beatFailures", before, after),
     ...countChange("automaticIncidents", before, after),
+    ...countChange("bills", before, after),
     ...(before.province && after.province && !sameProvince(before.province, after.province)
       ? { province: { from: before.province, to: after.province } }
       : {}),
@@ -214,7 +232,7 @@ function newEntries(
 
 /** `{key: +n}` for a count both versions recorded; nothing for versions filed before it was counted. */
 function countChange(
-  key: "beats" | "beatFailures" | "automaticIncidents",
+  key: "beats" | "beatFailures" | "automaticIncidents" | "bills",
   before: InputsSummary,
   after: InputsSummary,
 ): Partial<Changes> {
@@ -236,14 +254,17 @@ export async function gatherInputs(
     addDays(period.to, 1),
     closesNextDay(market.hours) ? market.hours.close : "00:00",
   ).toISOString();
-  const [stalls, stallChanges, stallDays, incidents, beats] = await Promise.all([
+  const [stalls, stallChanges, stallDays, incidents, beats, fees] = await Promise.all([
     Stall.allOfMarket(store, market.id),
     Stall.standingChangesSince(store, market.id, fromIso),
     start > period.to ? Promise.resolve([]) : Rollups.stallDays(store, market.id, start, period.to),
     Incidents.overlapping(store, market.id, fromIso, toIso),
     // A day either side: a run of failed beats may start before the period or end after it.
     Heartbeats.between(store, market.id, addDays(period.from, -1), addDays(period.to, 1)),
+    Bills.dueBetween(store, market.id, period.from, period.to),
   ]);
+  // Fees count for a market with a schedule, or with bills due even if its schedule was emptied since.
+  const withFees = fees.scheduled || fees.bills.length > 0;
   return {
     market: {
       id: market.id,
@@ -265,6 +286,27 @@ export async function gatherInputs(
     incidents: incidents.map((i) => ({ startedAt: i.startedAt, endedAt: i.endedAt })),
     beats,
     now,
+    // Left out for a market without fees, so it hashes as it did before fees were counted. Only what the figures
+    // read, in a fixed order: a bill's other fields (its payments' ids, notes) change no figure.
+    ...(withFees
+      ? {
+          fees: {
+            bills: fees.bills
+              .map((b) => ({
+                amount: b.amount,
+                status: b.status,
+                dueOn: b.dueOn,
+                paid: b.paid ?? 0,
+                paidQr: b.paidQr ?? 0,
+                paidCash: b.paidCash ?? 0,
+                excess: b.excess ?? 0,
+                key: `${b.periodKey}#${b.stallId}`,
+              }))
+              .sort((a, b) => (a.key < b.key ? -1 : 1))
+              .map(({ key: _key, ...b }) => b),
+          },
+        }
+      : {}),
     summary: {
       transactions: stallDays.reduce((n, d) => n + d.count, 0),
       stalls: stalls.length,
@@ -288,6 +330,7 @@ export async function gatherInputs(
         overlaps(i, { start: Date.parse(fromIso), end: Date.parse(toIso) }),
       ).length,
       province: market.province,
+      ...(withFees ? { bills: fees.bills.length } : {}),
     },
     // The incidents as reported (cause, note), for what the evaluation counted (counted.ts).
     reported: incidents,
@@ -318,6 +361,8 @@ export async function run(
         now: open ? now.toISOString() : null,
         // The province too: a market that moved is evaluated again, and its `changes` say so.
         market: { ...input.market, name: market.name, province: market.province },
+        // An optional criterion switched on files new versions (the others' marks are the definitions' own).
+        ...(THRESHOLDS.feesCashlessPct !== undefined ? { thresholds: THRESHOLDS } : {}),
       }),
     )
     .digest("hex");
@@ -345,6 +390,7 @@ export async function run(
       method: figures.method,
       uptime: figures.uptime,
       uptake: figures.uptake,
+      ...(figures.fees ? { fees: figures.fees } : {}),
       rating: figures.rating,
       inputsHash,
       inputs: summary,

@@ -41,6 +41,9 @@ export const BillSchema = z
     waivedReason: z.string().nullable(),
     issuedAt: z.string(),
     rev: z.number().int(),
+    receipt: z
+      .boolean()
+      .meta({ description: "Whether it has a receipt (`…/receipt.pdf`): something was received on it" }),
   })
   .meta({ id: "Bill" });
 export type BillView = z.output<typeof BillSchema>;
@@ -171,5 +174,12 @@ export function present(bill: Bill): BillView {
     waivedReason: bill.waivedReason ?? null,
     issuedAt: bill.issuedAt,
     rev: bill.rev,
+    receipt: hasReceipt(bill),
   };
+}
+
+/** A settled bill has a receipt: paid in full (by QR or in cash), or partly paid with something received. */
+export function hasReceipt(bill: Pick<Bill, "status" | "paid">): boolean {
+  if (bill.status === "paid" || bill.status === "paid-cash") return true;
+  return bill.status === "partly-paid" && bill.paid > 0;
 }

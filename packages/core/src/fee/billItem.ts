@@ -81,6 +81,16 @@ export const BillItem = {
     );
     return res.Item ? fromItem(res.Item) : undefined;
   },
+  /** byStall: a stall's bills, newest period first. */
+  async byStall(store: Store, stallId: string): Promise<Bill[]> {
+    const items = await queryAll(store, {
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :pk",
+      ExpressionAttributeValues: { ":pk": `STALL#${stallId}#BILLS` },
+      ScanIndexForward: false,
+    });
+    return items.map(fromItem);
+  },
   /** byMarketMonth: a market's bills whose period falls in a month, by period then stall. */
   async byMarketMonth(store: Store, marketId: string, month: string): Promise<Bill[]> {
     const items = await queryAll(store, {

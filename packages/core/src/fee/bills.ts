@@ -1,4 +1,4 @@
-import { addDays, localDateOf, localTimeToUtc, monthsBetween } from "../calendar/localDate";
+import { addDays, type LocalDate, localDateOf, localTimeToUtc, monthsBetween } from "../calendar/localDate";
 import type { Clock } from "../clock";
 import * as Market from "../market/market";
 import * as Stall from "../stall/stall";
@@ -139,4 +139,23 @@ export async function issueAll(deps: {
 /** A market's bills whose periods fall in a month. */
 export function billsOfMonth(store: Store, marketId: string, month: string): Promise<Bill[]> {
   return BillItem.byMarketMonth(store, marketId, month);
+}
+
+/**
+ * What an evaluation counts of a market's fees (docs/evaluations.md): whether it has a fee schedule, and its bills
+ * due from `from` to `to` — a month's bill is due in the next month, so the month before `from` is read too.
+ */
+export async function dueBetween(
+  store: Store,
+  marketId: string,
+  from: LocalDate,
+  to: LocalDate,
+): Promise<{ scheduled: boolean; bills: Bill[] }> {
+  const months = monthsBetween(addDays(`${from.slice(0, 7)}-01`, -1), to);
+  const [schedule, ...byMonth] = await Promise.all([
+    FeeScheduleItem.get(store, marketId),
+    ...months.map((m) => BillItem.byMarketMonth(store, marketId, m)),
+  ]);
+  const bills = byMonth.flat().filter((b) => b.dueOn >= from && b.dueOn <= to);
+  return { scheduled: schedule.rates.length > 0, bills };
 }

@@ -62,8 +62,21 @@ export function definitions(method: Evaluation["method"]): Definition[] {
       meaning: "Kỳ chưa kết thúc hoặc được tính trước khi kỳ kết thúc: số liệu có thể còn thay đổi.",
     },
     {
+      term: "Phí chợ",
+      meaning:
+        "Các khoản phí ban quản lý chợ lập cho quầy đến hạn trong kỳ (phí phiên, phí ngày đến hạn trong ngày; phí tháng đến hạn ngày 10 tháng sau). Đã lập: tổng số tiền; được miễn: phần chưa nộp của khoản được miễn; đã thu: số đã nộp (QR và tiền mặt), mỗi khoản tính tối đa bằng số phải nộp; còn nợ: đã lập − được miễn − đã thu. Chợ chưa có biểu phí thì để trống.",
+    },
+    {
+      term: "Tỷ lệ phí thu không dùng tiền mặt",
+      meaning: "Phí đã thu qua QR / phí đã thu.",
+    },
+    { term: "Tỷ lệ phí đã thu", meaning: "Phí đã thu / (phí đã lập − phí được miễn)." },
+    {
       term: "Xếp loại",
-      meaning: `Đạt khi đủ cả ba ngưỡng; Chưa đủ dữ liệu khi không có phiên theo lịch hoặc không có quầy.`,
+      meaning:
+        t.feesCashlessPct === undefined
+          ? `Đạt khi đủ cả ba ngưỡng; Chưa đủ dữ liệu khi không có phiên theo lịch hoặc không có quầy.`
+          : `Đạt khi đủ các ngưỡng (ngưỡng phí chỉ áp dụng với chợ có phí phải thu trong kỳ); Chưa đủ dữ liệu khi không có phiên theo lịch hoặc không có quầy.`,
     },
     { term: "Ngưỡng tỷ lệ hoạt động", meaning: `≥ ${t.uptimePct}%`, threshold: t.uptimePct },
     { term: "Ngưỡng tỷ lệ quầy có QR", meaning: `≥ ${t.qrSharePct}%`, threshold: t.qrSharePct },
@@ -72,6 +85,15 @@ export function definitions(method: Evaluation["method"]): Definition[] {
       meaning: `≥ ${t.activeSharePct}%`,
       threshold: t.activeSharePct,
     },
+    ...(t.feesCashlessPct === undefined
+      ? []
+      : [
+          {
+            term: "Ngưỡng tỷ lệ phí thu không dùng tiền mặt",
+            meaning: `≥ ${t.feesCashlessPct}%`,
+            threshold: t.feesCashlessPct,
+          },
+        ]),
   ];
 }
 
@@ -80,6 +102,17 @@ const numberVi = new Intl.NumberFormat("vi-VN", { maximumFractionDigits: 2 });
 /** `1234567` → `1.234.567` (vi-VN); null → `—`. */
 export function formatNumber(n: number | null): string {
   return n === null ? "—" : numberVi.format(n);
+}
+
+/** `20000` → `20.000 ₫` (vi-VN, as a receipt or a sentence writes money). */
+export function formatVnd(n: number): string {
+  return `${numberVi.format(n)} ₫`;
+}
+
+/** "Phí chợ: đã lập 300.000 ₫, đã thu 130.000 ₫ (75,38% không dùng tiền mặt), còn nợ 135.000 ₫". */
+export function feesSentence(f: NonNullable<Evaluation["fees"]>): string {
+  const cashless = f.feesCashlessPct === null ? "" : ` (${formatPct(f.feesCashlessPct)} không dùng tiền mặt)`;
+  return `Phí chợ: đã lập ${formatVnd(f.billed)}, đã thu ${formatVnd(f.collected)}${cashless}, còn nợ ${formatVnd(f.outstanding)}${f.waived > 0 ? `, được miễn ${formatVnd(f.waived)}` : ""}`;
 }
 
 /** `75.5` → `75,5%`; null → `—`. */

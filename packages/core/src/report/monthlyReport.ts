@@ -3,7 +3,7 @@ import { localDateOf, localMinuteOfDay } from "../calendar/localDate";
 import type { PeriodEvaluation } from "../evaluation/monthOverMonth";
 import { fontBytes, loadFontkit, type RenderOptions } from "../poster/poster";
 import type { Cause } from "../uptime/causes";
-import { dayMonth, formatNumber, formatPct, formatSigned, monthVi, RATING_VI } from "./labels";
+import { dayMonth, feesSentence, formatNumber, formatPct, formatSigned, monthVi, RATING_VI } from "./labels";
 import { type Letterhead, letterheadFor, placeAndDate } from "./letterhead";
 import type { MarketPage } from "./reportData";
 
@@ -281,6 +281,37 @@ export function provinceTotals(items: PeriodEvaluation[]) {
     uptimePct: mean((e) => e.uptime.uptimePct),
     qrSharePct: mean((e) => e.uptake.qrSharePct),
     activeSharePct: mean((e) => e.uptake.activeSharePct),
+    fees: feeTotals(items),
+  };
+}
+
+/**
+ * The board's fees summed over the markets that have them (issue 29), the shares recomputed from the sums (so a
+ * province's share weighs each market by its fees, as the finance department counts them); null when none has fees.
+ */
+export function feeTotals(items: PeriodEvaluation[]): NonNullable<PeriodEvaluation["fees"]> | null {
+  const withFees = items.flatMap((e) => (e.fees ? [e.fees] : []));
+  if (withFees.length === 0) return null;
+  const sum = (
+    k: "bills" | "billed" | "waived" | "collected" | "collectedCashless" | "excess" | "outstanding",
+  ) => withFees.reduce((n, f) => n + f[k], 0);
+  const pct = (num: number, den: number) => (den <= 0 ? null : Math.round((10_000 * num) / den) / 100);
+  const [billed, waived, collected, collectedCashless] = [
+    sum("billed"),
+    sum("waived"),
+    sum("collected"),
+    sum("collectedCashless"),
+  ];
+  return {
+    bills: sum("bills"),
+    billed,
+    waived,
+    collected,
+    collectedCashless,
+    excess: sum("excess"),
+    outstanding: sum("outstanding"),
+    feesCashlessPct: pct(collectedCashless, collected),
+    feesCollectedPct: pct(collected, billed - waived),
   };
 }
 
@@ -294,6 +325,11 @@ function provinceSummary(page: PDFPage, f: Fonts, items: PeriodEvaluation[], y: 
     `Tổng số quầy: ${formatNumber(t.stalls)}, trong đó có mã QR: ${formatNumber(t.stallsWithQr)}.`,
     `Tổng số giao dịch: ${formatNumber(t.transactions)}; tổng giá trị: ${formatNumber(t.value)} đồng; người trả tiền khác nhau (cộng theo chợ): ${formatNumber(t.uniquePayers)}.`,
     `Bình quân các chợ: tỷ lệ hoạt động ${formatPct(t.uptimePct)}; tỷ lệ quầy có QR ${formatPct(t.qrSharePct)}; tỷ lệ quầy QR có giao dịch ${formatPct(t.activeSharePct)}.`,
+    ...(t.fees
+      ? [
+          `${feesSentence(t.fees)} (${formatNumber(items.filter((e) => e.fees).length)} chợ có biểu phí; tỷ lệ phí đã thu ${formatPct(t.fees.feesCollectedPct)}).`,
+        ]
+      : []),
   ];
   for (const line of lines)
     y = paragraph(page, f, `- ${line}`, { x: MARGIN + 8, y, size: 9.5, width: INNER - 8 }, 12.5);
@@ -546,6 +582,20 @@ function drawMarket(doc: PDFDocument, f: Fonts, m: MarketPage): void {
     figure(page, f, left[i]![0], left[i]![1], MARGIN, y);
     figure(page, f, right[i]![0], right[i]![1], MARGIN + INNER / 2 + 10, y);
     y -= 13;
+  }
+  if (e.fees) {
+    y -= 3;
+    y = paragraph(
+      page,
+      f,
+      `${feesSentence(e.fees)}; tỷ lệ phí đã thu ${formatPct(e.fees.feesCollectedPct)}.`,
+      {
+        x: MARGIN,
+        y,
+        size: 9,
+        width: INNER,
+      },
+    );
   }
   y -= 14;
   y = barChart(

@@ -63,6 +63,24 @@ export const MARKET_COLUMNS: Column[] = [
   { header: "Giá trị (đồng)", width: 15, format: "vnd", value: (e) => e.uptake.value },
   { header: "Giao dịch trung vị (đồng)", width: 13, format: "vnd", value: (e) => e.uptake.medianTicket },
   { header: "Người trả tiền khác nhau", width: 11, format: "count", value: (e) => e.uptake.uniquePayers },
+  // The board's fees (issue 29): empty for a market without fees.
+  { header: "Phí chợ đã lập (đồng)", width: 14, format: "vnd", value: (e) => e.fees?.billed ?? null },
+  { header: "Phí chợ được miễn (đồng)", width: 13, format: "vnd", value: (e) => e.fees?.waived ?? null },
+  { header: "Phí chợ đã thu (đồng)", width: 14, format: "vnd", value: (e) => e.fees?.collected ?? null },
+  {
+    header: "Phí chợ thu qua QR (đồng)",
+    width: 14,
+    format: "vnd",
+    value: (e) => e.fees?.collectedCashless ?? null,
+  },
+  { header: "Phí chợ còn nợ (đồng)", width: 14, format: "vnd", value: (e) => e.fees?.outstanding ?? null },
+  {
+    header: "Tỷ lệ phí thu không dùng tiền mặt",
+    width: 14,
+    format: "pct",
+    value: (e) => fraction(e.fees?.feesCashlessPct),
+  },
+  { header: "Tỷ lệ phí đã thu", width: 12, format: "pct", value: (e) => fraction(e.fees?.feesCollectedPct) },
   { header: "Phiên bản", width: 8, format: "count", value: (e) => e.version },
   { header: "Ngày tính", width: 11, format: "text", value: (e) => localDateOf(e.computedAt) },
 ];

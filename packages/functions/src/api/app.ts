@@ -8,6 +8,7 @@ import { platformApp } from "./platform";
 import { auditRoutes } from "./routes/audit";
 import { callbackRoutes } from "./routes/callbacks";
 import { evaluationRoutes } from "./routes/evaluations";
+import { feeBillRoutes } from "./routes/feeBills";
 import { feeRoutes } from "./routes/fees";
 import { healthRoutes } from "./routes/health";
 import { acceptRoutes, invitationRoutes } from "./routes/invitations";
@@ -99,6 +100,7 @@ export function createApp(deps: Deps) {
   api.route("/", invitationRoutes(deps));
   api.route("/", realtimeRoutes(deps));
   api.route("/", feeRoutes(deps));
+  api.route("/", feeBillRoutes(deps));
   api.route("/", peopleRoutes(deps));
   api.route("/", sessionRoutes(deps));
   app.route("/api", api);

@@ -17,6 +17,9 @@ const COLUMNS: Column[] = [
   ["qrShare", (e) => e.uptake.qrSharePct],
   ["activeShare", (e) => e.uptake.activeSharePct],
   ["transactions", (e) => e.uptake.transactions],
+  // The board's fees (issue 29): "—" for a market without a fee schedule.
+  ["feesCashless", (e) => e.fees?.feesCashlessPct ?? null],
+  ["feesCollected", (e) => e.fees?.feesCollectedPct ?? null],
   ["version", (e) => e.version],
 ];
 
@@ -61,7 +64,8 @@ export function evaluationsTable(items: Evaluation[], options: TableOptions = {}
         : esc(v)
       : k === "rating"
         ? `<span class="badge ${esc(v)}">${t(v as "pass")}</span>${e.provisional ? ` <span class="badge provisional">${t("provisional")}</span>` : ""}`
-        : typeof v === "number" && ["uptime", "qrShare", "activeShare"].includes(k)
+        : typeof v === "number" &&
+            ["uptime", "qrShare", "activeShare", "feesCashless", "feesCollected"].includes(k)
           ? pct(v)
           : v === null
             ? "—"

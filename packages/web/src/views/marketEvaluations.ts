@@ -1,7 +1,7 @@
 import { get } from "../api";
 import { animalName, weekdayName } from "../calendarWords";
 import { drawCharts } from "../charts";
-import { day, esc, month, num } from "../format";
+import { day, esc, month, num, pct } from "../format";
 import { t } from "../i18n";
 import type { Market } from "../shapes";
 import { section } from "../ui";
@@ -55,11 +55,11 @@ export async function marketPageView(app: HTMLElement, marketId: string): Promis
     const rows = [...latest.values()]
       .map(
         (e) =>
-          `<tr><td>${esc(/^\d{4}-\d{2}$/.test(e.periodKey) ? month(e.periodKey) : e.periodKey.replace(/(\d{4})-(\d{2})-(\d{2})/g, "$3/$2/$1"))}${e.provisional ? ` <span class="badge provisional">${t("provisional")}</span>` : ""}</td><td class="num">${num(e.uptime.incidents)}</td><td class="num">${num(e.uptime.downMinutes)}</td><td class="num">${num(e.uptake.stalls)}</td><td class="num">${num(e.uptake.stallsWithQr)}</td><td class="num">${num(e.uptake.transactions)}</td></tr>`,
+          `<tr><td>${esc(/^\d{4}-\d{2}$/.test(e.periodKey) ? month(e.periodKey) : e.periodKey.replace(/(\d{4})-(\d{2})-(\d{2})/g, "$3/$2/$1"))}${e.provisional ? ` <span class="badge provisional">${t("provisional")}</span>` : ""}</td><td class="num">${num(e.uptime.incidents)}</td><td class="num">${num(e.uptime.downMinutes)}</td><td class="num">${num(e.uptake.stalls)}</td><td class="num">${num(e.uptake.stallsWithQr)}</td><td class="num">${num(e.uptake.transactions)}</td><td class="num">${pct(e.fees?.feesCashlessPct ?? null)}</td><td class="num">${pct(e.fees?.feesCollectedPct ?? null)}</td></tr>`,
       )
       .join("");
     return rows
-      ? `<div class="scroll" tabindex="0" role="region" aria-label="${t("incidentsAndUptake")}"><table><thead><tr><th scope="col">${t("period")}</th><th scope="col" class="num">${t("incidentCount")}</th><th scope="col" class="num">${t("downMinutes")}</th><th scope="col" class="num">${t("registered")}</th><th scope="col" class="num">${t("withQr")}</th><th scope="col" class="num">${t("transactions")}</th></tr></thead><tbody>${rows}</tbody></table></div>`
+      ? `<div class="scroll" tabindex="0" role="region" aria-label="${t("incidentsAndUptake")}"><table><thead><tr><th scope="col">${t("period")}</th><th scope="col" class="num">${t("incidentCount")}</th><th scope="col" class="num">${t("downMinutes")}</th><th scope="col" class="num">${t("registered")}</th><th scope="col" class="num">${t("withQr")}</th><th scope="col" class="num">${t("transactions")}</th><th scope="col" class="num">${t("feesCashless")}</th><th scope="col" class="num">${t("feesCollected")}</th></tr></thead><tbody>${rows}</tbody></table></div>`
       : `<p>${t("none")}</p>`;
   });
 }

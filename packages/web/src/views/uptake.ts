@@ -5,6 +5,7 @@ import { t } from "../i18n";
 import type { Uptake } from "../shapes";
 import { clearFieldErrors, dateInput, section, showFieldErrors } from "../ui";
 import { allStalls, payingStalls } from "./data";
+import { feeStats } from "./fees";
 
 export async function uptakeView(app: HTMLElement, marketId: string): Promise<void> {
   const to = today();
@@ -21,11 +22,13 @@ export async function uptakeView(app: HTMLElement, marketId: string): Promise<vo
       dash,
       async () => {
         const { from, to } = range;
-        const [u, stalls, paying] = await Promise.all([
+        const [u, stalls, paying, fees] = await Promise.all([
           get<Uptake>(`/api/markets/${marketId}/uptake?from=${from}&to=${to}`),
           // In full: the manager calls these vendors from this list.
           allStalls(marketId, true),
           payingStalls(marketId),
+          // The board's fees, beside uptake (issue 29): from the latest evaluation; none is no reason to fail.
+          feeStats(marketId).catch(() => ""),
         ]);
         const coach = stalls.filter((s) => s.status === "active" && s.qrIssuedAt && !paying.has(s.id));
         const bars = (
@@ -49,7 +52,7 @@ export async function uptakeView(app: HTMLElement, marketId: string): Promise<vo
           <div class="stat">${t("activeStalls")}<b>${num(u.totals.activeStalls)}</b></div>
           <div class="stat">${t("transactions")}<b>${num(u.totals.transactions)}</b></div>
           <div class="stat">${t("value")}<b>${esc(vnd(u.totals.value))}</b></div>
-        </div>
+        </div>${fees}
         <div class="grid">
           <div class="card">${bars("transactions", (n) => num(n))}</div>
           <div class="card">${bars("value", vnd, compactVnd)}</div>

@@ -1,3 +1,4 @@
+import { paidSentence, receivedSentence } from "@market40/core/vietnameseNumbers";
 import { blobUrl, get } from "../api";
 import { askNotifications, notifyIfHidden, screenAwake } from "../awake";
 import { addDays, dateTime, esc, today, vnd } from "../format";
@@ -17,7 +18,7 @@ import {
   watchVoices,
 } from "../speech";
 import { download, section } from "../ui";
-import { paidSentence, receivedSentence } from "../vietnameseNumbers";
+import { vendorFees } from "./fees";
 
 type Txn = Pick<Transaction, "id" | "amount" | "paidAt" | "description">;
 
@@ -88,6 +89,7 @@ export async function vendorView(app: HTMLElement, stallId: string): Promise<() 
       </form>
       <div id="sale-qr"></div>
     </section>
+    <section id="fees" class="card" hidden></section>
     <div class="grid">
       <section id="stall" class="card"></section>
       <section id="payments" class="card"></section>
@@ -291,6 +293,8 @@ export async function vendorView(app: HTMLElement, stallId: string): Promise<() 
       );
     },
   );
+  // The market's fees, for a stall that has bills (issue 29); shown when loaded, never in the speaker's way.
+  void vendorFees($("#fees"), stallId);
   // What is already there when the page opens was not just received: shown, not announced.
   await section(payments, async () => {
     await refresh(true);

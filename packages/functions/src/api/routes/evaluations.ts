@@ -48,10 +48,10 @@ export function evaluationRoutes(deps: Deps) {
       description: [
         "A province's liaison gets that province's markets only (§15).",
         "`format=json`: each item carries `monthOverMonth`, its change from the previous month's latest version (null when the market was not evaluated then).",
-        "`format=csv`: UTF-8 with BOM, one row per market, a header row of the flattened field names (for scripts).",
+        "`format=csv`: UTF-8 with BOM, one row per market, a header row of the flattened field names (for scripts); the board's fees (`fees.*`, §20) come after `id`, empty for a market without fees.",
         '`format=excel-csv` ("CSV cho Excel"): the workbook\'s first sheet as `;`-separated UTF-8 with a BOM, Vietnamese headers, decimal commas and dd/MM/yyyy dates, so it opens in columns in Excel set to Vietnamese.',
         "`format=xlsx`: sheets `Đánh giá` (one row per market, Vietnamese headers, numbers as numbers, shares as percentages, VND `#,##0`), `Định nghĩa` (definitions and thresholds), `So với tháng trước` (month-over-month change).",
-        `\`format=pdf\`: an A4 monthly report — a summary table, then a page per market with its daily transactions and value and the incidents that cost it uptime. At most ${Reports.REPORT_PART_SIZE} markets to a file: beyond that (a national report) the answer is part \`part\` (default 1) with \`X-Report-Part: n/N\` and a \`Link\` header to the next part (rel="next").`,
+        `\`format=pdf\`: an A4 monthly report — a summary table, then a page per market with its daily transactions and value, its fees (§20) and the incidents that cost it uptime. At most ${Reports.REPORT_PART_SIZE} markets to a file: beyond that (a national report) the answer is part \`part\` (default 1) with \`X-Report-Part: n/N\` and a \`Link\` header to the next part (rel="next").`,
       ].join("\n\n"),
       security: bearer,
       request: {

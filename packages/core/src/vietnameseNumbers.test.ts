@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readNumber, receivedSentence } from "./vietnameseNumbers";
+import { amountInWords, readNumber, receivedSentence } from "./vietnameseNumbers";
 
 /**
  * The rules, checked against:
@@ -46,5 +46,10 @@ describe("readNumber", () => {
 
   it("makes the speaker's sentence", () => {
     expect(receivedSentence(35_000)).toBe("Đã nhận ba mươi lăm nghìn đồng");
+  });
+
+  it("writes a receipt's amount in words, capitalised and in đồng", () => {
+    expect(amountInWords(20_000)).toBe("Hai mươi nghìn đồng");
+    expect(amountInWords(1_505_000)).toBe("Một triệu năm trăm linh năm nghìn đồng");
   });
 });

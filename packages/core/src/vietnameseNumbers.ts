@@ -1,5 +1,6 @@
 /**
- * Amounts read the way Vietnamese people say them, for the payment speaker (`speech.ts`): "ba mươi lăm nghìn",
+ * Amounts read the way Vietnamese people say them — for the payment speaker (web `speech.ts`) and in words on fee
+ * receipts (`fee/receipt.ts`); import-free, so the browser and the server share it: "ba mươi lăm nghìn",
  * "hai triệu không trăm linh năm nghìn". Rules (sources cited in vietnameseNumbers.test.ts):
  *  - after "mươi" (tens ≥ 2): 1 is "mốt", 4 is "tư", 5 is "lăm"; after "mười": 5 is "lăm", 1 and 4 stay;
  *  - a unit after hundreds with no tens is "linh …" (the Northern form; "lẻ" in the South);
@@ -61,3 +62,12 @@ export const receivedSentence = (amount: number) => `Đã nhận ${readNumber(am
 
 /** What the speaker says when a one-sale code is paid: "Đã thanh toán năm mươi nghìn đồng". */
 export const paidSentence = (amount: number) => `Đã thanh toán ${readNumber(amount)} đồng`;
+
+/**
+ * An amount of money as a receipt writes it in words ("Số tiền bằng chữ"): capitalised, ending in "đồng".
+ * @example amountInWords(20_000) // "Hai mươi nghìn đồng"
+ */
+export function amountInWords(amount: number): string {
+  const words = readNumber(amount);
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)} đồng`;
+}

@@ -1,0 +1,154 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { type Bill, BillItem } from "@market40/core/fee/billItem";
+import { issueForMarket } from "@market40/core/fee/bills";
+import { pdfText } from "@market40/devkit/oracles";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SHOTS, type WebRig, webRig } from "./support/browser";
+
+/**
+ * Market fees on screen at 360 px (issue 29, docs/contract.md §20): the vendor's bills to pay and receipts, the
+ * manager's "Phí chợ" screen and its printed sheet, and the fee shares beside uptake for the manager and the liaison.
+ *
+ * Đồng Văn (daily here) charges 5,000 ₫ a day from 1 January 2026; the daily job has billed A-01 and A-02 for today
+ * and the next two days (the server's clock runs two days ahead). Today, A-01 paid by QR; A-02 paid 2,000 ₫ by QR and 3,000 ₫ in cash. So this month's fees collected are
+ * 10,000 ₫, 7,000 ₫ of it by QR: 70 %.
+ */
+let rig: WebRig;
+let todayLocal: string;
+let a02: string;
+
+/** What settlement (issue 29's other half) writes on a bill: put here directly. */
+async function settle(stallId: string, fields: Partial<Bill>) {
+  const bill = await BillItem.get(rig.h.store, "dong-van", todayLocal, stallId);
+  expect(bill).toBeDefined();
+  const paid = (fields.paidQr ?? 0) + (fields.paidCash ?? 0);
+  const { ConditionExpression: _c, ...put } = BillItem.create(rig.h.store, {
+    ...bill!,
+    paid,
+    settledAt: rig.h.clock.now().toISOString(),
+    ...fields,
+  }).Put!;
+  await rig.h.store.doc.send(new PutCommand(put));
+}
+
+beforeAll(async () => {
+  rig = await webRig();
+  todayLocal = new Date(rig.h.clock.now().getTime() + 7 * 3600_000).toISOString().slice(0, 10);
+  const rate = { appliesTo: { kind: "all" }, period: "day", amount: 5_000, from: "2026-01-01" };
+  expect(
+    (await rig.h.call("PUT", "/api/markets/dong-van/fees/schedule", { body: { rates: [rate] } })).status,
+  ).toBe(200);
+  // The stalls were registered just now: two days on, the daily job bills today and the next two days.
+  rig.h.clock.set(new Date(rig.h.clock.now().getTime() + 2 * 86_400_000).toISOString());
+  await issueForMarket(rig.h.deps, "dong-van");
+  const stalls = (await rig.h.call("GET", "/api/markets/dong-van/stalls")).body.items as {
+    id: string;
+    code: string;
+  }[];
+  a02 = stalls.find((s) => s.code === "A-02")!.id;
+  await settle(rig.stallId, { status: "paid", paidQr: 5_000 });
+  await settle(a02, { status: "paid", paidQr: 2_000, paidCash: 3_000 });
+  const period = todayLocal.slice(0, 7);
+  expect((await rig.h.call("POST", "/api/evaluations/run", { body: { period } })).status).toBe(200);
+}, 60_000);
+afterAll(async () => {
+  await rig?.close();
+});
+
+const fitsPhone = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
+
+async function shoot(page: Page, name: string) {
+  await page.screenshot({ path: join(SHOTS, `${name}-360.png`), fullPage: true });
+  expect(await fitsPhone(page), `${name} at 360 px`).toBeLessThanOrEqual(360);
+}
+
+/** The PDF a click downloads, as pdf.js reads its text (spaces folded). */
+async function downloaded(page: Page, click: () => Promise<void>) {
+  const download = page.waitForEvent("download");
+  await click();
+  const file = await download;
+  const bytes = new Uint8Array(readFileSync((await file.path())!));
+  return { name: file.suggestedFilename(), text: (await pdfText(bytes)).join(" ").replace(/\s+/g, " ") };
+}
+
+describe("fees on screen", () => {
+  it("the vendor sees the fees to pay, the reference to transfer with, and opens a receipt", async () => {
+    const page = await rig.signIn(rig.tokens.vendor);
+    const fees = page.locator("#fees");
+    await fees.getByRole("heading", { name: "Phí chợ", exact: true }).waitFor();
+    // The next two days are left to pay; today's is paid and has a receipt.
+    const toPay = fees.locator(".owed li");
+    await expect.poll(() => toPay.count()).toBe(2);
+    expect(await toPay.first().textContent()).toMatch(/^Phí chợ: 5\.000\s₫ — Nộp bằng QR/);
+    await toPay.first().getByRole("button", { name: "Nộp bằng QR" }).click();
+    const box = toPay.first().locator(".bill-qr");
+    // Without the bill's QR route, the reference and the amount to transfer by hand.
+    await expect.poll(() => box.textContent()).toMatch(/Nội dung chuyển khoản: PHI A01 \d{4}/);
+    const receipts = fees.getByRole("list", { name: "Biên lai phí chợ" });
+    expect(await receipts.locator("li").count()).toBe(1);
+    expect(await receipts.textContent()).toMatch(/5\.000\s₫ Đã nộp đủ/);
+    await shoot(page, "vendor-fees");
+    const receipt = await downloaded(page, () => receipts.getByRole("button", { name: "Biên lai" }).click());
+    expect(receipt.name).toMatch(/^bien-lai-phia01\d{4}\.pdf$/);
+    expect(receipt.text).toContain("Bằng chữ Năm nghìn đồng");
+    expect(receipt.text).toContain("A-01 — Giàng Thị Mai");
+    await page.close();
+  });
+
+  it("the manager lists today's bills, narrows them by status, prints the sheet and opens a receipt", async () => {
+    const page = await rig.signIn(rig.tokens.manager);
+    await page.getByRole("link", { name: "Phí chợ" }).click();
+    const rows = page.locator("#bills tbody tr");
+    await expect.poll(() => rows.count()).toBe(2);
+    expect(await rows.nth(0).textContent()).toContain("Đã nộp đủ");
+    expect(await rows.nth(1).textContent()).toContain("A-02");
+    await shoot(page, "manager-fees");
+    await page.getByLabel("Trạng thái").selectOption({ label: "Chưa nộp" });
+    await page.getByRole("button", { name: "Xem" }).click();
+    await expect.poll(() => page.locator("#bills").textContent()).toContain("Không có khoản phí nào.");
+    await page.getByLabel("Trạng thái").selectOption({ label: "Tất cả" });
+    await page.getByRole("button", { name: "Xem" }).click();
+    await expect.poll(() => rows.count()).toBe(2);
+    const receipt = await downloaded(page, () =>
+      rows.nth(1).getByRole("button", { name: "Biên lai" }).click(),
+    );
+    expect(receipt.text).toContain("Chuyển khoản bằng mã QR và tiền mặt");
+    expect(receipt.text).toContain("Bằng chữ Năm nghìn đồng");
+    // The printed sheet: a title and a column to sign; no buttons.
+    await page.emulateMedia({ media: "print" });
+    await page.setViewportSize({ width: 800, height: 1100 });
+    expect(await page.getByRole("heading", { name: /Bảng kê thu phí chợ/ }).isVisible()).toBe(true);
+    expect(await page.getByRole("columnheader", { name: "Ký nhận" }).isVisible()).toBe(true);
+    expect(await page.getByRole("button", { name: "Biên lai" }).first().isVisible()).toBe(false);
+    await page.screenshot({ path: join(SHOTS, "manager-fees-print.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("the manager's dashboard and the liaison's evaluations show the fee shares beside uptake", async () => {
+    const manager = await rig.signIn(rig.tokens.manager);
+    const stats = manager.locator(".fee-stats");
+    await stats.waitFor();
+    expect(await stats.textContent()).toContain("Phí thu không dùng tiền mặt70 %");
+    await shoot(manager, "manager-dashboard-fees");
+    await manager.close();
+
+    const evaluation = (await rig.h.call("GET", `/api/evaluations?period=${todayLocal.slice(0, 7)}`)).body
+      .items[0];
+    expect(evaluation.fees).toMatchObject({
+      collected: 10_000,
+      collectedCashless: 7_000,
+      feesCashlessPct: 70,
+    });
+    const page = await rig.signIn(rig.tokens.liaison);
+    const cell = (label: string) => page.locator(`td[data-label="${label}"]`).first();
+    await cell("Phí thu không dùng tiền mặt").waitFor();
+    expect(await cell("Phí thu không dùng tiền mặt").textContent()).toBe("70 %");
+    const collected = new Intl.NumberFormat("vi-VN").format(evaluation.fees.feesCollectedPct);
+    expect(await cell("Tỷ lệ phí đã thu").textContent()).toBe(`${collected} %`);
+    await shoot(page, "liaison-fees");
+    await page.close();
+  });
+});
