@@ -27,7 +27,10 @@ const owed = (b: Bill) => Math.max(0, b.amount - b.paid);
 const receiptPath = (b: Bill) => `/api/markets/${b.marketId}/fees/bills/${b.id}/receipt.pdf`;
 
 async function openReceipt(b: Bill) {
-  download(await blobUrl(receiptPath(b)), `bien-lai-${b.id.toLowerCase()}.pdf`);
+  download(
+    await blobUrl(receiptPath(b)),
+    `bien-lai-${b.reference.replace(/[^A-Za-z0-9]/g, "").toLowerCase()}.pdf`,
+  );
 }
 
 /**

@@ -5,7 +5,7 @@ import * as Settlement from "@market40/core/fee/settlement";
 import * as Stall from "@market40/core/stall/stall";
 import { z } from "zod";
 import type { Deps } from "../context";
-import { bearer, commonErrors, errorResponse, json, router } from "../openapi";
+import { bearer, commonErrors, errorResponse, router } from "../openapi";
 
 const MarketParams = z.object({ id: z.string().max(40) });
 const BillParams = MarketParams.extend({ billId: z.string().max(120) });
