@@ -18,7 +18,13 @@ describe("npm start", () => {
     const port = await freePort();
     const first = start({ PORT: String(port), DATA_DIR: dataDir, SEED: "1" });
     await waitReady(port, first);
-    expect(first.output()).toContain(`ready on http://127.0.0.1:${port}`);
+    // A loopback server is named `localhost`: passkeys need a domain for their relying party (§19).
+    expect(first.output()).toContain(`ready on http://localhost:${port}`);
+    // The demo manager's invitation works: whom it is for, before any passkey is made.
+    const invitation = /signs in as a person: open (\S+)/.exec(first.output())?.[1] ?? "";
+    expect(invitation).toMatch(new RegExp(`^http://localhost:${port}/#/join/[A-Za-z0-9_-]+$`));
+    const opened = await fetch(`http://127.0.0.1:${port}/api/join/${invitation.split("/join/")[1]}`);
+    expect(await opened.json()).toMatchObject({ name: "Lò Thị Mai", role: "manager", marketId: "dong-van" });
     const token = /admin token \(shown once[^)]*\): (m40_\S+)/.exec(first.output())?.[1];
     expect(token).toBeTruthy();
     const markets = await (

@@ -98,7 +98,7 @@ async function main(): Promise<void> {
       stage: "local",
       logLevel: settings.logLevel,
       // Where invitation cards point (§13): configured, never taken from a request's headers.
-      publicUrl: settings.publicUrl ?? `http://${settings.host}:${settings.port}`,
+      publicUrl: settings.publicUrl ?? localUrl(settings.host, settings.port),
       ...secrets.config,
     };
     const journalFile = join(settings.dataDir, WRITE_JOURNAL_FILE);
@@ -148,14 +148,17 @@ async function main(): Promise<void> {
     });
 
     let backgroundSeed: (() => Promise<void>) | undefined;
+    let inviteDemoPerson: (() => Promise<{ name: string; url: string }>) | undefined;
     if (settings.seed) {
-      const { demoKeys, seedIfEmpty } = await import("./seed");
+      const { demoInvitation, demoKeys, seedIfEmpty } = await import("./seed");
       const seeded = await seedIfEmpty(deps);
       if (seeded) {
         console.log(
           `market40: demo data loaded (${seeded.markets} markets, ${seeded.stalls} stalls); demo keys (shown once):`,
         );
         for (const k of await demoKeys(deps)) console.log(`  ${k.role.padEnd(8)} ${k.token}  ${k.label}`);
+        // Made once the server is listening, so its link names the address actually bound.
+        inviteDemoPerson = () => demoInvitation(deps, config.publicUrl!);
         // A month of past payments and its evaluations, loaded after start-up so the server is ready at once.
         const { seedHistory } = await import("./seed");
         const { evaluateAll } = await import("@market40/core/evaluation/scheduled");
@@ -190,7 +193,14 @@ async function main(): Promise<void> {
     // PORT=0 picks a free port: the default public address names the one picked.
     const bound = server.address();
     if (!settings.publicUrl && settings.port === 0 && bound && typeof bound === "object")
-      config.publicUrl = `http://${settings.host}:${bound.port}`;
+      config.publicUrl = localUrl(settings.host, bound.port);
+    if (inviteDemoPerson) {
+      const person = await inviteDemoPerson();
+      console.log(
+        `market40: ${person.name}, the demo market's manager, signs in as a person: open ${person.url} ` +
+          "within 24 hours and make a passkey (docs/contract.md §19)",
+      );
+    }
 
     const scheduler = startScheduler(deps);
     stops.push(() => scheduler.stop());
@@ -205,7 +215,7 @@ async function main(): Promise<void> {
       console.error(`market40: demo history not loaded: ${(err as Error).message}`),
     );
     console.log(
-      `market40 is ready on ${url} (API ${url}/api, DynamoDB Local ${ddb.endpoint}, data in ${settings.dataDir})`,
+      `market40 is ready on ${config.publicUrl} (API ${url}/api, DynamoDB Local ${ddb.endpoint}, data in ${settings.dataDir})`,
     );
     console.log(`market40: started in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     if (secrets.generated.includes("adminToken"))
@@ -225,3 +235,12 @@ async function main(): Promise<void> {
 }
 
 void main();
+
+/**
+ * The web app's address when none is configured. A loopback listener is named `localhost`: passkeys need a domain as
+ * their relying party id, never an IP address, and browsers treat `http://localhost` as a secure context.
+ */
+function localUrl(host: string, port: number): string {
+  const loopback = host === "127.0.0.1" || host === "::1" || host === "localhost";
+  return `http://${loopback ? "localhost" : host}:${port}`;
+}

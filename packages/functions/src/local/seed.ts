@@ -1,7 +1,9 @@
 import { SYSTEM } from "@market40/core/audit/audit";
 import * as ApiKeys from "@market40/core/auth/keys";
 import { fixedClock } from "@market40/core/clock";
+import * as PersonInvitations from "@market40/core/invitation/personInvitations";
 import * as Market from "@market40/core/market/market";
+import * as People from "@market40/core/person/people";
 import * as Stall from "@market40/core/stall/stall";
 import type { Deps } from "../api/context";
 
@@ -230,6 +232,25 @@ export async function demoKeys(deps: Deps) {
       }),
     );
   return keys.map((k) => ({ role: k.role, label: k.label, token: k.token }));
+}
+
+/**
+ * A demo market manager who signs in as a person (docs/contract.md §19): her invitation, to open in a browser and
+ * make a passkey. Made by a demo admin key, so the invitation lives as long as that key does.
+ */
+export async function demoInvitation(deps: Deps, baseUrl: string): Promise<{ name: string; url: string }> {
+  const { keyId } = await ApiKeys.create(deps.store, deps.clock, {
+    role: "admin",
+    label: "demo: lời mời cán bộ",
+  });
+  const admin = { keyId, role: "admin" as const };
+  const person = await People.create(deps, admin, {
+    name: "Lò Thị Mai",
+    role: "manager",
+    marketId: "dong-van",
+  });
+  const { url } = await PersonInvitations.invite(deps, admin, person.id, "join", baseUrl);
+  return { name: person.name, url };
 }
 
 /**
