@@ -199,6 +199,49 @@ const closedAlready = (bill: Bill) =>
   ]);
 
 /**
+ * Closes an open or partly paid bill (`409` otherwise) as `close` says, audited as `action` in the same transaction,
+ * conditioned on the bill's revision.
+ */
+async function closeBill(
+  deps: { store: Store; clock: Clock },
+  actor: Actor,
+  marketId: string,
+  id: string,
+  action: "bill.paidCash" | "bill.waived",
+  close: (
+    bill: Bill,
+    at: string,
+  ) => { next: Bill; before: Record<string, unknown>; after: Record<string, unknown> },
+): Promise<BillView> {
+  const { store, clock } = deps;
+  const at = clock.now().toISOString();
+  const next = await changeBill(
+    store,
+    marketId,
+    id,
+    (bill) => {
+      if (!isOpen(bill)) throw closedAlready(bill);
+      const closed = close(bill, at);
+      return {
+        next: closed.next,
+        rest: [
+          Audit.entry(store, clock, {
+            actor,
+            action,
+            entity: { kind: "bill", id: billId(bill) },
+            marketId,
+            before: closed.before,
+            after: { ...closed.after, stallId: bill.stallId, reference: bill.reference },
+          }),
+        ],
+      };
+    },
+    () => null,
+  );
+  return present(next);
+}
+
+/**
  * The manager records that what was still owed on a bill was paid in cash (`paid-cash`, with an optional note),
  * audited (`bill.paidCash`) in the same transaction. Only an open or partly paid bill (`409` otherwise).
  */
@@ -209,40 +252,20 @@ export async function recordCash(
   id: string,
   input: z.input<typeof CashInputSchema>,
 ): Promise<BillView> {
-  const { store, clock } = deps;
   const { cashNote } = CashInputSchema.parse(input);
-  const at = clock.now().toISOString();
-  const next = await changeBill(
-    store,
-    marketId,
-    id,
-    (bill) => {
-      if (!isOpen(bill)) throw closedAlready(bill);
-      const next = withCash(bill, at, cashNote);
-      return {
-        next,
-        rest: [
-          Audit.entry(store, clock, {
-            actor,
-            action: "bill.paidCash",
-            entity: { kind: "bill", id: billId(bill) },
-            marketId,
-            before: { status: bill.status, paid: bill.paid, paidCash: bill.paidCash },
-            after: {
-              status: next.status,
-              paid: next.paid,
-              paidCash: next.paidCash,
-              stallId: bill.stallId,
-              reference: bill.reference,
-              ...(cashNote ? { cashNote } : {}),
-            },
-          }),
-        ],
-      };
-    },
-    () => null,
-  );
-  return present(next);
+  return closeBill(deps, actor, marketId, id, "bill.paidCash", (bill, at) => {
+    const next = withCash(bill, at, cashNote);
+    return {
+      next,
+      before: { status: bill.status, paid: bill.paid, paidCash: bill.paidCash },
+      after: {
+        status: next.status,
+        paid: next.paid,
+        paidCash: next.paidCash,
+        ...(cashNote ? { cashNote } : {}),
+      },
+    };
+  });
 }
 
 /**
@@ -256,33 +279,15 @@ export async function waive(
   id: string,
   input: z.input<typeof WaiveInputSchema>,
 ): Promise<BillView> {
-  const { store, clock } = deps;
   const { waivedReason } = WaiveInputSchema.parse(input);
-  const at = clock.now().toISOString();
-  const next = await changeBill(
-    store,
-    marketId,
-    id,
-    (bill) => {
-      if (!isOpen(bill)) throw closedAlready(bill);
-      const next = withWaiver(bill, at, waivedReason);
-      return {
-        next,
-        rest: [
-          Audit.entry(store, clock, {
-            actor,
-            action: "bill.waived",
-            entity: { kind: "bill", id: billId(bill) },
-            marketId,
-            before: { status: bill.status, amount: bill.amount, paid: bill.paid },
-            after: { status: next.status, waivedReason, stallId: bill.stallId, reference: bill.reference },
-          }),
-        ],
-      };
-    },
-    () => null,
-  );
-  return present(next);
+  return closeBill(deps, actor, marketId, id, "bill.waived", (bill, at) => {
+    const next = withWaiver(bill, at, waivedReason);
+    return {
+      next,
+      before: { status: bill.status, amount: bill.amount, paid: bill.paid },
+      after: { status: next.status, waivedReason },
+    };
+  });
 }
 
 /** A waiting payment of this market's board, by `provider:id` (or the provider's id alone when unambiguous). */
