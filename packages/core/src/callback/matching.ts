@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Actor } from "../audit/audit";
 import * as Audit from "../audit/audit";
 import { type Clock, newId } from "../clock";
-import { conflict, notFound, validationError } from "../errors";
+import { conflict, validationError } from "../errors";
 import { isBoardHolder } from "../fee/boardHolder";
 import { countPayment } from "../rollup/rollups";
 import { AccountItem, accountKey } from "../stall/accountItem";
@@ -10,8 +10,13 @@ import * as Stall from "../stall/stall";
 import { StallItem } from "../stall/stallItem";
 import type { Store } from "../store/client";
 import { commit, tryCommit } from "../store/transact";
-import { type Arrival, type Match, type StoredTransaction, TransactionItem } from "./transactionItem";
-import { PROVIDERS } from "./types";
+import {
+  type Arrival,
+  type Match,
+  paymentNamed,
+  type StoredTransaction,
+  TransactionItem,
+} from "./transactionItem";
 
 /**
  * Matching payments that arrived before a stall held their account (docs/contract.md §10). Only a payment that
@@ -130,18 +135,7 @@ function paidToStallAccount(txn: StoredTransaction, stall: Stall.Stall): boolean
 
 /** The unmatched payments an admin may assign: by `provider:id`, or by the provider's id alone when unambiguous. */
 async function findUnmatched(store: Store, ref: string): Promise<StoredTransaction> {
-  const split = ref.indexOf(":");
-  const candidates =
-    split > 0 && (PROVIDERS as readonly string[]).includes(ref.slice(0, split))
-      ? [await TransactionItem.get(store, ref.slice(0, split), ref.slice(split + 1))]
-      : await Promise.all(PROVIDERS.map((p) => TransactionItem.get(store, p, ref)));
-  const found = candidates.filter((t): t is StoredTransaction => t !== undefined);
-  if (found.length === 0) throw notFound(`Payment '${ref}'`);
-  if (found.length > 1)
-    throw conflict("Several providers sent a payment with this id; name it as provider:id", [
-      { path: "id", message: "Ambiguous: use provider:id" },
-    ]);
-  const txn = found[0]!;
+  const txn = await paymentNamed(store, ref, () => true, "id");
   if (txn.stallId)
     throw conflict("This payment is already counted for a stall", [{ path: "id", message: "Matched" }]);
   if (txn.reason === "board")

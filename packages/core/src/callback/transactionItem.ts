@@ -1,11 +1,12 @@
 import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import type { Actor } from "../audit/audit";
 import { localDateOf } from "../calendar/localDate";
+import { conflict, notFound } from "../errors";
 import { accountKey } from "../stall/accountItem";
 import { guard, queryAcrossPartitions, queryAll, queryPage, type Store } from "../store/client";
 import type { Page, PageRequest } from "../store/page";
 import { putNew, type WriteItem } from "../store/transact";
-import type { PaymentSource, Provider } from "./types";
+import { type PaymentSource, PROVIDERS, type Provider } from "./types";
 
 export type { PaymentSource };
 
@@ -455,3 +456,27 @@ export const TransactionItem = {
     }));
   },
 };
+
+/**
+ * The one stored payment a person names: `provider:id`, or the provider's id alone when only one provider sent it
+ * (among those `keep` accepts). `404` for none, `409` naming `path` when the id alone is ambiguous.
+ */
+export async function paymentNamed(
+  store: Store,
+  ref: string,
+  keep: (t: StoredTransaction) => boolean,
+  path: string,
+): Promise<StoredTransaction> {
+  const split = ref.indexOf(":");
+  const candidates =
+    split > 0 && (PROVIDERS as readonly string[]).includes(ref.slice(0, split))
+      ? [await TransactionItem.get(store, ref.slice(0, split), ref.slice(split + 1))]
+      : await Promise.all(PROVIDERS.map((p) => TransactionItem.get(store, p, ref)));
+  const found = candidates.filter((t): t is StoredTransaction => t !== undefined && keep(t));
+  if (found.length === 0) throw notFound(`Payment '${ref}'`);
+  if (found.length > 1)
+    throw conflict("Several providers sent a payment with this id; name it as provider:id", [
+      { path, message: "Ambiguous: use provider:id" },
+    ]);
+  return found[0]!;
+}

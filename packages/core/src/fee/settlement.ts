@@ -2,8 +2,12 @@ import { z } from "zod";
 import type { Actor } from "../audit/audit";
 import * as Audit from "../audit/audit";
 import { addDays, localDateOf, localTimeToUtc, monthsBetween } from "../calendar/localDate";
-import { type Arrival, type StoredTransaction, TransactionItem } from "../callback/transactionItem";
-import { PROVIDERS } from "../callback/types";
+import {
+  type Arrival,
+  paymentNamed,
+  type StoredTransaction,
+  TransactionItem,
+} from "../callback/transactionItem";
 import { type Clock, newId } from "../clock";
 import { conflict, notFound, validationError } from "../errors";
 import { LocalDateSchema, PageQuerySchema } from "../schemas";
@@ -292,18 +296,7 @@ export async function waive(
 
 /** A waiting payment of this market's board, by `provider:id` (or the provider's id alone when unambiguous). */
 async function findWaiting(store: Store, marketId: string, ref: string): Promise<StoredTransaction> {
-  const split = ref.indexOf(":");
-  const candidates =
-    split > 0 && (PROVIDERS as readonly string[]).includes(ref.slice(0, split))
-      ? [await TransactionItem.get(store, ref.slice(0, split), ref.slice(split + 1))]
-      : await Promise.all(PROVIDERS.map((p) => TransactionItem.get(store, p, ref)));
-  const found = candidates.filter((t): t is StoredTransaction => t?.boardOf === marketId);
-  if (found.length === 0) throw notFound(`Payment '${ref}'`);
-  if (found.length > 1)
-    throw conflict("Several providers sent a payment with this id; name it as provider:id", [
-      { path: "paymentId", message: "Ambiguous: use provider:id" },
-    ]);
-  const txn = found[0]!;
+  const txn = await paymentNamed(store, ref, (t) => t.boardOf === marketId, "paymentId");
   if (txn.billId)
     throw conflict("This payment already settles a bill", [
       { path: "paymentId", message: `It settles ${txn.billId}` },
