@@ -57,7 +57,6 @@ export async function devicesView(app: HTMLElement): Promise<void> {
           });
       },
     );
-  await load();
   const add = app.querySelector<HTMLElement>("#add-device")!;
   add.querySelector("#add-device-go")!.addEventListener("click", async () => {
     const status = add.querySelector(".form-status")!;
@@ -68,4 +67,6 @@ export async function devicesView(app: HTMLElement): Promise<void> {
       status.innerHTML = `<div class="error" role="alert">${esc((err as Error).message)}</div>`;
     }
   });
+  // The list loads after the button works: a tap while it loads is not lost.
+  await load();
 }

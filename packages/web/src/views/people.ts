@@ -40,7 +40,7 @@ export async function peopleView(app: HTMLElement, me: Me): Promise<void> {
           : ""
       }
       <div class="form-status" role="status"></div>
-      <p><button type="submit">${t("addPerson")}</button></p>
+      <p><button type="submit" disabled>${t("addPerson")}</button></p>
     </form>
     <section id="shown-invitation" class="card" hidden aria-live="polite"></section>
     <section id="people" class="card"></section>`;
@@ -169,5 +169,7 @@ export async function peopleView(app: HTMLElement, me: Me): Promise<void> {
       showFieldErrors(form, err);
     }
   });
+  // Enabled once its handler is attached (the markets load first): a tap never submits the bare form.
+  form.querySelector<HTMLButtonElement>("button[type=submit]")!.disabled = false;
   await load();
 }
