@@ -58,6 +58,8 @@ const DAILY = { ...DONG_VAN, id: "cho-lon", name: "Chợ Lớn", schedule: { kin
 const BOARD = { bin: "970436", accountNumber: "0451000111222", accountName: "BQL CHO DONG VAN" };
 const BOARD_CHO_LON = { bin: "970436", accountNumber: "0451000333444", accountName: "BQL CHO LON" };
 const ISSUE_BILLS = DAILY_STEPS.find((s) => s.name === "issue fee bills")!;
+/** What the daily job's runs said they issued, summed. */
+let issuedByJob = 0;
 
 /** A provider's signed callback of a transfer into a board's account, sent at the transfer's time. */
 async function transfer(
@@ -109,8 +111,9 @@ async function runNovember() {
 async function dailyJob(from: string, to: string) {
   for (let d = new Date(`${from}T00:00:00Z`); localDateOf(d) <= to; d = new Date(d.getTime() + 86_400_000)) {
     h.clock.set(`${d.toISOString().slice(0, 10)}T00:30:00+07:00`);
-    const report = (await ISSUE_BILLS.run(h.deps)) as { failed: unknown[] };
+    const report = (await ISSUE_BILLS.run(h.deps)) as { issued: number; failed: unknown[] };
     expect(report.failed).toEqual([]);
+    issuedByJob += report.issued;
   }
 }
 
@@ -284,6 +287,15 @@ describe("fees in evaluations", () => {
     expect(items["meo-vac"]).not.toHaveProperty("fees");
     // Fees are reported, not rated, unless the criterion is set.
     expect(items["dong-van"].method.thresholds).not.toHaveProperty("feesCashlessPct");
+  });
+
+  it("the daily job issued each bill once and counted every one it issued", async () => {
+    // Đồng Văn: 25 October (the first run's look-back) and November's five Sundays for three stalls; Chợ Lớn:
+    // October's and November's months (the latter on 1 December) for six stalls.
+    expect(issuedByJob).toBe(3 + 15 + 6 + 6);
+    const manager = await h.token("manager", { marketId: "cho-lon" });
+    const nov = await h.call("GET", "/api/markets/cho-lon/fees/bills?month=2026-11", { token: manager });
+    expect(nov.body.items.map((b: { dueOn: string }) => b.dueOn)).toEqual(Array(6).fill("2026-12-10"));
   });
 
   it("each bill's state is what the month did to it", async () => {
