@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { callbackBench } from "./callbacks";
 import { evaluationBench } from "./evaluations";
+import { feeBench } from "./fees";
 import type { Figure } from "./harness";
 import { lambdaBench } from "./lambda";
 import { posterBench } from "./posters";
@@ -27,6 +28,7 @@ const suites: [string, () => Promise<Figure[]>][] = [
   ["realtime", realtimeBench],
   ["sync", syncBench],
   ["speaker", speakerBench],
+  ["fees", feeBench],
 ];
 const only = process.argv[2];
 const figures: Figure[] = [];

@@ -126,7 +126,9 @@ export async function issueAll(deps: {
     while (next < markets.length) {
       const m = markets[next++]!;
       try {
-        issued += (await issueForMarket(deps, m.id)).issued;
+        // Awaited first: `issued += await …` would read `issued` before the wait and lose other workers' counts.
+        const report = await issueForMarket(deps, m.id);
+        issued += report.issued;
       } catch (err) {
         failed.push({ marketId: m.id, error: (err as Error).message });
       }

@@ -207,7 +207,7 @@ export async function feesView(app: HTMLElement, marketId: string): Promise<void
       "afterend",
       `<tr class="settle-row no-print"><td colspan="7"><form class="row settle">
         <div><label for="${id}">${label}</label><input id="${id}" name="${field}" maxlength="500" autocomplete="off"${kind === "waive" ? ' required minlength="3"' : ""}></div>
-        <div><button type="submit">${t(kind === "cash" ? "confirmCash" : "confirmWaive")} · ${esc(bill.stallCode)} ${esc(vnd(owed(bill)))}</button></div>
+        <div><button type="submit">${t(kind === "cash" ? "confirmCash" : "confirmWaive")} · <span class="reference-of">${esc(bill.stallCode)} ${esc(vnd(owed(bill)))}</span></button></div>
         <div class="form-status" role="status"></div></form></td></tr>`,
     );
     const settle = row.nextElementSibling!.querySelector<HTMLFormElement>("form")!;
