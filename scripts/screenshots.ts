@@ -106,6 +106,27 @@ async function main() {
     await shoot("liaison", "#/", "liaison.png", 1280, 1000);
     await shoot("liaison", "#/", "liaison-360.png", 360, 740);
     await shoot("vendor", "#/", "vendor-360.png", 360, 740);
+    // Market fees (docs/contract.md §20): Đồng Văn's bills of its last Sunday session, as the cashier sees them.
+    {
+      const page = await signIn("manager", 360, 740);
+      const vn = new Date(Date.now() + 7 * 3600_000);
+      vn.setUTCDate(vn.getUTCDate() - (vn.getUTCDay() || 7));
+      const d = vn.toISOString().slice(0, 10);
+      await page.evaluate(() => {
+        location.hash = "#/fees";
+      });
+      await page.locator("#bill-date").fill(`${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`);
+      await page.locator("#bill-filter button[type=submit]").click();
+      await page.locator("main table tbody tr").first().waitFor();
+      await settled(page);
+      await page.screenshot({
+        path: join(OUT, "fees-360.png"),
+        fullPage: true,
+        clip: { x: 0, y: 0, width: 360, height: 1500 },
+      });
+      console.log(`wrote ${join(OUT, "fees-360.png")}`);
+      await page.close();
+    }
     // The public calendar (docs/contract.md §21): no key, as a visitor sees it.
     for (const [name, width, height] of [
       ["lich-cho-360.png", 360, 740],

@@ -300,5 +300,75 @@ export async function seedHistory(deps: Deps, days = 45): Promise<{ payments: nu
       }
     }
   }
+  payments += await seedFees(deps, days);
   return { payments };
+}
+
+/** Where Đồng Văn's board collects its fees in the demo: an account no demo stall holds. */
+const DEMO_BOARD = { bin: "970436", accountNumber: "0451000888999", accountName: "BQL CHO DONG VAN" };
+
+/**
+ * Market fees for the demo (docs/contract.md §20): Đồng Văn's board collects 5.000 ₫ a session, its bills issued as
+ * the daily job would have issued them each week, most paid by QR (a board payment naming the bill's reference,
+ * through the same exactly-once path), some in cash, some not yet. Deterministic ids: a second run adds nothing.
+ */
+async function seedFees(deps: Deps, days: number): Promise<number> {
+  const { ingest } = await import("@market40/core/callback/ingest");
+  const { addDays, localDateOf } = await import("@market40/core/calendar/localDate");
+  const Board = await import("@market40/core/fee/board");
+  const { issueForMarket } = await import("@market40/core/fee/bills");
+  const Settlement = await import("@market40/core/fee/settlement");
+  const rnd = random(7);
+  const today = localDateOf(deps.clock.now());
+  const from = addDays(today, -days);
+  if (!(await Board.schedule(deps.store, "dong-van")).rates.length) {
+    await Board.setBoardAccount(deps.store, deps.clock, SYSTEM, "dong-van", DEMO_BOARD);
+    await Board.setSchedule(deps.store, deps.clock, SYSTEM, "dong-van", {
+      rates: [{ appliesTo: { kind: "all" }, period: "session", amount: 5000, from }],
+    });
+  }
+  for (let day = addDays(from, 7); day < today; day = addDays(day, 7))
+    await issueForMarket({ store: deps.store, clock: fixedClock(new Date(`${day}T05:00:00Z`)) }, "dong-van");
+  await issueForMarket(deps, "dong-van");
+  let paid = 0;
+  const months: string[] = [];
+  for (let day = from; day <= today; day = addDays(day, 1))
+    if (!months.includes(day.slice(0, 7))) months.push(day.slice(0, 7));
+  for (const month of months) {
+    const { items } = await Settlement.listBills(
+      deps.store,
+      deps.clock,
+      "dong-van",
+      { month },
+      { limit: 500 },
+    );
+    for (const bill of items) {
+      const r = rnd();
+      if (bill.status !== "open" || bill.periodKey >= today || r > 0.85) continue;
+      if (r < 0.65) {
+        await ingest(deps, {
+          provider: "generic",
+          providerTxnId: `DEMO-FEE-${bill.id}`,
+          bin: DEMO_BOARD.bin,
+          accountNumber: DEMO_BOARD.accountNumber,
+          amount: bill.amount,
+          direction: "in",
+          paidAt: new Date(
+            Date.parse(`${bill.periodKey}T01:00:00Z`) + Math.floor(rnd() * 4 * 3600_000),
+          ).toISOString(),
+          description: `${bill.reference} nop phi cho`,
+          payer: `demo-payer-${bill.stallCode}`,
+        });
+        paid++;
+      } else
+        await Settlement.recordCash(
+          { store: deps.store, clock: fixedClock(new Date(`${bill.periodKey}T04:00:00Z`)) },
+          SYSTEM,
+          "dong-van",
+          bill.id,
+          { cashNote: "Thu tại quầy" },
+        );
+    }
+  }
+  return paid;
 }
