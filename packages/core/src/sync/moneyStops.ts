@@ -6,7 +6,7 @@ import { TransactionItem } from "../callback/transactionItem";
 import type { Clock } from "../clock";
 import type { Market } from "../market/market";
 import { MarketItem } from "../market/marketItem";
-import { MarketDayItem } from "../rollup/marketDayItem";
+import { marketDays } from "../rollup/rollups";
 import type { Store } from "../store/client";
 import { tryCommit } from "../store/transact";
 import { IncidentItem } from "../uptime/incidentItem";
@@ -119,7 +119,7 @@ async function pastSessionCounts(
   const from = addDays(session.date, -LOOKBACK_DAYS);
   const sessions = sessionsBetween(market, from, to).slice(-n);
   if (sessions.length === 0) return [];
-  const days = await MarketDayItem.byMarket(store, market.id, sessions[0]!.date, to);
+  const days = await marketDays(store, market.id, sessions[0]!.date, to);
   return sessions.map((s) => days.get(s.date)?.count ?? 0);
 }
 
