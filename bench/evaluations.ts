@@ -4,7 +4,6 @@ import { TransactionItem } from "@market40/core/callback/transactionItem";
 import { systemClock } from "@market40/core/clock";
 import * as Evaluations from "@market40/core/evaluation/evaluations";
 import * as Market from "@market40/core/market/market";
-import { MarketDayItem } from "@market40/core/rollup/marketDayItem";
 import { StallDayItem } from "@market40/core/rollup/stallDayItem";
 import * as Stall from "@market40/core/stall/stall";
 import { createStore, type Store } from "@market40/core/store/client";
@@ -73,15 +72,8 @@ async function seedTransactions(store: Store, marketId: string, stalls: Stall.St
     });
   }
   const rollups: Record<string, unknown>[] = [];
-  const marketTotals = new Map<string, { count: number; value: number }>();
-  for (const d of days.values()) {
+  for (const d of days.values())
     rollups.push(StallDayItem.toItem(marketId, { ...d, minutes: [...d.minutes], payers: [...d.payers] }));
-    const t = marketTotals.get(d.date) ?? { count: 0, value: 0 };
-    t.count += d.count;
-    t.value += d.value;
-    marketTotals.set(d.date, t);
-  }
-  for (const [date, t] of marketTotals) rollups.push(MarketDayItem.toItem(marketId, date, 0, t));
   await batchWrite(store, [...records, ...rollups]);
 }
 

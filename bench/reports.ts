@@ -10,7 +10,7 @@ import { renderMonthlyReport } from "@market40/core/report/monthlyReport";
 import type { MarketPage } from "@market40/core/report/reportData";
 import * as Reports from "@market40/core/report/reports";
 import { renderWorkbook } from "@market40/core/report/workbook";
-import { MarketDayItem } from "@market40/core/rollup/marketDayItem";
+import { StallDayItem } from "@market40/core/rollup/stallDayItem";
 import { createStore, type Store } from "@market40/core/store/client";
 import { ensureTable } from "@market40/core/store/table";
 import * as Incidents from "@market40/core/uptime/incidents";
@@ -159,14 +159,27 @@ async function batchWrite(store: Store, items: Record<string, unknown>[]) {
   }
 }
 
-/** The 200 markets in the store as the app leaves them: market, October's market-days, 5 incidents, 2 evaluations. */
+/**
+ * The 200 markets in the store as the app leaves them: market, October's stall-days (one a day, carrying the day's
+ * totals: a market's day is the sum of its stall-days), 5 incidents, 2 evaluations.
+ */
 async function seed(store: Store, clock: ReturnType<typeof fixedClock>, items: PeriodEvaluation[]) {
   const bulk: Record<string, unknown>[] = [];
   for (const e of items) {
     await Market.create(store, clock, { ...benchMarket(e.marketId, e.market.commune), name: e.market.name });
     const p = page(e);
     for (const d of p.days)
-      bulk.push(MarketDayItem.toItem(e.marketId, d.date, 0, { count: d.count, value: d.value }));
+      bulk.push(
+        StallDayItem.toItem(e.marketId, {
+          stallId: `${e.marketId}-s1`,
+          date: d.date,
+          count: d.count,
+          value: d.value,
+          minutes: [420],
+          payers: [],
+          amounts: new Map(),
+        }),
+      );
     for (const i of p.incidents)
       await Incidents.report(
         store,

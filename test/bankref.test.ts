@@ -41,7 +41,7 @@ async function deliver(provider: "casso" | "sepay" | "generic" | "payos", p: Sim
 const day = async () =>
   (
     await h.store.doc.send(
-      new GetCommand({ TableName: h.store.table, Key: StallDayItem.key(stallId, "2026-11-29") }),
+      new GetCommand({ TableName: h.store.table, Key: StallDayItem.key("cho-r", stallId, "2026-11-29") }),
     )
   ).Item ?? { count: 0, value: 0 };
 

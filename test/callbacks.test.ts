@@ -1,6 +1,5 @@
-import { GetCommand, PutCommand, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { TransactionItem } from "@market40/core/callback/transactionItem";
-import { MarketDayItem } from "@market40/core/rollup/marketDayItem";
 import * as Rollups from "@market40/core/rollup/rollups";
 import { StallDayItem } from "@market40/core/rollup/stallDayItem";
 import { genericBody, signGeneric } from "@market40/devkit/signing";
@@ -35,7 +34,7 @@ async function itemCount(): Promise<number> {
 
 async function rollups(date: string) {
   const stall = await h.store.doc.send(
-    new GetCommand({ TableName: h.store.table, Key: StallDayItem.key(stallId, date) }),
+    new GetCommand({ TableName: h.store.table, Key: StallDayItem.key("dong-van", stallId, date) }),
   );
   const market = (await Rollups.marketDays(h.store, "dong-van", date, date)).get(date);
   return { stall: stall.Item, market };
@@ -191,7 +190,7 @@ describe("unmatched callbacks", () => {
     const list = await h.call("GET", `/api/stalls/${late.id}/transactions?from=2026-11-29&to=2026-11-29`);
     expect(list.body.items.map((t: { id: string }) => t.id)).toEqual(["FT-EARLY"]);
     const day = await h.store.doc.send(
-      new GetCommand({ TableName: h.store.table, Key: StallDayItem.key(late.id, "2026-11-29") }),
+      new GetCommand({ TableName: h.store.table, Key: StallDayItem.key("dong-van", late.id, "2026-11-29") }),
     );
     expect(day.Item).toMatchObject({ count: 1, value: 20000 });
     expect((await generic(body)).body.status).toBe("duplicate");
@@ -216,14 +215,9 @@ describe("unmatched callbacks", () => {
 
 describe("atomicity", () => {
   it("a failure inside the write leaves no transaction record and no partial count", async () => {
-    // Corrupt the market's rollup for a day so the ADD in the same transaction must fail.
-    for (let shard = 0; shard < 8; shard++)
-      await h.store.doc.send(
-        new PutCommand({
-          TableName: h.store.table,
-          Item: { ...MarketDayItem.key("dong-van", "2026-11-30", shard), count: "x" },
-        }),
-      );
+    // Corrupt the stall's rollup for a day so the ADD in the same transaction must fail.
+    const poisoned = { ...StallDayItem.key("dong-van", stallId, "2026-11-30"), count: "x" };
+    await h.store.doc.send(new PutCommand({ TableName: h.store.table, Item: poisoned }));
     const res = await generic(genericBody({ id: "FT-POISON", paidAt: "2026-11-30T08:00:00+07:00" }));
     expect(res.status).toBe(500);
     expect(res.body.error.code).toBe("internal_error");
@@ -232,9 +226,17 @@ describe("atomicity", () => {
     );
     expect(record.Item).toBeUndefined();
     const stallDay = await h.store.doc.send(
-      new GetCommand({ TableName: h.store.table, Key: StallDayItem.key(stallId, "2026-11-30") }),
+      new GetCommand({ TableName: h.store.table, Key: StallDayItem.key("dong-van", stallId, "2026-11-30") }),
     );
-    expect(stallDay.Item).toBeUndefined();
+    expect(stallDay.Item).toEqual(poisoned);
+    const unmatched = (await h.call("GET", "/api/callbacks/unmatched")).body.items as { id: string }[];
+    expect(unmatched.map((u) => u.id)).not.toContain("FT-POISON");
+    await h.store.doc.send(
+      new DeleteCommand({
+        TableName: h.store.table,
+        Key: StallDayItem.key("dong-van", stallId, "2026-11-30"),
+      }),
+    );
   });
 });
 
@@ -349,14 +351,20 @@ describe("reconciliation", () => {
 
     const before = (
       await h.store.doc.send(
-        new GetCommand({ TableName: h.store.table, Key: StallDayItem.key(stallId, "2026-11-29") }),
+        new GetCommand({
+          TableName: h.store.table,
+          Key: StallDayItem.key("dong-van", stallId, "2026-11-29"),
+        }),
       )
     ).Item!;
     const wet = await upload(csv, true);
     expect(wet.body.ingested).toBe(2);
     const after = (
       await h.store.doc.send(
-        new GetCommand({ TableName: h.store.table, Key: StallDayItem.key(stallId, "2026-11-29") }),
+        new GetCommand({
+          TableName: h.store.table,
+          Key: StallDayItem.key("dong-van", stallId, "2026-11-29"),
+        }),
       )
     ).Item!;
     expect(after.count).toBe(before.count + 1);

@@ -16,7 +16,6 @@ import {
 } from "@market40/core/config";
 import { THRESHOLDS } from "@market40/core/evaluation/evaluate";
 import { FINALISE_DAYS } from "@market40/core/evaluation/scheduled";
-import { SHARDS as MARKET_DAY_SHARDS } from "@market40/core/rollup/marketDayItem";
 import { MAX_IMPORT_ROWS } from "@market40/core/stall/import";
 import { MAX_AGE_MS, MAX_BEATS } from "@market40/core/uptime/heartbeatStore";
 import { CSV_BODY_LIMIT } from "@market40/functions/api/openapi";
@@ -449,11 +448,6 @@ const LIMITS: { what: string; expected: number; patterns: RegExp[] }[] = [
     what: "rows per statement",
     expected: MAX_STATEMENT_ROWS,
     patterns: [/at most ([\d,]+) rows and \d+ MiB/g],
-  },
-  {
-    what: "market-day shards",
-    expected: MARKET_DAY_SHARDS,
-    patterns: [/over (\d+) shard items/g, /one of (\d+) shards/g, /sum the (\d+) shards/g],
   },
   {
     what: "re-evaluated first days of a month",

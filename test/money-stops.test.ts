@@ -1,6 +1,6 @@
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
 import { addDays, type LocalDate } from "@market40/core/calendar/localDate";
-import { MarketDayItem } from "@market40/core/rollup/marketDayItem";
+import { StallDayItem } from "@market40/core/rollup/stallDayItem";
 import { MONEY_STOPS_METRIC, moneyStopsIncidentId } from "@market40/core/sync/moneyStops";
 import type { SimulatedPayment } from "@market40/devkit/providerClients";
 import { SepayStandIn } from "@market40/devkit/providerStandIn";
@@ -41,16 +41,32 @@ const payment = (id: string, accountNumber: string, paidAt: string): SimulatedPa
   description: `thanh toan ${id}`,
 });
 
-/** The market's last 8 Sundays each counted `perSession` payments (the market-day rollup, as the callback leaves it). */
+/**
+ * The market's last 8 Sundays each counted `perSession` payments, over two stalls (the stall-day rollups as the
+ * callback leaves them; a market's day is their sum).
+ */
 async function pastSundays(marketId: string, perSession: number) {
   for (let week = 1; week <= 8; week++) {
     const date = addDays(TODAY, -7 * week);
-    await h.store.doc.send(
-      new PutCommand({
-        TableName: h.store.table,
-        Item: MarketDayItem.toItem(marketId, date, 0, { count: perSession, value: perSession * 25_000 }),
-      }),
-    );
+    const first = Math.ceil(perSession / 2);
+    for (const [stallId, count] of [
+      [`${marketId}-past-1`, first],
+      [`${marketId}-past-2`, perSession - first],
+    ] as const)
+      await h.store.doc.send(
+        new PutCommand({
+          TableName: h.store.table,
+          Item: StallDayItem.toItem(marketId, {
+            stallId,
+            date,
+            count,
+            value: count * 25_000,
+            minutes: [600],
+            payers: [],
+            amounts: new Map([[25_000, count]]),
+          }),
+        }),
+      );
   }
 }
 

@@ -97,7 +97,7 @@ describe("Casso's transaction API", () => {
     );
     const day = (
       await h.store.doc.send(
-        new GetCommand({ TableName: h.store.table, Key: StallDayItem.key(stallId, DAY) }),
+        new GetCommand({ TableName: h.store.table, Key: StallDayItem.key("cho-c", stallId, DAY) }),
       )
     ).Item!;
     expect({ count: day.count, value: day.value }).toEqual({

@@ -109,7 +109,7 @@ describe("a sync that dies mid-page", () => {
     expect(new Set(items.map((t) => t.description)).size).toBe(N);
     const day = (
       await h.store.doc.send(
-        new GetCommand({ TableName: h.store.table, Key: StallDayItem.key(stallId, DAY) }),
+        new GetCommand({ TableName: h.store.table, Key: StallDayItem.key("cho-k", stallId, DAY) }),
       )
     ).Item!;
     expect({ count: day.count, value: day.value }).toEqual({

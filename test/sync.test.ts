@@ -113,7 +113,7 @@ describe("a day without callbacks", () => {
       const mine = items.filter((t) => t.stallId === stallId);
       const day = (
         await h.store.doc.send(
-          new GetCommand({ TableName: h.store.table, Key: StallDayItem.key(stallId, DAY) }),
+          new GetCommand({ TableName: h.store.table, Key: StallDayItem.key("cho-y", stallId, DAY) }),
         )
       ).Item!;
       expect({ count: day.count, value: day.value }).toEqual({

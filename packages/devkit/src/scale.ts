@@ -6,7 +6,6 @@ import { EVALUATION_CONCURRENCY } from "@market40/core/evaluation/scheduled";
 import type { Market } from "@market40/core/market/market";
 import * as Markets from "@market40/core/market/market";
 import { MarketItem } from "@market40/core/market/marketItem";
-import { MarketDayItem } from "@market40/core/rollup/marketDayItem";
 import { type StallDay, StallDayItem } from "@market40/core/rollup/stallDayItem";
 import type { Stall } from "@market40/core/stall/stall";
 import { StallItem } from "@market40/core/stall/stallItem";
@@ -135,7 +134,6 @@ export async function seedCountry(
     // Median a little under the mean, as a log-normal with sigma 0.6 has it (mean = median × e^0.18).
     const stalls = Math.round(Math.min(2000, Math.max(10, r.logNormal(opts.stallsMean / 1.2, 0.6))));
     const sessions = new Set(Markets.sessions(market, from, lastDay).map((s) => s.date));
-    const marketDays = new Map<string, { count: number; value: number }>();
     for (let s = 0; s < stalls; s++) {
       const stall: Stall = {
         id: `${id}-s${s}`,
@@ -181,13 +179,8 @@ export async function seedCountry(
         buffer.push(StallDayItem.toItem(id, day) as Item);
         totals.stallDays++;
         totals.payments += day.count;
-        const t = marketDays.get(date) ?? { count: 0, value: 0 };
-        t.count += day.count;
-        t.value += day.value;
-        marketDays.set(date, t);
       }
     }
-    for (const [date, t] of marketDays) buffer.push(MarketDayItem.toItem(id, date, 0, t) as Item);
     totals.markets++;
     if (buffer.length >= 2000) await flush();
     if ((m + 1) % 500 === 0) onProgress?.(m + 1);

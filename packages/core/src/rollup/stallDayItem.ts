@@ -1,5 +1,4 @@
 import { type LocalDate, monthsBetween } from "../calendar/localDate";
-import { stallPartition } from "../stall/stallItem";
 import { queryAll, type Store } from "../store/client";
 import type { WriteItem } from "../store/transact";
 import { exactMoney } from "./money";
@@ -33,12 +32,16 @@ export interface Counted {
 /**
  * The stall-day rollup (docs/data-model.md). It keeps what evaluations need without reading transactions — the
  * minutes of the day that saw a payment (session windows), an amount histogram `a<amount>` (median ticket) and
- * payer hashes (distinct payers) — so the busier, shared market-day item stays two numbers wide.
- *  - by stall and day ...... pk STALL#<stallId>  sk DAY#<date>
- *  - byMarketMonth ......... gsi1 MARKET#<marketId>#STALLDAYS#<YYYY-MM> / <date>#<stallId>
+ * payer hashes (distinct payers). It is keyed by its market's month, so a market's days are one query of the table
+ * and the item has no index copy to pay for on each payment; a market's day totals are the sum of its stall-days.
+ * A stall's market never changes (`StallPatchSchema` has no `marketId`), so a stall's day is found by its market.
+ *  - byMarketMonth ... pk MARKET#<marketId>#STALLDAYS#<YYYY-MM>  sk <date>#<stallId>
  */
-const key = (stallId: string, date: LocalDate) => ({ pk: stallPartition(stallId), sk: `DAY#${date}` });
 const byMarketMonthPk = (marketId: string, month: string) => `MARKET#${marketId}#STALLDAYS#${month}`;
+const key = (marketId: string, stallId: string, date: LocalDate) => ({
+  pk: byMarketMonthPk(marketId, date.slice(0, 7)),
+  sk: `${date}#${stallId}`,
+});
 const AMOUNT_ATTR = /^a\d+$/;
 
 function fromItem(i: Record<string, unknown>): StallDay {
@@ -59,9 +62,7 @@ export const StallDayItem = {
   key,
   /** A whole stall-day as the callback path leaves it (for bulk seeding: benchmarks and scale runs). */
   toItem: (marketId: string, day: StallDay) => ({
-    ...key(day.stallId, day.date),
-    gsi1pk: byMarketMonthPk(marketId, day.date.slice(0, 7)),
-    gsi1sk: `${day.date}#${day.stallId}`,
+    ...key(marketId, day.stallId, day.date),
     type: "stallDay",
     v: 1,
     marketId,
@@ -82,8 +83,6 @@ export const StallDayItem = {
       ":minute": new Set([day.minute]),
       ":type": "stallDay",
       ":v1": 1,
-      ":g1pk": byMarketMonthPk(paid.marketId, date.slice(0, 7)),
-      ":g1sk": `${date}#${paid.stallId}`,
       ":market": paid.marketId,
       ":stall": paid.stallId,
       ":date": date,
@@ -96,8 +95,8 @@ export const StallDayItem = {
     return {
       Update: {
         TableName: store.table,
-        Key: key(paid.stallId, date),
-        UpdateExpression: `${add} SET #type = :type, #v = :v1, gsi1pk = :g1pk, gsi1sk = :g1sk, marketId = :market, stallId = :stall, #date = :date`,
+        Key: key(paid.marketId, paid.stallId, date),
+        UpdateExpression: `${add} SET #type = :type, #v = :v1, marketId = :market, stallId = :stall, #date = :date`,
         ExpressionAttributeNames: {
           "#count": "count",
           "#value": "value",
@@ -110,14 +109,23 @@ export const StallDayItem = {
       },
     };
   },
-  /** byMarketMonth: every stall-day of a market in a local date range. */
-  async byMarket(store: Store, marketId: string, from: LocalDate, to: LocalDate): Promise<StallDay[]> {
+  /**
+   * byMarketMonth: every stall-day of a market in a local date range. `consistent` reads what the last committed
+   * payment left (money-stops and totals do; evaluations, which run after the day, need not).
+   */
+  async byMarket(
+    store: Store,
+    marketId: string,
+    from: LocalDate,
+    to: LocalDate,
+    opts: { consistent?: boolean } = {},
+  ): Promise<StallDay[]> {
     const out: StallDay[] = [];
     for (const month of monthsBetween(from, to)) {
       const items = await queryAll(store, {
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi",
+        KeyConditionExpression: "pk = :pk AND sk BETWEEN :lo AND :hi",
         ExpressionAttributeValues: { ":pk": byMarketMonthPk(marketId, month), ":lo": from, ":hi": `${to}#~` },
+        ...(opts.consistent ? { ConsistentRead: true } : {}),
       });
       out.push(...items.map(fromItem));
     }

@@ -4,7 +4,7 @@ import { countedIn } from "../stall/history";
 import * as Stall from "../stall/stall";
 import type { Store } from "../store/client";
 import { namingMarket, sumMoney } from "./money";
-import { marketDays, stallDays } from "./rollups";
+import { dayTotals, stallDays } from "./rollups";
 
 /** A market's uptake over a range, as the API answers it (docs/contract.md §7). */
 export const UptakeSchema = z
@@ -43,12 +43,12 @@ export async function uptake(
     start: localTimeToUtc(from, "00:00").getTime(),
     end: localTimeToUtc(addDays(to, 1), "00:00").getTime(),
   };
-  const [stalls, changes, totalsByDay, perStall] = await Promise.all([
+  const [stalls, changes, perStall] = await Promise.all([
     Stall.allOfMarket(store, marketId),
     Stall.standingChangesSince(store, marketId, new Date(window.start).toISOString()),
-    marketDays(store, marketId, from, to),
-    stallDays(store, marketId, from, to),
+    stallDays(store, marketId, from, to, { consistent: true }),
   ]);
+  const totalsByDay = namingMarket(marketId, () => dayTotals(perStall));
   // The stalls that were active on some day of the range, as evaluations count them (docs/evaluations.md).
   const { stalls: registered, withQr } = countedIn(stalls, changes, window);
   const activeByDay = new Map<LocalDate, Set<string>>();

@@ -6,7 +6,7 @@ import { TransactionItem } from "../callback/transactionItem";
 import type { Clock } from "../clock";
 import type { Market } from "../market/market";
 import { MarketItem } from "../market/marketItem";
-import { MarketDayItem } from "../rollup/marketDayItem";
+import { marketDays } from "../rollup/rollups";
 import type { Store } from "../store/client";
 import { tryCommit } from "../store/transact";
 import { IncidentItem } from "../uptime/incidentItem";
@@ -108,19 +108,37 @@ export interface MoneyStopped {
   raised: boolean;
 }
 
-/** Payment counts of the market's last `n` sessions before `session` (0 for a session with none), oldest first. */
+/** How long a process keeps a market's past-session counts (they are of sessions already over). */
+const PAST_COUNTS_TTL_MS = 60 * 60_000;
+const pastCountsCache = new WeakMap<Store, Map<string, { counts: number[]; expires: number }>>();
+
+/**
+ * Payment counts of the market's last `n` sessions before `session` (0 for a session with none), oldest first: the
+ * sum of their stall-days. Kept an hour per process, market and session, so a sync every 5 minutes reads a market's
+ * past stall-days about once an hour, not twelve times (docs/capacity.md); a late payment to a past session moves
+ * the median by little, and is seen within the hour.
+ */
 async function pastSessionCounts(
   store: Store,
   market: Market,
   session: Session,
   n: number,
 ): Promise<number[]> {
+  let cache = pastCountsCache.get(store);
+  if (!cache) {
+    cache = new Map();
+    pastCountsCache.set(store, cache);
+  }
+  const cacheKey = `${market.id}\n${session.date}\n${n}`;
+  const hit = cache.get(cacheKey);
+  if (hit && hit.expires > Date.now()) return hit.counts;
   const to = addDays(session.date, -1);
   const from = addDays(session.date, -LOOKBACK_DAYS);
   const sessions = sessionsBetween(market, from, to).slice(-n);
-  if (sessions.length === 0) return [];
-  const days = await MarketDayItem.byMarket(store, market.id, sessions[0]!.date, to);
-  return sessions.map((s) => days.get(s.date)?.count ?? 0);
+  const days = sessions.length ? await marketDays(store, market.id, sessions[0]!.date, to) : new Map();
+  const counts = sessions.map((s) => days.get(s.date)?.count ?? 0);
+  cache.set(cacheKey, { counts, expires: Date.now() + PAST_COUNTS_TTL_MS });
+  return counts;
 }
 
 /**
