@@ -233,15 +233,12 @@ async function settlementWriteUnits(store: Store): Promise<Figure[]> {
   const account = Math.max(...(sizes.account ?? [0]));
   const table = 2 * (writeUnits(settling) + writeUnits(account) + writeUnits(bill));
   const indexes = writeUnits(settling) + writeUnits(bill);
-  // A stall's payment as the callbacks suite sizes it: record, account check, stall-day, market-day, and indexes.
+  // A stall's payment as the callbacks suite sizes it: record, account check, stall-day (keyed by its market: no
+  // index copy), and the record's two index copies.
   const record = median("stallPayment");
   const stallTable =
-    2 *
-    (writeUnits(record) +
-      writeUnits(median("account")) +
-      writeUnits(median("stallDay")) +
-      writeUnits(median("marketDay")));
-  const stallIndexes = 2 * writeUnits(record) + writeUnits(median("stallDay"));
+    2 * (writeUnits(record) + writeUnits(median("account")) + writeUnits(median("stallDay")));
+  const stallIndexes = 2 * writeUnits(record);
   return [
     {
       suite: "fees",
