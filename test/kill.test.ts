@@ -309,8 +309,7 @@ describe("npm start killed at random moments", () => {
     for (const id of payments.keys()) if (!acked.has(id)) await deliver(id);
     expect(acked.size).toBe(payments.size);
     // One round of the admin's work with no kill: on a loaded machine every killed round may have died before a kind
-    // of write was answered (an assignment needs a waiting payment acknowledged first); this round's writes are
-    // checked below with the rest, so no kind goes unchecked.
+    // of write was answered; this round's writes are checked below with the rest, so no kind goes unchecked.
     await adminTraffic(RUNS);
     expect(refusals).toEqual([]);
 
@@ -368,6 +367,10 @@ describe("npm start killed at random moments", () => {
     expect(found).toEqual(new Map([...payments].map(([id, p]) => [id, p.amount])));
     for (const [id] of payments) if (id.startsWith("K")) expect(onStalls.get(id)?.stallId).toBe(stall.id);
     for (const [id, stallId] of assigned) expect(onStalls.get(id)?.stallId, id).toBe(stallId);
+    // An assignment answered 409 was done by an attempt the kill cut off, or beaten by the claim that registering
+    // the stall makes of what waits for its account: either way the payment is on that stall, once.
+    for (const id of assignedUnanswered)
+      expect(onStalls.get(id)?.stallId, id).toBe(registered.get(`A-${id}`)?.id);
     for (const id of ackedBefore) expect(found.has(id)).toBe(true);
     // Rollups equal the records.
     const uptake = (await (
@@ -435,7 +438,9 @@ describe("npm start killed at random moments", () => {
       patches: patches.filter((p) => p.acked).length,
       incidents: incidents.size,
       beats: beats.size,
-      assignments: assigned.size,
+      // Answered assignments, or ones a claim had already done (only a kill between a registration and its claim
+      // leaves a payment waiting for an assignment to succeed, so that is not every run).
+      assignments: assigned.size + assignedUnanswered.size,
     };
     // The mix really was mixed: each kind of write was acknowledged at least once.
     for (const [kind, n] of Object.entries(counts)) expect(n, kind).toBeGreaterThan(0);
