@@ -8,29 +8,11 @@ import type { Store } from "@market40/core/store/client";
 import { type DynamoDbLocal, freePort, startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
 import { ProviderClients } from "@market40/devkit/providerClients";
 import { listen } from "@market40/functions/local/server";
-import { BENCH_SECRETS, benchSetup, type Figure, percentile, round } from "./harness";
+import { BENCH_SECRETS, benchSetup, type Figure, percentile, pool, round } from "./harness";
 import { itemSize, writeUnits } from "./itemSize";
 
 /** A cheap integer hash (spreads consecutive i over payers and amounts, deterministically). */
 const mix = (i: number) => Math.abs(Math.imul(i ^ (i >>> 16), 0x45d9f3b) ^ (i * 0x9e3779b1)) >>> 0;
-
-/** Runs `total` tasks with `inFlight` at a time; returns each task's latency in ms and the wall time. */
-async function pool(total: number, inFlight: number, task: (i: number) => Promise<void>) {
-  const latencies: number[] = [];
-  let next = 0;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (next < total) {
-        const i = next++;
-        const t0 = performance.now();
-        await task(i);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  return { latencies: latencies.sort((a, b) => a - b), seconds: (performance.now() - start) / 1000 };
-}
 
 interface Capacity {
   CapacityUnits?: number;

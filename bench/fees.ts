@@ -14,7 +14,7 @@ import { type DynamoDbLocal, freePort, startDynamoDbLocal } from "@market40/devk
 import { ProviderClients } from "@market40/devkit/providerClients";
 import { batchWrite, countReadUnits, seedCountry } from "@market40/devkit/scale";
 import { listen } from "@market40/functions/local/server";
-import { BENCH_SECRETS, benchSetup, type Figure, percentile, round } from "./harness";
+import { BENCH_SECRETS, benchSetup, type Figure, percentile, pool, round } from "./harness";
 import { itemSize, writeUnits } from "./itemSize";
 
 /**
@@ -27,24 +27,6 @@ export async function feeBench(): Promise<Figure[]> {
 }
 
 const BOARD = { bin: "970405", accountNumber: "4444000000001", accountName: "BQL CHO BENCH" };
-
-/** Runs `total` tasks with `inFlight` at a time; each task's latency (ms, sorted) and the wall time. */
-async function pool(total: number, inFlight: number, task: (i: number) => Promise<void>) {
-  const latencies: number[] = [];
-  let next = 0;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      while (next < total) {
-        const i = next++;
-        const t0 = performance.now();
-        await task(i);
-        latencies.push(performance.now() - t0);
-      }
-    }),
-  );
-  return { latencies: latencies.sort((a, b) => a - b), seconds: (performance.now() - start) / 1000 };
-}
 
 /** Counts the DynamoDB requests sent through the store until `stop`. */
 function countRequests(store: Store) {

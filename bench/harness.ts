@@ -147,3 +147,21 @@ export async function openStallSocket(base: string, token: string, stallId: stri
   });
   return ws;
 }
+
+/** Runs `total` tasks with `inFlight` at a time; returns each task's latency in ms (sorted) and the wall time. */
+export async function pool(total: number, inFlight: number, task: (i: number) => Promise<void>) {
+  const latencies: number[] = [];
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t0 = performance.now();
+        await task(i);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { latencies: latencies.sort((a, b) => a - b), seconds: (performance.now() - start) / 1000 };
+}
