@@ -75,11 +75,13 @@ export async function peopleView(app: HTMLElement, me: Me): Promise<void> {
 
   const list = app.querySelector<HTMLElement>("#people")!;
   const query = admin ? "" : `?marketId=${encodeURIComponent(me.marketId ?? "")}`;
+  let listed: Person[] = [];
   const load = () =>
     section(
       list,
       async () => {
         const { items } = await get<{ items: Person[] }>(`/api/people${query}`);
+        listed = items;
         const pending = await Promise.all(
           items.map((p) =>
             p.status === "active"
@@ -114,9 +116,8 @@ export async function peopleView(app: HTMLElement, me: Me): Promise<void> {
         for (const button of el.querySelectorAll<HTMLButtonElement>("button[data-act]"))
           button.addEventListener("click", async () => {
             const id = button.closest<HTMLElement>("tr")!.dataset.person!;
-            const person = (await get<{ items: Person[] }>(`/api/people${query}`)).items.find(
-              (p) => p.id === id,
-            )!;
+            // The person as the list shows them: their row was drawn from this answer.
+            const person = listed.find((p) => p.id === id)!;
             button.disabled = true;
             try {
               switch (button.dataset.act) {
