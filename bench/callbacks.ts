@@ -1,15 +1,19 @@
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import * as ApiKeys from "@market40/core/auth/keys";
 import { addDays, localDateOf, localTimeToUtc } from "@market40/core/calendar/localDate";
 import { ingest } from "@market40/core/callback/ingest";
+import { generic } from "@market40/core/callback/providers/generic";
 import { systemClock } from "@market40/core/clock";
 import type { Store } from "@market40/core/store/client";
 import { type DynamoDbLocal, freePort, startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
 import { ProviderClients } from "@market40/devkit/providerClients";
 import { listen } from "@market40/functions/local/server";
-import { BENCH_SECRETS, benchSetup, type Figure, percentile, pool, round } from "./harness";
+import { BENCH_SECRETS, benchSetup, type Figure, percentile, pool, rate, round } from "./harness";
 import { itemSize, writeUnits } from "./itemSize";
+import { profileStages } from "./profile";
 
 /** A cheap integer hash (spreads consecutive i over payers and amounts, deterministically). */
 const mix = (i: number) => Math.abs(Math.imul(i ^ (i >>> 16), 0x45d9f3b) ^ (i * 0x9e3779b1)) >>> 0;
@@ -75,7 +79,7 @@ export async function callbackBench(): Promise<Figure[]> {
       );
     const port = await freePort();
     const server = await listen(deps, port, "127.0.0.1");
-    const send = async (id: string, i: number) => {
+    const send = async (id: string, i: number, secrets = BENCH_SECRETS) => {
       const now = new Date();
       const req = ProviderClients.generic(
         {
@@ -89,7 +93,7 @@ export async function callbackBench(): Promise<Figure[]> {
           description: "bench",
           payer: `p${mix(i + 1) % 5000}`,
         },
-        BENCH_SECRETS,
+        secrets,
         now,
       );
       const res = await fetch(`http://127.0.0.1:${port}/api/callbacks/generic`, {
@@ -194,6 +198,7 @@ export async function callbackBench(): Promise<Figure[]> {
         });
       }
     }
+    figures.push(...(await stages(ddb.port, send, accounts)));
     // A busy stall's day, the largest a stall-day grows: 200 payments two minutes apart from 05:00, each from a new
     // payer, over the same 50 ticket sizes, on a day no other payment touches.
     const busyDay = addDays(localDateOf(new Date()), -2);
@@ -303,5 +308,114 @@ async function itemSizes(store: Store, dynamoDbLocalReport: number, busyDay: str
       note: `table ${usual.table} (record, account check, stall-day at 2 per KB), indexes ${usual.indexes} (record in gsi1, gsi2)`,
     },
   ];
+  return figures;
+}
+
+/** CPU seconds (user + system) a process has used, from /proc; undefined where there is no /proc or no process. */
+function cpuSeconds(pid: string | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
+}
+
+/** DynamoDB Local's JVM on a port. */
+function jvmPid(port: number): string | undefined {
+  try {
+    return execFileSync("pgrep", ["-f", `DynamoDBLocal.*-port ${port}`], { encoding: "utf8" }).split("\n")[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where a callback's time goes at 16 in flight (issue 31): the path cut at its stages — HTTP with the callback
+ * guard and a signature that fails (no store), the adapter's signature check + JSON + schema alone, and the full
+ * path under V8's CPU profiler with its samples folded by stage — and how busy each process is: this Node process
+ * (the bench's client and the server share its one thread, as they share the machine with DynamoDB Local's JVM).
+ */
+async function stages(
+  ddbPort: number,
+  send: (id: string, i: number, secrets?: typeof BENCH_SECRETS) => Promise<{ status: number }>,
+  accounts: string[],
+): Promise<Figure[]> {
+  const n = 2000;
+  const figures: Figure[] = [];
+  const refused = await pool(n, 16, async (i) => {
+    const res = await send(`REFUSED-${i}`, i, { ...BENCH_SECRETS, generic: "not-the-secret" });
+    if (res.status !== 401) throw new Error(`expected 401, got ${res.status}`);
+  });
+  const now = new Date();
+  const sample = ProviderClients.generic(
+    {
+      id: "STAGE-1",
+      bin: "970405",
+      accountNumber: accounts[0]!,
+      bankShortName: "Agribank",
+      amount: 25000,
+      paidAt: now,
+      description: "bench",
+      payer: "p1",
+    },
+    BENCH_SECRETS,
+    now,
+  );
+  const body = new TextEncoder().encode(sample.body);
+  const headers = new Map(Object.entries(sample.headers).map(([k, v]) => [k.toLowerCase(), v]));
+  const verify = await rate(() =>
+    generic.verifyAndParse({ body, header: (h) => headers.get(h.toLowerCase()) }, BENCH_SECRETS, now),
+  );
+
+  const pid = jvmPid(ddbPort);
+  const jvmBefore = cpuSeconds(pid);
+  const cpuBefore = process.cpuUsage();
+  let full = { seconds: 0 };
+  const run = randomBytes(3).toString("hex");
+  const shares = await profileStages(async () => {
+    full = await pool(n, 16, async (i) => {
+      await send(`P${run}-${i}`, i);
+    });
+  });
+  const cpu = process.cpuUsage(cpuBefore);
+  const jvmAfter = cpuSeconds(pid);
+  const nodeBusy = (cpu.user + cpu.system) / 1e6 / full.seconds;
+  const ms = (perSecond: number) => round(1000 / perSecond, 2);
+  figures.push(
+    {
+      suite: "callbacks",
+      name: "stage: HTTP + guard + a failing signature (401, no store), 16 in flight",
+      value: round(n / refused.seconds, 0),
+      unit: "/s",
+      note: `${ms(n / refused.seconds)} ms of this process per request`,
+    },
+    {
+      suite: "callbacks",
+      name: "stage: signature + JSON + schema (generic.verifyAndParse), one at a time",
+      value: round(verify, 0),
+      unit: "/s",
+      note: `${round(1e6 / verify, 1)} µs each`,
+    },
+    {
+      suite: "callbacks",
+      name: "full path under the CPU profiler, 16 in flight",
+      value: round(n / full.seconds, 0),
+      unit: "/s",
+      note: `this process busy ${round(100 * nodeBusy, 0)} % of one core${
+        jvmBefore !== undefined && jvmAfter !== undefined
+          ? `, DynamoDB Local's JVM ${round((100 * (jvmAfter - jvmBefore)) / full.seconds, 0)} %`
+          : ""
+      }`,
+    },
+    ...shares.map((s) => ({
+      suite: "callbacks",
+      name: `profile, 16 in flight: ${s.stage}`,
+      value: s.percent,
+      unit: "%",
+      note: "of this process's samples",
+    })),
+  );
   return figures;
 }

@@ -32,7 +32,7 @@ const TABLE = `journal_${Date.now().toString(36)}`;
 let raw: Store;
 beforeAll(async () => {
   raw = createStore({ tableName: TABLE, endpoint: inject("dynamodbEndpoint") });
-  await ensureTable(raw);
+  await ensureTable(raw, { stream: false });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -33,7 +33,7 @@ describe("DATA_DIR permissions", () => {
     const ddb = await startDynamoDbLocal({ dataDir: join(dataDir, "dynamodb") });
     try {
       const raw = createStore({ tableName: "perms", endpoint: ddb.endpoint });
-      await ensureTable(raw);
+      await ensureTable(raw, { stream: false });
       // As `npm start` writes: through the write journal, which is created owner-only.
       const journal = openWriteJournal(join(dataDir, WRITE_JOURNAL_FILE));
       const store = journal.wrap(raw);

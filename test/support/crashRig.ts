@@ -43,7 +43,7 @@ export async function crashRig(
     maxAttempts: 1,
     requestHandler: { requestTimeout: 2000, connectionTimeout: 1000 } as never,
   });
-  await ensureTable(store);
+  await ensureTable(store, { stream: false });
   await Market.create(store, systemClock, { ...DONG_VAN, schedule: { kind: "daily" as const } });
   const registered = await Stall.registerMany(
     store,

@@ -56,7 +56,7 @@ export async function harness(endpoint: string, now = "2026-11-26T03:00:00Z"): P
     rateLimits: { failedAuthPerIp: 100_000, requestsPerKey: 100_000 },
   };
   const store = createStore(config);
-  await ensureTable(store);
+  await ensureTable(store, { stream: false });
   const clock = fixedClock(now);
   // Quiet unless LOG_LEVEL asks otherwise: a failing test can be re-run with its server's log.
   const logger = createLogger(logLevelOf(process.env.LOG_LEVEL, "SILENT"));

@@ -11,9 +11,13 @@ import { createTableInput, TableDesign } from "./design";
 
 /**
  * Creates the table (indexes, stream, TTL) if it is missing. Used locally and in tests; in AWS the
- * SST `Table` made from the same `TableDesign` owns it.
+ * SST `Table` made from the same `TableDesign` owns it. Tests make theirs with `stream: false`
+ * (`createTableInput`: why).
  */
-export async function ensureTable(store: Store): Promise<"created" | "exists"> {
+export async function ensureTable(
+  store: Store,
+  options: { stream?: boolean } = {},
+): Promise<"created" | "exists"> {
   const client = store.doc;
   let created = false;
   try {
@@ -21,7 +25,7 @@ export async function ensureTable(store: Store): Promise<"created" | "exists"> {
   } catch (err) {
     if (!(err instanceof ResourceNotFoundException)) throw err;
     try {
-      await client.send(new CreateTableCommand(createTableInput(store.table)));
+      await client.send(new CreateTableCommand(createTableInput(store.table, options)));
     } catch (e) {
       if ((e as Error).name !== "ResourceInUseException") throw e;
     }
