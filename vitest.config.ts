@@ -1,8 +1,27 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
+
+/** The files that take longest, started first so that they are not the run's tail (clean clones have no timings). */
+const LONGEST_FIRST = ["test/kill.test.ts", "test/durability.test.ts", "test/web-speaker.test.ts"];
+
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]) {
+    const rank = (f: TestSpecification) => {
+      const i = LONGEST_FIRST.findIndex((name) => f.moduleId.endsWith(name));
+      return i < 0 ? LONGEST_FIRST.length : i;
+    };
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
 
 export default defineConfig({
   test: {
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    // At least two workers, even on two cores (vitest's default is the cores less one): the kill runs spend half
+    // their time waiting for processes to start, and the other worker fills it (docs/contract.md §22).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
+    sequence: { sequencer: LongestFirst },
     reporters: ["default", "./test/support/summaryReporter.ts"],
     projects: [
       {

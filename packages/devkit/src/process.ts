@@ -36,13 +36,18 @@ export function killAll(): void {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
 }
 
+/**
+ * Waits until the server answers its health check and has said it is ready (`market40 is ready on …`): it listens
+ * before it has finished starting (the demo invitation, the scheduler), so a health check alone can come first.
+ */
 export async function waitReady(port: number, proc: Started, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null) throw new Error(`exited early: ${proc.output()}`);
     try {
       const res = await fetch(`http://127.0.0.1:${port}/api/health`);
-      if (res.status === 200) return;
+      await res.arrayBuffer();
+      if (res.status === 200 && proc.output().includes("market40 is ready on ")) return;
     } catch {
       // not yet
     }
