@@ -1,7 +1,7 @@
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { axeViolations as violations } from "./support/axe";
 import { SHOTS, signInWithKey, type WebRig, webRig } from "./support/browser";
 import { pageWidth } from "./support/layout";
 
@@ -9,7 +9,6 @@ import { pageWidth } from "./support/layout";
  * Every screen of every role through axe-core (critical and serious violations fail), at 360 and 1280 px, plus
  * the phone layout (nothing scrolls sideways at 360 × 740) and where keyboard focus lands.
  */
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const WIDTHS = [360, 1280] as const;
 
 let rig: WebRig;
@@ -55,23 +54,6 @@ async function open(width: number, token?: string): Promise<Page> {
     await page.locator("#nav a").first().waitFor();
   }
   return page;
-}
-
-/** The critical and serious violations, one line each: rule, impact and the first offending selectors. */
-async function violations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document): Promise<AxeResult> } }).axe;
-    type AxeResult = { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
-    return (await axe.run(document)).violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
-    }));
-  });
-  return result
-    .filter((v) => v.impact === "critical" || v.impact === "serious")
-    .map((v) => `${v.id} (${v.impact}): ${v.targets.join(" | ")}`);
 }
 
 /** Waits until the screen has loaded: its heading is there and nothing says "Đang tải". */
