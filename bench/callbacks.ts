@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import {
@@ -202,7 +201,7 @@ export async function callbackBench(): Promise<Figure[]> {
         });
       }
     }
-    figures.push(...(await stages(ddb.port, store, send, accounts)));
+    figures.push(...(await stages(ddb.pid, store, send, accounts)));
     // A busy stall's day, the largest a stall-day grows: 200 payments two minutes apart from 05:00, each from a new
     // payer, over the same 50 ticket sizes, on a day no other payment touches.
     const busyDay = addDays(localDateOf(new Date()), -2);
@@ -316,20 +315,11 @@ async function itemSizes(store: Store, dynamoDbLocalReport: number, busyDay: str
 }
 
 /** CPU seconds (user + system) a process has used, from /proc; undefined where there is no /proc or no process. */
-function cpuSeconds(pid: string | undefined): number | undefined {
+function cpuSeconds(pid: number | undefined): number | undefined {
   if (!pid) return undefined;
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
     return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return undefined;
-  }
-}
-
-/** DynamoDB Local's JVM on a port. */
-function jvmPid(port: number): string | undefined {
-  try {
-    return execFileSync("pgrep", ["-f", `DynamoDBLocal.*-port ${port}`], { encoding: "utf8" }).split("\n")[0];
   } catch {
     return undefined;
   }
@@ -342,7 +332,7 @@ function jvmPid(port: number): string | undefined {
  * (the bench's client and the server share its one thread, as they share the machine with DynamoDB Local's JVM).
  */
 async function stages(
-  ddbPort: number,
+  jvmPid: number | undefined,
   store: Store,
   send: (id: string, i: number, secrets?: typeof BENCH_SECRETS) => Promise<{ status: number }>,
   accounts: string[],
@@ -398,8 +388,7 @@ async function stages(
     await store.doc.send(new TransactWriteCommand(input));
   });
 
-  const pid = jvmPid(ddbPort);
-  const jvmBefore = cpuSeconds(pid);
+  const jvmBefore = cpuSeconds(jvmPid);
   const cpuBefore = process.cpuUsage();
   let full = { seconds: 0 };
   const run = randomBytes(3).toString("hex");
@@ -409,7 +398,7 @@ async function stages(
     });
   });
   const cpu = process.cpuUsage(cpuBefore);
-  const jvmAfter = cpuSeconds(pid);
+  const jvmAfter = cpuSeconds(jvmPid);
   const nodeBusy = (cpu.user + cpu.system) / 1e6 / full.seconds;
   const ms = (perSecond: number) => round(1000 / perSecond, 2);
   figures.push(
@@ -432,7 +421,7 @@ async function stages(
       name: "stage: the same 3-item TransactWriteItems straight through the SDK, 16 in flight",
       value: round(n / rawTx.seconds, 0),
       unit: "/s",
-      note: `${round(1000 / (n / rawTx.seconds), 2)} ms per transaction; raw 1-item PutItem is the suite's peer`,
+      note: `${ms(n / rawTx.seconds)} ms per transaction; raw 1-item PutItem is the suite's peer`,
     },
     {
       suite: "callbacks",

@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { ANIMALS, dayAnimal } from "@market40/core/calendar/zodiac";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { axeViolations } from "./support/axe";
 import { SHOTS, type WebRig, webRig } from "./support/browser";
 import { DONG_VAN } from "./support/harness";
 import { pageWidth } from "./support/layout";
@@ -14,7 +14,6 @@ import { pageWidth } from "./support/layout";
  * screen with no key, markets by province and commune with their next sessions as people say them, a search,
  * English, axe and the phone layout, the bytes a visitor's phone loads, and the page with no network after one visit.
  */
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 const DIST = "packages/web/dist";
 /** 00:30 on Sunday 6 December 2026 in Vietnam: the Saturday night market is on, the others are not. */
 const NOW = "2026-12-05T17:30:00Z";
@@ -224,7 +223,7 @@ describe("the public calendar page", () => {
     it(`passes axe at ${width} px`, async () => {
       const { context, page } = await visitor(width, { bypassCSP: true });
       await openCalendar(page);
-      expect(await violations(page)).toEqual([]);
+      expect(await axeViolations(page)).toEqual([]);
       await context.close();
     });
 });
@@ -298,23 +297,6 @@ describe("offline after one visit", () => {
     expect(kept).toEqual({ afterKeyed: 0, afterPublic: ["/api/public/markets"] });
   });
 });
-
-/** The critical and serious axe violations, one line each. */
-async function violations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(async () => {
-    type AxeResult = { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
-    const axe = (window as unknown as { axe: { run(ctx: Document): Promise<AxeResult> } }).axe;
-    return (await axe.run(document)).violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
-    }));
-  });
-  return result
-    .filter((v) => v.impact === "critical" || v.impact === "serious")
-    .map((v) => `${v.id} (${v.impact}): ${v.targets.join(" | ")}`);
-}
 
 /** Visible links, buttons and fields under 44 × 44 px. */
 function smallTargets(page: Page): Promise<string[]> {

@@ -23,6 +23,8 @@ export class LocalStartError extends Error {
 export interface DynamoDbLocal {
   endpoint: string;
   port: number;
+  /** Java's process id (with a data folder, `sh` execs Java, so the pid is still Java's). */
+  pid: number | undefined;
   /**
    * Ends it gracefully (SIGTERM, then SIGKILL after 3 s) and waits for it to exit. True when it was running and
    * exited on SIGTERM alone — everything it acknowledged is then on disk.
@@ -276,6 +278,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
+    pid: child.pid,
     stop,
     kill: async () => {
       await end("SIGKILL");
