@@ -29,6 +29,9 @@ export default defineConfig({
           name: "unit",
           include: ["packages/*/src/**/*.test.ts"],
           environment: "node",
+          // Pure functions and mocked clients: the files share a worker and its imports instead of each importing the
+          // SDK and the domain afresh (a mocked client is restored after its file).
+          isolate: false,
         },
       },
       {

@@ -7,10 +7,10 @@ import { freePort, startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
 import { javaProcessesFor, killAll, type Started, start, waitReady } from "@market40/devkit/process";
 import { ProviderClients } from "@market40/devkit/providerClients";
 import { random } from "@market40/devkit/scale";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 
 /**
- * `npm start` itself — the real server process, with its embedded DynamoDB Local — is killed with SIGKILL at random
+ * `npm start`'s server — the real server process, with its embedded DynamoDB Local — is killed with SIGKILL at random
  * moments, many times over (KILL_RUNS, 30 by default; `npm run kill-runs` runs 200): mid-stream, with or without
  * DynamoDB Local killed too (just before the server, so acknowledged writes may be lost from the store and must come
  * back from the write journal), and sometimes while it is still starting up (replaying its journal). Each run's
@@ -28,6 +28,8 @@ const NEW_PER_RUN = 10;
 /** Payments per run to an account no stall holds yet: they wait for an admin to assign them. */
 const WAITING_PER_RUN = 2;
 const IN_FLIGHT = 6;
+/** The server `npm start` runs, bundled once for the run (test/start.test.ts starts it through tsx, as npm start does). */
+const SERVER = inject("serverBundle");
 const dataDir = mkdtempSync(join(tmpdir(), "m40-kill-"));
 afterAll(() => {
   killAll();
@@ -44,7 +46,7 @@ describe("npm start killed at random moments", () => {
     const env = { PORT: String(port), DATA_DIR: dataDir, SEED: "0", LOG_LEVEL: "ERROR" };
 
     // Set-up on a first, cleanly stopped server: a market, one stall, and the market's device key.
-    const setup = start(env);
+    const setup = start(env, SERVER);
     await waitReady(port, setup);
     const secrets = JSON.parse(readFileSync(join(dataDir, "secrets.json"), "utf8"));
     const admin = { authorization: `Bearer ${secrets.adminToken}`, "content-type": "application/json" };
@@ -265,7 +267,7 @@ describe("npm start killed at random moments", () => {
           account: `72${run}0${i}`,
           paidAt: new Date(),
         });
-      const server: Started = start(env);
+      const server: Started = start(env, SERVER);
       // Sometimes the server dies while starting: while DynamoDB Local starts or the journal is replayed.
       if (r.next() < 0.15) {
         await sleep(r.int(200, 2500));
@@ -302,7 +304,7 @@ describe("npm start killed at random moments", () => {
     expect(refusals).toEqual([]);
 
     // The last start: only one DynamoDB Local on the folder, then every provider redelivers until acknowledged.
-    const last = start(env);
+    const last = start(env, SERVER);
     await waitReady(port, last);
     expect(javaProcessesFor(join(dataDir, "dynamodb")).split("\n").filter(Boolean)).toHaveLength(1);
     const ackedBefore = new Set(acked);

@@ -4,15 +4,26 @@
 // The jar's licence forbids redistribution, so it is never committed: `npm install`
 // runs this as a postinstall step, and the launcher runs it again if the folder is gone.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const PACKAGE = "amplify-dynamodb-simulator@2.9.30";
-// Kept in the repository root's node_modules (this file is in packages/devkit/src/): one copy for every
-// workspace, and `npm ci` clears it with the rest of node_modules.
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "../../..");
+// Kept in the repository root's node_modules: one copy for every workspace, and `npm ci` clears it with the rest of
+// node_modules. The root is the nearest folder above whose package.json declares the workspaces (found, not counted,
+// so that a bundle built elsewhere in the tree — devkit's buildServer — finds the same one).
+function repositoryRoot(from) {
+  for (let dir = from; ; dir = dirname(dir)) {
+    try {
+      if (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).workspaces) return dir;
+    } catch {
+      // no package.json here
+    }
+    if (dirname(dir) === dir) return resolve(from, "../../..");
+  }
+}
+const root = repositoryRoot(dirname(fileURLToPath(import.meta.url)));
 export const EMULATOR_DIR = join(root, "node_modules", ".dynamodb-local", "emulator");
 export const JAR = join(EMULATOR_DIR, "DynamoDBLocal.jar");
 

@@ -13,7 +13,8 @@ import {
 } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
-import { EMULATOR_DIR, install, JAR } from "./dynamodb-local.mjs";
+import { classPathArgs, isDynamoDbLocal, prepareClassArchive } from "./classArchive";
+import { EMULATOR_DIR, install } from "./dynamodb-local.mjs";
 
 /** A start-up problem `npm start` reports in one line before exiting non-zero. */
 export class LocalStartError extends Error {
@@ -59,7 +60,7 @@ async function stopOrphan(dataDir: string): Promise<void> {
   if (!Number.isInteger(pid) || pid <= 1) return;
   try {
     const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-    if (!cmdline.includes("DynamoDBLocal.jar") || !cmdline.includes(resolve(dataDir))) return;
+    if (!isDynamoDbLocal(cmdline) || !cmdline.includes(resolve(dataDir))) return;
   } catch {
     return; // gone already (or no /proc to check: leave it be)
   }
@@ -91,8 +92,8 @@ async function stopOrphan(dataDir: string): Promise<void> {
   }
 }
 
-/** Java must answer `java -version` with 17 or newer; otherwise a one-line explanation. */
-export function checkJava(): void {
+/** Java must answer `java -version` with 17 or newer; otherwise a one-line explanation. Its answer, when it is. */
+export function checkJava(): string {
   let out: string;
   try {
     out = execFileSync("java", ["-version"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -108,6 +109,7 @@ export function checkJava(): void {
   const major = version ? (version[1] === "1" ? Number(version[2]) : Number(version[1])) : 0;
   if (major && major < 17)
     throw new LocalStartError(`Java 17+ is required to run DynamoDB Local; found Java ${major}.`);
+  return out;
 }
 
 export async function freePort(): Promise<number> {
@@ -203,7 +205,7 @@ async function waitForPort(
  * it accepts requests. `stop()` ends it and waits for the process to exit, so nothing is left behind.
  */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Promise<DynamoDbLocal> {
-  checkJava();
+  const java = checkJava();
   try {
     install({ quiet: true });
   } catch (err) {
@@ -215,13 +217,13 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   const port = options.port || (await freePort());
   if (options.port) await assertPortFree(port);
 
+  const jvm = ["-XX:+UseSerialGC", `-Djava.library.path=${join(EMULATOR_DIR, "DynamoDBLocal_lib")}`];
+  // Once per installation, DynamoDB Local's classes are archived for a faster start (classArchive.ts).
+  await prepareClassArchive(java, ["-XX:TieredStopAtLevel=1", ...jvm]);
   const args = [
     ...(options.jit === "full" ? [] : ["-XX:TieredStopAtLevel=1"]),
-    "-XX:+UseSerialGC",
-    "-Xshare:auto",
-    `-Djava.library.path=${join(EMULATOR_DIR, "DynamoDBLocal_lib")}`,
-    "-jar",
-    JAR,
+    ...jvm,
+    ...classPathArgs(java),
     "-port",
     String(port),
     "-disableTelemetry",

@@ -4,7 +4,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { fixedClock } from "../clock";
 import { StoreUnavailableError } from "../errors";
 import { createStore } from "../store/client";
@@ -13,6 +13,8 @@ import type { IncomingTransaction } from "./types";
 
 const ddb = mockClient(DynamoDBDocumentClient);
 afterEach(() => ddb.reset());
+// Unit files share a worker (vitest.config.ts): the client class is given back unstubbed to the next file.
+afterAll(() => ddb.restore());
 const clock = fixedClock("2026-11-29T00:00:00Z");
 const txn: IncomingTransaction = {
   provider: "generic",

@@ -9,7 +9,7 @@ import {
   TransactWriteCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { SYSTEM } from "../audit/audit";
 import { fixedClock } from "../clock";
 import { DomainError, StoreUnavailableError } from "../errors";
@@ -21,6 +21,8 @@ const store = createStore({ tableName: "t", endpoint: "http://127.0.0.1:1" });
 const ddb = mockClient(DynamoDBDocumentClient);
 const clock = fixedClock("2026-11-26T00:00:00Z");
 afterEach(() => ddb.reset());
+// Unit files share a worker (vitest.config.ts): the client class is given back unstubbed to the next file.
+afterAll(() => ddb.restore());
 
 const market = {
   id: "dong-van",

@@ -1,10 +1,12 @@
 import { GetParametersCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { readBindings } from "./bindings";
 
 const ssm = mockClient(SSMClient);
 beforeEach(() => ssm.reset());
+// Unit files share a worker (vitest.config.ts): the client class is given back unstubbed to the next file.
+afterAll(() => ssm.restore());
 
 /** What `sst deploy` sets on a function bound to the table, a queue and two secrets of stage `prod`. */
 const env = {
