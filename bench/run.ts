@@ -4,6 +4,7 @@ import { evaluationBench } from "./evaluations";
 import { feeBench } from "./fees";
 import type { Figure } from "./harness";
 import { lambdaBench } from "./lambda";
+import { localBench } from "./local";
 import { posterBench } from "./posters";
 import { qrBench } from "./qr";
 import { realtimeBench } from "./realtime";
@@ -29,6 +30,7 @@ const suites: [string, () => Promise<Figure[]>][] = [
   ["sync", syncBench],
   ["speaker", speakerBench],
   ["fees", feeBench],
+  ["local", localBench],
 ];
 const only = process.argv[2];
 const figures: Figure[] = [];

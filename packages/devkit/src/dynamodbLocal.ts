@@ -14,7 +14,7 @@ import {
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { classPathArgs, isDynamoDbLocal, prepareClassArchive } from "./classArchive";
-import { EMULATOR_DIR, install } from "./dynamodb-local.mjs";
+import { EMULATOR_DIR, install, JAR } from "./dynamodb-local.mjs";
 
 /** A start-up problem `npm start` reports in one line before exiting non-zero. */
 export class LocalStartError extends Error {
@@ -42,6 +42,8 @@ export interface DynamoDbLocalOptions {
   port?: number;
   /** `quick` (default) starts fastest; `full` lets the JVM's optimising compiler run, for benchmarks. */
   jit?: "quick" | "full";
+  /** `false` starts from the plain jar even when the class archive is there (classArchive.ts), for its benchmark. */
+  classArchive?: boolean;
 }
 
 const PID_FILE = "dynamodb-local.pid";
@@ -219,11 +221,12 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
 
   const jvm = ["-XX:+UseSerialGC", `-Djava.library.path=${join(EMULATOR_DIR, "DynamoDBLocal_lib")}`];
   // Once per installation, DynamoDB Local's classes are archived for a faster start (classArchive.ts).
-  await prepareClassArchive(java, ["-XX:TieredStopAtLevel=1", ...jvm]);
+  const archived =
+    options.classArchive !== false && (await prepareClassArchive(java, ["-XX:TieredStopAtLevel=1", ...jvm]));
   const args = [
     ...(options.jit === "full" ? [] : ["-XX:TieredStopAtLevel=1"]),
     ...jvm,
-    ...classPathArgs(java),
+    ...(archived ? classPathArgs(java) : ["-jar", JAR]),
     "-port",
     String(port),
     "-disableTelemetry",
