@@ -1,5 +1,5 @@
 import { Match, Template } from "aws-cdk-lib/assertions";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { MonitoringStack, subscriptionProtocol } from "../../stacks/MonitoringStack";
 import { stageParameters } from "../../stacks/parameters";
 import { WebStack } from "../../stacks/WebStack";
@@ -28,14 +28,17 @@ describe("a stage with its parameters set", () => {
   let web: Template;
   let monitoring: Template;
   beforeAll(async () => {
-    process.env.MARKET40_ALARM_SUBSCRIPTION = "ops@example.vn";
-    process.env.MARKET40_WEB_DOMAIN = "cho40.example.vn";
-    process.env.MARKET40_WEB_CERTIFICATE_ARN = "arn:aws:acm:us-east-1:123456789012:certificate/abc";
+    // Set for this synthesis only: test files share a worker (vitest.config.ts), and the others synthesize a stage
+    // without them.
+    vi.stubEnv("MARKET40_ALARM_SUBSCRIPTION", "ops@example.vn");
+    vi.stubEnv("MARKET40_WEB_DOMAIN", "cho40.example.vn");
+    vi.stubEnv("MARKET40_WEB_CERTIFICATE_ARN", "arn:aws:acm:us-east-1:123456789012:certificate/abc");
     // The API's and jobs' functions are not what this is about: their bundles are left out (stacks.test.ts builds them).
     const { getStack } = await synthesize({ only: ["WebStack", "MonitoringStack"] });
     web = Template.fromStack(getStack(WebStack));
     monitoring = Template.fromStack(getStack(MonitoringStack));
   }, 120_000);
+  afterAll(() => vi.unstubAllEnvs());
 
   it("serves the web app on its domain with TLS policy TLSv1.2_2021", () => {
     web.hasResourceProperties("AWS::CloudFront::Distribution", {

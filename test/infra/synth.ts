@@ -52,6 +52,8 @@ function alive(pid: number): boolean {
  * active stacks), for tests of their resources alone: the others' functions are not bundled.
  */
 export async function synthesize(options: { only?: string[] } = {}) {
+  // SST's project sets SST_STAGE for the process: given back afterwards, since test files share a worker.
+  const stage = process.env.SST_STAGE;
   await initProject({ stage: "test" });
   const app = new App({
     mode: "deploy",
@@ -79,5 +81,7 @@ export async function synthesize(options: { only?: string[] } = {}) {
   }
   Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
   Aspects.of(app).add(new Market40Checks({ verbose: true }));
+  if (stage === undefined) delete process.env.SST_STAGE;
+  else process.env.SST_STAGE = stage;
   return { app, getStack };
 }

@@ -3,8 +3,11 @@ import type { PullClient } from "@market40/core/sync/pull";
 import { type SyncOutcome, syncProviders, systemPullClient } from "@market40/core/sync/run";
 import type { Deps } from "../api/context";
 
-/** Providers already named in the log as not pulled, so a process says it once, not every five minutes. */
-const toldNotConfigured = new Set<string>();
+/**
+ * Providers already named in the log as not pulled, so a process says it once, not every five minutes: per store,
+ * as the other per-process caches are (a process has one; test files, sharing a worker, have one each).
+ */
+const toldNotConfigured = new WeakMap<Deps["store"], Set<string>>();
 
 /**
  * The scheduled pull sync (docs/contract.md §16): what each configured provider's API holds since its cursor,
@@ -15,8 +18,10 @@ export async function runSync(deps: Deps, client: PullClient = systemPullClient)
   const outcomes = await syncProviders(deps, client);
   for (const o of outcomes) {
     if (o.status === "not configured") {
-      if (toldNotConfigured.has(o.provider)) continue;
-      toldNotConfigured.add(o.provider);
+      const told = toldNotConfigured.get(deps.store) ?? new Set<string>();
+      toldNotConfigured.set(deps.store, told);
+      if (told.has(o.provider)) continue;
+      told.add(o.provider);
       deps.logger.info(`${o.provider} is not pulled: no API key (set ${o.secret})`, { provider: o.provider });
     } else if (o.status === "failed")
       deps.logger.error("pull sync failed", { provider: o.provider, error: o.error });

@@ -82,6 +82,8 @@ export function callbackRoutes(deps: Deps) {
     },
   );
 
-  app.openAPIRegistry.register("GenericCallback", GenericCallbackSchema);
+  // A copy made now: zod gives a schema its methods when it is made, so one made before @hono/zod-openapi extended
+  // zod (core's module evaluated first) has no `.openapi`, which registering calls.
+  app.openAPIRegistry.register("GenericCallback", GenericCallbackSchema.clone());
   return app;
 }

@@ -48,6 +48,8 @@ export function realtimeRoutes(deps: Deps) {
   );
 
   // What the socket sends: documented as a component (a WebSocket message has no OpenAPI operation).
-  app.openAPIRegistry.register("RealtimePayment", PaymentMessageSchema);
+  // A copy made now: zod gives a schema its methods when it is made, so one made before @hono/zod-openapi extended
+  // zod (core's module evaluated first) has no `.openapi`, which registering calls.
+  app.openAPIRegistry.register("RealtimePayment", PaymentMessageSchema.clone());
   return app;
 }
