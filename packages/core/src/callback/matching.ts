@@ -11,7 +11,7 @@ import { StallItem } from "../stall/stallItem";
 import type { Store } from "../store/client";
 import { commit, tryCommit } from "../store/transact";
 import {
-  type Arrival,
+  assignment,
   type Match,
   paymentNamed,
   type StoredTransaction,
@@ -176,17 +176,7 @@ export async function assignUnmatched(
   const match: Match = { stallId: stall.id, marketId: stall.marketId, bin: stall.bank.bin };
   const at = clock.now().toISOString();
   const auditId = newId(clock);
-  const refs = await TransactionItem.refsByAccount(store, txn.accountNumber, txn.provider);
-  const own = refs.find((r) => r.id === txn.id);
-  const arrival: Arrival = {
-    source: "assignment",
-    at,
-    by: Audit.actorOf(actor),
-    provider: txn.provider,
-    id: txn.id,
-    audit: auditId,
-    ...(reason ? { reason } : {}),
-  };
+  const { arrival, own } = await assignment(store, txn, Audit.actorOf(actor), at, auditId, reason);
   await commit(
     store,
     [

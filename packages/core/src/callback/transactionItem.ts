@@ -458,6 +458,33 @@ export const TransactionItem = {
 };
 
 /**
+ * A waiting payment given away by a person (to a stall, or to a bill of its market's board): the arrival its record
+ * gains, and its own entry in the account's list of waiting payments, which the same transaction deletes.
+ */
+export async function assignment(
+  store: Store,
+  txn: StoredTransaction,
+  by: Actor,
+  at: string,
+  audit: string,
+  reason?: string,
+): Promise<{ arrival: Arrival; own: UnmatchedRef | undefined }> {
+  const refs = await TransactionItem.refsByAccount(store, txn.accountNumber, txn.provider);
+  return {
+    arrival: {
+      source: "assignment",
+      at,
+      by,
+      provider: txn.provider,
+      id: txn.id,
+      audit,
+      ...(reason ? { reason } : {}),
+    },
+    own: refs.find((r) => r.id === txn.id),
+  };
+}
+
+/**
  * The one stored payment a person names: `provider:id`, or the provider's id alone when only one provider sent it
  * (among those `keep` accepts). `404` for none, `409` naming `path` when the id alone is ambiguous.
  */

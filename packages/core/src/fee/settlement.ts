@@ -3,7 +3,7 @@ import type { Actor } from "../audit/audit";
 import * as Audit from "../audit/audit";
 import { addDays, localDateOf, localTimeToUtc, monthsBetween } from "../calendar/localDate";
 import {
-  type Arrival,
+  assignment,
   paymentNamed,
   type StoredTransaction,
   TransactionItem,
@@ -325,17 +325,7 @@ export async function assignPayment(
   const txn = await findWaiting(store, marketId, ref);
   const at = clock.now().toISOString();
   const auditId = newId(clock);
-  const arrival: Arrival = {
-    source: "assignment",
-    at,
-    by: Audit.actorOf(actor),
-    provider: txn.provider,
-    id: txn.id,
-    audit: auditId,
-  };
-  const own = (await TransactionItem.refsByAccount(store, txn.accountNumber, txn.provider)).find(
-    (r) => r.id === txn.id,
-  );
+  const { arrival, own } = await assignment(store, txn, Audit.actorOf(actor), at, auditId);
   const next = await changeBill(
     store,
     marketId,

@@ -38,8 +38,9 @@ export async function joinView(app: HTMLElement, code: string, onSignedIn: (me: 
     <p>${t(`joinPurpose_${opened.purpose}`)}</p>
     <p class="muted">${t("joinExpires")}: ${esc(dateTime(opened.expiresAt))}</p>
     <div class="form-status" role="status"></div>
-    <button type="button" id="join-go">${t("joinCreate")}</button>`;
+    <button type="button" id="join-go" disabled>${t("joinCreate")}</button>`;
   const status = box.querySelector(".form-status")!;
+  // Enabled only once it answers a tap: a tap while the device's support is still being asked did nothing.
   if (!(await passkeysSupported())) {
     status.innerHTML = `<div class="error" role="alert">${t("passkeyUnsupported")}</div>`;
     return;
@@ -61,4 +62,5 @@ export async function joinView(app: HTMLElement, code: string, onSignedIn: (me: 
       button.disabled = false;
     }
   });
+  button.disabled = false;
 }
