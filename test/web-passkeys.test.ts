@@ -88,8 +88,24 @@ describe("passkeys in the browser", () => {
       .locator("#device-invitation a.invitation-url")
       .getAttribute("href"))!;
     const laptop = await device(1280);
+    // While the passkey code is still on its way (a slow network), the button shows disabled: a tap would do nothing.
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    await laptop.page.route("**/assets/*.js", async (route) => {
+      const res = await route.fetch();
+      const body = await res.text();
+      if (body.includes(" as startRegistration")) await held;
+      await route.fulfill({ response: res, body });
+    });
     await laptop.page.goto(deviceLink);
-    await laptop.page.getByRole("button", { name: "Tạo khoá truy cập" }).click();
+    const create = laptop.page.getByRole("button", { name: "Tạo khoá truy cập" });
+    await create.waitFor();
+    expect(await create.isDisabled()).toBe(true);
+    release();
+    await expect.poll(() => create.isEnabled()).toBe(true);
+    await create.click();
     await signedInAsManager(laptop.page);
 
     // The laptop lists both devices and ends the phone's session.
