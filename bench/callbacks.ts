@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import {
   PutCommand,
   ScanCommand,
@@ -14,7 +13,7 @@ import type { Store } from "@market40/core/store/client";
 import { type DynamoDbLocal, freePort, startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
 import { ProviderClients } from "@market40/devkit/providerClients";
 import { listen } from "@market40/functions/local/server";
-import { BENCH_SECRETS, benchSetup, type Figure, percentile, pool, rate, round } from "./harness";
+import { BENCH_SECRETS, benchSetup, cpuSeconds, type Figure, percentile, pool, rate, round } from "./harness";
 import { itemSize, writeUnits } from "./itemSize";
 import { profileStages } from "./profile";
 
@@ -312,17 +311,6 @@ async function itemSizes(store: Store, dynamoDbLocalReport: number, busyDay: str
     },
   ];
   return figures;
-}
-
-/** CPU seconds (user + system) a process has used, from /proc; undefined where there is no /proc or no process. */
-function cpuSeconds(pid: number | undefined): number | undefined {
-  if (!pid) return undefined;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { SYSTEM } from "@market40/core/audit/audit";
 import { systemClock } from "@market40/core/clock";
 import type { AppConfig, ProviderSecrets } from "@market40/core/config";
@@ -36,6 +37,17 @@ export async function rate(fn: () => unknown | Promise<unknown>, ms = 1500): Pro
     now = performance.now();
   }
   return (n * 1000) / (now - start);
+}
+
+/** CPU seconds (user + system) a process has used, from /proc; undefined where there is no /proc or no process. */
+export function cpuSeconds(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
 }
 
 export async function time<T>(fn: () => Promise<T> | T): Promise<{ ms: number; result: T }> {

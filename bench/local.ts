@@ -1,17 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateTableCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { freePort, startDynamoDbLocal } from "@market40/devkit/dynamodbLocal";
 import { buildServer, start, waitReady } from "@market40/devkit/process";
-import { type Figure, round } from "./harness";
-
-/** A process's CPU so far (user + system), in seconds, from Linux's /proc. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
+import { cpuSeconds, type Figure, round } from "./harness";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -35,7 +28,7 @@ async function dynamoStart(classArchive: boolean): Promise<{ ms: number; cpu: nu
   for (let i = 0; i < 20; i++)
     await client.send(new PutItemCommand({ TableName: "bench", Item: { pk: { S: String(i) } } }));
   const ms = performance.now() - t0;
-  const cpu = cpuSeconds(ddb.pid!);
+  const cpu = cpuSeconds(ddb.pid) ?? Number.NaN;
   client.destroy();
   await ddb.stop();
   return { ms, cpu };
@@ -49,7 +42,7 @@ async function serverStart(bundle: string | undefined): Promise<{ ms: number; cp
   const server = start({ PORT: String(port), DATA_DIR: dataDir, SEED: "0", LOG_LEVEL: "ERROR" }, bundle);
   await waitReady(port, server);
   const ms = performance.now() - t0;
-  const cpu = cpuSeconds(server.child.pid!);
+  const cpu = cpuSeconds(server.child.pid) ?? Number.NaN;
   server.child.kill("SIGTERM");
   await server.exited;
   rmSync(dataDir, { recursive: true, force: true });

@@ -1,6 +1,4 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import {
@@ -12,6 +10,7 @@ import {
 } from "@aws-sdk/lib-dynamodb";
 import JSZip from "jszip";
 import { EMULATOR_DIR, JAR } from "./dynamodb-local.mjs";
+import type { DynamoDbLocal } from "./dynamodbLocal";
 
 /**
  * DynamoDB Local's classes in a class-data archive (Java's AppCDS): a JVM that maps the archive skips finding, parsing
@@ -91,64 +90,27 @@ async function writeClassPath(): Promise<void> {
   renameSync(`${ARG_FILE}.${process.pid}`, ARG_FILE);
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.on("error", rej);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => res(port));
-    });
-  });
-}
+/**
+ * Starts DynamoDB Local with `classPath` (the arguments naming its classes, and any Java flags to add), as
+ * dynamodbLocal.ts starts it otherwise; its `stop()` must leave Java time to write an archive as it exits.
+ */
+export type Launch = (classPath: string[]) => Promise<Pick<DynamoDbLocal, "endpoint" | "stop" | "kill">>;
 
 /**
  * A training run: DynamoDB Local started with `-XX:ArchiveClassesAtExit`, made to do what the platform asks of it
  * (a table with a stream and an index, puts, a transaction, an update, queries), then stopped; Java writes the classes
  * it loaded into the archive as it exits.
  */
-async function train(archive: string, jvmArgs: string[]): Promise<void> {
-  const port = await freePort();
+async function train(archive: string, launch: Launch): Promise<void> {
   const partial = `${archive}.${process.pid}`;
-  const child = spawn(
-    "java",
-    [
-      ...jvmArgs,
-      `-XX:ArchiveClassesAtExit=${partial}`,
-      `@${ARG_FILE}`,
-      MAIN_CLASS,
-      "-port",
-      String(port),
-      "-disableTelemetry",
-      "-sharedDb",
-      "-inMemory",
-    ],
-    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, DDB_LOCAL_TELEMETRY: "0" } },
-  );
-  let output = "";
-  const keep = (d: Buffer) => {
-    output = (output + d).slice(-2000);
-  };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
-  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  const ddb = await launch([`-XX:ArchiveClassesAtExit=${partial}`, `@${ARG_FILE}`, MAIN_CLASS]);
   const client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: ddb.endpoint,
     region: "local",
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
     maxAttempts: 1,
   });
   try {
-    for (const until = Date.now() + 30_000; ; ) {
-      if (child.exitCode !== null) throw new Error(`Java exited: ${output.trim().split("\n").pop()}`);
-      if (Date.now() > until) throw new Error("DynamoDB Local did not start within 30 s");
-      try {
-        await fetch(`http://127.0.0.1:${port}/`, { method: "POST", signal: AbortSignal.timeout(500) });
-        break;
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
     const TableName = "training";
     await client.send(
       new CreateTableCommand({
@@ -224,16 +186,16 @@ async function train(archive: string, jvmArgs: string[]): Promise<void> {
       }),
     );
   } catch (err) {
-    child.kill("SIGKILL");
-    await exited;
+    await ddb.kill();
     rmSync(partial, { force: true });
     throw err;
   } finally {
     client.destroy();
   }
-  child.kill("SIGTERM");
-  await exited;
-  if (!existsSync(partial)) throw new Error(`Java wrote no archive: ${output.trim().split("\n").pop()}`);
+  if (!(await ddb.stop()) || !existsSync(partial)) {
+    rmSync(partial, { force: true });
+    throw new Error("Java wrote no class archive as it stopped");
+  }
   renameSync(partial, archive);
 }
 
@@ -241,14 +203,14 @@ async function train(archive: string, jvmArgs: string[]): Promise<void> {
  * Makes this Java's class archive unless it is there (or this Java refused to make one before): about 4 s, once per
  * installation. `false` when there is none to use; DynamoDB Local then starts from the plain jar, as before.
  */
-export async function prepareClassArchive(javaVersion: string, jvmArgs: string[]): Promise<boolean> {
+export async function prepareClassArchive(javaVersion: string, launch: Launch): Promise<boolean> {
   const archive = archiveOf(javaVersion);
   if (existsSync(archive) && existsSync(ARG_FILE)) return true;
   if (existsSync(refusedOf(javaVersion))) return false;
   try {
     mkdirSync(DIR, { recursive: true });
     if (!existsSync(ARG_FILE) || !existsSync(CLASS_PATH_JAR)) await writeClassPath();
-    await train(archive, jvmArgs);
+    await train(archive, launch);
     return true;
   } catch (err) {
     // Remembered, so that every start does not try again: delete the folder to retry.

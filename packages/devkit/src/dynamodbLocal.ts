@@ -216,30 +216,48 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     );
   }
   if (options.dataDir) assertWritable(options.dataDir);
+  const quick = ["-XX:TieredStopAtLevel=1"];
+  const jvm = ["-XX:+UseSerialGC", `-Djava.library.path=${join(EMULATOR_DIR, "DynamoDBLocal_lib")}`];
+  // Once per installation, DynamoDB Local's classes are archived for a faster start (classArchive.ts): a training
+  // run on a port of its own, given 30 s to write the archive as it stops.
+  const archived =
+    options.classArchive !== false &&
+    (await prepareClassArchive(java, async (classPath) =>
+      launch([...quick, ...jvm, ...classPath], await freePort(), { stopWithinMs: 30_000 }),
+    ));
   const port = options.port || (await freePort());
   if (options.port) await assertPortFree(port);
+  return launch(
+    [...(options.jit === "full" ? [] : quick), ...jvm, ...(archived ? classPathArgs(java) : ["-jar", JAR])],
+    port,
+    { dataDir: options.dataDir },
+  );
+}
 
-  const jvm = ["-XX:+UseSerialGC", `-Djava.library.path=${join(EMULATOR_DIR, "DynamoDBLocal_lib")}`];
-  // Once per installation, DynamoDB Local's classes are archived for a faster start (classArchive.ts).
-  const archived =
-    options.classArchive !== false && (await prepareClassArchive(java, ["-XX:TieredStopAtLevel=1", ...jvm]));
+/**
+ * Java with `javaArgs` (its flags and where DynamoDB Local's classes come from) serving on `port`, in memory or on
+ * `dataDir`; resolves once it accepts requests. Its `stop()` sends SIGTERM and forces a SIGKILL after `stopWithinMs`.
+ */
+async function launch(
+  javaArgs: string[],
+  port: number,
+  { dataDir, stopWithinMs = 3000 }: { dataDir?: string; stopWithinMs?: number },
+): Promise<DynamoDbLocal> {
   const args = [
-    ...(options.jit === "full" ? [] : ["-XX:TieredStopAtLevel=1"]),
-    ...jvm,
-    ...(archived ? classPathArgs(java) : ["-jar", JAR]),
+    ...javaArgs,
     "-port",
     String(port),
     "-disableTelemetry",
     "-sharedDb",
-    ...(options.dataDir ? ["-dbPath", resolve(options.dataDir)] : ["-inMemory"]),
+    ...(dataDir ? ["-dbPath", resolve(dataDir)] : ["-inMemory"]),
   ];
-  if (options.dataDir) await stopOrphan(options.dataDir);
+  if (dataDir) await stopOrphan(dataDir);
   let output = "";
   // With a data folder, Java runs under umask 077 (through `sh`, which `exec`s it: the pid is Java's), so the
   // database files it creates are its owner's alone (docs/security.md).
   const child = spawn(
-    options.dataDir ? "/bin/sh" : "java",
-    options.dataDir ? ["-c", 'umask 077 && exec java "$@"', "java", ...args] : args,
+    dataDir ? "/bin/sh" : "java",
+    dataDir ? ["-c", 'umask 077 && exec java "$@"', "java", ...args] : args,
     {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, DDB_LOCAL_TELEMETRY: "0" },
@@ -253,7 +271,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
   });
   const killOnExit = () => child.kill("SIGKILL");
   process.once("exit", killOnExit);
-  const pidFile = options.dataDir ? join(options.dataDir, PID_FILE) : undefined;
+  const pidFile = dataDir ? join(dataDir, PID_FILE) : undefined;
   if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid), { mode: 0o600 });
 
   const end = async (signal: "SIGTERM" | "SIGKILL"): Promise<boolean> => {
@@ -266,7 +284,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     const timer = setTimeout(() => {
       forced = true;
       child.kill("SIGKILL");
-    }, 3000);
+    }, stopWithinMs);
     await exited;
     clearTimeout(timer);
     return !forced && child.signalCode !== "SIGKILL";
@@ -279,7 +297,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions = {}): Pr
     await stop();
     throw err;
   }
-  if (options.dataDir) ownerOnly(options.dataDir);
+  if (dataDir) ownerOnly(dataDir);
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
