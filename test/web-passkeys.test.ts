@@ -16,8 +16,11 @@ beforeAll(async () => {
 afterAll(() => rig?.close());
 
 /** A browser profile with a platform authenticator that holds resident keys and verifies its user. */
-async function device(width = 360): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await rig.browser.newContext({ viewport: { width, height: 800 } });
+async function device(
+  width = 360,
+  serviceWorkers: "allow" | "block" = "allow",
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await rig.browser.newContext({ viewport: { width, height: 800 }, serviceWorkers });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const cdp = await context.newCDPSession(page);
@@ -87,7 +90,8 @@ describe("passkeys in the browser", () => {
     const deviceLink = (await phone.page
       .locator("#device-invitation a.invitation-url")
       .getAttribute("href"))!;
-    const laptop = await device(1280);
+    // Its service worker blocked: it would fetch the app's chunks itself (cache first), past the hold below.
+    const laptop = await device(1280, "block");
     // While the passkey code is still on its way (a slow network), the button shows disabled: a tap would do nothing.
     let release!: () => void;
     const held = new Promise<void>((r) => {
